@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The metabase document: the original bytes of a MetaBase.xml (or History
+ * copy, MetaBack backup, export file) and an index of spans into them.
+ *
+ * libxml2 checks the file (well-formedness, encoding, no DOCTYPE, no entity
+ * expansion, no network); a small tokenizer then records, for every key
+ * (element under <MBProperty>), its KeyType, Location, the byte span of each
+ * attribute and of each <Custom> child. Nothing is ever re-serialised: values
+ * are read from the raw spans (so literal newlines of MULTISZ values survive,
+ * which libxml2's attribute normalisation would turn into spaces), and
+ * writers splice new bytes between untouched ones.
+ *
+ *   struct mb_doc *doc;
+ *   if (mb_doc_load(path, schema, &doc, &err)) ...
+ *   size_t k = mb_doc_find(doc, "/LM/W3SVC/1/ROOT");   (case-insensitive)
+ *   struct mb_value v;
+ *   if (mb_doc_effective(doc, k, prop, &v)) ... v.key is where it is set
+ *   char *text = mb_value_text(doc, &v);
+ *   mb_doc_free(doc);
+ *
+ * Offsets are 32-bit: files of 4 GiB or more are refused.
+ */
+#ifndef MB_DOC_H
+#define MB_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mb/err.h"
+#include "mb/schema.h"
+
+#define MB_NOKEY ((size_t)-1)
+
+struct mb_span {
+	uint32_t off;
+	uint32_t len;
+};
+
+struct mb_attr {
+	struct mb_span name;   /* the attribute name */
+	struct mb_span value;  /* raw bytes between the quotes, still escaped */
+	uint32_t start;        /* first byte of the whitespace before the name */
+	uint32_t end;          /* just after the closing quote */
+};
+
+/* A <Custom Name ID Value Type UserType Attributes/> child of a key. */
+struct mb_custom {
+	uint32_t start;        /* first byte of the whitespace before '<' */
+	uint32_t end;          /* just after "/>" */
+	uint32_t id;
+	int has_id;
+	struct mb_attr *attrs;
+	unsigned nattrs;
+};
+
+struct mb_key {
+	struct mb_span elem;   /* element name = KeyType */
+	char *location;        /* decoded Location */
+	uint32_t start;        /* the '<' of the start tag */
+	uint32_t tag_end;      /* just after the '>' (or "/>") of the start tag */
+	uint32_t end;          /* just after the '>' of the end tag */
+	int empty;             /* written as <X .../> */
+	struct mb_attr loc;    /* the Location attribute */
+	struct mb_attr *attrs; /* the other attributes, in file order */
+	unsigned nattrs;
+	struct mb_custom *customs;
+	unsigned ncustoms;
+	size_t parent;         /* nearest existing ancestor key, or MB_NOKEY */
+	size_t first_child;    /* direct children in document order */
+	size_t next_sibling;
+	const struct mb_class *cls; /* NULL when the schema does not know it */
+};
+
+enum mb_doc_kind {
+	MB_KIND_METABASE = 0,  /* MetaBase.xml or a copy of it */
+	MB_KIND_HISTORY,       /* History\MetaBase_<major>_<minor>.xml */
+	MB_KIND_BACKUP,        /* MetaBack\<name>.MD<n> */
+	MB_KIND_EXPORT,        /* iiscnfg /export: no IIS_Global */
+};
+
+struct mb_doc {
+	char *path;
+	char *buf;             /* the original bytes, NUL-terminated */
+	size_t len;
+	int bom;               /* starts with a UTF-8 BOM */
+	int crlf;              /* line ends are CRLF */
+	char *ns;              /* namespace of <configuration>, or NULL */
+	enum mb_doc_kind kind;
+	uint32_t mbprop_open;  /* just after "<MBProperty>" */
+	uint32_t mbprop_close; /* the '<' of "</MBProperty>" */
+	struct mb_key *keys;   /* document order */
+	size_t nkeys;
+	const struct mb_schema *schema;
+	/* private */
+	size_t *index;         /* hash index of Locations: key + 1, 0 = free */
+	size_t index_cap;
+	struct mb_attr *attr_pool;
+	struct mb_custom *custom_pool;
+};
+
+/* Where a property's value comes from. */
+struct mb_value {
+	size_t key;                   /* the key that sets it, or MB_NOKEY */
+	const struct mb_attr *attr;   /* attribute form, or NULL */
+	const struct mb_custom *custom; /* <Custom> form, or NULL */
+	struct mb_span raw;           /* raw (escaped) bytes of the value */
+};
+
+enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
+			   struct mb_doc **out, struct mb_error *err);
+/* Parse bytes already in memory (copied); name is used in messages. */
+enum mb_status mb_doc_parse(const char *name, const char *data, size_t len,
+			    const struct mb_schema *schema,
+			    struct mb_doc **out, struct mb_error *err);
+void mb_doc_free(struct mb_doc *doc);
+
+/* Key by Location, case-insensitively; MB_NOKEY if absent. */
+size_t mb_doc_find(const struct mb_doc *doc, const char *location);
+size_t mb_doc_find_n(const struct mb_doc *doc, const char *location,
+		     size_t len);
+
+/* Is key a (or b itself) an ancestor-or-self of b in the Location tree? */
+int mb_doc_is_under(const struct mb_doc *doc, size_t ancestor, size_t key);
+
+/* 1 and *out filled when key itself sets prop (attribute or Custom ID). */
+int mb_doc_local(const struct mb_doc *doc, size_t key,
+		 const struct mb_prop *prop, struct mb_value *out);
+/*
+ * The effective value: key itself, then (INHERIT properties only) the
+ * nearest ancestor that sets it. Returns 0 (out->key = MB_NOKEY) when only
+ * the schema default applies.
+ */
+int mb_doc_effective(const struct mb_doc *doc, size_t key,
+		     const struct mb_prop *prop, struct mb_value *out);
+
+/* Resolve an attribute name to the schema, or NULL for unknown names. */
+const struct mb_prop *mb_doc_attr_prop(const struct mb_doc *doc,
+				       const struct mb_attr *a);
+/* A Custom's name/attribute value by attribute name ("Name", "Value"...). */
+const struct mb_attr *mb_custom_attr(const struct mb_doc *doc,
+				     const struct mb_custom *c,
+				     const char *name);
+
+/* Decoded (entities resolved, CRLF -> LF) text of a raw span. malloc'd. */
+char *mb_doc_text(const struct mb_doc *doc, struct mb_span raw);
+/* Line number (1-based) of a byte offset. */
+long mb_doc_line(const struct mb_doc *doc, size_t off);
+/* A span compared with a C string. */
+int mb_span_eq(const struct mb_doc *doc, struct mb_span s, const char *str);
+
+#endif

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A small JSON writer (output only, in insertion order), after git's
+ * json-writer: it builds text into a struct mb_buf and knows where commas
+ * go. Strings are escaped; invalid UTF-8 bytes become U+FFFD.
+ *
+ *   mb_json_init(&j, &buf);
+ *   mb_json_obj_begin(&j);
+ *   mb_json_key(&j, "path"); mb_json_str(&j, "W3SVC/1");
+ *   mb_json_obj_end(&j);
+ */
+#ifndef MB_JSON_H
+#define MB_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mb/buf.h"
+
+#define MB_JSON_MAXDEPTH 32
+
+struct mb_json {
+	struct mb_buf *b;
+	int depth;
+	int after_key;
+	unsigned char count[MB_JSON_MAXDEPTH]; /* items so far, saturating */
+};
+
+void mb_json_init(struct mb_json *j, struct mb_buf *b);
+void mb_json_obj_begin(struct mb_json *j);
+void mb_json_obj_end(struct mb_json *j);
+void mb_json_arr_begin(struct mb_json *j);
+void mb_json_arr_end(struct mb_json *j);
+void mb_json_key(struct mb_json *j, const char *key);
+void mb_json_str(struct mb_json *j, const char *s);
+void mb_json_strn(struct mb_json *j, const char *s, size_t n);
+void mb_json_int(struct mb_json *j, long long v);
+void mb_json_bool(struct mb_json *j, int v);
+void mb_json_null(struct mb_json *j);
+/* Shorthands for "key": value members. */
+void mb_json_kstr(struct mb_json *j, const char *key, const char *s);
+void mb_json_kint(struct mb_json *j, const char *key, long long v);
+void mb_json_kbool(struct mb_json *j, const char *key, int v);
+
+#endif

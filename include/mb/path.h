@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Paths as administrators type them.
+ *
+ * adsutil form: "w3svc/1/root/vd1/AnonymousUserName", '\' or '/', one
+ * leading and one trailing '/' ignored, relative to /LM. Location form:
+ * "/LM/W3SVC/1/ROOT/VD1" (absolute). With MB_PATH_PROP the last segment is a
+ * property name (a path with no '/' names a property of /LM, as adsutil).
+ * Case is kept as typed; lookups are case-insensitive (mb_doc_find).
+ */
+#ifndef MB_PATH_H
+#define MB_PATH_H
+
+#include "mb/err.h"
+
+#define MB_PATH_PROP 0x1u  /* the last segment is a property name */
+
+struct mb_path {
+	char *location;      /* "/LM/w3svc/1/root": '/' separators */
+	char *prop;          /* with MB_PATH_PROP, the property name */
+	int trailing_slash;  /* the argument ended with '/' or '\' */
+};
+
+enum mb_status mb_path_parse(const char *arg, unsigned flags,
+			     struct mb_path *out, struct mb_error *err);
+void mb_path_release(struct mb_path *p);
+
+/*
+ * adsutil display form of a Location: "/LM/W3SVC/1" -> "W3SVC/1". Keys
+ * outside /LM ("/LM" itself, "/", ".") are shown as their Location.
+ * Returns a pointer into location.
+ */
+const char *mb_path_display(const char *location);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "mb/buf.h"
+
+void mb_buf_init(struct mb_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+int mb_buf_reserve(struct mb_buf *b, size_t extra)
+{
+	size_t want, cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (extra > (size_t)-1 / 2 - b->len) {
+		b->failed = 1;
+		return -1;
+	}
+	want = b->len + extra + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->data = p;
+	b->cap = cap;
+	return 0;
+}
+
+int mb_buf_append(struct mb_buf *b, const void *p, size_t n)
+{
+	if (mb_buf_reserve(b, n))
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int mb_buf_puts(struct mb_buf *b, const char *s)
+{
+	return mb_buf_append(b, s, strlen(s));
+}
+
+int mb_buf_putc(struct mb_buf *b, char c)
+{
+	return mb_buf_append(b, &c, 1);
+}
+
+int mb_buf_vprintf(struct mb_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0 || mb_buf_reserve(b, (size_t)n)) {
+		b->failed = 1;
+		return -1;
+	}
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int mb_buf_printf(struct mb_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = mb_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int mb_buf_failed(const struct mb_buf *b)
+{
+	return b->failed;
+}
+
+void mb_buf_reset(struct mb_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+char *mb_buf_detach(struct mb_buf *b, size_t *len)
+{
+	char *p = b->data;
+
+	if (!p)
+		p = calloc(1, 1);
+	if (len)
+		*len = b->len;
+	mb_buf_init(b);
+	return p;
+}
+
+void mb_buf_release(struct mb_buf *b)
+{
+	free(b->data);
+	mb_buf_init(b);
+}
+
+void mb_buf_wipe(struct mb_buf *b)
+{
+	if (b->data)
+		OPENSSL_cleanse(b->data, b->cap);
+	mb_buf_release(b);
+}

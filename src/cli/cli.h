@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The mbtool program's shared state and command table.
+ *
+ * Adding a command: write src/cli/cmd_<verb>.c with
+ *   int mb_cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
+ *                     int argc, char **argv);
+ * declare it below, add a row to the table in main.c and the file to
+ * src/cli/meson.build. A command writes its output into cli->out (never to
+ * stdout directly: several files may run in parallel) and returns an
+ * enum mb_status; on failure it fills cli->err. argv[0] is the command name.
+ */
+#ifndef MB_CLI_H
+#define MB_CLI_H
+
+#include <stdio.h>
+
+#include "mb/buf.h"
+#include "mb/doc.h"
+#include "mb/err.h"
+#include "mb/schema.h"
+#include "mb/splice.h"
+
+struct mb_cli {
+	const struct mb_schema *schema;
+	int json;                /* --json */
+	int nfiles;              /* how many files this run covers */
+	struct mb_buf out;       /* the command's output for this file */
+	struct mb_error err;
+	const char *schema_path; /* --schema, or NULL for the built-in */
+};
+
+#define MB_CMD_NODOC  0x1u  /* runs once, without a metabase */
+#define MB_CMD_WRITES 0x2u  /* modifies the file */
+
+struct mb_cmd {
+	const char *name;
+	int (*run)(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		   char **argv);
+	unsigned flags;
+	const char *usage;
+	const char *summary;
+};
+
+const struct mb_cmd *mb_cli_commands(size_t *n);
+const struct mb_cmd *mb_cli_command(const char *name);
+
+/* Argument helpers (reentrant: no getopt state). */
+int mb_cli_is(const char *arg, const char *opt);
+/* "--opt VALUE" or "--opt=VALUE"; advances *i past a separate value. */
+int mb_cli_value(int argc, char **argv, int *i, const char *opt,
+		 const char **val);
+/* Fill cli->err with a usage error for cmd and return MB_EUSAGE. */
+int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "unknown option" / "wrong number of arguments" in one place. */
+int mb_cli_bad_option(struct mb_cli *cli, const char *cmd, const char *arg);
+
+int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		    char **argv);
+int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+
+/*
+ * Write commands (writeopts.c). A write command plans its edits in a
+ * session (struct mb_wsess), then commits them: one atomic write per run
+ * (mb/write.h), or a unified diff with --dry-run. batch plans many
+ * commands in one session, so they are written together or not at all.
+ */
+struct mb_wopts {
+	int dry_run;     /* --dry-run: print a unified diff, write nothing */
+	int no_backup;   /* --no-backup */
+	int yes;         /* --yes: delete PATH/ without asking */
+	int break_lock;  /* --break-lock: remove a stale lock */
+};
+
+/* One change, as --json reports it. */
+struct mb_change {
+	const char *op;       /* "set", "delete", "create", "copy", "move" */
+	char *path;           /* the key, adsutil form */
+	char *prop;           /* the property as typed, or NULL */
+	char *to;             /* copy/move destination, or NULL */
+	char *keytype;        /* create: the new key's type */
+	struct mb_prop type;  /* how value/previous are typed in JSON */
+	char *value;          /* the new value, or NULL */
+	char *previous;       /* the value the key itself held, or NULL */
+	size_t keys;          /* keys created, removed or copied */
+	int done;             /* 0: nothing to change (already so) */
+};
+
+struct mb_scopes;
+
+struct mb_wsess {
+	struct mb_cli *cli;
+	const struct mb_doc *orig;  /* as loaded: what the write replaces */
+	struct mb_doc *doc;         /* orig, or orig plus earlier edits */
+	struct mb_doc *owned;       /* doc, when it is such a re-parse */
+	struct mb_edits edits;      /* pending edits, against doc */
+	struct mb_scopes *scopes;   /* Locations the pending edits touch */
+	struct mb_wopts opts;
+	int batch;                  /* planning a batch line */
+	int line_yes;               /* --yes on this batch line */
+	const char *command;        /* "set", ..., "batch" */
+	struct mb_buf echo;         /* adsutil echo lines */
+	struct mb_change *changes;
+	size_t nchanges, cchanges;
+};
+
+typedef int mb_plan_fn(struct mb_wsess *s, int argc, char **argv);
+
+void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
+		   struct mb_doc *doc, const char *command);
+void mb_wsess_release(struct mb_wsess *s);
+/*
+ * The shared write options (--dry-run, --no-backup, --yes, --break-lock):
+ * 1 when arg is one (recorded in s->opts), 0 when not, -1 (cli->err set)
+ * when it is not allowed here (a batch line takes only --yes).
+ */
+int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg);
+/*
+ * A planner names the Locations it reads or changes before it looks keys
+ * up: in a batch, when an earlier line touched a related key (same, above
+ * or below), the edits so far are applied and the file re-read first, so
+ * every line sees the lines before it.
+ */
+int mb_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n);
+/* A new, zeroed change record (NULL and cli->err set when out of memory). */
+struct mb_change *mb_wsess_change(struct mb_wsess *s, const char *op);
+/* delete PATH/: --yes, a y/N prompt on a terminal, or a usage error. */
+int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what);
+/* Write (or diff) the planned edits and print the echo or JSON. */
+int mb_wsess_commit(struct mb_wsess *s);
+/* One write command: options, plan, commit. */
+int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv, mb_plan_fn *plan);
+/*
+ * The Location of a new key typed as path (adsutil or Location form): its
+ * existing parent's Location as the file spells it, plus the typed last
+ * name. *parent is that parent key, MB_NOKEY when it does not exist.
+ */
+char *mb_cli_new_location(const struct mb_doc *doc, const char *location,
+			  size_t *parent);
+/* "the path requested could not be found" for a Location. */
+int mb_cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
+		   const struct mb_doc *doc, const char *location);
+
+mb_plan_fn mb_plan_set;
+mb_plan_fn mb_plan_delete;
+mb_plan_fn mb_plan_create;
+mb_plan_fn mb_plan_copy;   /* copy and move, by argv[0] */
+
+int mb_cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv);
+int mb_cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv);
+int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv);
+
+#endif

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * copy SRC DST and move SRC DST, as adsutil COPY/MOVE: a key and its whole
+ * subtree, echoed as "copied from /W3SVC/1 to /W3SVC/2" ("moved from ...").
+ * Every copied key's Location is rewritten, and so is every AppRoot in the
+ * subtree that points into it; everything else, secure values included,
+ * is copied byte for byte. DST must not exist; its parent must.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+struct copy_req {
+	const char *cmd;   /* "copy" or "move" */
+	int move;
+	const char *src_arg, *dst_arg;
+	struct mb_path src, dst;
+};
+
+static int is_root(const char *loc)
+{
+	return strcmp(loc, "/") == 0 || strcmp(loc, ".") == 0 ||
+	       strcasecmp(loc, "/LM") == 0;
+}
+
+static int record(struct mb_wsess *s, const struct copy_req *r, size_t src,
+		  const char *to, size_t n)
+{
+	const char *from = mb_path_display(s->doc->keys[src].location);
+	struct mb_change *c;
+
+	mb_buf_printf(&s->echo, "%s from /%s to /%s\n",
+		      r->move ? "moved" : "copied", from, mb_path_display(to));
+	c = mb_wsess_change(s, r->cmd);
+	if (!c)
+		return s->cli->err.status;
+	c->path = strdup(from);
+	c->to = strdup(mb_path_display(to));
+	c->keys = n;
+	return MB_OK;
+}
+
+static int plan(struct mb_wsess *s, struct copy_req *r)
+{
+	char *dparent = strdup(r->dst.location), *slash;
+	const char *scope[2] = { r->src.location, dparent };
+	size_t src, parent, n = 0;
+	char *to;
+	int st;
+
+	/* The destination's parent: its neighbours fix where DST goes. */
+	if (dparent && (slash = strrchr(dparent, '/')) != NULL)
+		slash[slash == dparent] = '\0';
+	if (dparent)
+		st = mb_wsess_scope(s, scope, 2);
+	else
+		st = mb_error_set(&s->cli->err, MB_EFILE, r->cmd, NULL,
+				  "out of memory");
+	free(dparent);
+	if (st)
+		return st;
+	src = mb_doc_find(s->doc, r->src.location);
+	if (src == MB_NOKEY)
+		return mb_cli_no_path(s->cli, r->cmd, r->src_arg, s->doc,
+				      r->src.location);
+	if (is_root(s->doc->keys[src].location) || is_root(r->dst.location))
+		return mb_cli_usage(s->cli, r->cmd, "the root keys (/, /LM, "
+				    "IIS_Global) cannot be copied or moved");
+	to = mb_cli_new_location(s->doc, r->dst.location, &parent);
+	if (!to)
+		return mb_error_set(&s->cli->err, MB_EFILE, r->cmd, NULL,
+				    "out of memory");
+	if (parent == MB_NOKEY)
+		st = mb_error_set(&s->cli->err, MB_ENOPATH, r->cmd, r->dst_arg,
+				  "the parent of the destination does not "
+				  "exist: create it first");
+	if (!st)
+		st = mb_edit_copy_tree(s->doc, &s->edits, src, to, &n,
+				       &s->cli->err);
+	if (!st && r->move)
+		st = mb_edit_remove_key(s->doc, &s->edits, src, &s->cli->err);
+	if (!st)
+		st = record(s, r, src, to, n);
+	free(to);
+	return st;
+}
+
+int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
+{
+	struct copy_req r;
+	int i, st;
+
+	memset(&r, 0, sizeof(r));
+	r.move = strcmp(argv[0], "move") == 0;
+	r.cmd = r.move ? "move" : "copy";
+	for (i = 1; i < argc; i++) {
+		if ((st = mb_wsess_option(s, r.cmd, argv[i])) != 0) {
+			if (st < 0)
+				return MB_EUSAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return mb_cli_bad_option(s->cli, r.cmd, argv[i]);
+		} else if (!r.src_arg) {
+			r.src_arg = argv[i];
+		} else if (!r.dst_arg) {
+			r.dst_arg = argv[i];
+		} else {
+			return mb_cli_usage(s->cli, r.cmd, "wrong number of "
+					    "arguments");
+		}
+	}
+	if (!r.dst_arg)
+		return mb_cli_usage(s->cli, r.cmd, "missing %s",
+				    r.src_arg ? "DST" : "SRC and DST");
+	st = mb_path_parse(r.src_arg, 0, &r.src, &s->cli->err);
+	if (!st && (st = mb_path_parse(r.dst_arg, 0, &r.dst,
+				       &s->cli->err)) == MB_OK)
+		st = plan(s, &r);
+	mb_path_release(&r.src);
+	mb_path_release(&r.dst);
+	return st;
+}
+
+int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+{
+	return mb_cli_write(cli, doc, argc, argv, mb_plan_copy);
+}

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * create [--parents] PATH [KeyType], as adsutil CREATE: a new empty key at
+ * its place in IIS's Location order, echoed as created "PATH". The parent
+ * must exist, or --parents creates the missing ones. A key created without
+ * a KeyType is an IIsConfigObject: adsutil's default class has no KeyType,
+ * and the file writes such a key as the generic IIsConfigObject
+ * (reference/metabase-format.md §1.2). The new Location keeps the case of
+ * the existing parent as the file spells it, and the typed case below it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+#define GENERIC_KEYTYPE "IIsConfigObject"
+
+struct create_req {
+	const char *arg;
+	const char *type_arg;
+	const char *keytype;
+	int parents;
+	struct mb_path path;
+};
+
+/* The schema's spelling of a KeyType typed in any case, or NULL. */
+static const char *key_type(const struct mb_schema *sc, const char *typed)
+{
+	size_t i, n = mb_schema_nclasses(sc);
+
+	if (strcasecmp(typed, "IIS_Global") == 0)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct mb_class *c = mb_schema_class_at(sc, i);
+
+		if (strcasecmp(c->name, typed) == 0)
+			return c->name;
+	}
+	return NULL;
+}
+
+/* Length of the longest proper prefix (ending before a '/') that is a key. */
+static size_t nearest(const struct mb_doc *doc, const char *loc, size_t *key)
+{
+	size_t n = strlen(loc);
+
+	while (n > 0) {
+		while (n > 0 && loc[n - 1] != '/')
+			n--;
+		if (n-- == 0)
+			break;
+		*key = n ? mb_doc_find_n(doc, loc, n) : mb_doc_find(doc, "/");
+		if (*key != MB_NOKEY)
+			return n;
+	}
+	*key = MB_NOKEY;
+	return 0;
+}
+
+static int create_one(struct mb_wsess *s, const char *loc, const char *type)
+{
+	struct mb_change *c;
+	int st;
+
+	st = mb_edit_add_key(s->doc, &s->edits, loc, type, &s->cli->err);
+	if (st)
+		return st;
+	mb_buf_printf(&s->echo, "created \"%s\"\n", mb_path_display(loc));
+	c = mb_wsess_change(s, "create");
+	if (!c)
+		return s->cli->err.status;
+	c->path = strdup(mb_path_display(loc));
+	c->keytype = strdup(type);
+	c->keys = 1;
+	return MB_OK;
+}
+
+/* The missing keys from the nearest existing ancestor down to the path. */
+static int create_chain(struct mb_wsess *s, struct create_req *r)
+{
+	const char *typed = r->path.location, *base = "";
+	size_t key, n = nearest(s->doc, typed, &key), i;
+	struct mb_buf loc;
+	int st = MB_OK;
+
+	if (key != MB_NOKEY && strcmp(s->doc->keys[key].location, "/") != 0)
+		base = s->doc->keys[key].location;
+	if (!r->parents && strchr(typed + n + 1, '/'))
+		return mb_error_set(&s->cli->err, MB_ENOPATH, "create", r->arg,
+				    "the parent key %.*s does not exist: "
+				    "create it first, or add --parents",
+				    (int)(strrchr(typed, '/') - typed), typed);
+	mb_buf_init(&loc);
+	for (i = n + 1; !st; i++) {
+		if (typed[i] != '/' && typed[i] != '\0')
+			continue;
+		mb_buf_reset(&loc);
+		mb_buf_printf(&loc, "%s%.*s", base, (int)(i - n), typed + n);
+		if (mb_buf_failed(&loc))
+			st = mb_error_set(&s->cli->err, MB_EFILE, "create",
+					  r->arg, "out of memory");
+		else
+			st = create_one(s, loc.data, typed[i] ?
+					GENERIC_KEYTYPE : r->keytype);
+		if (!typed[i])
+			break;
+	}
+	mb_buf_release(&loc);
+	return st;
+}
+
+static int plan(struct mb_wsess *s, struct create_req *r)
+{
+	const char *loc = r->path.location;
+	char *parent = strdup(loc), *slash;
+	size_t have;
+	int st;
+
+	if (!parent)
+		return mb_error_set(&s->cli->err, MB_EFILE, "create", r->arg,
+				    "out of memory");
+	slash = strrchr(parent, '/');
+	if (slash) /* the parent of "/LM" is "/", not "" */
+		slash[slash == parent] = '\0';
+	st = mb_wsess_scope(s, (const char *const *)&parent, 1);
+	free(parent);
+	if (st)
+		return st;
+	if (!slash || strcmp(loc, "/") == 0 || strcmp(loc, "/LM") == 0)
+		return mb_cli_usage(s->cli, "create", "'%s' names no key to "
+				    "create below /LM", r->arg);
+	have = mb_doc_find(s->doc, loc);
+	if (have != MB_NOKEY)
+		return mb_error_set(&s->cli->err, MB_EUSAGE, "create", r->arg,
+				    "the key already exists (%s)",
+				    s->doc->keys[have].location);
+	return create_chain(s, r);
+}
+
+static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
+		      char **argv)
+{
+	int i, st;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if ((st = mb_wsess_option(s, "create", a)) != 0) {
+			if (st < 0)
+				return MB_EUSAGE;
+		} else if (mb_cli_is(a, "--parents") || mb_cli_is(a, "-p")) {
+			r->parents = 1;
+		} else if (a[0] == '-' && a[1]) {
+			return mb_cli_bad_option(s->cli, "create", a);
+		} else if (!r->arg) {
+			r->arg = a;
+		} else if (!r->type_arg) {
+			r->type_arg = a;
+		} else {
+			return mb_cli_usage(s->cli, "create", "wrong number "
+					    "of arguments");
+		}
+	}
+	if (!r->arg)
+		return mb_cli_usage(s->cli, "create", "missing PATH");
+	r->keytype = r->type_arg ? key_type(s->doc->schema, r->type_arg) :
+		     GENERIC_KEYTYPE;
+	if (!r->keytype)
+		return mb_cli_usage(s->cli, "create", "unknown KeyType '%s': "
+				    "use a class of the IIS schema, e.g. "
+				    "IIsWebVirtualDir, IIsWebDirectory, "
+				    "IIsWebServer, IIsApplicationPool",
+				    r->type_arg);
+	return MB_OK;
+}
+
+int mb_plan_create(struct mb_wsess *s, int argc, char **argv)
+{
+	struct create_req r;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	st = parse_args(s, &r, argc, argv);
+	if (!st)
+		st = mb_path_parse(r.arg, 0, &r.path, &s->cli->err);
+	if (st)
+		return st;
+	st = plan(s, &r);
+	mb_path_release(&r.path);
+	return st;
+}
+
+int mb_cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv)
+{
+	return mb_cli_write(cli, doc, argc, argv, mb_plan_create);
+}

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * enum [PATH] [--effective] [/P] and enum_all: the properties a key sets
+ * (KeyType first, then attributes and <Custom> values in file order), then
+ * one "[/path/child]" line per child key, as adsutil ENUM prints them.
+ * --effective adds the values inherited from above, with their origin.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/json.h"
+#include "mb/path.h"
+#include "mb/value.h"
+
+struct enum_run {
+	struct mb_cli *cli;
+	const struct mb_doc *doc;
+	struct mb_json j;
+	int effective;
+	int paths_only;
+	int all;
+	uint32_t *seen;      /* property IDs listed for the current key */
+	size_t nseen, cseen;
+};
+
+static int seen(struct enum_run *e, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < e->nseen; i++)
+		if (e->seen[i] == id)
+			return 1;
+	if (e->nseen == e->cseen) {
+		size_t c = e->cseen ? e->cseen * 2 : 32;
+		uint32_t *n = realloc(e->seen, c * sizeof(*n));
+
+		if (!n)
+			return 0;
+		e->seen = n;
+		e->cseen = c;
+	}
+	e->seen[e->nseen++] = id;
+	return 0;
+}
+
+static void line(struct enum_run *e, const char *name,
+		 const struct mb_prop *p, const char *text, const char *from)
+{
+	char suffix[1100];
+
+	if (e->cli->json) {
+		mb_json_obj_begin(&e->j);
+		mb_json_kstr(&e->j, "name", name);
+		mb_json_kstr(&e->j, "type", mb_value_tag(p));
+		mb_json_key(&e->j, "value");
+		mb_value_json(&e->j, p, text);
+		if (from)
+			mb_json_kstr(&e->j, "inherited_from", from);
+		mb_json_obj_end(&e->j);
+		return;
+	}
+	snprintf(suffix, sizeof(suffix), "  (inherited from %s)",
+		 from ? from : "");
+	mb_value_render(&e->cli->out, MB_STYLE_ENUM, name, p, text,
+			from ? suffix : NULL);
+}
+
+/* A property as the file names it: the schema's, or a plain STRING. */
+static const struct mb_prop *attr_prop(const struct mb_doc *doc,
+				       const struct mb_attr *a,
+				       struct mb_prop *tmp, char *name,
+				       size_t size)
+{
+	const struct mb_prop *p = mb_doc_attr_prop(doc, a);
+
+	snprintf(name, size, "%.*s", (int)a->name.len, doc->buf + a->name.off);
+	if (p)
+		return p;
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->name = name;
+	tmp->type = MB_T_STRING;
+	return tmp;
+}
+
+static const struct mb_prop *custom_prop(const struct mb_doc *doc,
+					 const struct mb_custom *c,
+					 struct mb_prop *tmp, char *name,
+					 size_t size)
+{
+	const struct mb_attr *n = mb_custom_attr(doc, c, "Name");
+	const struct mb_attr *t = mb_custom_attr(doc, c, "Type");
+	const struct mb_prop *p;
+	char *type;
+
+	snprintf(name, size, "%.*s", n ? (int)n->value.len : 0,
+		 n ? doc->buf + n->value.off : "");
+	p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
+	if (p)
+		return p;
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->name = name;
+	tmp->id = c->id;
+	type = t ? mb_doc_text(doc, t->value) : NULL;
+	tmp->type = type ? mb_type_parse(type) : MB_T_STRING;
+	if (tmp->type == MB_T_UNKNOWN)
+		tmp->type = MB_T_STRING;
+	free(type);
+	return tmp;
+}
+
+/*
+ * The values a key sets. For an ancestor (from != NULL) only inheritable
+ * ones that no nearer key has already given.
+ */
+static void key_values(struct enum_run *e, size_t key, const char *from)
+{
+	const struct mb_doc *doc = e->doc;
+	const struct mb_key *k = &doc->keys[key];
+	struct mb_prop tmp;
+	char name[256];
+	unsigned i;
+
+	for (i = 0; i < k->nattrs + k->ncustoms; i++) {
+		const struct mb_prop *p;
+		struct mb_span raw;
+		char *text;
+
+		if (i < k->nattrs) {
+			p = attr_prop(doc, &k->attrs[i], &tmp, name,
+				      sizeof(name));
+			raw = k->attrs[i].value;
+		} else {
+			const struct mb_custom *c = &k->customs[i - k->nattrs];
+			const struct mb_attr *v = mb_custom_attr(doc, c,
+								 "Value");
+
+			p = custom_prop(doc, c, &tmp, name, sizeof(name));
+			raw = v ? v->value : (struct mb_span){ 0, 0 };
+		}
+		if (from && (!(p->attrs & MB_ATTR_INHERIT) || p == &tmp))
+			continue;
+		if (p != &tmp && seen(e, p->id))
+			continue;
+		text = mb_doc_text(doc, raw);
+		if (text)
+			line(e, name, p, text, from);
+		free(text);
+	}
+}
+
+static void key_type_line(struct enum_run *e, size_t key)
+{
+	const struct mb_key *k = &e->doc->keys[key];
+	const struct mb_prop *p = mb_schema_prop(e->doc->schema, "KeyType");
+	char type[256];
+
+	snprintf(type, sizeof(type), "%.*s", (int)k->elem.len,
+		 e->doc->buf + k->elem.off);
+	line(e, "KeyType", p, type, NULL);
+}
+
+static void properties(struct enum_run *e, size_t key)
+{
+	size_t a;
+
+	e->nseen = 0;
+	if (e->cli->json) {
+		mb_json_key(&e->j, "properties");
+		mb_json_arr_begin(&e->j);
+	}
+	key_type_line(e, key);
+	key_values(e, key, NULL);
+	for (a = e->doc->keys[key].parent; e->effective && a != MB_NOKEY;
+	     a = e->doc->keys[a].parent)
+		key_values(e, a, mb_path_display(e->doc->keys[a].location));
+	if (e->cli->json)
+		mb_json_arr_end(&e->j);
+}
+
+static char *child_path(const char *typed, const struct mb_doc *doc,
+			size_t child)
+{
+	const char *loc = doc->keys[child].location;
+	const char *last = strrchr(loc, '/');
+	size_t n = strlen(typed) + strlen(loc) + 3;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s%s%s", typed, *typed ? "/" : "",
+			 last ? last + 1 : loc);
+	return s;
+}
+
+static void block(struct enum_run *e, size_t key, const char *typed);
+
+static void children(struct enum_run *e, size_t key, const char *typed)
+{
+	size_t c;
+
+	if (e->cli->json && !e->all) {
+		mb_json_key(&e->j, "children");
+		mb_json_arr_begin(&e->j);
+	}
+	for (c = e->doc->keys[key].first_child; c != MB_NOKEY;
+	     c = e->doc->keys[c].next_sibling) {
+		char *p = child_path(typed, e->doc, c);
+
+		if (!p)
+			continue;
+		if (e->cli->json && !e->all)
+			mb_json_str(&e->j, p);
+		else if (!e->cli->json)
+			mb_buf_printf(&e->cli->out, "[/%s]\n", p);
+		if (e->all)
+			block(e, c, p);
+		free(p);
+	}
+	if (e->cli->json && !e->all)
+		mb_json_arr_end(&e->j);
+}
+
+static void block(struct enum_run *e, size_t key, const char *typed)
+{
+	const struct mb_key *k = &e->doc->keys[key];
+
+	if (e->cli->json) {
+		mb_json_obj_begin(&e->j);
+		mb_json_kstr(&e->j, "path", mb_path_display(k->location));
+		mb_json_key(&e->j, "keytype");
+		mb_json_strn(&e->j, e->doc->buf + k->elem.off, k->elem.len);
+		if (!e->paths_only)
+			properties(e, key);
+	} else if (!e->paths_only) {
+		properties(e, key);
+		if (e->all)
+			mb_buf_putc(&e->cli->out, '\n');
+	}
+	if (!e->all)
+		children(e, key, typed);
+	if (e->cli->json)
+		mb_json_obj_end(&e->j);
+	else if (!e->all)
+		mb_buf_putc(&e->cli->out, '\n');
+	if (e->all)
+		children(e, key, typed);
+}
+
+static int run(struct enum_run *e, const char *arg, const char *cmd)
+{
+	struct mb_path path;
+	const char *typed;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(arg ? arg : "", 0, &path, &e->cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(e->doc, path.location);
+	if (key == MB_NOKEY) {
+		st = mb_error_set(&e->cli->err, MB_ENOPATH, cmd,
+			arg ? arg : "/LM", "the path requested could not be "
+			"found: no key '%s' in %s", path.location,
+			e->doc->path);
+		mb_path_release(&path);
+		return st;
+	}
+	typed = strcasecmp(path.location, "/LM") == 0 ? "" :
+		mb_path_display(path.location);
+	mb_json_init(&e->j, &e->cli->out);
+	if (e->cli->json && e->all) {
+		mb_json_obj_begin(&e->j);
+		mb_json_kstr(&e->j, "file", e->doc->path);
+		mb_json_key(&e->j, "keys");
+		mb_json_arr_begin(&e->j);
+	}
+	block(e, key, typed);
+	if (e->cli->json && e->all) {
+		mb_json_arr_end(&e->j);
+		mb_json_obj_end(&e->j);
+	}
+	mb_path_release(&path);
+	return MB_OK;
+}
+
+static int enum_main(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		     char **argv, int all)
+{
+	struct enum_run e;
+	const char *arg = NULL;
+	int i, st;
+
+	memset(&e, 0, sizeof(e));
+	e.cli = cli;
+	e.doc = doc;
+	e.all = all;
+	for (i = 1; i < argc; i++) {
+		if (mb_cli_is(argv[i], "--effective"))
+			e.effective = 1;
+		else if (strcasecmp(argv[i], "/P") == 0)
+			e.paths_only = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return mb_cli_bad_option(cli, argv[0], argv[i]);
+		else if (arg)
+			return mb_cli_usage(cli, argv[0], "wrong number of "
+					    "arguments");
+		else
+			arg = argv[i];
+	}
+	st = run(&e, arg, argv[0]);
+	free(e.seen);
+	return st;
+}
+
+int mb_cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+{
+	return enum_main(cli, doc, argc, argv, 0);
+}
+
+int mb_cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		    char **argv)
+{
+	return enum_main(cli, doc, argc, argv, 1);
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * find [--values] [PATH/]PROP: every key at or below PATH (default /LM)
+ * that sets PROP itself, in file order, as adsutil FIND prints it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/json.h"
+#include "mb/path.h"
+#include "mb/query.h"
+#include "mb/value.h"
+
+/* A Custom-only name may live anywhere below the start key. */
+static int resolve_below(struct mb_cli *cli, const struct mb_doc *doc,
+			 size_t start, const char *name, struct mb_ref *ref)
+{
+	size_t k;
+	int st = mb_query_resolve(doc, start, name, ref, &cli->err);
+
+	for (k = 0; st == MB_EPROP && k < doc->nkeys; k++)
+		if (doc->keys[k].ncustoms && mb_doc_is_under(doc, start, k) &&
+		    mb_query_resolve(doc, k, name, ref, NULL) == MB_OK)
+			st = MB_OK;
+	return st;
+}
+
+static void emit_one(struct mb_cli *cli, struct mb_json *j,
+		     const struct mb_doc *doc, size_t k,
+		     const struct mb_prop *p, int values)
+{
+	const char *where = mb_path_display(doc->keys[k].location);
+	struct mb_value v;
+	char *text = NULL;
+
+	if (values && mb_doc_local(doc, k, p, &v))
+		text = mb_doc_text(doc, v.raw);
+	if (cli->json) {
+		mb_json_obj_begin(j);
+		mb_json_kstr(j, "path", where);
+		if (text) {
+			mb_json_key(j, "value");
+			mb_value_json(j, p, text);
+		}
+		mb_json_obj_end(j);
+	} else if (text) {
+		mb_buf_puts(&cli->out, "  ");
+		mb_value_render(&cli->out, MB_STYLE_FIND, where, p, text, NULL);
+	} else {
+		mb_buf_printf(&cli->out, "  %s\n", where);
+	}
+	free(text);
+}
+
+static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
+		   size_t start, const struct mb_prop *p, const char *shown,
+		   int values)
+{
+	struct mb_json j;
+	struct mb_value v;
+	size_t k, n = 0;
+
+	mb_json_init(&j, &cli->out);
+	if (cli->json) {
+		mb_json_obj_begin(&j);
+		mb_json_kstr(&j, "file", doc->path);
+		mb_json_kstr(&j, "property", shown);
+		mb_json_kstr(&j, "beneath",
+			     mb_path_display(doc->keys[start].location));
+		mb_json_key(&j, "found");
+		mb_json_arr_begin(&j);
+	}
+	for (k = 0; k < doc->nkeys; k++) {
+		if (!mb_doc_local(doc, k, p, &v) ||
+		    !mb_doc_is_under(doc, start, k))
+			continue;
+		if (n++ == 0 && !cli->json)
+			mb_buf_printf(&cli->out, "Property %s found at:\n",
+				      shown);
+		emit_one(cli, &j, doc, k, p, values);
+	}
+	if (cli->json) {
+		mb_json_arr_end(&j);
+		mb_json_obj_end(&j);
+	}
+	return n;
+}
+
+static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
+		    int values)
+{
+	struct mb_path path;
+	struct mb_ref ref;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(arg, MB_PATH_PROP, &path, &cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(doc, path.location);
+	if (key == MB_NOKEY)
+		st = mb_error_set(&cli->err, MB_ENOPATH, "find", arg,
+			"the path requested could not be found: no key "
+			"'%s' in %s", path.location, doc->path);
+	else
+		st = resolve_below(cli, doc, key, path.prop, &ref);
+	if (!st) {
+		if (!emit(cli, doc, key, ref.prop, path.prop, values) &&
+		    !cli->json)
+			mb_buf_printf(&cli->out, "Property %s was not found at "
+				      "any node beneath %s\n", path.prop,
+				      mb_path_display(path.location));
+		mb_ref_release(&ref);
+	}
+	mb_path_release(&path);
+	return st;
+}
+
+int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		char **argv)
+{
+	const char *arg = NULL;
+	int i, values = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (mb_cli_is(argv[i], "--values"))
+			values = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return mb_cli_bad_option(cli, "find", argv[i]);
+		else if (arg)
+			return mb_cli_usage(cli, "find", "wrong number of "
+					    "arguments");
+		else
+			arg = argv[i];
+	}
+	if (!arg)
+		return mb_cli_usage(cli, "find", "missing PROP");
+	return find_one(cli, doc, arg, values);
+}

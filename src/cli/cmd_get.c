@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * get [--local] PATH/PROP: the effective value, as adsutil GET prints it,
+ * plus where it comes from. --local is strict adsutil: "not set at this
+ * node" (exit 3) unless the key itself holds the value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mb/json.h"
+#include "mb/path.h"
+#include "mb/query.h"
+#include "mb/value.h"
+
+static const char *origin_name(enum mb_origin o)
+{
+	switch (o) {
+	case MB_ORIGIN_LOCAL: return "local";
+	case MB_ORIGIN_INHERITED: return "inherited";
+	case MB_ORIGIN_DEFAULT: return "default";
+	default: return "none";
+	}
+}
+
+static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
+		       const char *path, const char *shown,
+		       const struct mb_prop *p, const struct mb_result *res)
+{
+	struct mb_json j;
+
+	mb_json_init(&j, &cli->out);
+	mb_json_obj_begin(&j);
+	mb_json_kstr(&j, "file", doc->path);
+	mb_json_kstr(&j, "path", path);
+	mb_json_kstr(&j, "property", shown);
+	mb_json_kstr(&j, "type", mb_value_tag(p));
+	mb_json_kbool(&j, "secure", (p->attrs & MB_ATTR_SECURE) != 0);
+	mb_json_kstr(&j, "origin", origin_name(res->origin));
+	mb_json_key(&j, "set_at");
+	if (res->value.key != MB_NOKEY)
+		mb_json_str(&j, mb_path_display(
+			doc->keys[res->value.key].location));
+	else
+		mb_json_null(&j);
+	mb_json_key(&j, "value");
+	if (res->text)
+		mb_value_json(&j, p, res->text);
+	else
+		mb_json_null(&j);
+	mb_json_obj_end(&j);
+}
+
+static void print_text(struct mb_cli *cli, const struct mb_doc *doc,
+		       const char *shown, const struct mb_prop *p,
+		       const struct mb_result *res)
+{
+	char suffix[1200];
+
+	suffix[0] = '\0';
+	if (res->origin == MB_ORIGIN_INHERITED)
+		snprintf(suffix, sizeof(suffix), "  (inherited from %s)",
+			 mb_path_display(doc->keys[res->value.key].location));
+	else if (res->origin == MB_ORIGIN_DEFAULT)
+		snprintf(suffix, sizeof(suffix), "  (default)");
+	mb_value_render(&cli->out, MB_STYLE_GET, shown, p, res->text, suffix);
+}
+
+static int not_allowed(struct mb_cli *cli, const struct mb_doc *doc,
+		       size_t key, const struct mb_ref *ref, const char *arg)
+{
+	char *who = mb_query_holders(doc->schema, ref->prop);
+	const struct mb_key *k = &doc->keys[key];
+	int st;
+
+	st = mb_error_set(&cli->err, MB_EPROP, "get", arg,
+		"%s is not allowed at a key of type %.*s (this property is "
+		"probably not allowed at this node); key types that may hold "
+		"it: %s", ref->prop->name, (int)k->elem.len,
+		doc->buf + k->elem.off, who && *who ? who : "none");
+	free(who);
+	return st;
+}
+
+static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
+		const struct mb_ref *ref, const char *arg, const char *shown,
+		int local)
+{
+	struct mb_prop storage;
+	const struct mb_prop *p = mb_ref_display_prop(ref, &storage);
+	struct mb_result res;
+	int st;
+
+	st = mb_query_get(doc, key, ref, local, &res, &cli->err);
+	if (st)
+		return st;
+	if (res.origin != MB_ORIGIN_LOCAL && !mb_query_allowed(doc, key, ref)) {
+		mb_result_release(&res);
+		return not_allowed(cli, doc, key, ref, arg);
+	}
+	if (res.origin == MB_ORIGIN_NONE) {
+		mb_buf_printf(&cli->out, "The parameter \"%s\" is not set at "
+			      "this node.\n", shown);
+		return mb_error_set(&cli->err, MB_ENOTSET, "get", arg,
+				    "not set at this node");
+	}
+	if (cli->json)
+		print_json(cli, doc, mb_path_display(doc->keys[key].location),
+			   shown, p, &res);
+	else
+		print_text(cli, doc, shown, p, &res);
+	mb_result_release(&res);
+	return MB_OK;
+}
+
+static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
+		   int local)
+{
+	struct mb_path path;
+	struct mb_ref ref;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(arg, MB_PATH_PROP, &path, &cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(doc, path.location);
+	if (key == MB_NOKEY)
+		st = mb_error_set(&cli->err, MB_ENOPATH, "get", arg,
+			"the path requested could not be found: no key "
+			"'%s' in %s", path.location, doc->path);
+	else
+		st = mb_query_resolve(doc, key, path.prop, &ref, &cli->err);
+	if (!st) {
+		st = show(cli, doc, key, &ref, arg, path.prop, local);
+		mb_ref_release(&ref);
+	}
+	mb_path_release(&path);
+	return st;
+}
+
+int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+{
+	const char *arg = NULL;
+	int i, local = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (mb_cli_is(argv[i], "--local"))
+			local = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return mb_cli_bad_option(cli, "get", argv[i]);
+		else if (arg)
+			return mb_cli_usage(cli, "get", "wrong number of "
+					    "arguments");
+		else
+			arg = argv[i];
+	}
+	if (!arg)
+		return mb_cli_usage(cli, "get", "missing PATH/PROP");
+	return get_one(cli, doc, arg, local);
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * set [--force] PATH/PROP VALUE...: write a property at a key, typed by the
+ * schema, and echo it as adsutil SET does ("AuthFlags<pad>: (INTEGER) 5").
+ * A flag sub-property (AuthNTLM) flips one bit of the effective DWORD and
+ * writes the whole DWORD at the key. A property the key type may not hold
+ * is refused (exit 5) unless --force, which writes a <Custom> element.
+ * Secure properties are refused with what to run instead (see
+ * secure_value below: the hook for a machine-key mode).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+#include "mb/query.h"
+#include "mb/value.h"
+
+struct set_req {
+	const char *arg;          /* PATH/PROP as typed */
+	const char **vals;
+	size_t nvals;
+	int force;
+	struct mb_path path;
+	size_t key;
+	struct mb_ref ref;
+};
+
+/*
+ * Secure properties (AnonymousUserPass, WAMUserPass, UNCPassword,
+ * AdminACL...) are stored encrypted with the server's machine keys, which
+ * are not in the file. This is where a machine-key mode plugs in: given
+ * --exchange-key/--signing-key it would read the plaintext from
+ * --password-file (secrets never come from argv), encrypt and sign it with
+ * the blob module and put the hex in *hex. Until then: refuse, and say
+ * what does work.
+ */
+static int secure_value(struct mb_wsess *s, const struct set_req *r,
+			char **hex)
+{
+	*hex = NULL;
+	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+		"%s is a secure property: IIS keeps it encrypted with the "
+		"server's machine key, which is not in the file, so it cannot "
+		"be set offline. On the live server run: cscript "
+		"%%SystemDrive%%\\Inetpub\\AdminScripts\\adsutil.vbs SET "
+		"%s/%s <password> (and make Windows agree: net user <account> "
+		"<password>). To reuse an encrypted value already in this "
+		"file, use 'mbtool collapse' or 'mbtool sync-passwords --from "
+		"PATH'", r->ref.prop->name,
+		mb_path_display(r->path.location), r->ref.prop->name);
+}
+
+static int not_allowed(struct mb_wsess *s, const struct set_req *r)
+{
+	const struct mb_key *k = &s->doc->keys[r->key];
+	char *who = mb_query_holders(s->doc->schema, r->ref.prop);
+	int st;
+
+	st = mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+		"%s is not allowed at a key of type %.*s; key types that may "
+		"hold it: %s (--force writes it as a <Custom> element anyway)",
+		r->ref.prop->name, (int)k->elem.len, s->doc->buf + k->elem.off,
+		who && *who ? who : "none");
+	free(who);
+	return st;
+}
+
+static char *local_text(const struct mb_doc *doc, size_t key,
+			const struct mb_prop *p)
+{
+	struct mb_value v;
+
+	return mb_doc_local(doc, key, p, &v) ? mb_doc_text(doc, v.raw) : NULL;
+}
+
+static int record(struct mb_wsess *s, const struct set_req *r,
+		  const char *text, char *previous)
+{
+	struct mb_prop storage;
+	const struct mb_prop *shown = mb_ref_display_prop(&r->ref, &storage);
+	struct mb_change *c = mb_wsess_change(s, "set");
+
+	mb_value_render(&s->echo, MB_STYLE_SET, r->path.prop, shown, text,
+			NULL);
+	if (!c) {
+		free(previous);
+		return s->cli->err.status;
+	}
+	c->path = strdup(mb_path_display(s->doc->keys[r->key].location));
+	c->prop = strdup(r->path.prop);
+	c->type = *shown;
+	c->type.name = NULL; /* may point into r->ref, which goes away */
+	c->value = strdup(text);
+	c->previous = previous;
+	c->done = !previous || strcmp(previous, text) != 0;
+	return MB_OK;
+}
+
+static int set_flag(struct mb_wsess *s, struct set_req *r, int as_custom)
+{
+	int on, st, was = 0;
+	char *dword = NULL, *old = local_text(s->doc, r->key, r->ref.prop);
+	uint32_t v;
+
+	if (r->nvals != 1 || mb_value_bool(r->vals[0], &on)) {
+		free(old);
+		return mb_cli_usage(s->cli, "set", "%s is one bit of %s: give "
+				    "TRUE or FALSE", r->path.prop,
+				    r->ref.prop->name);
+	}
+	if (old && !mb_value_dword(r->ref.prop, old, &v))
+		was = (v & r->ref.flag->value) == r->ref.flag->value;
+	st = mb_edit_set_flag(s->doc, &s->edits, r->key, r->ref.prop,
+			      r->ref.flag, on, as_custom, &dword, &s->cli->err);
+	if (!st)
+		st = record(s, r, on ? "TRUE" : "FALSE", old ?
+			    strdup(was ? "TRUE" : "FALSE") : NULL);
+	/* a local DWORD that already had this bit is unchanged */
+	if (!st && old && strcmp(old, dword) == 0)
+		s->changes[s->nchanges - 1].done = 0;
+	free(old);
+	free(dword);
+	return st;
+}
+
+static int set_value(struct mb_wsess *s, struct set_req *r, int as_custom)
+{
+	char *text = NULL;
+	int st;
+
+	if (r->ref.prop->attrs & MB_ATTR_SECURE)
+		st = secure_value(s, r, &text);
+	else
+		st = mb_edit_format(r->ref.prop, r->vals, r->nvals, &text,
+				    &s->cli->err);
+	if (!st)
+		st = mb_edit_set(s->doc, &s->edits, r->key, r->ref.prop, text,
+				 as_custom, &s->cli->err);
+	if (!st)
+		st = record(s, r, text, local_text(s->doc, r->key,
+						   r->ref.prop));
+	free(text);
+	return st;
+}
+
+static int plan(struct mb_wsess *s, struct set_req *r)
+{
+	const char *loc = r->path.location;
+	int st, allowed, custom_only;
+
+	st = mb_wsess_scope(s, &loc, 1);
+	if (st)
+		return st;
+	r->key = mb_doc_find(s->doc, loc);
+	if (r->key == MB_NOKEY)
+		return mb_cli_no_path(s->cli, "set", r->arg, s->doc, loc);
+	st = mb_query_resolve(s->doc, r->key, r->path.prop, &r->ref,
+			      &s->cli->err);
+	if (st)
+		return st;
+	allowed = mb_query_allowed(s->doc, r->key, &r->ref);
+	custom_only = r->ref.prop == &r->ref.custom;
+	if (!allowed && !r->force)
+		st = not_allowed(s, r);
+	else if (r->ref.flag)
+		st = set_flag(s, r, !allowed || custom_only);
+	else
+		st = set_value(s, r, !allowed || custom_only);
+	mb_ref_release(&r->ref);
+	return st;
+}
+
+static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
+		      char **argv)
+{
+	int i, st, opts = 1;
+
+	r->vals = calloc((size_t)argc, sizeof(*r->vals));
+	if (!r->vals)
+		return mb_error_set(&s->cli->err, MB_EFILE, "set", NULL,
+				    "out of memory");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && (st = mb_wsess_option(s, "set", a)) != 0) {
+			if (st < 0)
+				return MB_EUSAGE;
+		} else if (opts && mb_cli_is(a, "--force")) {
+			r->force = 1;
+		} else if (opts && mb_cli_is(a, "--")) {
+			opts = 0;
+		} else if (opts && a[0] == '-' && a[1] == '-') {
+			return mb_cli_bad_option(s->cli, "set", a);
+		} else if (!r->arg) {
+			r->arg = a;
+		} else {
+			r->vals[r->nvals++] = a; /* "-1" is a value, not an option */
+		}
+	}
+	if (!r->arg || !r->nvals)
+		return mb_cli_usage(s->cli, "set", "missing %s",
+				    r->arg ? "VALUE" : "PATH/PROP");
+	return MB_OK;
+}
+
+int mb_plan_set(struct mb_wsess *s, int argc, char **argv)
+{
+	struct set_req r;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	st = parse_args(s, &r, argc, argv);
+	if (!st)
+		st = mb_path_parse(r.arg, MB_PATH_PROP, &r.path, &s->cli->err);
+	if (!st) {
+		st = plan(s, &r);
+		mb_path_release(&r.path);
+	}
+	free(r.vals);
+	return st;
+}
+
+int mb_cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+{
+	return mb_cli_write(cli, doc, argc, argv, mb_plan_set);
+}

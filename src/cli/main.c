@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mbtool: global options, the command table, and the per-file loop. Only
+ * this file prints errors and chooses the exit status.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mb/json.h"
+#include "mb_config.h"
+
+static const struct mb_cmd commands[] = {
+	{ "get", mb_cmd_get, 0, "get [--local] PATH/PROP",
+	  "the effective value of a property, and where it comes from" },
+	{ "find", mb_cmd_find, 0, "find [--values] [PATH/]PROP",
+	  "every key that sets a property, in file order" },
+	{ "enum", mb_cmd_enum, 0, "enum [PATH] [--effective] [/P]",
+	  "the properties set at a key, and its child keys" },
+	{ "enum_all", mb_cmd_enum_all, 0, "enum_all [PATH] [--effective] [/P]",
+	  "enum for a key and its whole subtree" },
+	{ "tree", mb_cmd_tree, 0, "tree [PATH] [--prop PROP]...",
+	  "the key tree, with where each named property comes from" },
+	{ "set", mb_cmd_set, MB_CMD_WRITES,
+	  "set [--force] PATH/PROP VALUE...",
+	  "write a property at a key, as adsutil SET (all writes take "
+	  "--dry-run, --no-backup, --break-lock)" },
+	{ "delete", mb_cmd_delete, MB_CMD_WRITES,
+	  "delete PATH/PROP | delete [--yes] PATH/",
+	  "remove a local value (the key then inherits), or a key and its "
+	  "subtree" },
+	{ "create", mb_cmd_create, MB_CMD_WRITES,
+	  "create [--parents] PATH [KeyType]",
+	  "add a key (default KeyType IIsConfigObject)" },
+	{ "copy", mb_cmd_copy, MB_CMD_WRITES, "copy SRC DST",
+	  "copy a key and its subtree (Locations and AppRoots rewritten)" },
+	{ "move", mb_cmd_copy, MB_CMD_WRITES, "move SRC DST",
+	  "move or rename a key and its subtree" },
+	{ "batch", mb_cmd_batch, MB_CMD_WRITES, "batch [--yes] [SCRIPT]",
+	  "set/delete/create/copy/move lines from SCRIPT or stdin, in one "
+	  "all-or-nothing write" },
+	{ "help", mb_cmd_help, MB_CMD_NODOC, "help [COMMAND]",
+	  "this list, or one command's usage" },
+};
+
+const struct mb_cmd *mb_cli_commands(size_t *n)
+{
+	*n = sizeof(commands) / sizeof(commands[0]);
+	return commands;
+}
+
+const struct mb_cmd *mb_cli_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	if (strcmp(name, "enumall") == 0)
+		return mb_cli_command("enum_all");
+	return NULL;
+}
+
+static void print_error(const struct mb_error *e)
+{
+	if (e->subject[0])
+		fprintf(stderr, "mbtool: %s '%s': %s\n", e->what, e->subject,
+			e->reason);
+	else
+		fprintf(stderr, "mbtool: %s: %s\n", e->what, e->reason);
+}
+
+struct run {
+	struct mb_cli cli;
+	const struct mb_cmd *cmd;
+	char **files;
+	int nfiles;
+	int argc;
+	char **argv;
+};
+
+static int add_file(struct run *r, const char *f)
+{
+	char **nf = realloc(r->files, (size_t)(r->nfiles + 1) * sizeof(*nf));
+
+	if (!nf)
+		return -1;
+	r->files = nf;
+	r->files[r->nfiles++] = (char *)f;
+	return 0;
+}
+
+/*
+ * Global options may also follow the command (mbtool get --json X): take
+ * them out of the command's arguments.
+ */
+static int take_globals(struct run *r, int argc, char **argv)
+{
+	int i, n = 0;
+	const char *v;
+
+	for (i = 0; i < argc; i++) {
+		if (i > 0 && mb_cli_is(argv[i], "--json")) {
+			r->cli.json = 1;
+		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--file", &v) ||
+			   mb_cli_value(argc, argv, &i, "-f", &v))) {
+			if (!v || add_file(r, v))
+				return -1;
+		} else if (i > 0 && mb_cli_value(argc, argv, &i, "--schema",
+						 &v)) {
+			if (!v)
+				return -1;
+			r->cli.schema_path = v;
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+static void usage(FILE *f)
+{
+	size_t i, n;
+	const struct mb_cmd *c = mb_cli_commands(&n);
+
+	fprintf(f, "usage: mbtool [-f FILE]... [--schema MBSchema.xml] "
+		"[--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (i = 0; i < n; i++)
+		fprintf(f, "  %-40s %s\n", c[i].usage, c[i].summary);
+	fprintf(f, "\nexit status: 0 ok, 1 doctor found problems, 2 usage, "
+		"3 not set at this node,\n4 path not found, 5 unknown or "
+		"disallowed property, 6 file error,\n7 secure value not "
+		"recovered\n");
+}
+
+static int parse_globals(struct run *r, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "schema", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (add_file(r, optarg)) return -1; break;
+		case 's': r->cli.schema_path = optarg; break;
+		case 'j': r->cli.json = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("mbtool %s\n", MB_VERSION); exit(0);
+		default: return -1;
+		}
+	}
+	return optind;
+}
+
+static void flush_out(struct mb_cli *cli)
+{
+	if (cli->out.len)
+		fwrite(cli->out.data, 1, cli->out.len, stdout);
+	mb_buf_reset(&cli->out);
+}
+
+/* One file: load, run, print. Returns the file's exit status. */
+static int run_file(struct run *r, const char *file, int idx)
+{
+	struct mb_doc *doc = NULL;
+	int st;
+
+	mb_error_clear(&r->cli.err);
+	mb_buf_reset(&r->cli.out);
+	st = mb_doc_load(file, r->cli.schema, &doc, &r->cli.err);
+	if (!st)
+		st = r->cmd->run(&r->cli, doc, r->argc, r->argv);
+	if (r->nfiles > 1 && r->cli.json) {
+		struct mb_buf head;
+		struct mb_json j;
+
+		mb_buf_init(&head);
+		mb_json_init(&j, &head);
+		mb_json_str(&j, file);
+		printf("%s{\"file\": %s, \"exit\": %d, \"result\": %s}",
+		       idx ? ",\n" : "", head.data, st,
+		       r->cli.out.len ? r->cli.out.data : "null\n");
+		mb_buf_release(&head);
+		mb_buf_reset(&r->cli.out);
+	} else {
+		if (r->nfiles > 1)
+			printf("%s==> %s <==\n", idx ? "\n" : "", file);
+		flush_out(&r->cli);
+	}
+	if (st && st != MB_EFOUND && st != MB_ENOTSET)
+		print_error(&r->cli.err);
+	mb_doc_free(doc);
+	return st;
+}
+
+static int run_all(struct run *r)
+{
+	int i, st, worst = 0;
+
+	if (r->cmd->flags & MB_CMD_NODOC) {
+		st = r->cmd->run(&r->cli, NULL, r->argc, r->argv);
+		flush_out(&r->cli);
+		if (st)
+			print_error(&r->cli.err);
+		return st;
+	}
+	if (r->nfiles > 1 && r->cli.json)
+		printf("{\"files\": [\n");
+	for (i = 0; i < r->nfiles; i++) {
+		st = run_file(r, r->files[i], i);
+		if (st > worst)
+			worst = st;
+	}
+	if (r->nfiles > 1 && r->cli.json)
+		printf("]}\n");
+	return worst;
+}
+
+static int load_schema(struct run *r, struct mb_schema **owned)
+{
+	*owned = NULL;
+	if (!r->cli.schema_path) {
+		r->cli.schema = mb_schema_builtin();
+		return 0;
+	}
+	if (mb_schema_load(r->cli.schema_path, owned, &r->cli.err)) {
+		print_error(&r->cli.err);
+		return MB_EFILE;
+	}
+	r->cli.schema = *owned;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r;
+	struct mb_schema *owned;
+	const char *env;
+	int first, st;
+
+	memset(&r, 0, sizeof(r));
+	mb_buf_init(&r.cli.out);
+	first = parse_globals(&r, argc, argv);
+	if (first < 0 || first >= argc) {
+		usage(stderr);
+		return MB_EUSAGE;
+	}
+	r.cmd = mb_cli_command(argv[first]);
+	if (!r.cmd) {
+		fprintf(stderr, "mbtool: command not recognized: '%s'; "
+			"run 'mbtool help'\n", argv[first]);
+		return MB_EUSAGE;
+	}
+	r.argv = argv + first;
+	r.argc = take_globals(&r, argc - first, r.argv);
+	if (r.argc < 0) {
+		fprintf(stderr, "mbtool: option needs a value\n");
+		return MB_EUSAGE;
+	}
+	env = getenv("MBTOOL_FILE");
+	if (!r.nfiles && add_file(&r, env && *env ? env : "MetaBase.xml"))
+		return MB_EFILE;
+	r.cli.nfiles = r.nfiles;
+	st = load_schema(&r, &owned);
+	if (!st)
+		st = run_all(&r);
+	mb_schema_free(owned);
+	mb_buf_release(&r.cli.out);
+	free(r.files);
+	return st;
+}

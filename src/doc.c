@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading a metabase and answering questions about it: keys by Location,
+ * the Location tree, local and inherited values, decoded text.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "doc_priv.h"
+
+static unsigned char fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+static size_t hash_loc(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ fold((unsigned char)p[i])) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static int loc_eq(const char *a, const char *b, size_t blen)
+{
+	return strlen(a) == blen && strncasecmp(a, b, blen) == 0;
+}
+
+size_t mb_doc_find_n(const struct mb_doc *doc, const char *loc, size_t len)
+{
+	size_t mask, i;
+
+	if (!doc->index_cap)
+		return MB_NOKEY;
+	mask = doc->index_cap - 1;
+	for (i = hash_loc(loc, len) & mask; doc->index[i]; i = (i + 1) & mask) {
+		size_t k = doc->index[i] - 1;
+
+		if (loc_eq(doc->keys[k].location, loc, len))
+			return k;
+	}
+	return MB_NOKEY;
+}
+
+size_t mb_doc_find(const struct mb_doc *doc, const char *location)
+{
+	return mb_doc_find_n(doc, location, strlen(location));
+}
+
+static enum mb_status build_index(struct mb_doc *d, struct mb_error *err)
+{
+	size_t cap = 16, k, mask;
+
+	while (cap < d->nkeys * 2)
+		cap *= 2;
+	d->index = calloc(cap, sizeof(*d->index));
+	if (!d->index)
+		return mb_error_set(err, MB_EFILE, "parse", d->path,
+				    "out of memory");
+	d->index_cap = cap;
+	mask = cap - 1;
+	for (k = 0; k < d->nkeys; k++) {
+		const char *l = d->keys[k].location;
+		size_t n = strlen(l), i, dup;
+
+		dup = mb_doc_find_n(d, l, n);
+		if (dup != MB_NOKEY)
+			return mb_error_set_line(err, MB_EFILE, "parse",
+				d->path, mb_doc_line(d, d->keys[k].start),
+				"duplicate Location '%s' (first at line %ld): "
+				"remove one of the two keys", l,
+				mb_doc_line(d, d->keys[dup].start));
+		for (i = hash_loc(l, n) & mask; d->index[i]; i = (i + 1) & mask)
+			;
+		d->index[i] = k + 1;
+	}
+	return MB_OK;
+}
+
+/* Nearest existing ancestor by Location ("/LM/W3SVC/1" -> "/LM/W3SVC"). */
+static size_t find_parent(const struct mb_doc *d, const char *loc)
+{
+	size_t n = strlen(loc);
+
+	if (n == 0 || strcmp(loc, ".") == 0 || strcmp(loc, "/") == 0)
+		return MB_NOKEY;
+	while (n > 0) {
+		while (n > 0 && loc[n - 1] != '/')
+			n--;
+		if (n == 0)
+			break;
+		n--;
+		if (n == 0)
+			return mb_doc_find_n(d, "/", 1);
+		if (mb_doc_find_n(d, loc, n) != MB_NOKEY)
+			return mb_doc_find_n(d, loc, n);
+	}
+	return MB_NOKEY;
+}
+
+static enum mb_status link_tree(struct mb_doc *d, struct mb_error *err)
+{
+	size_t *last = malloc((d->nkeys + 1) * sizeof(*last));
+	size_t k;
+
+	if (!last)
+		return mb_error_set(err, MB_EFILE, "parse", d->path,
+				    "out of memory");
+	for (k = 0; k < d->nkeys; k++) {
+		struct mb_key *key = &d->keys[k];
+		char name[128];
+
+		key->first_child = key->next_sibling = MB_NOKEY;
+		last[k] = MB_NOKEY;
+		key->parent = find_parent(d, key->location);
+		snprintf(name, sizeof(name), "%.*s", (int)key->elem.len,
+			 d->buf + key->elem.off);
+		key->cls = d->schema ? mb_schema_class(d->schema, name) : NULL;
+	}
+	for (k = 0; k < d->nkeys; k++) {
+		size_t p = d->keys[k].parent;
+
+		if (p == MB_NOKEY)
+			continue;
+		if (last[p] == MB_NOKEY)
+			d->keys[p].first_child = k;
+		else
+			d->keys[last[p]].next_sibling = k;
+		last[p] = k;
+	}
+	free(last);
+	return MB_OK;
+}
+
+static void sniff_kind(struct mb_doc *d)
+{
+	const char *base = strrchr(d->path, '/');
+	size_t n;
+
+	base = base ? base + 1 : d->path;
+	n = strlen(base);
+	if (mb_doc_find(d, ".") == MB_NOKEY)
+		d->kind = MB_KIND_EXPORT;
+	else if (strncasecmp(base, "MetaBase_", 9) == 0)
+		d->kind = MB_KIND_HISTORY;
+	else if (n > 4 && strncasecmp(base + n - 4, ".MD", 3) == 0)
+		d->kind = MB_KIND_BACKUP;
+	else
+		d->kind = MB_KIND_METABASE;
+}
+
+static enum mb_status check_bytes(struct mb_doc *d, struct mb_error *err)
+{
+	const unsigned char *b = (const unsigned char *)d->buf;
+
+	if (d->len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+			    (b[0] == 0xfe && b[1] == 0xff) ||
+			    memchr(b, 0, d->len)))
+		return mb_error_set(err, MB_EFILE, "parse", d->path,
+			"UTF-16 or binary content: IIS writes MetaBase.xml "
+			"as UTF-8; convert it (iconv -f UTF-16 -t UTF-8)");
+	if (d->len >= UINT32_MAX)
+		return mb_error_set(err, MB_EFILE, "parse", d->path,
+				    "file of 4 GiB or more is not a metabase");
+	d->bom = d->len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf;
+	d->crlf = memchr(b, '\n', d->len) != NULL &&
+		  ((const char *)memchr(b, '\n', d->len) > d->buf &&
+		   ((const char *)memchr(b, '\n', d->len))[-1] == '\r');
+	return MB_OK;
+}
+
+/* Takes ownership of buf (len bytes plus a NUL). */
+static enum mb_status parse_owned(const char *name, char *buf, size_t len,
+				  const struct mb_schema *schema,
+				  struct mb_doc **out, struct mb_error *err)
+{
+	struct mb_doc *d = calloc(1, sizeof(*d));
+	enum mb_status st;
+
+	*out = NULL;
+	if (!d || !(d->path = strdup(name))) {
+		free(buf);
+		mb_doc_free(d);
+		return mb_error_set(err, MB_EFILE, "read", name,
+				    "out of memory");
+	}
+	d->buf = buf;
+	d->len = len;
+	d->schema = schema;
+	st = check_bytes(d, err);
+	if (!st)
+		st = mb_doc_check_xml(d, err);
+	if (!st)
+		st = mb_doc_scan(d, err);
+	if (!st)
+		st = build_index(d, err);
+	if (!st)
+		st = link_tree(d, err);
+	if (st) {
+		mb_doc_free(d);
+		return st;
+	}
+	sniff_kind(d);
+	*out = d;
+	return MB_OK;
+}
+
+enum mb_status mb_doc_parse(const char *name, const char *data, size_t len,
+			    const struct mb_schema *schema,
+			    struct mb_doc **out, struct mb_error *err)
+{
+	char *buf = malloc(len + 1);
+
+	*out = NULL;
+	if (!buf)
+		return mb_error_set(err, MB_EFILE, "read", name,
+				    "out of memory");
+	memcpy(buf, data, len);
+	buf[len] = '\0';
+	return parse_owned(name, buf, len, schema, out, err);
+}
+
+static enum mb_status read_all(const char *path, char **buf, size_t *len,
+			       struct mb_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, r;
+	char *b = NULL, *nb;
+
+	if (!f)
+		return mb_error_set(err, MB_EFILE, "open", path, "%s%s",
+			strerror(errno), errno == ENOENT ? "; name the "
+			"metabase with -f FILE or set MBTOOL_FILE" : "");
+	for (;;) {
+		if (!(nb = realloc(b, cap + 1)))
+			break;
+		b = nb;
+		r = fread(b + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (!nb || ferror(f)) {
+		int e = nb ? errno : ENOMEM;
+
+		fclose(f);
+		free(b);
+		return mb_error_set(err, MB_EFILE, "read", path, "%s",
+				    strerror(e ? e : EIO));
+	}
+	fclose(f);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return MB_OK;
+}
+
+enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
+			   struct mb_doc **out, struct mb_error *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	enum mb_status st;
+
+	*out = NULL;
+	st = read_all(path, &buf, &len, err);
+	if (st)
+		return st;
+	return parse_owned(path, buf, len, schema, out, err);
+}
+
+void mb_doc_free(struct mb_doc *doc)
+{
+	size_t k;
+
+	if (!doc)
+		return;
+	for (k = 0; k < doc->nkeys; k++)
+		free(doc->keys[k].location);
+	free(doc->keys);
+	free(doc->attr_pool);
+	free(doc->custom_pool);
+	free(doc->index);
+	free(doc->ns);
+	free(doc->buf);
+	free(doc->path);
+	free(doc);
+}
+
+int mb_doc_is_under(const struct mb_doc *doc, size_t ancestor, size_t key)
+{
+	while (key != MB_NOKEY) {
+		if (key == ancestor)
+			return 1;
+		key = doc->keys[key].parent;
+	}
+	return 0;
+}
+
+int mb_span_eq(const struct mb_doc *doc, struct mb_span s, const char *str)
+{
+	size_t n = strlen(str);
+
+	return s.len == n && memcmp(doc->buf + s.off, str, n) == 0;
+}
+
+int mb_doc_local(const struct mb_doc *doc, size_t key,
+		 const struct mb_prop *prop, struct mb_value *out)
+{
+	const struct mb_key *k = &doc->keys[key];
+	unsigned i;
+
+	for (i = 0; i < k->nattrs; i++) {
+		if (!mb_span_eq(doc, k->attrs[i].name, prop->name))
+			continue;
+		out->key = key;
+		out->attr = &k->attrs[i];
+		out->custom = NULL;
+		out->raw = k->attrs[i].value;
+		return 1;
+	}
+	for (i = 0; i < k->ncustoms; i++) {
+		const struct mb_custom *c = &k->customs[i];
+		const struct mb_attr *v;
+
+		if (!c->has_id || c->id != prop->id)
+			continue;
+		v = mb_custom_attr(doc, c, "Value");
+		out->key = key;
+		out->attr = NULL;
+		out->custom = c;
+		out->raw = v ? v->value : (struct mb_span){ c->start, 0 };
+		return 1;
+	}
+	return 0;
+}
+
+int mb_doc_effective(const struct mb_doc *doc, size_t key,
+		     const struct mb_prop *prop, struct mb_value *out)
+{
+	size_t k = key;
+
+	memset(out, 0, sizeof(*out));
+	out->key = MB_NOKEY;
+	while (k != MB_NOKEY) {
+		if (mb_doc_local(doc, k, prop, out))
+			return 1;
+		if (!(prop->attrs & MB_ATTR_INHERIT))
+			break;
+		k = doc->keys[k].parent;
+	}
+	out->key = MB_NOKEY;
+	return 0;
+}
+
+const struct mb_prop *mb_doc_attr_prop(const struct mb_doc *doc,
+				       const struct mb_attr *a)
+{
+	const struct mb_prop *p;
+
+	if (!doc->schema)
+		return NULL;
+	p = mb_schema_prop_n(doc->schema, doc->buf + a->name.off, a->name.len);
+	/* The file must spell the name as the schema does (case-sensitive). */
+	if (p && !mb_span_eq(doc, a->name, p->name))
+		return NULL;
+	return p;
+}
+
+const struct mb_attr *mb_custom_attr(const struct mb_doc *doc,
+				     const struct mb_custom *c,
+				     const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nattrs; i++)
+		if (mb_span_eq(doc, c->attrs[i].name, name))
+			return &c->attrs[i];
+	return NULL;
+}
+
+long mb_doc_line(const struct mb_doc *doc, size_t off)
+{
+	long line = 1;
+	const char *p = doc->buf, *end;
+
+	if (off > doc->len)
+		off = doc->len;
+	end = doc->buf + off;
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		p++;
+	}
+	return line;
+}
+
+static size_t put_utf8(char *o, unsigned long cp)
+{
+	if (cp < 0x80) {
+		o[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (char)(0xc0 | (cp >> 6));
+		o[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (char)(0xe0 | (cp >> 12));
+		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (char)(0xf0 | (cp >> 18));
+	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* One entity at p (p[0] == '&'); 0 when it is not one we know. */
+static size_t entity(const char *p, const char *e, char *o, size_t *olen)
+{
+	static const char *names[] = { "lt;", "gt;", "amp;", "quot;", "apos;" };
+	static const char chars[] = "<>&\"'";
+	const char *semi = memchr(p, ';', (size_t)(e - p));
+	unsigned long cp;
+	char *end;
+	size_t i;
+
+	if (!semi || semi - p > 12)
+		return 0;
+	for (i = 0; i < 5; i++)
+		if ((size_t)(semi - p) == strlen(names[i]) &&
+		    memcmp(p + 1, names[i], strlen(names[i])) == 0) {
+			*o = chars[i];
+			*olen = 1;
+			return (size_t)(semi - p) + 1;
+		}
+	if (p[1] != '#')
+		return 0;
+	cp = (p[2] == 'x') ? strtoul(p + 3, &end, 16) : strtoul(p + 2, &end, 10);
+	if (end != semi || cp > 0x10ffff)
+		return 0;
+	*olen = put_utf8(o, cp);
+	return (size_t)(semi - p) + 1;
+}
+
+char *mb_doc_text(const struct mb_doc *doc, struct mb_span raw)
+{
+	const char *p = doc->buf + raw.off, *e = p + raw.len;
+	char *out = malloc((size_t)raw.len + 1), *o = out;
+	size_t used, olen;
+
+	if (!out)
+		return NULL;
+	while (p < e) {
+		if (*p == '\r') {
+			*o++ = '\n';
+			p += (p + 1 < e && p[1] == '\n') ? 2 : 1;
+		} else if (*p == '&' && (used = entity(p, e, o, &olen)) > 0) {
+			o += olen;
+			p += used;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}

@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tokenizer half of loading. It runs after libxml2 has accepted the
+ * bytes as well-formed XML, and records spans: it never copies or rewrites
+ * text, which is what lets writers splice and keep untouched bytes as they
+ * are. It still checks every bound, since it also meets fuzzed input.
+ *
+ * Shape accepted (reference/metabase-format.md §1.1-1.6):
+ *   <?xml ...?> <configuration [xmlns=...]> <MBProperty>
+ *     <KeyType Location ="..." Attr="..." ...> <Custom .../>* </KeyType>
+ *   </MBProperty> </configuration>
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc_priv.h"
+
+struct scan {
+	struct mb_doc *doc;
+	const char *b;
+	size_t n;
+	size_t i;
+	struct mb_error *err;
+	struct mb_attr *attrs;   /* one pool for every attribute */
+	size_t nattrs, cattrs;
+	struct mb_custom *customs;
+	size_t ncustoms, ccustoms;
+	size_t ckeys, ckey_attr, ckey_cust, ccust_attr;
+	size_t *key_attr;        /* first pool index, per key */
+	size_t *key_cust;
+	size_t *cust_attr;       /* first pool index, per custom */
+};
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static enum mb_status fail(struct scan *s, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static enum mb_status fail(struct scan *s, size_t off, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return mb_error_set_line(s->err, MB_EFILE, "parse", s->doc->path,
+				 mb_doc_line(s->doc, off), "%s", msg);
+}
+
+static enum mb_status oom(struct scan *s)
+{
+	return mb_error_set(s->err, MB_EFILE, "parse", s->doc->path,
+			    "out of memory");
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	q = realloc(*p, c * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int starts(const struct scan *s, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	return s->n - s->i >= l && memcmp(s->b + s->i, lit, l) == 0;
+}
+
+/* Skip to just after lit; -1 when it never comes. */
+static int skip_past(struct scan *s, const char *lit)
+{
+	size_t l = strlen(lit);
+
+	while (s->i + l <= s->n) {
+		if (memcmp(s->b + s->i, lit, l) == 0) {
+			s->i += l;
+			return 0;
+		}
+		s->i++;
+	}
+	return -1;
+}
+
+/* Whitespace, comments and processing instructions between elements. */
+static enum mb_status skip_misc(struct scan *s)
+{
+	for (;;) {
+		size_t at = s->i;
+
+		while (s->i < s->n && is_ws(s->b[s->i]))
+			s->i++;
+		at = s->i;
+		if (starts(s, "<!--")) {
+			if (skip_past(s, "-->"))
+				return fail(s, at, "unterminated comment");
+		} else if (starts(s, "<?")) {
+			if (skip_past(s, "?>"))
+				return fail(s, at, "unterminated processing "
+					    "instruction");
+		} else if (starts(s, "<!")) {
+			return fail(s, at, "DOCTYPE and CDATA are not allowed "
+				    "in a metabase");
+		} else if (s->i < s->n && s->b[s->i] != '<') {
+			return fail(s, at, "unexpected text between elements");
+		} else {
+			return MB_OK;
+		}
+	}
+}
+
+static size_t scan_name(struct scan *s)
+{
+	size_t st = s->i;
+
+	while (s->i < s->n && !is_ws(s->b[s->i]) && s->b[s->i] != '=' &&
+	       s->b[s->i] != '>' && s->b[s->i] != '/' && s->b[s->i] != '<')
+		s->i++;
+	return s->i - st;
+}
+
+static enum mb_status scan_attr(struct scan *s, struct mb_attr *a)
+{
+	char q;
+	size_t v;
+
+	a->name.off = (uint32_t)s->i;
+	a->name.len = (uint32_t)scan_name(s);
+	while (s->i < s->n && is_ws(s->b[s->i]))
+		s->i++;
+	if (!a->name.len || s->i >= s->n || s->b[s->i] != '=')
+		return fail(s, s->i, "malformed attribute");
+	s->i++;
+	while (s->i < s->n && is_ws(s->b[s->i]))
+		s->i++;
+	if (s->i >= s->n || (s->b[s->i] != '"' && s->b[s->i] != '\''))
+		return fail(s, s->i, "attribute value not quoted");
+	q = s->b[s->i++];
+	v = s->i;
+	while (s->i < s->n && s->b[s->i] != q)
+		s->i++;
+	if (s->i >= s->n)
+		return fail(s, v, "unterminated attribute value");
+	a->value.off = (uint32_t)v;
+	a->value.len = (uint32_t)(s->i - v);
+	s->i++;
+	a->end = (uint32_t)s->i;
+	return MB_OK;
+}
+
+/*
+ * Attributes of a start tag, up to and including '>' or "/>". They are
+ * appended to the pool; *count says how many.
+ */
+static enum mb_status scan_attrs(struct scan *s, unsigned *count, int *empty)
+{
+	enum mb_status st;
+
+	*count = 0;
+	for (;;) {
+		size_t ws = s->i;
+
+		while (s->i < s->n && is_ws(s->b[s->i]))
+			s->i++;
+		if (s->i >= s->n)
+			return fail(s, ws, "unterminated start tag");
+		if (s->b[s->i] == '>' || starts(s, "/>")) {
+			*empty = s->b[s->i] == '/';
+			s->i += *empty ? 2 : 1;
+			return MB_OK;
+		}
+		if (ws == s->i)
+			return fail(s, s->i, "attributes must be separated "
+				    "by white space");
+		if (grow((void **)&s->attrs, &s->cattrs, s->nattrs + 1,
+			 sizeof(*s->attrs)))
+			return oom(s);
+		s->attrs[s->nattrs].start = (uint32_t)ws;
+		st = scan_attr(s, &s->attrs[s->nattrs]);
+		if (st)
+			return st;
+		s->nattrs++;
+		(*count)++;
+	}
+}
+
+static enum mb_status scan_end_tag(struct scan *s, struct mb_span name)
+{
+	size_t at = s->i;
+
+	if (!starts(s, "</") || s->n - s->i - 2 < name.len ||
+	    memcmp(s->b + s->i + 2, s->doc->buf + name.off, name.len) != 0)
+		return fail(s, at, "expected the end tag </%.*s>",
+			    (int)name.len, s->doc->buf + name.off);
+	s->i += 2 + name.len;
+	while (s->i < s->n && is_ws(s->b[s->i]))
+		s->i++;
+	if (s->i >= s->n || s->b[s->i] != '>')
+		return fail(s, at, "malformed end tag");
+	s->i++;
+	return MB_OK;
+}
+
+static enum mb_status scan_custom(struct scan *s, size_t ws)
+{
+	struct mb_custom *c;
+	struct mb_span name;
+	enum mb_status st;
+	int empty;
+
+	if (grow((void **)&s->customs, &s->ccustoms, s->ncustoms + 1,
+		 sizeof(*s->customs)) ||
+	    grow((void **)&s->cust_attr, &s->ccust_attr, s->ncustoms + 1,
+		 sizeof(*s->cust_attr)))
+		return oom(s);
+	c = &s->customs[s->ncustoms];
+	memset(c, 0, sizeof(*c));
+	c->start = (uint32_t)ws;
+	s->cust_attr[s->ncustoms] = s->nattrs;
+	s->i++;
+	name.off = (uint32_t)s->i;
+	name.len = (uint32_t)scan_name(s);
+	st = scan_attrs(s, &c->nattrs, &empty);
+	if (!st && !empty) {
+		st = skip_misc(s);
+		if (!st)
+			st = scan_end_tag(s, name);
+	}
+	c->end = (uint32_t)s->i;
+	s->ncustoms++;
+	return st;
+}
+
+static enum mb_status new_key(struct scan *s, struct mb_key **out)
+{
+	struct mb_doc *d = s->doc;
+	size_t k = d->nkeys;
+
+	if (grow((void **)&d->keys, &s->ckeys, k + 1, sizeof(*d->keys)) ||
+	    grow((void **)&s->key_attr, &s->ckey_attr, k + 1,
+		 sizeof(*s->key_attr)) ||
+	    grow((void **)&s->key_cust, &s->ckey_cust, k + 1,
+		 sizeof(*s->key_cust)))
+		return oom(s);
+	*out = &d->keys[k];
+	memset(*out, 0, sizeof(**out));
+	s->key_attr[k] = s->nattrs;
+	s->key_cust[k] = s->ncustoms;
+	d->nkeys++;
+	return MB_OK;
+}
+
+/* Children of a key: only <Custom> elements (and comments). */
+static enum mb_status scan_key_body(struct scan *s, struct mb_key *k)
+{
+	enum mb_status st;
+
+	for (;;) {
+		size_t ws = s->i;
+
+		st = skip_misc(s);
+		if (st)
+			return st;
+		if (s->i >= s->n)
+			return fail(s, ws, "missing end tag </%.*s>",
+				    (int)k->elem.len, s->doc->buf + k->elem.off);
+		if (starts(s, "</"))
+			return scan_end_tag(s, k->elem);
+		if (!starts(s, "<Custom") ||
+		    (s->i + 7 < s->n && !is_ws(s->b[s->i + 7]) &&
+		     s->b[s->i + 7] != '/' && s->b[s->i + 7] != '>'))
+			return fail(s, s->i, "unexpected element inside key "
+				    "<%.*s>: only <Custom> may appear there",
+				    (int)k->elem.len, s->doc->buf + k->elem.off);
+		st = scan_custom(s, ws);
+		if (st)
+			return st;
+		k->ncustoms++;
+	}
+}
+
+static enum mb_status scan_key(struct scan *s)
+{
+	struct mb_key *k = NULL;
+	enum mb_status st;
+	size_t at = s->i;
+	size_t kidx = s->doc->nkeys;
+
+	st = new_key(s, &k);
+	if (st)
+		return st;
+	k->start = (uint32_t)s->i;
+	s->i++;
+	k->elem.off = (uint32_t)s->i;
+	k->elem.len = (uint32_t)scan_name(s);
+	if (!k->elem.len)
+		return fail(s, at, "malformed start tag");
+	st = scan_attrs(s, &k->nattrs, &k->empty);
+	if (st)
+		return st;
+	k = &s->doc->keys[kidx];
+	k->tag_end = (uint32_t)s->i;
+	if (!k->empty)
+		st = scan_key_body(s, k);
+	k->end = (uint32_t)s->i;
+	return st;
+}
+
+static enum mb_status scan_mbproperty(struct scan *s)
+{
+	enum mb_status st;
+	int empty;
+	unsigned n;
+	size_t at = s->i;
+
+	if (!starts(s, "<MBProperty") || (s->i + 11 < s->n &&
+	    !is_ws(s->b[s->i + 11]) && s->b[s->i + 11] != '>' &&
+	    s->b[s->i + 11] != '/'))
+		return fail(s, at, "expected <MBProperty> inside "
+			    "<configuration>: not a metabase file");
+	s->i += 11;
+	st = scan_attrs(s, &n, &empty);
+	if (st)
+		return st;
+	s->doc->mbprop_open = (uint32_t)s->i;
+	s->doc->mbprop_close = (uint32_t)s->i;
+	if (empty)
+		return MB_OK;
+	for (;;) {
+		st = skip_misc(s);
+		if (st)
+			return st;
+		if (s->i >= s->n)
+			return fail(s, at, "missing </MBProperty>");
+		if (starts(s, "</"))
+			break;
+		st = scan_key(s);
+		if (st)
+			return st;
+	}
+	s->doc->mbprop_close = (uint32_t)s->i;
+	return scan_end_tag(s, (struct mb_span){ (uint32_t)at + 1, 10 });
+}
+
+static enum mb_status scan_root(struct scan *s)
+{
+	struct mb_span name = { 0, 0 };
+	enum mb_status st;
+	unsigned n, j;
+	int empty;
+	size_t first = s->nattrs, at = s->i;
+
+	if (s->i < s->n) {
+		s->i++;
+		name.off = (uint32_t)s->i;
+		name.len = (uint32_t)scan_name(s);
+	}
+	if (!mb_span_eq(s->doc, name, "configuration"))
+		return fail(s, at, "root element is not <configuration>: "
+			    "not a metabase file");
+	st = scan_attrs(s, &n, &empty);
+	for (j = 0; !st && j < n; j++) {
+		struct mb_attr *a = &s->attrs[first + j];
+
+		if (mb_span_eq(s->doc, a->name, "xmlns"))
+			s->doc->ns = mb_doc_text(s->doc, a->value);
+	}
+	if (st || empty)
+		return st ? st : fail(s, at, "empty <configuration>");
+	st = skip_misc(s);
+	if (!st)
+		st = scan_mbproperty(s);
+	if (!st)
+		st = skip_misc(s);
+	if (!st)
+		st = scan_end_tag(s, name);
+	if (!st)
+		st = skip_misc(s);
+	if (!st && s->i < s->n)
+		st = fail(s, s->i, "content after </configuration>");
+	return st;
+}
+
+static enum mb_status check_ns(struct mb_doc *d)
+{
+	static const char pre[] = "urn:microsoft-catalog:XML_Metabase_V";
+
+	if (!d->ns || strncmp(d->ns, pre, sizeof(pre) - 1) == 0)
+		return MB_OK;
+	return MB_EFILE;
+}
+
+/* Pool indexes become pointers once the pool stops moving. */
+static enum mb_status finish(struct scan *s)
+{
+	struct mb_doc *d = s->doc;
+	size_t k, c;
+
+	for (c = 0; c < s->ncustoms; c++) {
+		struct mb_custom *cu = &s->customs[c];
+		const struct mb_attr *id;
+
+		cu->attrs = s->attrs + s->cust_attr[c];
+		id = mb_custom_attr(d, cu, "ID");
+		if (id && id->value.len && id->value.len < 11) {
+			char tmp[12], *end;
+			unsigned long v;
+
+			memcpy(tmp, d->buf + id->value.off, id->value.len);
+			tmp[id->value.len] = '\0';
+			v = strtoul(tmp, &end, 10);
+			cu->has_id = *end == '\0' && v <= UINT32_MAX;
+			cu->id = (uint32_t)v;
+		}
+	}
+	for (k = 0; k < d->nkeys; k++) {
+		struct mb_key *key = &d->keys[k];
+		unsigned j;
+
+		key->attrs = s->attrs + s->key_attr[k];
+		key->customs = s->customs + s->key_cust[k];
+		for (j = 0; j < key->nattrs; j++)
+			if (mb_span_eq(d, key->attrs[j].name, "Location"))
+				break;
+		if (j == key->nattrs)
+			return fail(s, key->start, "key <%.*s> has no "
+				    "Location attribute", (int)key->elem.len,
+				    d->buf + key->elem.off);
+		key->loc = key->attrs[j];
+		memmove(&key->attrs[j], &key->attrs[j + 1],
+			(key->nattrs - j - 1) * sizeof(*key->attrs));
+		key->nattrs--;
+		key->location = mb_doc_text(d, key->loc.value);
+		if (!key->location)
+			return oom(s);
+	}
+	return MB_OK;
+}
+
+/* The pools belong to the document from here on, even after a failure. */
+static void scan_release(struct scan *s)
+{
+	free(s->key_attr);
+	free(s->key_cust);
+	free(s->cust_attr);
+	s->doc->attr_pool = s->attrs;
+	s->doc->custom_pool = s->customs;
+}
+
+enum mb_status mb_doc_scan(struct mb_doc *doc, struct mb_error *err)
+{
+	struct scan s;
+	enum mb_status st;
+
+	memset(&s, 0, sizeof(s));
+	s.doc = doc;
+	s.b = doc->buf;
+	s.n = doc->len;
+	s.err = err;
+	if (doc->bom)
+		s.i = 3;
+	st = skip_misc(&s);
+	if (!st)
+		st = scan_root(&s);
+	if (!st && check_ns(doc))
+		st = mb_error_set(err, MB_EFILE, "parse", doc->path,
+				  "unexpected namespace '%s': a metabase uses "
+				  "urn:microsoft-catalog:XML_Metabase_V64_0 "
+				  "or none", doc->ns);
+	if (!st)
+		st = finish(&s);
+	scan_release(&s);
+	return st;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+
+#include "mb/json.h"
+
+void mb_json_init(struct mb_json *j, struct mb_buf *b)
+{
+	memset(j, 0, sizeof(*j));
+	j->b = b;
+}
+
+static void indent(struct mb_json *j)
+{
+	int i;
+
+	mb_buf_putc(j->b, '\n');
+	for (i = 0; i < j->depth; i++)
+		mb_buf_puts(j->b, "  ");
+}
+
+/* Comma and newline before a new value (not after a key). */
+static void before_value(struct mb_json *j)
+{
+	if (j->after_key) {
+		j->after_key = 0;
+		return;
+	}
+	if (j->depth == 0)
+		return;
+	if (j->count[j->depth - 1])
+		mb_buf_putc(j->b, ',');
+	if (j->count[j->depth - 1] < 255)
+		j->count[j->depth - 1]++;
+	indent(j);
+}
+
+static void json_open(struct mb_json *j, char c)
+{
+	before_value(j);
+	mb_buf_putc(j->b, c);
+	if (j->depth < MB_JSON_MAXDEPTH)
+		j->count[j->depth] = 0;
+	j->depth++;
+}
+
+static void json_close(struct mb_json *j, char c)
+{
+	int had = j->depth > 0 && j->depth <= MB_JSON_MAXDEPTH &&
+		  j->count[j->depth - 1];
+
+	j->depth--;
+	if (had)
+		indent(j);
+	mb_buf_putc(j->b, c);
+	if (j->depth == 0)
+		mb_buf_putc(j->b, '\n');
+}
+
+void mb_json_obj_begin(struct mb_json *j) { json_open(j, '{'); }
+void mb_json_obj_end(struct mb_json *j) { json_close(j, '}'); }
+void mb_json_arr_begin(struct mb_json *j) { json_open(j, '['); }
+void mb_json_arr_end(struct mb_json *j) { json_close(j, ']'); }
+
+/* Length of a valid UTF-8 sequence at p, or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+static void quote(struct mb_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	mb_buf_putc(b, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c == '"' || c == '\\') {
+			mb_buf_putc(b, '\\');
+			mb_buf_putc(b, (char)c);
+		} else if (c == '\n') {
+			mb_buf_puts(b, "\\n");
+		} else if (c == '\t') {
+			mb_buf_puts(b, "\\t");
+		} else if (c == '\r') {
+			mb_buf_puts(b, "\\r");
+		} else if (c < 0x20) {
+			mb_buf_printf(b, "\\u%04x", c);
+		} else if ((l = utf8_len(p + i, n - i)) == 0) {
+			mb_buf_puts(b, "\\ufffd");
+		} else {
+			mb_buf_append(b, p + i, l);
+			i += l;
+			continue;
+		}
+		i++;
+	}
+	mb_buf_putc(b, '"');
+}
+
+void mb_json_key(struct mb_json *j, const char *key)
+{
+	before_value(j);
+	quote(j->b, key, strlen(key));
+	mb_buf_puts(j->b, ": ");
+	j->after_key = 1;
+}
+
+void mb_json_strn(struct mb_json *j, const char *s, size_t n)
+{
+	before_value(j);
+	quote(j->b, s, n);
+}
+
+void mb_json_str(struct mb_json *j, const char *s)
+{
+	if (!s) {
+		mb_json_null(j);
+		return;
+	}
+	mb_json_strn(j, s, strlen(s));
+}
+
+void mb_json_int(struct mb_json *j, long long v)
+{
+	before_value(j);
+	mb_buf_printf(j->b, "%lld", v);
+}
+
+void mb_json_bool(struct mb_json *j, int v)
+{
+	before_value(j);
+	mb_buf_puts(j->b, v ? "true" : "false");
+}
+
+void mb_json_null(struct mb_json *j)
+{
+	before_value(j);
+	mb_buf_puts(j->b, "null");
+}
+
+void mb_json_kstr(struct mb_json *j, const char *key, const char *s)
+{
+	mb_json_key(j, key);
+	mb_json_str(j, s);
+}
+
+void mb_json_kint(struct mb_json *j, const char *key, long long v)
+{
+	mb_json_key(j, key);
+	mb_json_int(j, v);
+}
+
+void mb_json_kbool(struct mb_json *j, const char *key, int v)
+{
+	mb_json_key(j, key);
+	mb_json_bool(j, v);
+}

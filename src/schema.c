@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lookups over a schema, built-in or loaded. Both kinds carry pre-sorted
+ * index arrays (schema_priv.h), so every lookup is a bsearch over const data
+ * and is safe from any number of threads without locking.
+ *
+ * A NULL schema means the built-in one, so that callers holding an optional
+ * --schema never need a branch of their own.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_priv.h"
+
+/* Matches MB_T_* order; the spellings are those of MBSchema.xml Type=. */
+static const char *const type_names[] = {
+	"UNKNOWN", "STRING", "EXPANDSZ", "DWORD", "BOOL", "MULTISZ",
+	"BINARY", "MIMEMAP", "IPSECLIST", "NTACL", "WSTR",
+};
+
+#define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
+
+/* The master collection: a key of this class may hold anything. */
+static const char master_class[] = "IIsConfigObject";
+
+/* What bsearch compares against: a name that need not be terminated. */
+struct key {
+	const char *s;
+	size_t len;
+	const void *base; /* the array the uint16_t positions point into */
+};
+
+static const struct mb_schema *pick(const struct mb_schema *s)
+{
+	return s ? s : &mb_schema_builtin_table;
+}
+
+static int fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+int mb_schema_keycmp(const char *key, size_t len, const char *name)
+{
+	const unsigned char *n = (const unsigned char *)name;
+	size_t i;
+
+	for (i = 0; i < len && n[i]; i++) {
+		int d = fold((unsigned char)key[i]) - fold(n[i]);
+
+		if (d)
+			return d;
+	}
+	if (i < len)
+		return 1;       /* name is a prefix of key */
+	return n[i] ? -1 : 0;   /* key is a prefix of name */
+}
+
+const struct mb_schema *mb_schema_builtin(void)
+{
+	return &mb_schema_builtin_table;
+}
+
+size_t mb_schema_nprops(const struct mb_schema *s)
+{
+	return pick(s)->nprops;
+}
+
+const struct mb_prop *mb_schema_prop_at(const struct mb_schema *s, size_t i)
+{
+	s = pick(s);
+	return i < s->nprops ? &s->props[i] : NULL;
+}
+
+static int cmp_prop_name(const void *k, const void *elt)
+{
+	const struct key *key = k;
+	const struct mb_prop *props = key->base;
+
+	return mb_schema_keycmp(key->s, key->len,
+				props[*(const uint16_t *)elt].name);
+}
+
+const struct mb_prop *mb_schema_prop_n(const struct mb_schema *s,
+				       const char *name, size_t len)
+{
+	struct key key;
+	const uint16_t *hit;
+
+	s = pick(s);
+	if (!name)
+		return NULL;
+	key.s = name;
+	key.len = len;
+	key.base = s->props;
+	hit = bsearch(&key, s->prop_by_name, s->nprops, sizeof(uint16_t),
+		      cmp_prop_name);
+	return hit ? &s->props[*hit] : NULL;
+}
+
+const struct mb_prop *mb_schema_prop(const struct mb_schema *s,
+				     const char *name)
+{
+	return name ? mb_schema_prop_n(s, name, strlen(name)) : NULL;
+}
+
+struct id_key {
+	uint32_t id;
+	const struct mb_prop *props;
+};
+
+static int cmp_prop_id(const void *k, const void *elt)
+{
+	const struct id_key *key = k;
+	uint32_t id = key->props[*(const uint16_t *)elt].id;
+
+	return (key->id > id) - (key->id < id);
+}
+
+/* Position of the property with this ID, or -1. */
+static long prop_pos_by_id(const struct mb_schema *s, uint32_t id)
+{
+	struct id_key key = { id, s->props };
+	const uint16_t *hit;
+
+	hit = bsearch(&key, s->prop_by_id, s->nprops, sizeof(uint16_t),
+		      cmp_prop_id);
+	return hit ? (long)*hit : -1;
+}
+
+const struct mb_prop *mb_schema_prop_by_id(const struct mb_schema *s,
+					   uint32_t id)
+{
+	long pos;
+
+	s = pick(s);
+	pos = prop_pos_by_id(s, id);
+	return pos < 0 ? NULL : &s->props[pos];
+}
+
+static int cmp_flag_name(const void *k, const void *elt)
+{
+	const struct key *key = k;
+	const struct mb_flag *flags = key->base;
+
+	return mb_schema_keycmp(key->s, key->len,
+				flags[*(const uint16_t *)elt].name);
+}
+
+const struct mb_flag *mb_schema_flag_n(const struct mb_schema *s,
+				       const char *name, size_t len,
+				       const struct mb_prop **parent)
+{
+	struct key key;
+	const uint16_t *hit = NULL;
+
+	s = pick(s);
+	if (name) {
+		key.s = name;
+		key.len = len;
+		key.base = s->flags;
+		hit = bsearch(&key, s->flag_by_name, s->nflags,
+			      sizeof(uint16_t), cmp_flag_name);
+	}
+	if (parent)
+		*parent = hit ? &s->props[s->flag_parent[*hit]] : NULL;
+	return hit ? &s->flags[*hit] : NULL;
+}
+
+const struct mb_flag *mb_schema_flag(const struct mb_schema *s,
+				     const char *name,
+				     const struct mb_prop **parent)
+{
+	return mb_schema_flag_n(s, name, name ? strlen(name) : 0, parent);
+}
+
+size_t mb_schema_nclasses(const struct mb_schema *s)
+{
+	return pick(s)->nclasses;
+}
+
+const struct mb_class *mb_schema_class_at(const struct mb_schema *s, size_t i)
+{
+	s = pick(s);
+	return i < s->nclasses ? &s->classes[i] : NULL;
+}
+
+static int cmp_class_name(const void *k, const void *elt)
+{
+	const struct key *key = k;
+	const struct mb_class *classes = key->base;
+
+	return strcmp(key->s, classes[*(const uint16_t *)elt].name);
+}
+
+const struct mb_class *mb_schema_class(const struct mb_schema *s,
+				       const char *keytype)
+{
+	struct key key;
+	const uint16_t *hit;
+
+	s = pick(s);
+	if (!keytype)
+		return NULL;
+	key.s = keytype;
+	key.len = strlen(keytype);
+	key.base = s->classes;
+	hit = bsearch(&key, s->class_by_name, s->nclasses, sizeof(uint16_t),
+		      cmp_class_name);
+	return hit ? &s->classes[*hit] : NULL;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A class's property positions are sorted ascending (master file order), so
+ * membership is a bsearch. The property is found again by ID rather than by
+ * pointer arithmetic, so a prop from another schema still gets an answer.
+ */
+int mb_schema_class_has(const struct mb_schema *s, const struct mb_class *cls,
+			const struct mb_prop *prop)
+{
+	long pos;
+	uint16_t p;
+
+	if (!cls || strcmp(cls->name, master_class) == 0)
+		return 1;
+	if (!prop)
+		return 0;
+	pos = prop_pos_by_id(pick(s), prop->id);
+	if (pos < 0)
+		return 0;
+	p = (uint16_t)pos;
+	return bsearch(&p, cls->props, cls->nprops, sizeof(uint16_t),
+		       cmp_u16) != NULL;
+}
+
+const char *mb_type_name(enum mb_type t)
+{
+	if ((unsigned)t >= NTYPES)
+		t = MB_T_UNKNOWN;
+	return type_names[t];
+}
+
+enum mb_type mb_type_parse(const char *name)
+{
+	size_t i;
+
+	if (!name)
+		return MB_T_UNKNOWN;
+	for (i = 1; i < NTYPES; i++)
+		if (mb_schema_keycmp(name, strlen(name), type_names[i]) == 0)
+			return (enum mb_type)i;
+	return MB_T_UNKNOWN;
+}

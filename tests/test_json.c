@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "mb/json.h"
+
+static void test_nesting(void **state)
+{
+	struct mb_buf b;
+	struct mb_json j;
+
+	(void)state;
+	mb_buf_init(&b);
+	mb_json_init(&j, &b);
+	mb_json_obj_begin(&j);
+	mb_json_kstr(&j, "a", "x");
+	mb_json_key(&j, "l");
+	mb_json_arr_begin(&j);
+	mb_json_int(&j, 1);
+	mb_json_bool(&j, 0);
+	mb_json_arr_end(&j);
+	mb_json_key(&j, "e");
+	mb_json_arr_begin(&j);
+	mb_json_arr_end(&j);
+	mb_json_obj_end(&j);
+	assert_string_equal(b.data, "{\n  \"a\": \"x\",\n  \"l\": [\n    1,\n"
+			    "    false\n  ],\n  \"e\": []\n}\n");
+	mb_buf_release(&b);
+}
+
+static void test_escaping(void **state)
+{
+	struct mb_buf b;
+	struct mb_json j;
+
+	(void)state;
+	mb_buf_init(&b);
+	mb_json_init(&j, &b);
+	mb_json_str(&j, "q\"b\\n\nt\t\x01\xff\xc3\xa9");
+	assert_string_equal(b.data, "\"q\\\"b\\\\n\\nt\\t\\u0001\\ufffd\xc3\xa9\"");
+	mb_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_escaping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
