@@ -1,0 +1,975 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Writing a metabase back safely (write.h), and the unified diff that
+ * --dry-run shows.
+ *
+ * The order of a write, and why:
+ *  1. FILE.lock made with O_EXCL, holding "PID HOST": two mbtools never
+ *     interleave, and a lock left by a killed process can be told from a
+ *     live one.
+ *  2. Under the lock the file is read again and compared with what the
+ *     caller loaded: a change made meanwhile is refused, never lost.
+ *  3. The new bytes go to a temp file in the same folder (rename is atomic
+ *     only within one file system), get the original's owner and mode, and
+ *     are fsync'd before the rename: a crash leaves the old file or the new
+ *     one, never a mix.
+ *  4. The backup is a hard link to the old inode (byte-exact and instant),
+ *     or a copy where the file system has no links.
+ *  5. rename, then fsync of the folder so that the rename itself lasts.
+ * A failure before 5 removes the temp file and the backup just made.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mb/write.h"
+
+static const struct mb_write_io io_real = { write, fsync, rename, link };
+static struct mb_write_io io = { write, fsync, rename, link };
+
+void mb_write_set_io(const struct mb_write_io *o)
+{
+	io = io_real;
+	if (!o)
+		return;
+	if (o->write)
+		io.write = o->write;
+	if (o->fsync)
+		io.fsync = o->fsync;
+	if (o->rename)
+		io.rename = o->rename;
+	if (o->link)
+		io.link = o->link;
+}
+
+/* The real file (symlinks resolved, so the link survives) and its folder. */
+struct target {
+	char path[PATH_MAX];
+	char dir[PATH_MAX];
+	const char *base;
+};
+
+static enum mb_status resolve(const char *path, struct target *t,
+			      struct mb_error *err)
+{
+	char *slash;
+	size_t n;
+
+	if (!realpath(path, t->path)) {
+		if (errno != ENOENT || strlen(path) >= sizeof(t->path))
+			return mb_error_set(err, MB_EFILE, "write", path, "%s",
+					    strerror(errno));
+		strcpy(t->path, path); /* a new file is written as named */
+	}
+	slash = strrchr(t->path, '/');
+	if (!slash) {
+		strcpy(t->dir, ".");
+		t->base = t->path;
+		return MB_OK;
+	}
+	n = (size_t)(slash - t->path);
+	memcpy(t->dir, t->path, n ? n : 1);
+	t->dir[n ? n : 1] = '\0';
+	t->base = slash + 1;
+	return MB_OK;
+}
+
+static const char *dir_hint(int e)
+{
+	if (e == EACCES || e == EPERM || e == EROFS)
+		return " (mbtool writes the new file next to the original and "
+		       "renames it, so the folder must be writable)";
+	if (e == ENOSPC || e == EDQUOT || e == EFBIG)
+		return " (free some space: the new file is written in full "
+		       "before it replaces the original)";
+	return "";
+}
+
+/* ---- the lock ---------------------------------------------------------- */
+
+static void host_name(char *h, size_t n)
+{
+	if (gethostname(h, n) != 0)
+		snprintf(h, n, "localhost");
+	h[n - 1] = '\0';
+	h[strcspn(h, " \t\n")] = '\0';
+}
+
+static int lock_create(const char *lp)
+{
+	char info[320], host[256];
+	int fd, n, e;
+
+	fd = open(lp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	host_name(host, sizeof(host));
+	n = snprintf(info, sizeof(info), "%ld %s\n", (long)getpid(), host);
+	if (write(fd, info, (size_t)n) != n || close(fd) != 0) {
+		e = errno ? errno : EIO;
+		unlink(lp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+enum lock_state { LOCK_LIVE, LOCK_STALE, LOCK_FOREIGN, LOCK_UNKNOWN };
+
+static enum lock_state lock_owner(const char *lp, long *pid, char *host,
+				  size_t hn)
+{
+	char buf[320], fmt[32], mine[256];
+	ssize_t n;
+	int fd = open(lp, O_RDONLY | O_CLOEXEC);
+
+	*pid = 0;
+	host[0] = '\0';
+	if (fd < 0)
+		return LOCK_UNKNOWN;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	snprintf(fmt, sizeof(fmt), "%%ld %%%zus", hn - 1);
+	if (sscanf(buf, fmt, pid, host) != 2 || *pid <= 0)
+		return LOCK_UNKNOWN;
+	host_name(mine, sizeof(mine));
+	if (strcmp(host, mine) != 0)
+		return LOCK_FOREIGN;
+	if (kill((pid_t)*pid, 0) == 0 || errno == EPERM)
+		return LOCK_LIVE;
+	return LOCK_STALE;
+}
+
+/* The lock exists: explain it, or remove it when stale and allowed. */
+static enum mb_status lock_held(const char *path, const char *lp,
+				int break_stale, struct mb_error *err)
+{
+	char host[256];
+	long pid;
+	enum lock_state s = lock_owner(lp, &pid, host, sizeof(host));
+
+	if (s == LOCK_LIVE)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+			"the file is locked by process %ld, which is running: "
+			"another mbtool is writing it; wait for it to finish "
+			"(lock file %s)", pid, lp);
+	if (s == LOCK_FOREIGN)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+			"the file is locked by process %ld on host %s; if no "
+			"mbtool runs there on this file any more, remove %s",
+			pid, host, lp);
+	if (!break_stale && s == LOCK_STALE)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+			"stale lock %s: process %ld that took it is gone "
+			"(killed while writing? the file itself is never left "
+			"half-written); check that nothing else edits the "
+			"file, then rerun with --break-lock", lp, pid);
+	if (!break_stale)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+			"lock file %s exists but names no owner; check that "
+			"nothing else edits the file, then rerun with "
+			"--break-lock", lp);
+	if (unlink(lp) != 0 && errno != ENOENT)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+				    "cannot remove the stale lock %s: %s", lp,
+				    strerror(errno));
+	return MB_OK;
+}
+
+enum mb_status mb_write_lock(const char *path, int break_stale,
+			     char **lockpath, struct mb_error *err)
+{
+	size_t n = strlen(path) + sizeof(".lock");
+	char *lp = malloc(n);
+	enum mb_status st;
+	int tries;
+
+	*lockpath = NULL;
+	if (!lp)
+		return mb_error_set(err, MB_EFILE, "lock", path,
+				    "out of memory");
+	snprintf(lp, n, "%s.lock", path);
+	for (tries = 0; tries < 3; tries++) {
+		if (lock_create(lp) == 0) {
+			*lockpath = lp;
+			return MB_OK;
+		}
+		if (errno != EEXIST) {
+			int e = errno;
+
+			st = mb_error_set(err, MB_EFILE, "lock", path,
+				"cannot create the lock file %s: %s%s", lp,
+				strerror(e), dir_hint(e));
+			free(lp);
+			return st;
+		}
+		st = lock_held(path, lp, break_stale, err);
+		if (st) {
+			free(lp);
+			return st;
+		}
+	}
+	free(lp);
+	return mb_error_set(err, MB_EFILE, "lock", path,
+			    "the lock file keeps coming back: another program "
+			    "is writing the file");
+}
+
+void mb_write_unlock(char *lockpath)
+{
+	if (!lockpath)
+		return;
+	unlink(lockpath);
+	free(lockpath);
+}
+
+/* ---- file helpers ------------------------------------------------------ */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = io.write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_fd(int fd, char **buf, size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *b = NULL, *nb;
+	ssize_t r;
+
+	for (;;) {
+		if (n == cap || !b) {
+			cap = b ? cap * 2 : cap;
+			if (!(nb = realloc(b, cap)))
+				break;
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0) {
+				*buf = b;
+				*len = n;
+				return 0;
+			}
+			break;
+		}
+		n += (size_t)r;
+	}
+	free(b);
+	return -1;
+}
+
+/* Copy src to a new dst (O_EXCL), for file systems without hard links. */
+static int copy_file(const char *src, const char *dst, mode_t mode)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int in, out, r = -1, e;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	if (read_fd(in, &data, &len) == 0) {
+		out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (out >= 0) {
+			r = write_all(out, data, len) || io.fsync(out) ? -1 : 0;
+			e = errno;
+			if (close(out) != 0 && r == 0)
+				r = -1;
+			if (r)
+				unlink(dst);
+			errno = e;
+		}
+	}
+	e = errno;
+	close(in);
+	free(data);
+	errno = e;
+	return r;
+}
+
+static int links_unsupported(int e)
+{
+	return e == EPERM || e == ENOTSUP || e == EOPNOTSUPP ||
+	       e == EMLINK || e == ENOSYS || e == EXDEV;
+}
+
+/* FILE.mbtool-YYYYMMDDTHHMMSSZ.bak, -2, -3... when taken this second. */
+static enum mb_status make_backup(const struct target *t, mode_t mode,
+				  char *out, size_t n, struct mb_error *err)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i, r;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	for (i = 1; i < 100; i++) {
+		if (i == 1)
+			snprintf(out, n, "%s.mbtool-%s.bak", t->path, stamp);
+		else
+			snprintf(out, n, "%s.mbtool-%s-%d.bak", t->path,
+				 stamp, i);
+		r = io.link(t->path, out);
+		if (r != 0 && links_unsupported(errno))
+			r = copy_file(t->path, out, mode & 0777);
+		if (r == 0)
+			return MB_OK;
+		if (errno != EEXIST)
+			break;
+	}
+	r = errno;
+	out[0] = '\0';
+	return mb_error_set(err, MB_EFILE, "backup", t->path,
+			    "cannot make a backup: %s%s; --no-backup writes "
+			    "without one", strerror(r), dir_hint(r));
+}
+
+/* Folders cannot be fsync'd on every file system: those are not errors. */
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return -1;
+	r = io.fsync(fd);
+	e = errno;
+	close(fd);
+	if (r != 0 && (e == EINVAL || e == ENOTSUP || e == EBADF))
+		r = 0;
+	errno = e;
+	return r;
+}
+
+/* ---- one write --------------------------------------------------------- */
+
+struct job {
+	struct target t;
+	struct stat st;
+	int exists;
+	char tmp[PATH_MAX + 32];
+	const struct mb_write_opts *opts;
+	struct mb_write_result *res;
+};
+
+/* Under the lock: the file must still hold what the caller read. */
+static enum mb_status check_current(struct job *j, const char *old,
+				    size_t oldlen, struct mb_error *err)
+{
+	char *now = NULL;
+	size_t len = 0;
+	int fd = open(j->t.path, O_RDONLY | O_CLOEXEC), same;
+
+	j->exists = fd >= 0;
+	if (fd < 0 && errno != ENOENT)
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+				    "cannot open: %s", strerror(errno));
+	if (fd < 0)
+		return old ? mb_error_set(err, MB_EFILE, "write", j->t.path,
+			"the file disappeared since mbtool read it; nothing "
+			"written") : MB_OK;
+	if (fstat(fd, &j->st) != 0 || (old && read_fd(fd, &now, &len))) {
+		int e = errno;
+
+		close(fd);
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+				    "cannot read: %s", strerror(e));
+	}
+	close(fd);
+	same = !old || (len == oldlen && memcmp(now, old, len) == 0);
+	free(now);
+	if (!same)
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+			"the file changed since mbtool read it (another "
+			"program wrote it); nothing written: run the command "
+			"again");
+	return MB_OK;
+}
+
+static enum mb_status temp_fail(struct job *j, int fd, const char *what,
+				struct mb_error *err)
+{
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	unlink(j->tmp);
+	return mb_error_set(err, MB_EFILE, "write", j->t.path,
+			    "%s the temp file %s: %s%s; the original is "
+			    "unchanged", what, j->tmp, strerror(e),
+			    dir_hint(e));
+}
+
+/* Owner first: fchown may clear mode bits that fchmod then restores. */
+static int keep_owner_mode(struct job *j, int fd)
+{
+	mode_t um;
+
+	if (!j->exists) {
+		um = umask(0);
+		umask(um);
+		return fchmod(fd, j->opts->new_mode ? (mode_t)j->opts->new_mode
+			      : (0666 & ~um));
+	}
+	if ((j->st.st_uid != geteuid() || j->st.st_gid != getegid()) &&
+	    fchown(fd, j->st.st_uid, j->st.st_gid) != 0)
+		return -1;
+	return fchmod(fd, j->st.st_mode & 07777);
+}
+
+static enum mb_status write_temp(struct job *j, const char *data, size_t len,
+				 struct mb_error *err)
+{
+	int fd;
+
+	snprintf(j->tmp, sizeof(j->tmp), "%s/.%s.mbtool-XXXXXX", j->t.dir,
+		 j->t.base);
+	fd = mkstemp(j->tmp);
+	if (fd < 0) {
+		int e = errno;
+
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+				    "cannot create a temp file in %s: %s%s",
+				    j->t.dir, strerror(e), dir_hint(e));
+	}
+	if (write_all(fd, data, len) != 0)
+		return temp_fail(j, fd, "cannot write", err);
+	if (keep_owner_mode(j, fd) != 0)
+		return temp_fail(j, fd, "cannot give the original's owner "
+				 "and mode to", err);
+	if (io.fsync(fd) != 0)
+		return temp_fail(j, fd, "cannot flush (fsync)", err);
+	if (close(fd) != 0)
+		return temp_fail(j, -1, "cannot close", err);
+	return MB_OK;
+}
+
+static enum mb_status put_in_place(struct job *j, struct mb_error *err)
+{
+	char *bak = j->res->backup;
+	int e;
+
+	if (io.rename(j->tmp, j->t.path) != 0) {
+		e = errno;
+		unlink(j->tmp);
+		if (bak[0])
+			unlink(bak);
+		bak[0] = '\0';
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+				    "cannot rename the new file into place: "
+				    "%s%s; the original is unchanged",
+				    strerror(e), dir_hint(e));
+	}
+	if (sync_dir(j->t.dir) != 0)
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+				    "the new file is in place, but the folder "
+				    "%s could not be flushed (fsync): %s",
+				    j->t.dir, strerror(errno));
+	return MB_OK;
+}
+
+static enum mb_status write_locked(struct job *j, const char *old,
+				   size_t oldlen, const char *data, size_t len,
+				   struct mb_error *err)
+{
+	enum mb_status st = check_current(j, old, oldlen, err);
+
+	if (!st)
+		st = write_temp(j, data, len, err);
+	if (st)
+		return st;
+	if (j->exists && !j->opts->no_backup) {
+		st = make_backup(&j->t, j->st.st_mode, j->res->backup,
+				 sizeof(j->res->backup), err);
+		if (st) {
+			unlink(j->tmp);
+			return st;
+		}
+	}
+	return put_in_place(j, err);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+enum mb_status mb_write_replace(const char *path, const char *old,
+				size_t oldlen, const char *data, size_t len,
+				const struct mb_write_opts *opts,
+				struct mb_write_result *res,
+				struct mb_error *err)
+{
+	struct job *j;
+	char *lock = NULL;
+	enum mb_status st;
+
+	memset(res, 0, sizeof(*res));
+	res->changed = !old || oldlen != len || memcmp(old, data, len) != 0;
+	if (opts->dry_run) {
+		if (opts->diff)
+			mb_write_diff(opts->diff, base_name(path),
+				      old ? old : "", old ? oldlen : 0, data,
+				      len);
+		return MB_OK;
+	}
+	if (!res->changed)
+		return MB_OK; /* nothing to do: no lock, no backup */
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return mb_error_set(err, MB_EFILE, "write", path,
+				    "out of memory");
+	j->opts = opts;
+	j->res = res;
+	st = resolve(path, &j->t, err);
+	if (!st)
+		st = mb_write_lock(j->t.path, opts->break_lock, &lock, err);
+	if (!st)
+		st = write_locked(j, old, oldlen, data, len, err);
+	mb_write_unlock(lock);
+	free(j);
+	return st;
+}
+
+enum mb_status mb_write_bytes(const char *path, const char *data, size_t len,
+			      const struct mb_write_opts *opts,
+			      struct mb_write_result *res,
+			      struct mb_error *err)
+{
+	char *old = NULL;
+	size_t oldlen = 0;
+	enum mb_status st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read_fd(fd, &old, &oldlen) != 0)
+			old = NULL;
+		close(fd);
+	}
+	st = mb_write_replace(path, old, oldlen, data, len, opts, res, err);
+	free(old);
+	return st;
+}
+
+enum mb_status mb_write_file(const struct mb_doc *doc, struct mb_edits *e,
+			     const struct mb_write_opts *opts,
+			     struct mb_write_result *res,
+			     struct mb_error *err)
+{
+	struct mb_buf out;
+	enum mb_status st;
+
+	mb_buf_init(&out);
+	memset(res, 0, sizeof(*res));
+	st = mb_doc_splice(doc, e, &out, err);
+	if (!st)
+		st = mb_write_replace(doc->path, doc->buf, doc->len,
+				      out.data ? out.data : "", out.len, opts,
+				      res, err);
+	mb_buf_release(&out);
+	return st;
+}
+
+/* ---- unified diff ------------------------------------------------------ */
+/*
+ * Patience diff (anchors on lines that occur once on each side, which every
+ * key's Location line does), with an exact LCS for small gaps between
+ * anchors. It is linear in practice on metabases, where an O(ND) Myers diff
+ * of a batch touching thousands of scattered keys would not be.
+ */
+
+struct line {
+	const char *p;
+	size_t n;
+	uint64_t h;
+};
+
+struct lines {
+	struct line *v;
+	size_t n;
+};
+
+enum { OP_EQ, OP_DEL, OP_ADD };
+
+struct op {
+	int t;
+	size_t a, b; /* line indexes in old / new (as the op uses them) */
+};
+
+struct differ {
+	struct lines a, b;
+	struct op *ops;
+	size_t nops, cap;
+	int failed;
+};
+
+struct pair {
+	size_t a, b;
+};
+
+#define LCS_MAX 250000u  /* cells of the LCS table for one gap */
+#define CONTEXT 3
+
+static uint64_t hash_line(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 1099511628211ull;
+	return h;
+}
+
+static int split_lines(const char *s, size_t len, struct lines *out)
+{
+	size_t n = 0, i, start = 0;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	out->v = malloc((n + 1) * sizeof(*out->v));
+	out->n = 0;
+	if (!out->v)
+		return -1;
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != '\n')
+			continue;
+		if (i == len && start == len)
+			break;
+		out->v[out->n].p = s + start;
+		out->v[out->n].n = (i < len ? i + 1 : i) - start;
+		out->v[out->n].h = hash_line(s + start, out->v[out->n].n);
+		out->n++;
+		start = i + 1;
+	}
+	return 0;
+}
+
+static int same(const struct differ *d, size_t i, size_t j)
+{
+	const struct line *x = &d->a.v[i], *y = &d->b.v[j];
+
+	return x->h == y->h && x->n == y->n && memcmp(x->p, y->p, x->n) == 0;
+}
+
+static void push(struct differ *d, int t, size_t a, size_t b)
+{
+	if (d->nops == d->cap) {
+		size_t c = d->cap ? d->cap * 2 : 256;
+		struct op *v = realloc(d->ops, c * sizeof(*v));
+
+		if (!v) {
+			d->failed = 1;
+			return;
+		}
+		d->ops = v;
+		d->cap = c;
+	}
+	d->ops[d->nops].t = t;
+	d->ops[d->nops].a = a;
+	d->ops[d->nops].b = b;
+	d->nops++;
+}
+
+static void replace_all(struct differ *d, size_t alo, size_t ahi,
+			size_t blo, size_t bhi)
+{
+	for (; alo < ahi; alo++)
+		push(d, OP_DEL, alo, 0);
+	for (; blo < bhi; blo++)
+		push(d, OP_ADD, 0, blo);
+}
+
+static void lcs(struct differ *d, size_t alo, size_t ahi, size_t blo,
+		size_t bhi)
+{
+	size_t n = ahi - alo, m = bhi - blo, i, j, w = m + 1;
+	uint32_t *t = calloc((n + 1) * w, sizeof(*t));
+
+	if (!t) {
+		replace_all(d, alo, ahi, blo, bhi);
+		return;
+	}
+	for (i = n; i-- > 0;)
+		for (j = m; j-- > 0;)
+			t[i * w + j] = same(d, alo + i, blo + j) ?
+				t[(i + 1) * w + j + 1] + 1 :
+				(t[(i + 1) * w + j] > t[i * w + j + 1] ?
+				 t[(i + 1) * w + j] : t[i * w + j + 1]);
+	for (i = j = 0; i < n && j < m;) {
+		if (same(d, alo + i, blo + j)) {
+			push(d, OP_EQ, alo + i++, blo + j++);
+		} else if (t[(i + 1) * w + j] >= t[i * w + j + 1]) {
+			push(d, OP_DEL, alo + i++, 0);
+		} else {
+			push(d, OP_ADD, 0, blo + j++);
+		}
+	}
+	free(t);
+	replace_all(d, alo + i, ahi, blo + j, bhi);
+}
+
+struct slot {
+	uint64_t h;
+	size_t a, b;
+	unsigned ca, cb;
+	int used;
+};
+
+static struct slot *slot_for(struct slot *s, size_t cap, uint64_t h, int add)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (s[i].used && s[i].h != h)
+		i = (i + 1) & (cap - 1);
+	if (!s[i].used && !add)
+		return NULL;
+	s[i].used = 1;
+	s[i].h = h;
+	return &s[i];
+}
+
+/* Pairs of lines unique on both sides, in old-file order. */
+static size_t unique_pairs(struct differ *d, size_t alo, size_t ahi,
+			   size_t blo, size_t bhi, struct pair **out)
+{
+	size_t cap = 16, i, k = 0;
+	struct slot *s, *x;
+
+	while (cap < 2 * ((ahi - alo) + (bhi - blo)))
+		cap <<= 1;
+	s = calloc(cap, sizeof(*s));
+	*out = malloc((ahi - alo) * sizeof(**out));
+	if (!s || !*out) {
+		free(s);
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	for (i = alo; i < ahi; i++) {
+		x = slot_for(s, cap, d->a.v[i].h, 1);
+		x->ca++;
+		x->a = i;
+	}
+	for (i = blo; i < bhi; i++)
+		if ((x = slot_for(s, cap, d->b.v[i].h, 0)) != NULL) {
+			x->cb++;
+			x->b = i;
+		}
+	for (i = alo; i < ahi; i++) {
+		x = slot_for(s, cap, d->a.v[i].h, 0);
+		if (x->ca == 1 && x->cb == 1 && same(d, x->a, x->b))
+			(*out)[k++] = (struct pair){ x->a, x->b };
+	}
+	free(s);
+	return k;
+}
+
+/* Longest run of pairs increasing in b (patience sorting); in place. */
+static size_t longest_increasing(struct pair *p, size_t k)
+{
+	size_t *tails = malloc(k * sizeof(*tails));
+	size_t *prev = malloc(k * sizeof(*prev));
+	size_t len = 0, i, j, lo, hi, mid;
+	struct pair *keep = malloc(k * sizeof(*keep));
+
+	if (!tails || !prev || !keep) {
+		len = 0;
+		goto out;
+	}
+	for (i = 0; i < k; i++) {
+		for (lo = 0, hi = len; lo < hi;) {
+			mid = (lo + hi) / 2;
+			if (p[tails[mid]].b < p[i].b)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		prev[i] = lo ? tails[lo - 1] : SIZE_MAX;
+		tails[lo] = i;
+		len += lo == len;
+	}
+	for (i = len, j = len ? tails[len - 1] : 0; i > 0; i--, j = prev[j])
+		keep[i - 1] = p[j];
+	memcpy(p, keep, len * sizeof(*p));
+out:
+	free(tails);
+	free(prev);
+	free(keep);
+	return len;
+}
+
+static void diff_range(struct differ *d, size_t alo, size_t ahi, size_t blo,
+		       size_t bhi);
+
+static int by_anchors(struct differ *d, size_t alo, size_t ahi, size_t blo,
+		      size_t bhi)
+{
+	struct pair *p = NULL;
+	size_t k = unique_pairs(d, alo, ahi, blo, bhi, &p), i;
+
+	k = k ? longest_increasing(p, k) : 0;
+	if (!k) {
+		free(p);
+		return 0;
+	}
+	for (i = 0; i < k; i++) {
+		diff_range(d, alo, p[i].a, blo, p[i].b);
+		push(d, OP_EQ, p[i].a, p[i].b);
+		alo = p[i].a + 1;
+		blo = p[i].b + 1;
+	}
+	diff_range(d, alo, ahi, blo, bhi);
+	free(p);
+	return 1;
+}
+
+static void diff_range(struct differ *d, size_t alo, size_t ahi, size_t blo,
+		       size_t bhi)
+{
+	size_t s = 0, i;
+
+	while (alo < ahi && blo < bhi && same(d, alo, blo))
+		push(d, OP_EQ, alo++, blo++);
+	while (ahi - s > alo && bhi - s > blo && same(d, ahi - s - 1,
+						       bhi - s - 1))
+		s++;
+	ahi -= s;
+	bhi -= s;
+	if (alo == ahi || blo == bhi)
+		replace_all(d, alo, ahi, blo, bhi);
+	else if (!by_anchors(d, alo, ahi, blo, bhi)) {
+		if ((ahi - alo) * (bhi - blo) <= LCS_MAX)
+			lcs(d, alo, ahi, blo, bhi);
+		else
+			replace_all(d, alo, ahi, blo, bhi);
+	}
+	for (i = 0; i < s; i++)
+		push(d, OP_EQ, ahi + i, bhi + i);
+}
+
+static void range(struct mb_buf *out, size_t before, size_t count)
+{
+	if (count == 1)
+		mb_buf_printf(out, "%zu", before + 1);
+	else
+		mb_buf_printf(out, "%zu,%zu", count ? before + 1 : before,
+			      count);
+}
+
+static void put_line(struct mb_buf *out, char mark, const struct line *l)
+{
+	mb_buf_putc(out, mark);
+	mb_buf_append(out, l->p, l->n);
+	if (!l->n || l->p[l->n - 1] != '\n')
+		mb_buf_puts(out, "\n\\ No newline at end of file\n");
+}
+
+/* One hunk: ops [from, to); apos and bpos count the lines before it. */
+static void hunk(struct mb_buf *out, const struct differ *d, size_t from,
+		 size_t to, size_t apos, size_t bpos)
+{
+	size_t i, na = 0, nb = 0;
+
+	for (i = from; i < to; i++) {
+		na += d->ops[i].t != OP_ADD;
+		nb += d->ops[i].t != OP_DEL;
+	}
+	mb_buf_puts(out, "@@ -");
+	range(out, apos, na);
+	mb_buf_puts(out, " +");
+	range(out, bpos, nb);
+	mb_buf_puts(out, " @@\n");
+	for (i = from; i < to; i++) {
+		const struct op *o = &d->ops[i];
+
+		if (o->t == OP_ADD)
+			put_line(out, '+', &d->b.v[o->b]);
+		else
+			put_line(out, o->t == OP_EQ ? ' ' : '-', &d->a.v[o->a]);
+	}
+}
+
+/* End of the hunk that starts with a change at i (context merged). */
+static size_t hunk_end(const struct differ *d, size_t i)
+{
+	size_t j = i, k;
+
+	for (;;) {
+		while (j < d->nops && d->ops[j].t != OP_EQ)
+			j++;
+		for (k = j; k < d->nops && d->ops[k].t == OP_EQ; k++)
+			;
+		if (k == d->nops || k - j > 2 * CONTEXT)
+			break;
+		j = k;
+	}
+	return j + CONTEXT < d->nops ? j + CONTEXT : d->nops;
+}
+
+static void emit(struct mb_buf *out, const struct differ *d, const char *name)
+{
+	size_t i = 0, cur = 0, apos = 0, bpos = 0, from, to;
+	int header = 0;
+
+	while (i < d->nops) {
+		while (i < d->nops && d->ops[i].t == OP_EQ)
+			i++;
+		if (i == d->nops)
+			break;
+		if (!header++)
+			mb_buf_printf(out, "--- a/%s\n+++ b/%s\n", name, name);
+		from = i > CONTEXT ? i - CONTEXT : 0;
+		to = hunk_end(d, i);
+		for (; cur < from; cur++) {
+			apos += d->ops[cur].t != OP_ADD;
+			bpos += d->ops[cur].t != OP_DEL;
+		}
+		hunk(out, d, from, to, apos, bpos);
+		i = to;
+	}
+}
+
+void mb_write_diff(struct mb_buf *out, const char *name, const char *a,
+		   size_t alen, const char *b, size_t blen)
+{
+	struct differ d;
+
+	memset(&d, 0, sizeof(d));
+	if (split_lines(a, alen, &d.a) || split_lines(b, blen, &d.b)) {
+		out->failed = 1;
+	} else {
+		diff_range(&d, 0, d.a.n, 0, d.b.n);
+		if (d.failed)
+			out->failed = 1;
+		else
+			emit(out, &d, name);
+	}
+	free(d.a.v);
+	free(d.b.v);
+	free(d.ops);
+}
