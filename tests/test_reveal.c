@@ -1,0 +1,737 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The reveal solver on the real corpus file (no plaintext of a real
+ * password is ever compared, stored or printed: only lengths and status)
+ * and on files written by mbgen with varied descriptor layouts and keys.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mb/blob.h"
+#include "mb/crypt.h"
+#include "mb/reveal.h"
+
+#define CORPUS_FILE "/metabase/modulogrc_modSIC__metabaseSample.xml"
+#define MAXV 256
+
+struct item {
+	char loc[256];
+	char prop[64];
+	struct mb_blob blob;
+};
+
+/* A metabase as the tests see it: its secure values, in file order. */
+struct mbfile {
+	struct item it[MAXV];
+	size_t n;
+	struct mb_blob session;
+	int has_session;
+	struct mb_reveal_item in[MAXV];
+};
+
+struct env {
+	char dir[64];
+	char cache[128];
+};
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	p = malloc(1 << 22);
+	assert_non_null(p);
+	n = fread(p, 1, (1 << 22) - 1, f);
+	p[n] = '\0';
+	fclose(f);
+	return p;
+}
+
+/* The Location of the key a start tag opens. */
+static void take_location(const char *p, char *loc, size_t len)
+{
+	const char *l = strstr(p, "Location =\""), *e;
+
+	if (!l || l > strchr(p, '\n'))
+		return;
+	l += 11;
+	e = strchr(l, '"');
+	snprintf(loc, len, "%.*s", (int)(e - l), l);
+}
+
+static void take_value(struct mbfile *m, const char *loc, const char *p)
+{
+	const char *eq = strchr(p, '='), *v, *e;
+	struct item *it;
+
+	if (!eq || eq[1] != '"')
+		return;
+	v = eq + 2;
+	e = strchr(v, '"');
+	if (!e || (strncmp(v, "4963", 4) && strncmp(v, "NOLONGER", 8)))
+		return;
+	if (!strncmp(p, "SessionKey=", 11)) {
+		assert_int_equal(mb_blob_parse(v, (size_t)(e - v), &m->session,
+					       NULL), MB_OK);
+		m->has_session = 1;
+		return;
+	}
+	assert_true(m->n < MAXV);
+	it = &m->it[m->n++];
+	snprintf(it->loc, sizeof(it->loc), "%s", loc);
+	snprintf(it->prop, sizeof(it->prop), "%.*s", (int)(eq - p), p);
+	assert_int_equal(mb_blob_parse(v, (size_t)(e - v), &it->blob, NULL),
+			 MB_OK);
+}
+
+/* A small scanner: the document model is not needed for this. */
+static int load(const char *path, struct mbfile *m)
+{
+	char *text = read_file(path), *p, loc[256] = "";
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (!text)
+		return -1;
+	for (p = text; p; p = strchr(p, '\n')) {
+		p += *p == '\n';
+		if (*p == '<')
+			take_location(p, loc, sizeof(loc));
+		else if (!strncmp(p, "\t\t", 2))
+			take_value(m, loc, p + 2);
+	}
+	free(text);
+	for (i = 0; i < m->n; i++) {
+		m->in[i].label = m->it[i].loc;
+		m->in[i].prop = m->it[i].prop;
+		m->in[i].blob = &m->it[i].blob;
+	}
+	return 0;
+}
+
+static void unload(struct mbfile *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		mb_blob_free(&m->it[i].blob);
+	if (m->has_session)
+		mb_blob_free(&m->session);
+}
+
+static const struct mb_reveal_value *find(const struct mb_reveal_report *r,
+					  const char *loc, const char *prop)
+{
+	size_t i;
+
+	for (i = 0; i < r->nvalues; i++)
+		if (!strcmp(r->values[i].label, loc) &&
+		    !strcmp(r->values[i].prop, prop))
+			return &r->values[i];
+	fail_msg("no result for %s %s", loc, prop);
+	return NULL;
+}
+
+static void run(struct mbfile *m, struct mb_reveal_opts *o,
+		struct mb_reveal_report *r)
+{
+	struct mb_error e;
+
+	if (m->has_session)
+		o->session = &m->session;
+	mb_error_clear(&e);
+	if (mb_reveal_run(m->in, m->n, o, r, &e) != MB_OK)
+		fail_msg("reveal: %s", e.reason);
+}
+
+static int corpus(struct mbfile *m)
+{
+	const char *dir = getenv("MB_CORPUS");
+	char path[4096];
+
+	if (!dir)
+		return -1;
+	snprintf(path, sizeof(path), "%s%s", dir, CORPUS_FILE);
+	return load(path, m);
+}
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("MB_SRCDIR");
+
+	return s ? s : ".";
+}
+
+static struct mb_rsakey *test_key(const char *name)
+{
+	char path[4096];
+	struct mb_rsakey *k;
+
+	snprintf(path, sizeof(path), "%s/tests/keys/%s", srcdir(), name);
+	assert_int_equal(mb_crypt_key_load(path, &k, NULL), MB_OK);
+	return k;
+}
+
+static int setup(void **state)
+{
+	struct env *env = calloc(1, sizeof(*env));
+
+	snprintf(env->dir, sizeof(env->dir), "/tmp/mbtool-reveal-XXXXXX");
+	if (!mkdtemp(env->dir))
+		return -1;
+	snprintf(env->cache, sizeof(env->cache), "%s/cache", env->dir);
+	*state = env;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *env = *state;
+	char cmd[200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", env->dir);
+	if (system(cmd))
+		return -1;
+	free(env);
+	return 0;
+}
+
+/* ---- the real file --------------------------------------------------- */
+
+/* Passwords: length and verification only; the public answers in full. */
+static void check_corpus_strings(const struct mb_reveal_report *r)
+{
+	const struct mb_reveal_value *v;
+
+	v = find(r, "/LM/W3SVC", "LogOdbcPassword");
+	assert_int_equal(v->status, MB_REVEAL_VERIFIED);
+	assert_string_equal(v->text, "sqllog");
+	v = find(r, "/LM/W3SVC/1/ROOT", "UNCPassword");
+	assert_int_equal(v->status, MB_REVEAL_VERIFIED);
+	assert_string_equal(v->text, "");
+	v = find(r, "/LM/W3SVC", "AnonymousUserPass");
+	assert_int_equal(v->status, MB_REVEAL_VERIFIED);
+	assert_int_equal(v->units_total, 14);
+	assert_int_equal(v->units_known, 14);
+	assert_null(strchr(v->text, '?'));
+	v = find(r, "/LM/W3SVC", "WAMUserPass");
+	assert_int_equal(v->status, MB_REVEAL_VERIFIED);
+	assert_int_equal(v->units_total, 14);
+	assert_int_equal(v->units_known, 14);
+}
+
+static void check_corpus_acls(const struct mb_reveal_report *r)
+{
+	const struct mb_reveal_value *v = find(r, "/LM/Logging", "AdminACL");
+
+	/* The 84-byte descriptor: completed by the signature (its mask). */
+	assert_int_equal(v->status, MB_REVEAL_VERIFIED);
+	assert_string_equal(v->text, "O:BAG:BAD:(A;;0x400ab;;;BA)");
+	assert_int_equal(find(r, "/LM/W3SVC/Info", "AdminACL")->group,
+			 v->group);
+	/* The 160-byte ones reach past the keystream: partial, not wrong. */
+	v = find(r, "/", "AdminACL");
+	assert_int_equal(v->status, MB_REVEAL_PARTIAL);
+	assert_int_equal(v->units_total, 160);
+	assert_true(r->ks_prefix >= 88);
+	assert_true(r->session_verified);
+}
+
+static void mbgen(struct env *env, const char *args, char *xml, char *man);
+static void check_manifest(const char *man,
+			   const struct mb_reveal_report *r);
+
+/*
+ * A generated file without an empty value: the gcd must come from the
+ * SessionKey and probable plaintexts. It runs in a second thread while the
+ * corpus gcd runs here (each takes seconds), which also shows that reveal
+ * keeps no shared state.
+ */
+struct gcd_job {
+	struct env *env;
+	struct mbfile m;
+	char xml[200], man[200];
+	struct mb_reveal_report r;
+	struct mb_reveal_opts o;
+	int ran;
+};
+
+static void *gcd_thread(void *arg)
+{
+	struct gcd_job *j = arg;
+
+	if (load(j->xml, &j->m) == 0) {
+		j->o.cache_dir = j->env->cache;
+		j->o.session = &j->m.session;
+		j->ran = mb_reveal_run(j->m.in, j->m.n, &j->o, &j->r, NULL) ==
+			 MB_OK;
+	}
+	return NULL;
+}
+
+static void corpus_gcd(struct env *env)
+{
+	struct mb_reveal_opts o = { .cache_dir = env->cache };
+	struct mb_reveal_report r;
+	struct mbfile m;
+	struct stat sb;
+
+	if (corpus(&m))
+		return;
+	run(&m, &o, &r);
+	assert_int_equal(r.modsrc, MB_MODSRC_GCD);
+	assert_true(r.gcd_seconds > 0);
+	check_corpus_strings(&r);
+	check_corpus_acls(&r);
+	assert_int_equal(r.modulus.len, 64);
+	assert_int_equal(mb_reveal_report_status(&r), MB_ESECRET);
+	mb_reveal_report_free(&r);
+	/* The modulus was cached, privately. */
+	assert_int_equal(stat(env->cache, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	unload(&m);
+}
+
+static void test_gcd(void **state)
+{
+	struct env *env = *state;
+	struct gcd_job *j = calloc(1, sizeof(*j));
+	pthread_t t;
+	int threaded = getenv("MBGEN") != NULL;
+
+	assert_non_null(j);
+	j->env = env;
+	if (threaded) {
+		mbgen(env, "--sites 4 --vdirs 2 --seed 5", j->xml, j->man);
+		assert_int_equal(pthread_create(&t, NULL, gcd_thread, j), 0);
+	}
+	corpus_gcd(env);
+	if (threaded) {
+		assert_int_equal(pthread_join(t, NULL), 0);
+		assert_true(j->ran);
+		assert_int_equal(j->r.modsrc, MB_MODSRC_GCD);
+		check_manifest(j->man, &j->r);
+		mb_reveal_report_free(&j->r);
+		unload(&j->m);
+	}
+	free(j);
+}
+
+static void test_corpus_cached(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .cache_dir = env->cache };
+	struct mb_reveal_report r;
+	struct mbfile m;
+	double t0;
+
+	if (corpus(&m))
+		skip();
+	t0 = now();
+	run(&m, &o, &r);
+	assert_true(now() - t0 < 1.0);
+	assert_int_equal(r.modsrc, MB_MODSRC_CACHE);
+	check_corpus_strings(&r);
+	check_corpus_acls(&r);
+	mb_reveal_report_free(&r);
+	unload(&m);
+}
+
+static void test_corpus_no_modulus(void **state)
+{
+	struct mb_reveal_opts o = { .no_gcd = 1, .no_cache = 1 };
+	struct mb_reveal_report r;
+	const struct mb_reveal_value *v;
+	struct mbfile m;
+	size_t i;
+
+	(void)state;
+	if (corpus(&m))
+		skip();
+	run(&m, &o, &r);
+	assert_int_equal(r.modsrc, MB_MODSRC_NONE);
+	/* The descriptor cribs alone give the default and the empty value. */
+	v = find(&r, "/LM/W3SVC", "LogOdbcPassword");
+	assert_int_equal(v->status, MB_REVEAL_CONSISTENT);
+	assert_string_equal(v->text, "sqllog");
+	v = find(&r, "/LM/W3SVC/1/ROOT", "UNCPassword");
+	assert_int_equal(v->status, MB_REVEAL_CONSISTENT);
+	v = find(&r, "/LM/W3SVC", "AnonymousUserPass");
+	assert_true(v->units_known >= 13);
+	v = find(&r, "/LM/W3SVC", "WAMUserPass");
+	assert_true(v->units_known >= 13);
+	for (i = 0; i < r.nvalues; i++)
+		assert_int_not_equal(r.values[i].status, MB_REVEAL_CONFLICT);
+	mb_reveal_report_free(&r);
+	unload(&m);
+}
+
+/* A known value one character off the real one, never printed. */
+static char *off_by_one(struct mbfile *m, struct mb_reveal_opts *o)
+{
+	struct mb_reveal_report r;
+	char *s;
+
+	run(m, o, &r);
+	s = strdup(find(&r, "/LM/W3SVC", "AnonymousUserPass")->text);
+	mb_reveal_report_free(&r);
+	s[9] = (char)(s[9] == 'x' ? 'y' : 'x');
+	return s;
+}
+
+static size_t index_of(const struct mbfile *m, const char *loc,
+		       const char *prop)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->it[i].loc, loc) && !strcmp(m->it[i].prop, prop))
+			return i;
+	fail();
+	return 0;
+}
+
+static void test_corpus_wrong_known(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .cache_dir = env->cache };
+	struct mb_reveal_report r;
+	const struct mb_reveal_value *v;
+	struct mbfile m;
+	size_t k;
+	char *wrong;
+
+	if (corpus(&m))
+		skip();
+	k = index_of(&m, "/LM/W3SVC", "AnonymousUserPass");
+	wrong = off_by_one(&m, &o);
+	m.in[k].known = wrong;
+	run(&m, &o, &r);
+	v = &r.values[k];
+	assert_int_equal(v->status, MB_REVEAL_CONFLICT);
+	assert_non_null(strstr(v->reason, "signature"));
+	/* The other values are not disturbed by the bad crib. */
+	assert_int_equal(find(&r, "/LM/W3SVC", "WAMUserPass")->status,
+			 MB_REVEAL_VERIFIED);
+	mb_reveal_report_free(&r);
+	/* Without any signing key, the descriptors still expose it. */
+	o.no_cache = o.no_gcd = 1;
+	run(&m, &o, &r);
+	assert_int_equal(r.values[k].status, MB_REVEAL_CONFLICT);
+	mb_reveal_report_free(&r);
+	/* A known value of the wrong length is refused at once. */
+	m.in[k].known = "short";
+	run(&m, &o, &r);
+	assert_int_equal(r.values[k].status, MB_REVEAL_CONFLICT);
+	assert_non_null(strstr(r.values[k].reason, "14"));
+	mb_reveal_report_free(&r);
+	memset(wrong, 0, strlen(wrong));
+	free(wrong);
+	unload(&m);
+}
+
+/* ---- generated files ----------------------------------------------------- */
+
+/* Run mbgen; a test without it (MBGEN unset) is skipped up front. */
+static void mbgen(struct env *env, const char *args, char *xml, char *man)
+{
+	const char *gen = getenv("MBGEN");
+	char cmd[1024];
+
+	snprintf(xml, 200, "%s/gen.xml", env->dir);
+	snprintf(man, 200, "%s/gen.man", env->dir);
+	snprintf(cmd, sizeof(cmd), "%s %s -o %s --manifest %s", gen, args, xml,
+		 man);
+	if (system(cmd) != 0)
+		fail_msg("mbgen failed: %s", cmd);
+}
+
+static void need_mbgen(void)
+{
+	if (!getenv("MBGEN"))
+		skip();
+}
+
+/* Every password of the manifest is revealed exactly and verified. */
+static void check_manifest(const char *man, const struct mb_reveal_report *r)
+{
+	char *text = read_file(man), *line, *save = NULL;
+	size_t n = 0;
+
+	assert_non_null(text);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *prop = strchr(line, '\t'), *pw;
+
+		assert_non_null(prop);
+		*prop++ = '\0';
+		pw = strchr(prop, '\t');
+		*pw++ = '\0';
+		if (strlen(pw) > 20)
+			continue;
+		assert_int_equal(find(r, line, prop)->status,
+				 MB_REVEAL_VERIFIED);
+		assert_string_equal(find(r, line, prop)->text, pw);
+		n++;
+	}
+	assert_true(n >= 5);
+	free(text);
+}
+
+static void reveal_generated(struct env *env, const char *args,
+			     struct mb_reveal_opts *o)
+{
+	char xml[200], man[200];
+	struct mb_reveal_report r;
+	struct mbfile m;
+
+	mbgen(env, args, xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	run(&m, o, &r);
+	check_manifest(man, &r);
+	mb_reveal_report_free(&r);
+	unload(&m);
+}
+
+static void test_generated_layouts(void **state)
+{
+	struct env *env = *state;
+	struct mb_rsakey *k;
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	char args[64];
+	int seed;
+
+	need_mbgen();
+	k = test_key("signing.pub.pem");
+	o.modulus = mb_crypt_key_pub(k);
+	reveal_generated(env, "--story", &o);
+	reveal_generated(env, "--story --crlf --no-bom --seed 99", &o);
+	for (seed = 1; seed <= 12; seed++) {
+		snprintf(args, sizeof(args), "--story --seed %d", seed);
+		reveal_generated(env, args, &o);
+	}
+	mb_crypt_key_free(k);
+}
+
+/* The story's password groups, decided without any key. */
+static void test_generated_groups(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .no_gcd = 1, .no_cache = 1 };
+	char xml[200], man[200];
+	struct mb_reveal_report r;
+	struct mbfile m;
+	size_t g1;
+
+	need_mbgen();
+	mbgen(env, "--story", xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	run(&m, &o, &r);
+	g1 = find(&r, "/LM/W3SVC/1", "AnonymousUserPass")->group;
+	assert_int_equal(find(&r, "/LM/W3SVC/1/ROOT/VD3",
+			      "AnonymousUserPass")->group, g1);
+	assert_int_equal(find(&r, "/LM/W3SVC/2", "AnonymousUserPass")->group,
+			 g1);
+	assert_int_not_equal(find(&r, "/LM/W3SVC/1/ROOT/VD2",
+				  "AnonymousUserPass")->group, g1);
+	mb_reveal_report_free(&r);
+	unload(&m);
+}
+
+/* ---- machine-key mode ---------------------------------------------------- */
+
+static void add_new_value(struct mbfile *m, struct mb_rsakey *x,
+			  struct mb_rsakey *s)
+{
+	struct mb_session_key sk;
+	struct item *it = &m->it[m->n];
+
+	assert_int_equal(mb_crypt_session_unwrap(x, &m->session, &sk, NULL),
+			 MB_OK);
+	assert_int_equal(mb_crypt_string_encrypt(&sk, s, "n3w-Passw0rd",
+						 &it->blob, NULL), MB_OK);
+	mb_crypt_session_wipe(&sk);
+	snprintf(it->loc, sizeof(it->loc), "/LM/W3SVC/9");
+	snprintf(it->prop, sizeof(it->prop), "AnonymousUserPass");
+	m->in[m->n].label = it->loc;
+	m->in[m->n].prop = it->prop;
+	m->in[m->n].blob = &it->blob;
+	m->n++;
+}
+
+/* One password with characters outside ASCII among ASCII ones. */
+static void test_non_ascii(void **state)
+{
+	/* "naive" with U+00EF, then U+2713 (a high byte that is not 0) */
+	static const char pw[] = "na\xc3\xafve\xe2\x9c\x93pw";
+	struct env *env = *state;
+	struct mb_rsakey *x, *s;
+	struct mb_session_key sk;
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	char xml[200], man[200];
+	struct mb_reveal_report r;
+	struct mbfile m;
+	struct item *it;
+
+	need_mbgen();
+	mbgen(env, "--story", xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	x = test_key("exchange.pem");
+	s = test_key("signing.pem");
+	assert_int_equal(mb_crypt_session_unwrap(x, &m.session, &sk, NULL),
+			 MB_OK);
+	it = &m.it[m.n];
+	assert_int_equal(mb_crypt_string_encrypt(&sk, s, pw, &it->blob, NULL),
+			 MB_OK);
+	mb_crypt_session_wipe(&sk);
+	m.in[m.n].label = "/LM/W3SVC/5";
+	m.in[m.n].prop = "AnonymousUserPass";
+	m.in[m.n].blob = &it->blob;
+	m.n++;
+	o.modulus = mb_crypt_key_pub(s);
+	run(&m, &o, &r);
+	assert_int_equal(r.values[m.n - 1].status, MB_REVEAL_VERIFIED);
+	assert_string_equal(r.values[m.n - 1].text, pw);
+	assert_non_null(strstr(r.notes, "/LM/W3SVC/5 AnonymousUserPass"));
+	check_manifest(man, &r);
+	mb_reveal_report_free(&r);
+	unload(&m);
+	mb_crypt_key_free(x);
+	mb_crypt_key_free(s);
+}
+
+static void test_machine_key(void **state)
+{
+	struct env *env = *state;
+	struct mb_rsakey *x, *s;
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	char xml[200], man[200];
+	struct mb_reveal_report r;
+	const struct mb_reveal_value *v;
+	struct mbfile m;
+	size_t i;
+
+	need_mbgen();
+	x = test_key("exchange.pvk");
+	s = test_key("signing.pem");
+	o.exchange = x;
+	o.modulus = mb_crypt_key_pub(s);
+	mbgen(env, "--story --seed 21", xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	add_new_value(&m, x, s);
+	run(&m, &o, &r);
+	assert_true(r.machine_key);
+	assert_int_equal(r.ks_known, r.ks_len);
+	for (i = 0; i < r.nvalues; i++) {
+		assert_int_equal(r.values[i].status, MB_REVEAL_VERIFIED);
+		assert_string_equal(r.values[i].method, "machine key");
+	}
+	v = find(&r, "/LM/W3SVC/9", "AnonymousUserPass");
+	assert_string_equal(v->text, "n3w-Passw0rd");
+	check_manifest(man, &r);
+	mb_reveal_report_free(&r);
+	unload(&m);
+	mb_crypt_key_free(x);
+	mb_crypt_key_free(s);
+}
+
+/* ---- damaged and unusual values ------------------------------------------ */
+
+static void test_errors(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .no_gcd = 1, .no_cache = 1 };
+	struct mb_reveal_report r;
+	struct mbfile m, other;
+	char xml[200], man[200];
+	size_t n;
+
+	need_mbgen();
+	mbgen(env, "--story --seed 3", xml, man);
+	assert_int_equal(load(xml, &other), 0);
+	mbgen(env, "--story --seed 4", xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	n = m.n;
+	/* A value copied from another server, and an invalidated one. */
+	m.in[n].label = "/LM/W3SVC/7";
+	m.in[n].prop = "AnonymousUserPass";
+	m.in[n].blob = &other.it[index_of(&other, "/LM/W3SVC/1/ROOT/VD1",
+					  "AnonymousUserPass")].blob;
+	assert_int_equal(mb_blob_parse("NOLONGERVALID2ba6", 17,
+				       &m.it[n + 1].blob, NULL), MB_OK);
+	m.in[n + 1].label = "/LM/W3SVC/8";
+	m.in[n + 1].prop = "UNCPassword";
+	m.in[n + 1].blob = &m.it[n + 1].blob;
+	m.n = n + 2;
+	run(&m, &o, &r);
+	assert_int_equal(r.values[n].status, MB_REVEAL_ERROR);
+	assert_non_null(strstr(r.values[n].reason, "different session key"));
+	assert_int_equal(r.values[n + 1].status, MB_REVEAL_ERROR);
+	assert_non_null(strstr(r.values[n + 1].reason, "NOLONGERVALID"));
+	mb_reveal_report_free(&r);
+	mb_blob_free(&m.it[n + 1].blob);
+	m.n = n;
+	unload(&m);
+	unload(&other);
+}
+
+static void test_password_protected(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .no_gcd = 1, .no_cache = 1 };
+	struct mb_reveal_report r;
+	struct mbfile m;
+	char xml[200], man[200];
+
+	need_mbgen();
+	mbgen(env, "--story", xml, man);
+	assert_int_equal(load(xml, &m), 0);
+	/* What a backup made with a password would carry: a session key
+	 * wrapped by a key derived from the password, not by RSA. */
+	((unsigned char *)m.session.data)[9] = 0x68;
+	((unsigned char *)m.session.data)[8] = 0x01;
+	run(&m, &o, &r);
+	assert_true(r.password_protected);
+	assert_non_null(strstr(r.notes, "not public"));
+	mb_reveal_report_free(&r);
+	unload(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gcd),
+		cmocka_unit_test(test_corpus_cached),
+		cmocka_unit_test(test_corpus_no_modulus),
+		cmocka_unit_test(test_corpus_wrong_known),
+		cmocka_unit_test(test_generated_layouts),
+		cmocka_unit_test(test_generated_groups),
+		cmocka_unit_test(test_non_ascii),
+		cmocka_unit_test(test_machine_key),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_password_protected),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
