@@ -35,7 +35,9 @@ def expand(text, env):
 
 def run_case(mbtool, case, env, update):
     cmd = read(os.path.join(case, 'cmd')).decode().strip()
-    if '$CORPUS' in cmd and not os.path.isdir(env['CORPUS']):
+    setup_text = (read(os.path.join(case, 'setup'), b'')).decode()
+    if ('$CORPUS' in cmd + setup_text and
+            not os.path.isdir(env['CORPUS'])):
         return 'skip'
     tmp = tempfile.mkdtemp(prefix='mbgolden-')
     env = dict(env, TMP=tmp)
