@@ -11,7 +11,8 @@ cp "$SRC/samples/MetaBase.xml" "$WORK/MetaBase.xml"
 cd "$WORK"
 has() { "$MB" help "$1" >/dev/null 2>&1; }
 run() {
-	printf '$ mbtool %s\n' "$*"
+	local shown="$*"
+	printf '$ mbtool %s\n' "${shown//$SRC\//}"
 	"$MB" "$@" 2>&1
 	local st=$?
 	[ $st -eq 0 ] || printf '(exit %d)\n' $st
@@ -38,7 +39,7 @@ end
 if has secrets; then
 section "Secure values: groups and reveal (sample keys are test keys)"
 run secrets
-run reveal --signing-key "$SRC/tests/keys/signing.pub.pem" w3svc/1/AnonymousUserPass w3svc/1/root/vd2/AnonymousUserPass
+run reveal --no-cache --signing-key "$SRC/tests/keys/signing.pub.pem" w3svc/1/AnonymousUserPass w3svc/1/root/vd2/AnonymousUserPass
 end
 fi
 if has accounts; then

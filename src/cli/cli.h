@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "mb/blob.h"
 #include "mb/buf.h"
 #include "mb/doc.h"
 #include "mb/err.h"
@@ -45,6 +46,9 @@ struct mb_cmd {
 const struct mb_cmd *mb_cli_commands(size_t *n);
 const struct mb_cmd *mb_cli_command(const char *name);
 
+/* Append the metabase files found under dir (sorted) to *files. */
+int mb_cli_expand_dir(const char *dir, char ***files, int *nfiles);
+
 /* Argument helpers (reentrant: no getopt state). */
 int mb_cli_is(const char *arg, const char *opt);
 /* "--opt VALUE" or "--opt=VALUE"; advances *i past a separate value. */
@@ -63,6 +67,35 @@ int mb_cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv);
 int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+
+/*
+ * Secure values of a file (cmd_secrets.c), in file order, shared by secrets
+ * and reveal. A damaged blob has ok = 0 and error set; the SessionKey is
+ * included (blob.kind MB_BLOB_SESSION).
+ */
+struct mb_secret {
+	size_t key;              /* the key that holds it */
+	const char *label;       /* adsutil display path of the key */
+	const char *prop;        /* schema name */
+	enum mb_type type;       /* mb_reveal_prop_type(prop) */
+	struct mb_blob blob;
+	int ok;
+	size_t group;            /* secrets: 1 = A, 0 = none */
+	char error[1024];
+};
+
+struct mb_secrets {
+	struct mb_secret *v;
+	size_t n, cap;
+};
+
+int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
+		      struct mb_error *err);
+void mb_secrets_free(struct mb_secrets *s);
+int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		   char **argv);
+int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv);
 
 /*
  * Write commands (writeopts.c). A write command plans its edits in a
@@ -160,5 +193,44 @@ int mb_cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
+
+/* Identities (cmd_accounts.c): accounts, collapse and doctor share them. */
+struct mb_idkind {
+	const char *kind;   /* "anonymous", "wam", "unc" */
+	const char *name;   /* the name property */
+	const char *pass;   /* its password property */
+};
+
+struct mb_acct {
+	char *name;
+	const char *kind;   /* points into mb_idkinds() */
+	size_t *keys;       /* keys that set the name, file order */
+	int *group;         /* their password group (0 = A), -1 none */
+	size_t nkeys;
+	int ngroups;
+	size_t used;        /* keys where the name is effective */
+	size_t anon_on;     /* setters with AuthAnonymous effective */
+};
+
+struct mb_accts {
+	struct mb_acct *v;
+	size_t n;
+};
+
+const struct mb_idkind *mb_idkinds(size_t *n);
+char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
+		    int local);
+int mb_acct_anon_on(const struct mb_doc *doc, size_t key);
+int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
+		     struct mb_accts *out);
+void mb_accts_free(struct mb_accts *a);
+int mb_cli_service(const char *name, const char **svc);
+
+int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		    char **argv);
+int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		    char **argv);
+int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv);
 
 #endif

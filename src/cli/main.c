@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "mb/json.h"
@@ -23,6 +24,13 @@ static const struct mb_cmd commands[] = {
 	  "enum for a key and its whole subtree" },
 	{ "tree", mb_cmd_tree, 0, "tree [PATH] [--prop PROP]...",
 	  "the key tree, with where each named property comes from" },
+	{ "secrets", mb_cmd_secrets, 0, "secrets [PATH]",
+	  "every secure value: key, property, length, password group" },
+	{ "reveal", mb_cmd_reveal, 0,
+	  "reveal [PATH/PROP]... | reveal --all [--known PATH/PROP "
+	  "--password-file F]... [--signing-key F] [--exchange-key F] "
+	  "[--no-cache] [-o FILE]",
+	  "recover the plaintext of secure values (explicit only)" },
 	{ "set", mb_cmd_set, MB_CMD_WRITES,
 	  "set [--force] PATH/PROP VALUE...",
 	  "write a property at a key, as adsutil SET (all writes take "
@@ -41,6 +49,16 @@ static const struct mb_cmd commands[] = {
 	{ "batch", mb_cmd_batch, MB_CMD_WRITES, "batch [--yes] [SCRIPT]",
 	  "set/delete/create/copy/move lines from SCRIPT or stdin, in one "
 	  "all-or-nothing write" },
+	{ "accounts", mb_cmd_accounts, 0,
+	  "accounts [--service w3svc|msftpsvc|all] [--all-identities]",
+	  "each anonymous account, where it is set, its password groups" },
+	{ "collapse", mb_cmd_collapse, MB_CMD_WRITES,
+	  "collapse [--account NAME] [--service w3svc] [--password-from PATH]",
+	  "one global anonymous account at the service key, overrides "
+	  "removed" },
+	{ "doctor", mb_cmd_doctor, 0, "doctor",
+	  "account and password problems (rules MB001...), and the checks "
+	  "that need Windows; exit 1 when any" },
 	{ "help", mb_cmd_help, MB_CMD_NODOC, "help [COMMAND]",
 	  "this list, or one command's usage" },
 };
@@ -83,8 +101,13 @@ struct run {
 
 static int add_file(struct run *r, const char *f)
 {
-	char **nf = realloc(r->files, (size_t)(r->nfiles + 1) * sizeof(*nf));
+	struct stat st;
+	char **nf;
 
+	/* A folder stands for the metabase files in it, found by content. */
+	if (stat(f, &st) == 0 && S_ISDIR(st.st_mode))
+		return mb_cli_expand_dir(f, &r->files, &r->nfiles);
+	nf = realloc(r->files, (size_t)(r->nfiles + 1) * sizeof(*nf));
 	if (!nf)
 		return -1;
 	r->files = nf;

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * collapse [--account NAME] [--service w3svc] [--password-from PATH]:
+ * one global anonymous account. The chosen name and its encrypted
+ * password go to the service key (/LM/W3SVC) byte for byte (the blob's
+ * hex text is written as it was read, never re-encrypted), and every
+ * AnonymousUserName/AnonymousUserPass override below it is deleted. When
+ * the levels that name the account hold different passwords, collapse
+ * refuses unless --password-from names the level whose blob to keep.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/blob.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+#define NAMEP "AnonymousUserName"
+#define PASSP "AnonymousUserPass"
+
+struct coll {
+	const char *account;
+	const char *svc;
+	const char *from;
+	size_t svckey;
+	char *name;    /* the account, as the file spells it */
+	char *pass;    /* the blob text to keep */
+};
+
+static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
+{
+	const char *v;
+	int i, r;
+
+	c->svc = "/LM/W3SVC";
+	for (i = 1; i < argc; i++) {
+		if ((r = mb_wsess_option(s, "collapse", argv[i])) != 0) {
+			if (r < 0)
+				return s->cli->err.status;
+		} else if (mb_cli_value(argc, argv, &i, "--account", &v)) {
+			if (!(c->account = v))
+				return mb_cli_usage(s->cli, "collapse",
+						    "--account needs a NAME");
+		} else if (mb_cli_value(argc, argv, &i, "--password-from", &v)) {
+			if (!(c->from = v))
+				return mb_cli_usage(s->cli, "collapse",
+					"--password-from needs a PATH");
+		} else if (mb_cli_value(argc, argv, &i, "--service", &v)) {
+			if (!v || mb_cli_service(v, &c->svc) || !c->svc)
+				return mb_cli_usage(s->cli, "collapse",
+					"--service takes w3svc or msftpsvc");
+		} else
+			return mb_cli_bad_option(s->cli, "collapse", argv[i]);
+	}
+	return MB_OK;
+}
+
+static const struct mb_acct *chosen(struct coll *c,
+				    const struct mb_accts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcasecmp(a->v[i].name, c->account) == 0)
+			return &a->v[i];
+	return NULL;
+}
+
+/* The password text of the level --password-from names. */
+static int pass_from(struct mb_wsess *s, struct coll *c)
+{
+	struct mb_path p;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(c->from, 0, &p, &s->cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(s->doc, p.location);
+	if (key == MB_NOKEY)
+		st = mb_cli_no_path(s->cli, "collapse", c->from, s->doc,
+				    p.location);
+	else if (!(c->pass = mb_acct_value(s->doc, key, PASSP, 0)))
+		st = mb_error_set(&s->cli->err, MB_ENOTSET, "collapse",
+				  c->from, "no AnonymousUserPass there");
+	mb_path_release(&p);
+	return st;
+}
+
+static int refuse(struct mb_wsess *s, const struct mb_acct *a)
+{
+	size_t i;
+	char list[2048] = "";
+
+	for (i = 0; i < a->nkeys && strlen(list) < 1800; i++) {
+		char one[300];
+
+		snprintf(one, sizeof(one), "%s%s (%c)", i ? ", " : "",
+			 mb_path_display(s->doc->keys[a->keys[i]].location),
+			 a->group[i] < 0 ? '-' : 'A' + a->group[i]);
+		strcat(list, one);
+	}
+	return mb_cli_usage(s->cli, "collapse", "the levels that set %s "
+			    "hold %d different passwords: %s; choose the one "
+			    "to keep with --password-from PATH (nothing "
+			    "changed)", a->name, a->ngroups, list);
+}
+
+static int choose(struct mb_wsess *s, struct coll *c)
+{
+	struct mb_accts a;
+	const struct mb_acct *ac;
+	int st = MB_OK;
+
+	if (mb_accts_collect(s->doc, c->svc, 0, &a)) {
+		mb_accts_free(&a);
+		return mb_error_set(&s->cli->err, MB_EFILE, "collapse", NULL,
+				    "out of memory");
+	}
+	ac = chosen(c, &a);
+	if (!ac)
+		st = mb_cli_usage(s->cli, "collapse", "no key below %s sets "
+				  "AnonymousUserName %s", c->svc, c->account);
+	else if (c->from)
+		st = pass_from(s, c);
+	else if (ac->ngroups > 1)
+		st = refuse(s, ac);
+	else if (!(c->pass = mb_acct_value(s->doc, ac->keys[0], PASSP, 0)))
+		st = mb_cli_usage(s->cli, "collapse", "%s has no password "
+				  "at %s", ac->name, mb_path_display(
+				  s->doc->keys[ac->keys[0]].location));
+	if (!st)
+		c->name = strdup(ac->name);
+	mb_accts_free(&a);
+	return st;
+}
+
+static int record(struct mb_wsess *s, const char *op, size_t key,
+		  const char *prop, const char *value)
+{
+	struct mb_change *ch = mb_wsess_change(s, op);
+	const char *p = mb_path_display(s->doc->keys[key].location);
+
+	if (!ch)
+		return s->cli->err.status;
+	ch->path = strdup(p);
+	ch->prop = strdup(prop);
+	ch->value = value ? strdup(value) : NULL;
+	mb_buf_printf(&s->echo, "%-6s %s/%s%s%s\n", op, p, prop,
+		      value ? " = " : "", !value ? "" :
+		      strcmp(prop, PASSP) == 0 ? "(encrypted, moved as is)" :
+		      value);
+	return MB_OK;
+}
+
+/* Set prop at the service key, unless it already holds that text. */
+static int put(struct mb_wsess *s, struct coll *c, const char *prop,
+	       const char *text)
+{
+	char *cur = mb_acct_value(s->doc, c->svckey, prop, 1);
+	int same = cur && strcmp(cur, text) == 0, st;
+
+	free(cur);
+	if (same)
+		return MB_OK;
+	st = mb_edit_set(s->doc, &s->edits, c->svckey,
+			 mb_schema_prop(s->doc->schema, prop), text, 0,
+			 &s->cli->err);
+	return st ? st : record(s, "set", c->svckey, prop, text);
+}
+
+static int drop(struct mb_wsess *s, size_t key, const char *prop)
+{
+	int removed = 0, st;
+
+	st = mb_edit_unset(s->doc, &s->edits, key,
+			   mb_schema_prop(s->doc->schema, prop), &removed,
+			   &s->cli->err);
+	if (!st && removed)
+		st = record(s, "delete", key, prop, NULL);
+	return st;
+}
+
+static int apply(struct mb_wsess *s, struct coll *c)
+{
+	size_t k;
+	int st;
+
+	st = put(s, c, NAMEP, c->name);
+	if (!st)
+		st = put(s, c, PASSP, c->pass);
+	for (k = 0; !st && k < s->doc->nkeys; k++) {
+		if (k == c->svckey ||
+		    !mb_edit_loc_under(s->doc->keys[k].location, c->svc))
+			continue;
+		st = drop(s, k, NAMEP);
+		if (!st)
+			st = drop(s, k, PASSP);
+	}
+	if (!st && !s->nchanges)
+		mb_buf_printf(&s->echo, "%s is already the only anonymous "
+			      "account of %s\n", c->name,
+			      mb_path_display(c->svc));
+	return st;
+}
+
+static int plan(struct mb_wsess *s, int argc, char **argv)
+{
+	struct coll c;
+	char *dflt = NULL;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	st = parse(s, &c, argc, argv);
+	if (st)
+		return st;
+	c.svckey = mb_doc_find(s->doc, c.svc);
+	if (c.svckey == MB_NOKEY)
+		return mb_cli_no_path(s->cli, "collapse", c.svc, s->doc, c.svc);
+	if (!c.account)
+		c.account = dflt = mb_acct_value(s->doc, c.svckey, NAMEP, 1);
+	if (!c.account)
+		return mb_cli_usage(s->cli, "collapse", "%s sets no "
+				    "AnonymousUserName: name one with "
+				    "--account NAME", c.svc);
+	st = choose(s, &c);
+	if (!st)
+		st = apply(s, &c);
+	free(c.name);
+	free(c.pass);
+	free(dflt);
+	return st;
+}
+
+int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		    char **argv)
+{
+	return mb_cli_write(cli, doc, argc, argv, plan);
+}

@@ -1,0 +1,572 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reveal [PATH/PROP]... | reveal --all: the plaintext of secure values
+ * (SPEC section 4). Every secure value of the file goes to the solver (they
+ * are cribs for each other); the requested ones are printed with how much
+ * was recovered. Known plaintexts come from --password-file (never argv);
+ * -o FILE writes the plaintext to a new file of mode 0600. Exit 7 when a
+ * requested value is not fully recovered.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "mb/crypt.h"
+#include "mb/json.h"
+#include "mb/path.h"
+#include "mb/reveal.h"
+
+#define MAX_ARGS 64
+#define MAX_SECRET (64 * 1024)
+
+struct known {
+	const char *arg;
+	size_t idx;     /* secret index */
+	char *value;    /* wiped on exit */
+	size_t len;
+};
+
+struct rv {
+	struct mb_cli *cli;
+	struct mb_doc *doc;
+	int all, no_cache;
+	const char *out_file, *signing, *exchange;
+	const char *want[MAX_ARGS];
+	size_t nwant;
+	size_t sel[MAX_ARGS];   /* secret index per want */
+	struct known known[MAX_ARGS];
+	size_t nknown;
+	struct mb_secrets s;
+	struct mb_rsakey *sign_key, *exch_key;
+	struct mb_reveal_item *items;
+	size_t *item_of;        /* secret index -> item index + 1, 0 = none */
+	size_t nitems;
+	struct mb_reveal_report rep;
+	int have_rep;
+};
+
+static int read_stream(FILE *f, char **out, size_t *len)
+{
+	char *buf = malloc(MAX_SECRET + 1);
+	size_t n;
+
+	if (!buf)
+		return -1;
+	n = fread(buf, 1, MAX_SECRET + 1, f);
+	if (ferror(f) || n > MAX_SECRET) {
+		OPENSSL_cleanse(buf, MAX_SECRET + 1);
+		free(buf);
+		return -1;
+	}
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int read_password(struct rv *r, struct known *k, const char *file)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	int rc;
+
+	if (!f)
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal", file,
+				    "cannot open password file: %s",
+				    strerror(errno));
+	rc = read_stream(f, &k->value, &k->len);
+	if (f != stdin)
+		fclose(f);
+	if (rc)
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal", file,
+				    "cannot read the password file (at most "
+				    "%d bytes)", MAX_SECRET);
+	return MB_OK;
+}
+
+static int take_option(struct rv *r, int argc, char **argv, int *i)
+{
+	const char *v = NULL;
+
+	if (mb_cli_value(argc, argv, i, "--known", &v)) {
+		if (!v || r->nknown == MAX_ARGS)
+			return mb_cli_usage(r->cli, "reveal", "--known needs "
+					    "PATH/PROP");
+		r->known[r->nknown++].arg = v;
+	} else if (mb_cli_value(argc, argv, i, "--password-file", &v)) {
+		struct known *k = r->nknown ? &r->known[r->nknown - 1] : NULL;
+
+		if (!v || !k || k->value)
+			return mb_cli_usage(r->cli, "reveal", "--password-file "
+					    "F must follow --known PATH/PROP");
+		return read_password(r, k, v);
+	} else if (mb_cli_value(argc, argv, i, "--signing-key", &v)) {
+		r->signing = v;
+	} else if (mb_cli_value(argc, argv, i, "--exchange-key", &v)) {
+		r->exchange = v;
+	} else if (mb_cli_value(argc, argv, i, "-o", &v) ||
+		   mb_cli_value(argc, argv, i, "--output", &v)) {
+		r->out_file = v;
+	} else {
+		return mb_cli_bad_option(r->cli, "reveal", argv[*i]);
+	}
+	return v ? MB_OK : mb_cli_usage(r->cli, "reveal", "%s needs a value",
+					argv[*i]);
+}
+
+static int parse_args(struct rv *r, int argc, char **argv)
+{
+	int i, st;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		if (mb_cli_is(argv[i], "--all"))
+			r->all = 1;
+		else if (mb_cli_is(argv[i], "--no-cache"))
+			r->no_cache = 1;
+		else if (argv[i][0] == '-' && argv[i][1]) {
+			st = take_option(r, argc, argv, &i);
+			if (st)
+				return st;
+		} else if (r->nwant == MAX_ARGS)
+			return mb_cli_usage(r->cli, "reveal", "too many paths");
+		else
+			r->want[r->nwant++] = argv[i];
+	}
+	for (k = 0; k < r->nknown; k++)
+		if (!r->known[k].value)
+			return mb_cli_usage(r->cli, "reveal", "--known %s needs "
+					    "--password-file F (or - for "
+					    "stdin)", r->known[k].arg);
+	if (!r->all && !r->nwant)
+		return mb_cli_usage(r->cli, "reveal", "name PATH/PROP values "
+				    "or --all");
+	return MB_OK;
+}
+
+static size_t find_at(const struct rv *r, size_t key, const char *prop)
+{
+	size_t i;
+
+	for (; key != MB_NOKEY; key = r->doc->keys[key].parent)
+		for (i = 0; i < r->s.n; i++)
+			if (r->s.v[i].key == key &&
+			    r->s.v[i].blob.kind != MB_BLOB_SESSION &&
+			    strcasecmp(r->s.v[i].prop, prop) == 0)
+				return i;
+	return (size_t)-1;
+}
+
+/* The secret a PATH/PROP argument names (the key's own, or inherited). */
+static int resolve(struct rv *r, const char *arg, size_t *out)
+{
+	struct mb_path path;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(arg, MB_PATH_PROP, &path, &r->cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(r->doc, path.location);
+	if (key == MB_NOKEY)
+		st = mb_cli_no_path(r->cli, "reveal", arg, r->doc,
+				    path.location);
+	else if ((*out = find_at(r, key, path.prop)) == (size_t)-1 &&
+		 mb_schema_prop(r->doc->schema, path.prop))
+		mb_buf_printf(&r->cli->out, "The parameter \"%s\" is not "
+			      "set at this node.\n", path.prop);
+	if (key != MB_NOKEY && *out == (size_t)-1)
+		st = mb_error_set(&r->cli->err,
+			mb_schema_prop(r->doc->schema, path.prop) ?
+			MB_ENOTSET : MB_EPROP, "reveal", arg,
+			"no secure value %s is set at this key or above it",
+			path.prop);
+	mb_path_release(&path);
+	return st;
+}
+
+static int resolve_all(struct rv *r)
+{
+	size_t i;
+	int st;
+
+	for (i = 0; i < r->nwant; i++)
+		if ((st = resolve(r, r->want[i], &r->sel[i])))
+			return st;
+	for (i = 0; i < r->nknown; i++)
+		if ((st = resolve(r, r->known[i].arg, &r->known[i].idx)))
+			return st;
+	return MB_OK;
+}
+
+static int build_items(struct rv *r)
+{
+	size_t i;
+
+	r->items = calloc(r->s.n + 1, sizeof(*r->items));
+	r->item_of = calloc(r->s.n + 1, sizeof(*r->item_of));
+	if (!r->items || !r->item_of)
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
+				    r->doc->path, "out of memory");
+	for (i = 0; i < r->s.n; i++) {
+		const struct mb_secret *e = &r->s.v[i];
+		struct mb_reveal_item *it = &r->items[r->nitems];
+
+		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
+			continue;
+		it->label = e->label;
+		it->prop = e->prop;
+		it->type = MB_T_UNKNOWN;
+		it->blob = &e->blob;
+		r->item_of[i] = ++r->nitems;
+	}
+	for (i = 0; i < r->nknown; i++)
+		if (r->item_of[r->known[i].idx])
+			r->items[r->item_of[r->known[i].idx] - 1].known =
+				r->known[i].value;
+	return MB_OK;
+}
+
+static const struct mb_blob *session_blob(const struct rv *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->s.n; i++)
+		if (r->s.v[i].ok && r->s.v[i].blob.kind == MB_BLOB_SESSION)
+			return &r->s.v[i].blob;
+	return NULL;
+}
+
+/* A password-protected backup or export: say so (SPEC 4.5). */
+static void check_session(struct rv *r, const struct mb_blob *b,
+			  struct mb_buf *note)
+{
+	struct mb_simpleblob sb;
+	struct mb_error e;
+
+	mb_error_clear(&e);
+	if (!b)
+		return;
+	if (mb_blob_session_info(b, &sb, &e) == MB_OK &&
+	    mb_blob_session_check(&sb, &e) == MB_OK)
+		return;
+	mb_buf_printf(note, "note: %s\n", e.reason);
+	(void)r;
+}
+
+static int load_keys(struct rv *r, struct mb_reveal_opts *o)
+{
+	int st;
+
+	if (r->signing) {
+		st = mb_crypt_key_load(r->signing, &r->sign_key, &r->cli->err);
+		if (st)
+			return st;
+		o->modulus = mb_crypt_key_pub(r->sign_key);
+	}
+	if (r->exchange) {
+		st = mb_crypt_key_load(r->exchange, &r->exch_key,
+				       &r->cli->err);
+		if (st)
+			return st;
+		o->exchange = r->exch_key;
+	}
+	return MB_OK;
+}
+
+static int solve(struct rv *r, struct mb_buf *note)
+{
+	struct mb_reveal_opts o;
+	int st;
+
+	memset(&o, 0, sizeof(o));
+	o.session = session_blob(r);
+	o.no_cache = r->no_cache;
+	check_session(r, o.session, note);
+	st = load_keys(r, &o);
+	if (st)
+		return st;
+	st = mb_reveal_run(r->items, r->nitems, &o, &r->rep, &r->cli->err);
+	if (st && st != MB_ESECRET)
+		return st;
+	r->have_rep = 1;
+	return MB_OK;
+}
+
+static void value_name(const struct mb_secret *e, char *out, size_t n)
+{
+	size_t l = strlen(e->label);
+
+	snprintf(out, n, "%s%s%s", e->label,
+		 l && e->label[l - 1] == '/' ? "" : "/", e->prop);
+}
+
+/* The report entry of secret i, or NULL (damaged blob). */
+static const struct mb_reveal_value *value_of(const struct rv *r, size_t i)
+{
+	return r->item_of[i] ? &r->rep.values[r->item_of[i] - 1] : NULL;
+}
+
+static int recovered(const struct mb_reveal_value *v)
+{
+	return v && (v->status == MB_REVEAL_VERIFIED ||
+		     v->status == MB_REVEAL_CONSISTENT);
+}
+
+static void text_line(const struct rv *r, size_t i, int width,
+		      struct mb_buf *b)
+{
+	const struct mb_secret *e = &r->s.v[i];
+	const struct mb_reveal_value *v = value_of(r, i);
+	char name[1200];
+
+	value_name(e, name, sizeof(name));
+	if (!v) {
+		mb_buf_printf(b, "%-*s  error  -  (%s)\n", width, name,
+			      e->error);
+		return;
+	}
+	mb_buf_printf(b, "%-*s  %-10s  %zu/%zu  ", width, name,
+		      mb_reveal_status_name(v->status), v->units_known,
+		      v->units_total);
+	if (v->type == MB_T_STRING)
+		mb_buf_printf(b, "\"%s\"\n", v->text ? v->text : "");
+	else
+		mb_buf_printf(b, "%s\n", v->text ? v->text : "");
+	if (v->status != MB_REVEAL_VERIFIED && v->reason[0])
+		mb_buf_printf(b, "    %s\n", v->reason);
+}
+
+static void json_value(const struct rv *r, size_t i, struct mb_json *j)
+{
+	const struct mb_secret *e = &r->s.v[i];
+	const struct mb_reveal_value *v = value_of(r, i);
+
+	mb_json_obj_begin(j);
+	mb_json_kstr(j, "path", e->label);
+	mb_json_kstr(j, "property", e->prop);
+	mb_json_kstr(j, "status", v ? mb_reveal_status_name(v->status)
+				   : "error");
+	mb_json_kint(j, "known", v ? (long long)v->units_known : 0);
+	mb_json_kint(j, "total", v ? (long long)v->units_total : 0);
+	mb_json_kstr(j, "unit", v && v->type == MB_T_STRING ? "chars"
+							    : "bytes");
+	mb_json_key(j, "text");
+	if (v && v->text)
+		mb_json_str(j, v->text);
+	else
+		mb_json_null(j);
+	mb_json_key(j, "method");
+	if (v && v->method)
+		mb_json_str(j, v->method);
+	else
+		mb_json_null(j);
+	mb_json_kstr(j, "reason", v ? v->reason : e->error);
+	mb_json_obj_end(j);
+}
+
+/* Indexes of the values to print: the requested ones, or all. */
+static size_t shown(const struct rv *r, size_t *out)
+{
+	size_t i, n = 0;
+
+	if (!r->all) {
+		memcpy(out, r->sel, r->nwant * sizeof(*out));
+		return r->nwant;
+	}
+	for (i = 0; i < r->s.n; i++)
+		if (r->s.v[i].blob.kind != MB_BLOB_SESSION)
+			out[n++] = i;
+	return n;
+}
+
+static void summary(const struct rv *r, const struct mb_buf *note,
+		    struct mb_buf *b)
+{
+	const struct mb_reveal_report *p = &r->rep;
+
+	mb_buf_printf(b, "keystream: %zu of %zu bytes known (%zu from byte "
+		      "0); modulus: %s%s\n", p->ks_known, p->ks_len,
+		      p->ks_prefix, mb_reveal_modsrc_name(p->modsrc),
+		      p->machine_key ? "; machine key" : "");
+	if (note->len)
+		mb_buf_puts(b, note->data);
+	if (p->notes && *p->notes)
+		mb_buf_printf(b, "%s%s", p->notes,
+			      p->notes[strlen(p->notes) - 1] == '\n' ? ""
+								      : "\n");
+}
+
+static void render_text(const struct rv *r, const size_t *idx, size_t n,
+			struct mb_buf *b)
+{
+	size_t i;
+	int width = 0;
+	char name[1200];
+
+	for (i = 0; i < n; i++) {
+		value_name(&r->s.v[idx[i]], name, sizeof(name));
+		if ((int)strlen(name) > width)
+			width = (int)strlen(name);
+	}
+	for (i = 0; i < n; i++)
+		text_line(r, idx[i], width, b);
+}
+
+static void render_json(const struct rv *r, const size_t *idx, size_t n,
+			const struct mb_buf *note, struct mb_buf *b)
+{
+	struct mb_json j;
+	size_t i;
+
+	mb_json_init(&j, b);
+	mb_json_obj_begin(&j);
+	mb_json_kstr(&j, "file", r->doc->path);
+	mb_json_kstr(&j, "modulus_source",
+		     mb_reveal_modsrc_name(r->rep.modsrc));
+	mb_json_kint(&j, "keystream_known", (long long)r->rep.ks_known);
+	mb_json_kint(&j, "keystream_len", (long long)r->rep.ks_len);
+	mb_json_kbool(&j, "password_protected", r->rep.password_protected);
+	mb_json_kstr(&j, "notes", note->len ? note->data :
+		     (r->rep.notes ? r->rep.notes : ""));
+	mb_json_key(&j, "values");
+	mb_json_arr_begin(&j);
+	for (i = 0; i < n; i++)
+		json_value(r, idx[i], &j);
+	mb_json_arr_end(&j);
+	mb_json_obj_end(&j);
+}
+
+static int write_private(struct rv *r, const struct mb_buf *b)
+{
+	int fd = open(r->out_file, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	size_t off = 0;
+	ssize_t w;
+
+	if (fd < 0)
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
+				    r->out_file, "cannot create the file: %s "
+				    "(it must not exist yet)", strerror(errno));
+	while (off < b->len) {
+		w = write(fd, b->data + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < b->len || fsync(fd) || close(fd)) {
+		if (off < b->len)
+			close(fd);
+		unlink(r->out_file);
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
+				    r->out_file, "cannot write: %s",
+				    strerror(errno));
+	}
+	return MB_OK;
+}
+
+static int check_status(struct rv *r, const size_t *idx, size_t n)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		if (!recovered(value_of(r, idx[i])))
+			bad++;
+	if (!bad)
+		return MB_OK;
+	return mb_error_set(&r->cli->err, MB_ESECRET, "reveal", r->doc->path,
+		"%zu of %zu value%s not fully recovered; add what you know "
+		"with --known PATH/PROP --password-file F, or give the "
+		"machine keys (--signing-key, --exchange-key)", bad, n,
+		n == 1 ? "" : "s");
+}
+
+static int output(struct rv *r, const struct mb_buf *note)
+{
+	struct mb_buf body;
+	size_t *idx = calloc(r->s.n + MAX_ARGS + 1, sizeof(*idx));
+	size_t n;
+	int st = MB_OK;
+
+	if (!idx)
+		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
+				    r->doc->path, "out of memory");
+	n = shown(r, idx);
+	mb_buf_init(&body);
+	if (r->cli->json)
+		render_json(r, idx, n, note, &body);
+	else
+		render_text(r, idx, n, &body);
+	if (r->out_file) {
+		st = write_private(r, &body);
+		if (!st)
+			mb_buf_printf(&r->cli->out, "wrote %zu value%s to %s "
+				      "(mode 0600)\n", n, n == 1 ? "" : "s",
+				      r->out_file);
+	} else {
+		mb_buf_append(&r->cli->out, body.data, body.len);
+	}
+	if (!r->cli->json || r->out_file)
+		summary(r, note, &r->cli->out);
+	mb_buf_wipe(&body);
+	if (!st)
+		st = check_status(r, idx, n);
+	free(idx);
+	return st;
+}
+
+static void release(struct rv *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nknown; i++)
+		if (r->known[i].value) {
+			OPENSSL_cleanse(r->known[i].value, r->known[i].len);
+			free(r->known[i].value);
+		}
+	if (r->have_rep)
+		mb_reveal_report_free(&r->rep);
+	mb_crypt_key_free(r->sign_key);
+	mb_crypt_key_free(r->exch_key);
+	free(r->items);
+	free(r->item_of);
+	mb_secrets_free(&r->s);
+}
+
+int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv)
+{
+	struct rv r;
+	struct mb_buf note;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	r.cli = cli;
+	r.doc = doc;
+	mb_buf_init(&note);
+	st = parse_args(&r, argc, argv);
+	if (!st)
+		st = mb_secrets_gather(doc, &r.s, &cli->err);
+	if (!st)
+		st = resolve_all(&r);
+	if (!st)
+		st = build_items(&r);
+	if (!st)
+		st = solve(&r, &note);
+	if (!st)
+		st = output(&r, &note);
+	mb_buf_release(&note);
+	release(&r);
+	return st;
+}

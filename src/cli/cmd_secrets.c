@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * secrets [PATH]: every secure value at or under PATH (default: the whole
+ * file), with its length and password group, decided from the encrypted
+ * bytes alone (no key: SPEC section 4.1). Damaged blobs get a per-value
+ * error. Also the shared gathering of secure values used by reveal.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/json.h"
+#include "mb/path.h"
+#include "mb/reveal.h"
+
+static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
+		      size_t key, const char *name, struct mb_span raw)
+{
+	struct mb_secret *n, *e;
+	char *text;
+	struct mb_error err;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+
+		n = realloc(s->v, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		s->v = n;
+		s->cap = cap;
+	}
+	e = &s->v[s->n];
+	memset(e, 0, sizeof(*e));
+	e->key = key;
+	e->label = mb_path_display(doc->keys[key].location);
+	e->prop = name;
+	e->type = mb_reveal_prop_type(name);
+	text = mb_doc_text(doc, raw);
+	if (!text)
+		return -1;
+	mb_error_clear(&err);
+	if (mb_blob_parse(text, strlen(text), &e->blob, &err) ||
+	    (e->blob.kind != MB_BLOB_SESSION && mb_blob_usable(&e->blob, &err)))
+		snprintf(e->error, sizeof(e->error), "%s", err.reason);
+	e->ok = !e->error[0];
+	free(text);
+	s->n++;
+	return 0;
+}
+
+static int gather_key(struct mb_secrets *s, const struct mb_doc *doc,
+		      size_t k)
+{
+	const struct mb_key *key = &doc->keys[k];
+	const struct mb_prop *p;
+	const struct mb_attr *v;
+	unsigned i;
+
+	for (i = 0; i < key->nattrs; i++) {
+		p = mb_doc_attr_prop(doc, &key->attrs[i]);
+		if (p && ((p->attrs & MB_ATTR_SECURE) ||
+			  strcmp(p->name, "SessionKey") == 0) &&
+		    add_secret(s, doc, k, p->name, key->attrs[i].value))
+			return -1;
+	}
+	for (i = 0; i < key->ncustoms; i++) {
+		const struct mb_custom *c = &key->customs[i];
+
+		p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
+		v = mb_custom_attr(doc, c, "Value");
+		if (p && v && (p->attrs & MB_ATTR_SECURE) &&
+		    add_secret(s, doc, k, p->name, v->value))
+			return -1;
+	}
+	return 0;
+}
+
+int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
+		      struct mb_error *err)
+{
+	size_t k;
+
+	memset(s, 0, sizeof(*s));
+	for (k = 0; k < doc->nkeys; k++)
+		if (gather_key(s, doc, k)) {
+			mb_secrets_free(s);
+			return mb_error_set(err, MB_EFILE, "secrets", doc->path,
+					    "out of memory");
+		}
+	return MB_OK;
+}
+
+void mb_secrets_free(struct mb_secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		mb_blob_free(&s->v[i].blob);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Group letters: one per distinct blob, in file order, per kind (type). */
+static void assign_groups(struct mb_secrets *s)
+{
+	size_t i, j;
+	size_t next[16] = { 0 };
+
+	for (i = 0; i < s->n; i++) {
+		struct mb_secret *e = &s->v[i];
+
+		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
+			continue;
+		for (j = 0; j < i; j++)
+			if (s->v[j].ok && s->v[j].group &&
+			    s->v[j].type == e->type &&
+			    mb_blob_equal(&s->v[j].blob, &e->blob))
+				break;
+		if (j < i)
+			e->group = s->v[j].group;
+		else
+			e->group = ++next[(unsigned)e->type % 16];
+	}
+}
+
+static void group_name(size_t g, char *out, size_t n)
+{
+	if (!g)
+		snprintf(out, n, "-");
+	else if (g <= 26)
+		snprintf(out, n, "%c", (char)('A' + g - 1));
+	else
+		snprintf(out, n, "%c%zu", (char)('A' + (g - 1) % 26),
+			 (g - 1) / 26);
+}
+
+static long value_len(const struct mb_secret *e, const char **unit)
+{
+	long c;
+
+	*unit = "bytes";
+	if (!e->ok)
+		return -1;
+	if (e->type == MB_T_STRING && (c = mb_blob_chars(&e->blob)) >= 0) {
+		*unit = "chars";
+		return c;
+	}
+	return (long)e->blob.data_len - (long)MB_BLOB_PREFIX;
+}
+
+static void print_text(struct mb_cli *cli, const struct mb_secrets *s,
+		       const size_t *sel, size_t n)
+{
+	size_t i;
+	char g[32], len[32];
+	const char *unit;
+	long l;
+
+	mb_buf_printf(&cli->out, "%-32s %-20s %-12s %s\n", "KEY", "PROPERTY",
+		      "LENGTH", "GROUP");
+	for (i = 0; i < n; i++) {
+		const struct mb_secret *e = &s->v[sel[i]];
+
+		group_name(e->group, g, sizeof(g));
+		l = value_len(e, &unit);
+		if (l < 0)
+			snprintf(len, sizeof(len), "-");
+		else
+			snprintf(len, sizeof(len), "%ld %s", l, unit);
+		mb_buf_printf(&cli->out, "%-32s %-20s %-12s %s", e->label,
+			      e->prop, len, g);
+		if (!e->ok)
+			mb_buf_printf(&cli->out, "  error: %s", e->error);
+		mb_buf_putc(&cli->out, '\n');
+	}
+	mb_buf_printf(&cli->out, "%zu secure value%s\n", n, n == 1 ? "" : "s");
+}
+
+static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
+		       const struct mb_secrets *s, const size_t *sel, size_t n)
+{
+	struct mb_json j;
+	size_t i;
+	char g[32];
+	const char *unit;
+	long l;
+
+	mb_json_init(&j, &cli->out);
+	mb_json_obj_begin(&j);
+	mb_json_kstr(&j, "file", doc->path);
+	mb_json_key(&j, "secrets");
+	mb_json_arr_begin(&j);
+	for (i = 0; i < n; i++) {
+		const struct mb_secret *e = &s->v[sel[i]];
+
+		group_name(e->group, g, sizeof(g));
+		l = value_len(e, &unit);
+		mb_json_obj_begin(&j);
+		mb_json_kstr(&j, "path", e->label);
+		mb_json_kstr(&j, "property", e->prop);
+		mb_json_key(&j, "length");
+		if (l < 0)
+			mb_json_null(&j);
+		else
+			mb_json_int(&j, l);
+		mb_json_kstr(&j, "unit", unit);
+		mb_json_key(&j, "group");
+		if (e->group)
+			mb_json_str(&j, g);
+		else
+			mb_json_null(&j);
+		mb_json_key(&j, "error");
+		if (e->ok)
+			mb_json_null(&j);
+		else
+			mb_json_str(&j, e->error);
+		mb_json_obj_end(&j);
+	}
+	mb_json_arr_end(&j);
+	mb_json_obj_end(&j);
+}
+
+static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
+			const struct mb_secrets *s, const char *arg,
+			size_t *sel, size_t *n)
+{
+	struct mb_path path;
+	size_t i, top = MB_NOKEY;
+	int st;
+
+	*n = 0;
+	if (arg) {
+		st = mb_path_parse(arg, 0, &path, &cli->err);
+		if (st)
+			return st;
+		top = mb_doc_find(doc, path.location);
+		if (top == MB_NOKEY)
+			st = mb_cli_no_path(cli, "secrets", arg, doc,
+					    path.location);
+		mb_path_release(&path);
+		if (st)
+			return st;
+	}
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].blob.kind != MB_BLOB_SESSION &&
+		    (top == MB_NOKEY || mb_doc_is_under(doc, top, s->v[i].key)))
+			sel[(*n)++] = i;
+	return MB_OK;
+}
+
+int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		   char **argv)
+{
+	const char *arg = NULL;
+	struct mb_secrets s;
+	size_t *sel, n;
+	int i, st;
+
+	for (i = 1; i < argc; i++) {
+		if (argv[i][0] == '-' && argv[i][1])
+			return mb_cli_bad_option(cli, "secrets", argv[i]);
+		if (arg)
+			return mb_cli_usage(cli, "secrets", "wrong number of "
+					    "arguments");
+		arg = argv[i];
+	}
+	st = mb_secrets_gather(doc, &s, &cli->err);
+	if (st)
+		return st;
+	assign_groups(&s);
+	sel = calloc(s.n + 1, sizeof(*sel));
+	n = 0;
+	if (sel)
+		st = select_under(cli, doc, &s, arg, sel, &n);
+	else
+		st = mb_error_set(&cli->err, MB_EFILE, "secrets", doc->path,
+				  "out of memory");
+	if (!st && cli->json)
+		print_json(cli, doc, &s, sel, n);
+	else if (!st)
+		print_text(cli, &s, sel, n);
+	free(sel);
+	mb_secrets_free(&s);
+	return st;
+}
