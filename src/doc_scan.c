@@ -417,7 +417,7 @@ static enum mb_status finish(struct scan *s)
 		struct mb_custom *cu = &s->customs[c];
 		const struct mb_attr *id;
 
-		cu->attrs = s->attrs + s->cust_attr[c];
+		cu->attrs = s->attrs ? s->attrs + s->cust_attr[c] : NULL;
 		id = mb_custom_attr(d, cu, "ID");
 		if (id && id->value.len && id->value.len < 11) {
 			char tmp[12], *end;
@@ -434,8 +434,9 @@ static enum mb_status finish(struct scan *s)
 		struct mb_key *key = &d->keys[k];
 		unsigned j;
 
-		key->attrs = s->attrs + s->key_attr[k];
-		key->customs = s->customs + s->key_cust[k];
+		/* No pointer arithmetic on a pool that was never allocated. */
+		key->attrs = s->attrs ? s->attrs + s->key_attr[k] : NULL;
+		key->customs = s->customs ? s->customs + s->key_cust[k] : NULL;
 		for (j = 0; j < key->nattrs; j++)
 			if (mb_span_eq(d, key->attrs[j].name, "Location"))
 				break;

@@ -113,6 +113,9 @@ enum mb_status mb_doc_check_xml(const struct mb_doc *doc,
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
 	xmlParseDocument(ctxt);
 	wf = ctxt->wellFormed;
+	/* Entity declarations seen before the DOCTYPE stop build a document. */
+	if (ctxt->myDoc)
+		xmlFreeDoc(ctxt->myDoc);
 	xmlFreeParserCtxt(ctxt);
 	return report(doc, &st, wf, err);
 }

@@ -232,5 +232,29 @@ int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv);
 int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv);
+int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		char **argv);
+int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv);
+int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
+/* Quoting for the scripts sam and reset print (cmd_sam.c). */
+char *mb_sam_quote_cmd(const char *s);
+char *mb_sam_quote_ps(const char *s);
+/* A fresh random password of n characters (no shell metacharacters). */
+int mb_sam_generate(char *out, size_t n);
+int mb_sam_safe(const char *p, int wsh);
+void mb_sam_header(struct mb_buf *b, int ps, const char *what);
+void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
+		      const char *pass);
+void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
+			 const char *prop, const char *pass);
+/* Create file (O_EXCL, mode 0600) holding b. */
+int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+		      const struct mb_buf *b);
+
+/* report -o FILE (cmd_report.c): HTML through transforms/report.xsl. */
+int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv);
 
 #endif

@@ -56,9 +56,26 @@ static const struct mb_cmd commands[] = {
 	  "collapse [--account NAME] [--service w3svc] [--password-from PATH]",
 	  "one global anonymous account at the service key, overrides "
 	  "removed" },
+	{ "sync-passwords", mb_cmd_sync, MB_CMD_WRITES,
+	  "sync-passwords --account NAME --from PATH",
+	  "copy the encrypted password at PATH to every key that sets NAME" },
+	{ "sam", mb_cmd_sam, 0,
+	  "sam [--shell cmd|powershell] [--signing-key F] [--no-cache] "
+	  "[-o FILE]",
+	  "the net user / Set-LocalUser commands that make Windows match the "
+	  "metabase passwords" },
+	{ "reset", mb_cmd_reset, MB_CMD_WRITES,
+	  "reset --account NAME [--password-file F|- | --generate] "
+	  "[--shell cmd|powershell] [-o FILE]",
+	  "remove NAME's stored passwords before a restore; print the "
+	  "commands that set a new one on both sides" },
 	{ "doctor", mb_cmd_doctor, 0, "doctor",
 	  "account and password problems (rules MB001...), and the checks "
 	  "that need Windows; exit 1 when any" },
+	{ "report", mb_cmd_report, 0,
+	  "report -o FILE|- [--stylesheet FILE.xsl]",
+	  "one self-contained HTML page: key tree, accounts, password "
+	  "groups, doctor findings" },
 	{ "help", mb_cmd_help, MB_CMD_NODOC, "help [COMMAND]",
 	  "this list, or one command's usage" },
 };
@@ -111,8 +128,8 @@ static int add_file(struct run *r, const char *f)
 	if (!nf)
 		return -1;
 	r->files = nf;
-	r->files[r->nfiles++] = (char *)f;
-	return 0;
+	r->files[r->nfiles] = strdup(f);
+	return r->files[r->nfiles++] ? 0 : -1;
 }
 
 /*
@@ -298,6 +315,8 @@ int main(int argc, char **argv)
 		st = run_all(&r);
 	mb_schema_free(owned);
 	mb_buf_release(&r.cli.out);
+	while (r.nfiles > 0)
+		free(r.files[--r.nfiles]);
 	free(r.files);
 	return st;
 }

@@ -8,7 +8,9 @@
  *   replay [-n MUTATIONS] DIR_OR_FILE...
  *
  * Same inputs on every run (fixed PRNG seed per file), so a failure is
- * reproducible; set REPLAY_VERBOSE=1 to print each mutation before it runs.
+ * reproducible; set REPLAY_VERBOSE=1 to print each mutation before it runs,
+ * REPLAY_ONLY=I to run only mutation I (not the seed itself) and
+ * REPLAY_DUMP=FILE to also write that input to FILE (a new seed).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -113,6 +115,9 @@ static size_t mutate(const uint8_t *in, size_t n, uint8_t *out)
 	return len;
 }
 
+static long only = -1;
+static const char *dump;
+
 static int run_file(const char *path, long nmut, int verbose)
 {
 	FILE *f = fopen(path, "rb");
@@ -143,7 +148,8 @@ static int run_file(const char *path, long nmut, int verbose)
 
 	if (verbose)
 		fprintf(stderr, "replay: %s (%zu bytes)\n", path, n);
-	LLVMFuzzerTestOneInput(in, n);
+	if (only < 0)
+		LLVMFuzzerTestOneInput(in, n);
 
 	/* A seed per file (FNV-1a of the name) keeps runs reproducible. */
 	for (const char *c = path; *c; c++)
@@ -156,6 +162,15 @@ static int run_file(const char *path, long nmut, int verbose)
 	}
 	for (long i = 0; i < nmut; i++) {
 		size_t len = mutate(in, n, out);
+		if (only >= 0 && i != only)
+			continue;
+		if (dump) {
+			FILE *d = fopen(dump, "wb");
+			if (d) {
+				fwrite(out, 1, len, d);
+				fclose(d);
+			}
+		}
 		if (verbose)
 			fprintf(stderr, "replay: %s mutation %ld (%zu bytes)\n",
 				path, i, len);
@@ -230,6 +245,10 @@ int main(int argc, char **argv)
 	int rc = 0, i = 1;
 	const char *v = getenv("REPLAY_VERBOSE");
 	int verbose = v && *v && strcmp(v, "0") != 0;
+
+	if (getenv("REPLAY_ONLY"))
+		only = strtol(getenv("REPLAY_ONLY"), NULL, 10);
+	dump = getenv("REPLAY_DUMP");
 
 	if (i + 1 < argc && strcmp(argv[i], "-n") == 0) {
 		nmut = strtol(argv[i + 1], NULL, 10);

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * reset --account NAME [--password-file F|- | --generate] [-o FILE]: for a
+ * metabase file about to be restored whose account password no longer
+ * matches Windows. Microsoft's documented recovery: remove the password
+ * property (AnonymousUserPass, WAMUserPass, UNCPassword, by the kind of
+ * account) at every key that sets NAME, restore, then set one new password
+ * on both sides. The file is written (atomically, like every write) and the
+ * commands for after the restore are printed (net user and adsutil.vbs
+ * SET at each key that sets NAME), to stdout or to a new 0600 FILE. The
+ * password comes from --password-file (never argv) or is generated; it is
+ * wiped from memory with OPENSSL_cleanse.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+#define CMD "reset"
+#define MAX_PASS 1024
+
+struct reset {
+	const char *account, *pw_file, *out_file;
+	int generate, ps;
+	char pass[MAX_PASS + 2];
+	struct mb_accts a;
+};
+
+static int read_pass(struct mb_cli *cli, struct reset *r)
+{
+	FILE *f = strcmp(r->pw_file, "-") == 0 ? stdin
+						: fopen(r->pw_file, "rb");
+	size_t n;
+
+	if (!f)
+		return mb_error_set(&cli->err, MB_EFILE, CMD, r->pw_file,
+				    "cannot open password file: %s",
+				    strerror(errno));
+	n = fread(r->pass, 1, MAX_PASS + 1, f);
+	if (f != stdin)
+		fclose(f);
+	if (n > MAX_PASS)
+		return mb_error_set(&cli->err, MB_EFILE, CMD, r->pw_file,
+				    "the password is longer than %d bytes",
+				    MAX_PASS);
+	if (n && r->pass[n - 1] == '\n')
+		n--;
+	if (n && r->pass[n - 1] == '\r')
+		n--;
+	r->pass[n] = '\0';
+	if (!n || !mb_sam_safe(r->pass, 1))
+		return mb_cli_usage(cli, CMD, "the password must be non-empty, "
+				    "without control characters or '\"' "
+				    "(adsutil.vbs cannot take one)");
+	return MB_OK;
+}
+
+static int take(struct mb_wsess *s, struct reset *r, int argc, char **argv,
+		int *i)
+{
+	const char *v = NULL;
+
+	if (mb_cli_is(argv[*i], "--generate")) {
+		r->generate = 1;
+		return MB_OK;
+	}
+	if (mb_cli_value(argc, argv, i, "--account", &v))
+		r->account = v;
+	else if (mb_cli_value(argc, argv, i, "--password-file", &v))
+		r->pw_file = v;
+	else if (mb_cli_value(argc, argv, i, "-o", &v) ||
+		 mb_cli_value(argc, argv, i, "--output", &v))
+		r->out_file = v;
+	else if (mb_cli_value(argc, argv, i, "--shell", &v)) {
+		if (v && strcmp(v, "cmd") && strcmp(v, "powershell"))
+			v = NULL;
+		r->ps = v && strcmp(v, "powershell") == 0;
+	} else
+		return mb_cli_bad_option(s->cli, CMD, argv[*i]);
+	return v ? MB_OK : mb_cli_usage(s->cli, CMD, "%s needs a value",
+					argv[*i]);
+}
+
+static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
+{
+	int i, st;
+
+	for (i = 1; i < argc; i++) {
+		if ((st = mb_wsess_option(s, CMD, argv[i])) != 0) {
+			if (st < 0)
+				return s->cli->err.status;
+		} else if ((st = take(s, r, argc, argv, &i)))
+			return st;
+	}
+	if (!r->account)
+		return mb_cli_usage(s->cli, CMD, "--account NAME is required");
+	if (r->pw_file && r->generate)
+		return mb_cli_usage(s->cli, CMD, "--password-file and "
+				    "--generate exclude each other");
+	if (r->pw_file)
+		return read_pass(s->cli, r);
+	if (mb_sam_generate(r->pass, 20))
+		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
+				    "no random numbers (RAND_bytes)");
+	return MB_OK;
+}
+
+static const struct mb_idkind *kind_of(const struct mb_acct *a)
+{
+	size_t i, n;
+	const struct mb_idkind *k = mb_idkinds(&n);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(k[i].kind, a->kind) == 0)
+			return &k[i];
+	return &k[0];
+}
+
+static int drop(struct mb_wsess *s, size_t key, const char *prop)
+{
+	int removed = 0, st;
+	struct mb_change *ch;
+	const char *p = mb_path_display(s->doc->keys[key].location);
+
+	st = mb_edit_unset(s->doc, &s->edits, key,
+			   mb_schema_prop(s->doc->schema, prop), &removed,
+			   &s->cli->err);
+	if (st || !removed)
+		return st;
+	if (!(ch = mb_wsess_change(s, "delete")))
+		return s->cli->err.status;
+	ch->path = strdup(p);
+	ch->prop = strdup(prop);
+	mb_buf_printf(&s->echo, "delete %s/%s\n", p, prop);
+	return MB_OK;
+}
+
+static int plan(struct mb_wsess *s, struct reset *r)
+{
+	size_t i, j, found = 0;
+	int st = MB_OK;
+
+	if (mb_accts_collect(s->doc, NULL, 1, &r->a))
+		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
+				    "out of memory");
+	for (i = 0; !st && i < r->a.n; i++) {
+		const struct mb_acct *a = &r->a.v[i];
+
+		if (strcasecmp(a->name, r->account))
+			continue;
+		found++;
+		for (j = 0; !st && j < a->nkeys; j++)
+			st = drop(s, a->keys[j], kind_of(a)->pass);
+	}
+	if (!st && !found)
+		return mb_cli_usage(s->cli, CMD, "no key sets %s as an "
+				    "anonymous, WAM or UNC account",
+				    r->account);
+	if (!st && !s->nchanges)
+		mb_buf_printf(&s->echo, "no password of %s is stored; "
+			      "nothing to remove\n", r->account);
+	return st;
+}
+
+static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+{
+	size_t i, j;
+	const char *c = r->ps ? "#" : "rem";
+
+	mb_sam_header(b, r->ps, "reset");
+	mb_buf_printf(b, "%s after the restore, set the new password of %s "
+		      "on both sides:\n", c, r->account);
+	for (i = 0; i < r->a.n; i++)
+		if (strcasecmp(r->a.v[i].name, r->account) == 0) {
+			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass);
+			break;
+		}
+	for (i = 0; i < r->a.n; i++) {
+		const struct mb_acct *a = &r->a.v[i];
+
+		if (strcasecmp(a->name, r->account))
+			continue;
+		for (j = 0; j < a->nkeys; j++)
+			mb_sam_adsutil_line(b, r->ps, mb_path_display(
+				s->doc->keys[a->keys[j]].location),
+				kind_of(a)->pass, r->pass);
+	}
+}
+
+static int finish(struct mb_wsess *s, struct reset *r)
+{
+	struct mb_buf b;
+	int st = MB_OK;
+
+	mb_buf_init(&b);
+	script(s, r, &b);
+	if (r->out_file && !s->opts.dry_run) {
+		st = mb_sam_write_file(s->cli, CMD, r->out_file, &b);
+		if (!st)
+			mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
+				      r->out_file);
+	} else
+		mb_buf_append(&s->cli->out, b.data, b.len);
+	mb_buf_wipe(&b);
+	return st;
+}
+
+int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv)
+{
+	struct mb_wsess s;
+	struct reset r;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	mb_wsess_init(&s, cli, doc, argv[0]);
+	st = parse(&s, &r, argc, argv);
+	if (!st)
+		st = plan(&s, &r);
+	if (!st)
+		st = mb_wsess_commit(&s);
+	if (!st)
+		st = finish(&s, &r);
+	mb_wsess_release(&s);
+	mb_accts_free(&r.a);
+	OPENSSL_cleanse(r.pass, sizeof(r.pass));
+	return st;
+}

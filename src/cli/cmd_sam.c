@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sam [--shell cmd|powershell] [--signing-key F] [--no-cache] [-o FILE]:
+ * the commands that make Windows (SAM or Active Directory) match the
+ * metabase. Every secure value goes to the solver (as reveal --all does);
+ * an account whose levels all hold one verified (or consistent) password
+ * gets that password. Otherwise a fresh random password is generated, and
+ * the adsutil.vbs SET lines for the live server are printed as well.
+ *
+ * Quoting (cmd): the output is a .cmd/.bat script (-o writes one), so
+ * batch-file rules apply: '%' is doubled everywhere. The argument is put in
+ * double quotes; the program's argument parser (CommandLineToArgvW rules)
+ * takes \" as a literal quote, with the backslashes before it doubled.
+ * cmd.exe itself sees that quote as opening or closing a quoted run, so it
+ * tracks that state and escapes ^ & | < > ( ) with ^ while outside one.
+ * Pasted at an interactive prompt, '%' must not be doubled. '!' is only
+ * special with delayed expansion, which a script does not enable.
+ * PowerShell: single quotes, with each ' (and the typographic single
+ * quotes PowerShell also accepts) doubled.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "cli.h"
+#include "mb/crypt.h"
+#include "mb/path.h"
+#include "mb/reveal.h"
+
+#define CMD "sam"
+#define ADSUTIL "%SystemDrive%\\Inetpub\\AdminScripts\\adsutil.vbs"
+#define ADSUTIL_PS "$env:SystemDrive\\Inetpub\\AdminScripts\\adsutil.vbs"
+
+static const char alphabet[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	"-_.+=@#";
+
+static void cmd_char(struct mb_buf *b, char c, int *inq)
+{
+	if (c == '%')
+		mb_buf_puts(b, "%%");
+	else {
+		if (!*inq && strchr("^&|<>()", c))
+			mb_buf_putc(b, '^');
+		mb_buf_putc(b, c);
+	}
+}
+
+char *mb_sam_quote_cmd(const char *s)
+{
+	struct mb_buf b;
+	size_t bs = 0, i;
+	int inq = 1;
+
+	mb_buf_init(&b);
+	mb_buf_putc(&b, '"');
+	for (; *s; s++) {
+		if (*s == '\\') {
+			bs++;
+			continue;
+		}
+		for (i = 0; i < (*s == '"' ? 2 * bs + 1 : bs); i++)
+			mb_buf_putc(&b, '\\');
+		bs = 0;
+		if (*s == '"') {
+			mb_buf_putc(&b, '"');
+			inq = !inq;
+		} else
+			cmd_char(&b, *s, &inq);
+	}
+	for (i = 0; i < 2 * bs; i++)
+		mb_buf_putc(&b, '\\');
+	mb_buf_putc(&b, '"');
+	return mb_buf_failed(&b) ? (mb_buf_wipe(&b), NULL)
+				 : mb_buf_detach(&b, NULL);
+}
+
+/* ' and U+2018..U+201B (E2 80 98..9B) all end a PowerShell '...'. */
+static size_t ps_quote_len(const unsigned char *s)
+{
+	if (s[0] == '\'')
+		return 1;
+	if (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x98 && s[2] <= 0x9b)
+		return 3;
+	return 0;
+}
+
+char *mb_sam_quote_ps(const char *s)
+{
+	struct mb_buf b;
+	size_t q;
+
+	mb_buf_init(&b);
+	mb_buf_putc(&b, '\'');
+	for (; *s; s++) {
+		q = ps_quote_len((const unsigned char *)s);
+		if (q) {
+			mb_buf_append(&b, s, q);
+			mb_buf_append(&b, s, q);
+			s += q - 1;
+		} else
+			mb_buf_putc(&b, *s);
+	}
+	mb_buf_putc(&b, '\'');
+	return mb_buf_failed(&b) ? (mb_buf_wipe(&b), NULL)
+				 : mb_buf_detach(&b, NULL);
+}
+
+static int complex_enough(const char *p)
+{
+	int u = 0, l = 0, d = 0, o = 0;
+
+	for (; *p; p++) {
+		u |= *p >= 'A' && *p <= 'Z';
+		l |= *p >= 'a' && *p <= 'z';
+		d |= *p >= '0' && *p <= '9';
+		o |= strchr("-_.+=@#", *p) != NULL;
+	}
+	return u && l && d && o;
+}
+
+/* n characters and a NUL into out; unbiased (rejection sampling). */
+int mb_sam_generate(char *out, size_t n)
+{
+	const size_t k = sizeof(alphabet) - 1, lim = 256 - 256 % k;
+	unsigned char r;
+	size_t i;
+
+	do {
+		for (i = 0; i < n;) {
+			if (RAND_bytes(&r, 1) != 1)
+				return -1;
+			if (r < lim)
+				out[i++] = alphabet[r % k];
+		}
+		out[n] = '\0';
+	} while (n >= 4 && !complex_enough(out));
+	OPENSSL_cleanse(&r, sizeof(r));
+	return 0;
+}
+
+/*
+ * 1 when a command line can carry p: no control characters; with wsh, no
+ * '"' either (WScript.Arguments cannot hold one, so adsutil.vbs cannot).
+ */
+int mb_sam_safe(const char *p, int wsh)
+{
+	for (; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+		    (wsh && *p == '"'))
+			return 0;
+	return 1;
+}
+
+static void quoted(struct mb_buf *b, int ps, const char *s)
+{
+	char *q = ps ? mb_sam_quote_ps(s) : mb_sam_quote_cmd(s);
+
+	if (q) {
+		mb_buf_puts(b, q);
+		OPENSSL_cleanse(q, strlen(q));
+	}
+	free(q);
+}
+
+void mb_sam_header(struct mb_buf *b, int ps, const char *what)
+{
+	const char *c = ps ? "#" : "rem";
+
+	if (!ps)
+		mb_buf_puts(b, "@echo off\n");
+	mb_buf_printf(b, "%s mbtool %s: THIS SCRIPT CONTAINS PASSWORDS; "
+		      "store it safely and delete it after use\n", c, what);
+}
+
+/* net user / Set-LocalUser (or the domain forms) for one account. */
+void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
+		      const char *pass)
+{
+	const char *bsl = strchr(account, '\\');
+	const char *name = bsl ? bsl + 1 : account;
+
+	if (!ps) {
+		mb_buf_printf(b, "net user %s ", name);
+		quoted(b, 0, pass);
+		mb_buf_puts(b, bsl ? " /domain\n" : "\n");
+		if (bsl) {
+			mb_buf_printf(b, "rem or: dsquery user -samid %s | "
+				      "dsmod user -pwd ", name);
+			quoted(b, 0, pass);
+			mb_buf_putc(b, '\n');
+		}
+		return;
+	}
+	mb_buf_printf(b, bsl ? "Set-ADAccountPassword -Identity " :
+		      "Set-LocalUser -Name ");
+	quoted(b, 1, name);
+	mb_buf_puts(b, bsl ? " -Reset -NewPassword" : " -Password");
+	mb_buf_puts(b, " (ConvertTo-SecureString ");
+	quoted(b, 1, pass);
+	mb_buf_puts(b, " -AsPlainText -Force)\n");
+}
+
+/* adsutil.vbs SET PATH/PROP "PASS" for the live server. */
+void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
+			 const char *prop, const char *pass)
+{
+	mb_buf_printf(b, "cscript %s%s%s SET %s/%s ", ps ? "\"" : "",
+		      ps ? ADSUTIL_PS : ADSUTIL, ps ? "\"" : "", path, prop);
+	quoted(b, ps, pass);
+	mb_buf_putc(b, '\n');
+}
+
+int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+		      const struct mb_buf *b)
+{
+	int fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0600);
+	size_t off = 0;
+	ssize_t w;
+
+	if (fd < 0)
+		return mb_error_set(&cli->err, MB_EFILE, cmd, file, "cannot "
+				    "create the file: %s (it must not exist "
+				    "yet)", strerror(errno));
+	while (off < b->len) {
+		w = write(fd, b->data + off, b->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	if (off < b->len || fsync(fd) || close(fd)) {
+		if (off < b->len)
+			close(fd);
+		unlink(file);
+		return mb_error_set(&cli->err, MB_EFILE, cmd, file,
+				    "cannot write: %s", strerror(errno));
+	}
+	return MB_OK;
+}
+
+/* ---- the sam command ----------------------------------------------------- */
+
+struct sam {
+	struct mb_cli *cli;
+	struct mb_doc *doc;
+	int ps, no_cache;
+	const char *signing, *out_file;
+	struct mb_secrets s;
+	struct mb_rsakey *key;
+	struct mb_reveal_item *items;
+	size_t *item_of;     /* secret -> item + 1 */
+	size_t nitems;
+	struct mb_reveal_report rep;
+	int have_rep;
+};
+
+static int parse(struct sam *m, int argc, char **argv)
+{
+	const char *v = NULL;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (mb_cli_is(argv[i], "--no-cache")) {
+			m->no_cache = 1;
+			continue;
+		}
+		if (mb_cli_value(argc, argv, &i, "--shell", &v)) {
+			if (!v || (strcmp(v, "cmd") && strcmp(v, "powershell")))
+				return mb_cli_usage(m->cli, CMD, "--shell "
+					"takes cmd or powershell");
+			m->ps = strcmp(v, "powershell") == 0;
+		} else if (mb_cli_value(argc, argv, &i, "--signing-key", &v))
+			m->signing = v;
+		else if (mb_cli_value(argc, argv, &i, "-o", &v) ||
+			 mb_cli_value(argc, argv, &i, "--output", &v))
+			m->out_file = v;
+		else
+			return mb_cli_bad_option(m->cli, CMD, argv[i]);
+		if (!v)
+			return mb_cli_usage(m->cli, CMD, "%s needs a value",
+					    argv[i]);
+	}
+	return MB_OK;
+}
+
+static const struct mb_blob *session_blob(const struct sam *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->s.n; i++)
+		if (m->s.v[i].ok && m->s.v[i].blob.kind == MB_BLOB_SESSION)
+			return &m->s.v[i].blob;
+	return NULL;
+}
+
+static int build_items(struct sam *m)
+{
+	size_t i;
+
+	m->items = calloc(m->s.n + 1, sizeof(*m->items));
+	m->item_of = calloc(m->s.n + 1, sizeof(*m->item_of));
+	if (!m->items || !m->item_of)
+		return mb_error_set(&m->cli->err, MB_EFILE, CMD,
+				    m->doc->path, "out of memory");
+	for (i = 0; i < m->s.n; i++) {
+		const struct mb_secret *e = &m->s.v[i];
+		struct mb_reveal_item *it = &m->items[m->nitems];
+
+		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
+			continue;
+		it->label = e->label;
+		it->prop = e->prop;
+		it->type = MB_T_UNKNOWN;
+		it->blob = &e->blob;
+		m->item_of[i] = ++m->nitems;
+	}
+	return MB_OK;
+}
+
+static int solve(struct sam *m)
+{
+	struct mb_reveal_opts o;
+	int st;
+
+	st = mb_secrets_gather(m->doc, &m->s, &m->cli->err);
+	if (!st)
+		st = build_items(m);
+	if (st)
+		return st;
+	memset(&o, 0, sizeof(o));
+	o.session = session_blob(m);
+	o.no_cache = m->no_cache;
+	if (m->signing) {
+		st = mb_crypt_key_load(m->signing, &m->key, &m->cli->err);
+		if (st)
+			return st;
+		o.modulus = mb_crypt_key_pub(m->key);
+	}
+	st = mb_reveal_run(m->items, m->nitems, &o, &m->rep, &m->cli->err);
+	if (st && st != MB_ESECRET)
+		return st;
+	m->have_rep = 1;
+	return MB_OK;
+}
+
+/* The recovered password in effect at key, or NULL. */
+static const char *pass_at(const struct sam *m, size_t key, const char *prop)
+{
+	const struct mb_reveal_value *v;
+	size_t i;
+
+	for (; key != MB_NOKEY; key = m->doc->keys[key].parent)
+		for (i = 0; i < m->s.n; i++) {
+			if (m->s.v[i].key != key ||
+			    m->s.v[i].blob.kind == MB_BLOB_SESSION ||
+			    strcasecmp(m->s.v[i].prop, prop))
+				continue;
+			if (!m->item_of[i])
+				return NULL;
+			v = &m->rep.values[m->item_of[i] - 1];
+			if ((v->status != MB_REVEAL_VERIFIED &&
+			     v->status != MB_REVEAL_CONSISTENT) ||
+			    v->type != MB_T_STRING || !v->text)
+				return NULL;
+			return v->text;
+		}
+	return NULL;
+}
+
+/* One password for the account, or NULL with why filled. */
+static const char *account_pass(const struct sam *m,
+				const struct mb_acct *a,
+				const struct mb_idkind *k, const char **why)
+{
+	const char *p = NULL, *q;
+	size_t i;
+
+	for (i = 0; i < a->nkeys; i++) {
+		q = pass_at(m, a->keys[i], k->pass);
+		if (!q) {
+			*why = "its password could not be recovered";
+			return NULL;
+		}
+		if (p && strcmp(p, q)) {
+			*why = "its levels hold different passwords";
+			return NULL;
+		}
+		p = q;
+	}
+	if (p && !*p)
+		*why = "the metabase holds an empty password";
+	else if (p && !mb_sam_safe(p, 0))
+		*why = "its password has characters a command line "
+		       "cannot carry";
+	else
+		return p;
+	return NULL;
+}
+
+static const struct mb_idkind *kind_of(const struct mb_acct *a)
+{
+	size_t i, n;
+	const struct mb_idkind *k = mb_idkinds(&n);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(k[i].kind, a->kind) == 0)
+			return &k[i];
+	return &k[0];
+}
+
+static void where(struct mb_buf *b, const struct sam *m,
+		  const struct mb_acct *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nkeys; i++)
+		mb_buf_printf(b, "%s%s", i ? ", " : "", mb_path_display(
+			      m->doc->keys[a->keys[i]].location));
+}
+
+static int one_account(struct sam *m, const struct mb_acct *a,
+		       struct mb_buf *b)
+{
+	const struct mb_idkind *k = kind_of(a);
+	const char *why = NULL, *pass = account_pass(m, a, k, &why);
+	const char *c = m->ps ? "#" : "rem";
+	char fresh[21];
+	size_t i;
+
+	mb_buf_printf(b, "\n%s %s (%s), set at ", c, a->name, a->kind);
+	where(b, m, a);
+	mb_buf_putc(b, '\n');
+	if (pass) {
+		mb_sam_user_line(b, m->ps, a->name, pass);
+		return MB_OK;
+	}
+	if (mb_sam_generate(fresh, 20))
+		return mb_error_set(&m->cli->err, MB_EFILE, CMD, NULL,
+				    "no random numbers (RAND_bytes)");
+	mb_buf_printf(b, "%s %s: a new random password; set it on both "
+		      "sides\n", c, why);
+	mb_sam_user_line(b, m->ps, a->name, fresh);
+	for (i = 0; i < a->nkeys; i++)
+		mb_sam_adsutil_line(b, m->ps, mb_path_display(
+			m->doc->keys[a->keys[i]].location), k->pass, fresh);
+	if (strcmp(a->kind, "wam") == 0)
+		mb_buf_printf(b, "%s IIS 5 isolation mode: then run cscript "
+			      "%s\\Inetpub\\AdminScripts\\synciwam.vbs -v\n", c,
+			      m->ps ? "$env:SystemDrive" : "%SystemDrive%");
+	OPENSSL_cleanse(fresh, sizeof(fresh));
+	return MB_OK;
+}
+
+static int emit(struct sam *m)
+{
+	struct mb_accts a;
+	struct mb_buf b;
+	size_t i;
+	int st = MB_OK;
+
+	if (mb_accts_collect(m->doc, NULL, 1, &a)) {
+		mb_accts_free(&a);
+		return mb_error_set(&m->cli->err, MB_EFILE, CMD, NULL,
+				    "out of memory");
+	}
+	mb_buf_init(&b);
+	mb_sam_header(&b, m->ps, "sam");
+	for (i = 0; !st && i < a.n; i++)
+		st = one_account(m, &a.v[i], &b);
+	mb_accts_free(&a);
+	if (!st && m->out_file) {
+		st = mb_sam_write_file(m->cli, CMD, m->out_file, &b);
+		if (!st)
+			mb_buf_printf(&m->cli->out, "wrote %s (mode 0600)\n",
+				      m->out_file);
+	} else if (!st)
+		mb_buf_append(&m->cli->out, b.data, b.len);
+	mb_buf_wipe(&b);
+	return st;
+}
+
+int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+{
+	struct sam m;
+	int st;
+
+	memset(&m, 0, sizeof(m));
+	m.cli = cli;
+	m.doc = doc;
+	st = parse(&m, argc, argv);
+	if (!st)
+		st = solve(&m);
+	if (!st)
+		st = emit(&m);
+	if (m.have_rep)
+		mb_reveal_report_free(&m.rep);
+	if (m.key)
+		mb_crypt_key_free(m.key);
+	free(m.items);
+	free(m.item_of);
+	mb_secrets_free(&m.s);
+	return st;
+}

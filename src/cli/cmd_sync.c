@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sync-passwords --account NAME --from PATH: copy the encrypted
+ * AnonymousUserPass text set (or effective) at PATH, byte for byte, to
+ * every key that sets AnonymousUserName = NAME (case-insensitive) locally,
+ * so that the metabase holds one password per account. The blob's hex text
+ * is moved as read, never re-encrypted (a blob is valid anywhere in the
+ * same file). Exit 4 when PATH does not exist, 2 when NAME is set nowhere.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+#define NAMEP "AnonymousUserName"
+#define PASSP "AnonymousUserPass"
+#define CMD "sync-passwords"
+
+struct sync {
+	const char *account;
+	const char *from;
+	char *pass;
+};
+
+static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
+{
+	const char *v;
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		if ((r = mb_wsess_option(s, CMD, argv[i])) != 0) {
+			if (r < 0)
+				return s->cli->err.status;
+		} else if (mb_cli_value(argc, argv, &i, "--account", &v)) {
+			if (!(c->account = v))
+				return mb_cli_usage(s->cli, CMD,
+						    "--account needs a NAME");
+		} else if (mb_cli_value(argc, argv, &i, "--from", &v)) {
+			if (!(c->from = v))
+				return mb_cli_usage(s->cli, CMD,
+						    "--from needs a PATH");
+		} else
+			return mb_cli_bad_option(s->cli, CMD, argv[i]);
+	}
+	if (!c->account || !c->from)
+		return mb_cli_usage(s->cli, CMD, "--account NAME and --from "
+				    "PATH are required");
+	return MB_OK;
+}
+
+static int pass_from(struct mb_wsess *s, struct sync *c)
+{
+	struct mb_path p;
+	size_t key;
+	int st;
+
+	st = mb_path_parse(c->from, 0, &p, &s->cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(s->doc, p.location);
+	if (key == MB_NOKEY)
+		st = mb_cli_no_path(s->cli, CMD, c->from, s->doc, p.location);
+	else if (!(c->pass = mb_acct_value(s->doc, key, PASSP, 0)))
+		st = mb_error_set(&s->cli->err, MB_ENOTSET, CMD, c->from,
+				  "no AnonymousUserPass there");
+	mb_path_release(&p);
+	return st;
+}
+
+static int sets_name(const struct mb_doc *doc, size_t key, const char *name)
+{
+	char *v = mb_acct_value(doc, key, NAMEP, 1);
+	int yes = v && strcasecmp(v, name) == 0;
+
+	free(v);
+	return yes;
+}
+
+static int put(struct mb_wsess *s, size_t key, const char *text,
+	       const char *from)
+{
+	char *cur = mb_acct_value(s->doc, key, PASSP, 1);
+	int same = cur && strcmp(cur, text) == 0, st;
+	struct mb_change *ch;
+	const char *p = mb_path_display(s->doc->keys[key].location);
+
+	free(cur);
+	if (same)
+		return MB_OK;
+	st = mb_edit_set(s->doc, &s->edits, key,
+			 mb_schema_prop(s->doc->schema, PASSP), text, 0,
+			 &s->cli->err);
+	if (st)
+		return st;
+	if (!(ch = mb_wsess_change(s, "set")))
+		return s->cli->err.status;
+	ch->path = strdup(p);
+	ch->prop = strdup(PASSP);
+	ch->value = strdup(text);
+	mb_buf_printf(&s->echo, "set    %s/%s = (encrypted, copied from %s)\n",
+		      p, PASSP, from);
+	return MB_OK;
+}
+
+static int apply(struct mb_wsess *s, struct sync *c)
+{
+	size_t k, n = 0;
+	int st = MB_OK;
+
+	for (k = 0; !st && k < s->doc->nkeys; k++) {
+		if (!sets_name(s->doc, k, c->account))
+			continue;
+		n++;
+		st = put(s, k, c->pass, c->from);
+	}
+	if (!st && !n)
+		return mb_cli_usage(s->cli, CMD, "no key sets "
+				    "AnonymousUserName %s", c->account);
+	if (!st && !s->nchanges)
+		mb_buf_printf(&s->echo, "every key that sets %s already holds "
+			      "the password of %s\n", c->account, c->from);
+	return st;
+}
+
+static int plan(struct mb_wsess *s, int argc, char **argv)
+{
+	struct sync c;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	st = parse(s, &c, argc, argv);
+	if (!st)
+		st = pass_from(s, &c);
+	if (!st)
+		st = apply(s, &c);
+	free(c.pass);
+	return st;
+}
+
+int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		char **argv)
+{
+	return mb_cli_write(cli, doc, argc, argv, plan);
+}
