@@ -48,6 +48,20 @@ run accounts
 run doctor
 end
 fi
+if has sam; then
+section "Commands that make Windows agree (sample passwords are invented)"
+run sam --no-cache --signing-key "$SRC/tests/keys/signing.pub.pem" -o sam.cmd
+printf '$ head -4 sam.cmd; ls -l sam.cmd | cut -c1-10\n'
+head -4 sam.cmd; ls -l sam.cmd | cut -c1-10
+end
+fi
+if has report; then
+section "HTML report"
+run report -o report.html
+printf '$ grep -c "<details" report.html\n'
+grep -c "<details" report.html
+end
+fi
 section "Editing, always atomic, with a backup and byte splicing"
 run set --dry-run w3svc/1/root/AuthFlags "AuthAnonymous|AuthNTLM"
 run set --no-backup w3svc/1/root/AuthFlags "AuthAnonymous|AuthNTLM"
@@ -65,5 +79,15 @@ section "One global anonymous account"
 run collapse --dry-run --account IUSR_m2 --password-from w3svc/1
 run collapse --no-backup --account IUSR_m2 --password-from w3svc/1
 run find AnonymousUserName
+end
+fi
+if has sync-passwords; then
+section "Or keep the levels, with one password per account"
+cp "$SRC/samples/MetaBase.xml" MetaBase.xml
+run sync-passwords --no-backup --account IUSR_m2 --from w3svc/1
+run accounts
+printf '$ printf "%%s\\n" "Intranet-2026-pw" > pw.txt; chmod 600 pw.txt\n'
+printf '%s\n' "Intranet-2026-pw" > pw.txt; chmod 600 pw.txt
+run reset --no-backup --account IUSR_m3 --password-file pw.txt
 end
 fi
