@@ -26,6 +26,7 @@
 #include <libxml/xmlerror.h>
 
 #include "schema_priv.h"
+#include "mb/xmlsafe.h"
 
 #define WHAT "load schema"
 #define MASTER "IIsConfigObject"
@@ -146,66 +147,7 @@ static enum mb_status read_file(const char *path, char **out, size_t *len,
 	return MB_OK;
 }
 
-struct check {
-	int doctype;
-	int failed;
-	long line;
-	char msg[256];
-};
-
-static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
-
-/* No external entity, DTD or XInclude may ever be fetched. */
-static xmlParserInputPtr deny_loader(const char *url, const char *id,
-				     xmlParserCtxtPtr ctxt)
-{
-	(void)url;
-	(void)id;
-	(void)ctxt;
-	return NULL;
-}
-
-static void install_loader(void)
-{
-	xmlInitParser();
-	xmlSetExternalEntityLoader(deny_loader);
-}
-
-/* Called at "<!DOCTYPE": stop before any declaration is even read. */
-static void on_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
-		      const xmlChar *sys)
-{
-	xmlParserCtxtPtr c = ctx;
-	struct check *st = c->_private;
-
-	(void)name;
-	(void)ext;
-	(void)sys;
-	if (!st->doctype) {
-		st->doctype = 1;
-		st->line = xmlSAX2GetLineNumber(c);
-	}
-	xmlStopParser(c);
-}
-
-/* Keep the first error; the library never prints. */
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr c = ctx;
-	struct check *st = c->_private;
-	size_t n;
-
-	if (st->failed || !e || e->level < XML_ERR_ERROR)
-		return;
-	st->failed = 1;
-	st->line = e->line;
-	snprintf(st->msg, sizeof(st->msg), "%s", e->message ? e->message : "");
-	n = strlen(st->msg);
-	while (n && (st->msg[n - 1] == '\n' || st->msg[n - 1] == ' '))
-		st->msg[--n] = '\0';
-}
-
-static enum mb_status parse_report(const char *path, const struct check *st,
+static enum mb_status parse_report(const char *path, const struct mb_xml_check *st,
 				   xmlDocPtr doc, struct mb_error *err)
 {
 	if (st->doctype || (doc && doc->intSubset))
@@ -225,20 +167,17 @@ static enum mb_status parse_xml(const char *path, const char *buf,
 				struct mb_error *err)
 {
 	xmlParserCtxtPtr ctxt;
-	struct check st;
+	struct mb_xml_check st;
 	xmlDocPtr doc;
 	enum mb_status rc;
 
-	pthread_once(&loader_once, install_loader);
-	memset(&st, 0, sizeof(st));
+	mb_xmlsafe_init();
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt)
 		return mb_error_set(err, MB_EFILE, WHAT, path,
 				    "out of memory");
 	/* The default SAX2 tree builder, minus DOCTYPE and error output. */
-	ctxt->sax->internalSubset = on_subset;
-	ctxt->sax->serror = on_error;
-	ctxt->_private = &st;
+	mb_xmlsafe_hook(ctxt, &st);
 	/* BIG_LINES only keeps line numbers past 65535 exact in errors. */
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_BIG_LINES);
 	xmlParseDocument(ctxt);
