@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "mb/blob.h"
+#include "mb/reveal.h"
 #include "mb/buf.h"
 #include "mb/doc.h"
 #include "mb/err.h"
@@ -92,6 +93,13 @@ struct mb_secrets {
 int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
 		      struct mb_error *err);
 void mb_secrets_free(struct mb_secrets *s);
+/*
+ * The reveal solver's input: one item per usable value (the SessionKey and
+ * damaged blobs left out). (*of)[i] is secret i's item index + 1, 0 = none.
+ * -1 when out of memory; free both arrays.
+ */
+int mb_secrets_items(const struct mb_secrets *s,
+		     struct mb_reveal_item **items, size_t **of, size_t *n);
 int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
 int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
@@ -218,6 +226,14 @@ struct mb_accts {
 };
 
 const struct mb_idkind *mb_idkinds(size_t *n);
+/* The identity kind an account belongs to (the first kind if unknown). */
+const struct mb_idkind *mb_idkind_of(const struct mb_acct *a);
+/*
+ * --password-from/--from PATH: the AnonymousUserPass text in effect there
+ * (malloc'd into *pass); MB_ENOPATH or MB_ENOTSET with cli->err filled.
+ */
+int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+		      const char *cmd, const char *arg, char **pass);
 char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
 		    int local);
 int mb_acct_anon_on(const struct mb_doc *doc, size_t key);

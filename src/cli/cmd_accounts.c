@@ -30,6 +30,37 @@ const struct mb_idkind *mb_idkinds(size_t *n)
 	return kinds;
 }
 
+const struct mb_idkind *mb_idkind_of(const struct mb_acct *a)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kinds[i].kind, a->kind) == 0)
+			return &kinds[i];
+	return &kinds[0];
+}
+
+int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+		      const char *cmd, const char *arg, char **pass)
+{
+	struct mb_path p;
+	size_t key;
+	int st;
+
+	*pass = NULL;
+	st = mb_path_parse(arg, 0, &p, &cli->err);
+	if (st)
+		return st;
+	key = mb_doc_find(doc, p.location);
+	if (key == MB_NOKEY)
+		st = mb_cli_no_path(cli, cmd, arg, doc, p.location);
+	else if (!(*pass = mb_acct_value(doc, key, "AnonymousUserPass", 0)))
+		st = mb_error_set(&cli->err, MB_ENOTSET, cmd, arg,
+				  "no AnonymousUserPass there");
+	mb_path_release(&p);
+	return st;
+}
+
 /* The decoded value prop has at key (effective or local), or NULL. */
 char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
 		    int local)

@@ -68,27 +68,6 @@ static const struct mb_acct *chosen(struct coll *c,
 	return NULL;
 }
 
-/* The password text of the level --password-from names. */
-static int pass_from(struct mb_wsess *s, struct coll *c)
-{
-	struct mb_path p;
-	size_t key;
-	int st;
-
-	st = mb_path_parse(c->from, 0, &p, &s->cli->err);
-	if (st)
-		return st;
-	key = mb_doc_find(s->doc, p.location);
-	if (key == MB_NOKEY)
-		st = mb_cli_no_path(s->cli, "collapse", c->from, s->doc,
-				    p.location);
-	else if (!(c->pass = mb_acct_value(s->doc, key, PASSP, 0)))
-		st = mb_error_set(&s->cli->err, MB_ENOTSET, "collapse",
-				  c->from, "no AnonymousUserPass there");
-	mb_path_release(&p);
-	return st;
-}
-
 static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 {
 	size_t i;
@@ -124,7 +103,8 @@ static int choose(struct mb_wsess *s, struct coll *c)
 		st = mb_cli_usage(s->cli, "collapse", "no key below %s sets "
 				  "AnonymousUserName %s", c->svc, c->account);
 	else if (c->from)
-		st = pass_from(s, c);
+		st = mb_acct_pass_from(s->cli, s->doc, "collapse", c->from,
+				       &c->pass);
 	else if (ac->ngroups > 1)
 		st = refuse(s, ac);
 	else if (!(c->pass = mb_acct_value(s->doc, ac->keys[0], PASSP, 0)))

@@ -112,17 +112,6 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 	return MB_OK;
 }
 
-static const struct mb_idkind *kind_of(const struct mb_acct *a)
-{
-	size_t i, n;
-	const struct mb_idkind *k = mb_idkinds(&n);
-
-	for (i = 0; i < n; i++)
-		if (strcmp(k[i].kind, a->kind) == 0)
-			return &k[i];
-	return &k[0];
-}
-
 static int drop(struct mb_wsess *s, size_t key, const char *prop)
 {
 	int removed = 0, st;
@@ -157,7 +146,7 @@ static int plan(struct mb_wsess *s, struct reset *r)
 			continue;
 		found++;
 		for (j = 0; !st && j < a->nkeys; j++)
-			st = drop(s, a->keys[j], kind_of(a)->pass);
+			st = drop(s, a->keys[j], mb_idkind_of(a)->pass);
 	}
 	if (!st && !found)
 		return mb_cli_usage(s->cli, CMD, "no key sets %s as an "
@@ -190,7 +179,7 @@ static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 		for (j = 0; j < a->nkeys; j++)
 			mb_sam_adsutil_line(b, r->ps, mb_path_display(
 				s->doc->keys[a->keys[j]].location),
-				kind_of(a)->pass, r->pass);
+				mb_idkind_of(a)->pass, r->pass);
 	}
 }
 

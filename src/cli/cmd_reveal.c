@@ -213,23 +213,9 @@ static int build_items(struct rv *r)
 {
 	size_t i;
 
-	r->items = calloc(r->s.n + 1, sizeof(*r->items));
-	r->item_of = calloc(r->s.n + 1, sizeof(*r->item_of));
-	if (!r->items || !r->item_of)
+	if (mb_secrets_items(&r->s, &r->items, &r->item_of, &r->nitems))
 		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
 				    r->doc->path, "out of memory");
-	for (i = 0; i < r->s.n; i++) {
-		const struct mb_secret *e = &r->s.v[i];
-		struct mb_reveal_item *it = &r->items[r->nitems];
-
-		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
-			continue;
-		it->label = e->label;
-		it->prop = e->prop;
-		it->type = MB_T_UNKNOWN;
-		it->blob = &e->blob;
-		r->item_of[i] = ++r->nitems;
-	}
 	for (i = 0; i < r->nknown; i++)
 		if (r->item_of[r->known[i].idx])
 			r->items[r->item_of[r->known[i].idx] - 1].known =

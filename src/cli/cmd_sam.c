@@ -303,25 +303,9 @@ static const struct mb_blob *session_blob(const struct sam *m)
 
 static int build_items(struct sam *m)
 {
-	size_t i;
-
-	m->items = calloc(m->s.n + 1, sizeof(*m->items));
-	m->item_of = calloc(m->s.n + 1, sizeof(*m->item_of));
-	if (!m->items || !m->item_of)
+	if (mb_secrets_items(&m->s, &m->items, &m->item_of, &m->nitems))
 		return mb_error_set(&m->cli->err, MB_EFILE, CMD,
 				    m->doc->path, "out of memory");
-	for (i = 0; i < m->s.n; i++) {
-		const struct mb_secret *e = &m->s.v[i];
-		struct mb_reveal_item *it = &m->items[m->nitems];
-
-		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
-			continue;
-		it->label = e->label;
-		it->prop = e->prop;
-		it->type = MB_T_UNKNOWN;
-		it->blob = &e->blob;
-		m->item_of[i] = ++m->nitems;
-	}
 	return MB_OK;
 }
 
@@ -405,17 +389,6 @@ static const char *account_pass(const struct sam *m,
 	return NULL;
 }
 
-static const struct mb_idkind *kind_of(const struct mb_acct *a)
-{
-	size_t i, n;
-	const struct mb_idkind *k = mb_idkinds(&n);
-
-	for (i = 0; i < n; i++)
-		if (strcmp(k[i].kind, a->kind) == 0)
-			return &k[i];
-	return &k[0];
-}
-
 static void where(struct mb_buf *b, const struct sam *m,
 		  const struct mb_acct *a)
 {
@@ -429,7 +402,7 @@ static void where(struct mb_buf *b, const struct sam *m,
 static int one_account(struct sam *m, const struct mb_acct *a,
 		       struct mb_buf *b)
 {
-	const struct mb_idkind *k = kind_of(a);
+	const struct mb_idkind *k = mb_idkind_of(a);
 	const char *why = NULL, *pass = account_pass(m, a, k, &why);
 	const char *c = m->ps ? "#" : "rem";
 	char fresh[21];

@@ -101,6 +101,31 @@ void mb_secrets_free(struct mb_secrets *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int mb_secrets_items(const struct mb_secrets *s,
+		     struct mb_reveal_item **items, size_t **of, size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	*items = calloc(s->n + 1, sizeof(**items));
+	*of = calloc(s->n + 1, sizeof(**of));
+	if (!*items || !*of)
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct mb_secret *e = &s->v[i];
+		struct mb_reveal_item *it = &(*items)[*n];
+
+		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
+			continue;
+		it->label = e->label;
+		it->prop = e->prop;
+		it->type = MB_T_UNKNOWN;
+		it->blob = &e->blob;
+		(*of)[i] = ++*n;
+	}
+	return 0;
+}
+
 /* Group letters: one per distinct blob, in file order, per kind (type). */
 static void assign_groups(struct mb_secrets *s)
 {

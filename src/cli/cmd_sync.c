@@ -51,25 +51,6 @@ static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
 	return MB_OK;
 }
 
-static int pass_from(struct mb_wsess *s, struct sync *c)
-{
-	struct mb_path p;
-	size_t key;
-	int st;
-
-	st = mb_path_parse(c->from, 0, &p, &s->cli->err);
-	if (st)
-		return st;
-	key = mb_doc_find(s->doc, p.location);
-	if (key == MB_NOKEY)
-		st = mb_cli_no_path(s->cli, CMD, c->from, s->doc, p.location);
-	else if (!(c->pass = mb_acct_value(s->doc, key, PASSP, 0)))
-		st = mb_error_set(&s->cli->err, MB_ENOTSET, CMD, c->from,
-				  "no AnonymousUserPass there");
-	mb_path_release(&p);
-	return st;
-}
-
 static int sets_name(const struct mb_doc *doc, size_t key, const char *name)
 {
 	char *v = mb_acct_value(doc, key, NAMEP, 1);
@@ -133,7 +114,7 @@ static int plan(struct mb_wsess *s, int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	st = parse(s, &c, argc, argv);
 	if (!st)
-		st = pass_from(s, &c);
+		st = mb_acct_pass_from(s->cli, s->doc, CMD, c.from, &c.pass);
 	if (!st)
 		st = apply(s, &c);
 	free(c.pass);
