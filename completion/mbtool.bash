@@ -22,7 +22,8 @@ _mbtool()
     local commands="get find enum enum_all tree secrets reveal set delete
         create copy move batch accounts collapse sync-passwords sam reset
         doctor report help"
-    local globals="-f --file --schema --json --help --version"
+    local globals="-f --file --schema --json --jsonl -j --jobs --help
+        --version"
 
     case "$prev" in
         -f|--file)
@@ -33,6 +34,9 @@ _mbtool()
         --exchange-key)
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
+            return ;;
+        -j|--jobs)
+            COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur"))
             return ;;
         --service)
             COMPREPLY=($(compgen -W "w3svc msftpsvc all" -- "$cur"))
@@ -49,7 +53,7 @@ _mbtool()
     local i cmd=""
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
-            -f|--file|--schema) ((i++)) ;;
+            -f|--file|--schema|-j|--jobs) ((i++)) ;;
             -*) ;;
             *) cmd="${words[i]}"; break ;;
         esac
@@ -64,7 +68,7 @@ _mbtool()
         return
     fi
 
-    local opts="--json"
+    local opts="--json --jsonl --jobs"
     case "$cmd" in
         get) opts+=" --local" ;;
         find) opts+=" --values" ;;
@@ -72,7 +76,8 @@ _mbtool()
         tree) opts+=" --prop" ;;
         reveal) opts+=" --all --known --password-file --signing-key
             --exchange-key --no-cache -o" ;;
-        set) opts+=" --force --dry-run --no-backup --break-lock" ;;
+        set) opts+=" --force --exchange-key --signing-key --password-file
+            --dry-run --no-backup --break-lock" ;;
         delete) opts+=" --yes --dry-run --no-backup --break-lock" ;;
         create) opts+=" --parents --dry-run --no-backup --break-lock" ;;
         copy|move) opts+=" --dry-run --no-backup --break-lock" ;;
@@ -83,8 +88,9 @@ _mbtool()
         sync-passwords) opts+=" --account --from --dry-run --no-backup
             --break-lock" ;;
         sam) opts+=" --shell --domain-controller -o" ;;
-        reset) opts+=" --account --password-file --generate --dry-run
-            --no-backup --break-lock" ;;
+        reset) opts+=" --account --password-file --generate --shell -o
+            --exchange-key --signing-key --dry-run --no-backup
+            --break-lock" ;;
         report) opts+=" -o --stylesheet" ;;
         help)
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))

@@ -226,6 +226,15 @@ enum mb_status mb_doc_parse(const char *name, const char *data, size_t len,
 	return parse_owned(name, buf, len, schema, out, err);
 }
 
+enum mb_status mb_doc_parse_take(const char *name, char *buf, size_t len,
+				 const struct mb_schema *schema,
+				 struct mb_doc **out, struct mb_error *err)
+{
+	*out = NULL;
+	buf[len] = '\0';
+	return parse_owned(name, buf, len, schema, out, err);
+}
+
 static enum mb_status read_all(const char *path, char **buf, size_t *len,
 			       struct mb_error *err)
 {
@@ -276,18 +285,37 @@ enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
 	return parse_owned(path, buf, len, schema, out, err);
 }
 
-void mb_doc_free(struct mb_doc *doc)
+void mb_doc_drop_index(struct mb_doc *doc)
 {
 	size_t k;
 
-	if (!doc)
-		return;
 	for (k = 0; k < doc->nkeys; k++)
 		free(doc->keys[k].location);
 	free(doc->keys);
 	free(doc->attr_pool);
 	free(doc->custom_pool);
 	free(doc->index);
+	doc->keys = NULL;
+	doc->nkeys = 0;
+	doc->attr_pool = NULL;
+	doc->custom_pool = NULL;
+	doc->index = NULL;
+	doc->index_cap = 0;
+}
+
+void mb_doc_drop_bytes(struct mb_doc *doc)
+{
+	mb_doc_drop_index(doc);
+	free(doc->buf);
+	doc->buf = NULL;
+	doc->len = 0;
+}
+
+void mb_doc_free(struct mb_doc *doc)
+{
+	if (!doc)
+		return;
+	mb_doc_drop_index(doc);
 	free(doc->ns);
 	free(doc->buf);
 	free(doc->path);

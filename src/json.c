@@ -175,3 +175,29 @@ void mb_json_kbool(struct mb_json *j, const char *key, int v)
 	mb_json_key(j, key);
 	mb_json_bool(j, v);
 }
+
+int mb_json_compact(struct mb_buf *out, const char *text, size_t len)
+{
+	size_t i, start = 0;
+	int in_str = 0;
+
+	/* Escaped quotes are skipped with their backslash, so a quote seen
+	 * here always opens or closes a string. */
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_str) {
+			if (c == '\\' && i + 1 < len)
+				i++;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+			mb_buf_append(out, text + start, i - start);
+			start = i + 1;
+		}
+	}
+	mb_buf_append(out, text + start, len - start);
+	return mb_buf_failed(out) ? -1 : 0;
+}

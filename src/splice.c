@@ -63,7 +63,8 @@ enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
 {
 	size_t i, pos = 0;
 
-	qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+	if (e->n) /* nothing planned: v is NULL, which qsort may not get */
+		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
 	for (i = 0; i < e->n; i++) {
 		const struct mb_edit *ed = &e->v[i];
 

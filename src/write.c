@@ -15,9 +15,16 @@
  *     one, never a mix.
  *  4. The backup is a hard link to the old inode (byte-exact and instant),
  *     or a copy where the file system has no links.
- *  5. rename, then fsync of the folder so that the rename itself lasts.
- * A failure before 5 removes the temp file and the backup just made.
+ *  5. The file must still be the one checked in 2 (same inode, size and
+ *     time): a program that ignores the lock and renamed another file
+ *     over it meanwhile keeps its file, and the write is refused.
+ *  6. rename, then fsync of the folder so that the rename itself lasts.
+ *  7. Temp files of earlier writes that were killed (SIGKILL, power loss)
+ *     are removed: under the lock no live mbtool can own one.
+ * A failure before 6 removes the temp file and the backup just made. A
+ * symlink is written through (the target changes, the link stays).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,6 +36,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/evp.h>
 
 #include "mb/write.h"
 
@@ -57,28 +66,47 @@ struct target {
 	const char *base;
 };
 
-static enum mb_status resolve(const char *path, struct target *t,
-			      struct mb_error *err)
+/* t->dir and t->base from t->path. */
+static void split_target(struct target *t)
 {
-	char *slash;
+	char *slash = strrchr(t->path, '/');
 	size_t n;
 
-	if (!realpath(path, t->path)) {
-		if (errno != ENOENT || strlen(path) >= sizeof(t->path))
-			return mb_error_set(err, MB_EFILE, "write", path, "%s",
-					    strerror(errno));
-		strcpy(t->path, path); /* a new file is written as named */
-	}
-	slash = strrchr(t->path, '/');
 	if (!slash) {
 		strcpy(t->dir, ".");
 		t->base = t->path;
-		return MB_OK;
+		return;
 	}
 	n = (size_t)(slash - t->path);
 	memcpy(t->dir, t->path, n ? n : 1);
 	t->dir[n ? n : 1] = '\0';
 	t->base = slash + 1;
+}
+
+/*
+ * A link is written through: its target gets the new bytes (temp file,
+ * backup and lock next to the target), the link stays. A link to nothing
+ * is refused rather than replaced by a plain file.
+ */
+static enum mb_status resolve(const char *path, struct target *t,
+			      struct mb_error *err)
+{
+	struct stat ls;
+	int e;
+
+	if (!realpath(path, t->path)) {
+		e = errno;
+		if (e == ENOENT && lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode))
+			return mb_error_set(err, MB_EFILE, "write", path,
+				"a symbolic link to a file that does not "
+				"exist; mbtool writes through links and will "
+				"not replace one with a file");
+		if (e != ENOENT || strlen(path) >= sizeof(t->path))
+			return mb_error_set(err, MB_EFILE, "write", path, "%s",
+					    strerror(e));
+		strcpy(t->path, path); /* a new file is written as named */
+	}
+	split_target(t);
 	return MB_OK;
 }
 
@@ -90,6 +118,9 @@ static const char *dir_hint(int e)
 	if (e == ENOSPC || e == EDQUOT || e == EFBIG)
 		return " (free some space: the new file is written in full "
 		       "before it replaces the original)";
+	if (e == EIO)
+		return " (the disk reported an error: check it and the "
+		       "system log before writing again)";
 	return "";
 }
 
@@ -149,11 +180,65 @@ static enum lock_state lock_owner(const char *lp, long *pid, char *host,
 	return LOCK_STALE;
 }
 
+/*
+ * Temp files of writes that were killed (.BASE.mbtool-XXXXXX next to the
+ * file). Only looked for under the lock, or about a stale one, when no
+ * live mbtool can own one. With remove they are deleted (what a later
+ * successful write does); the first one's path goes to first. Returns how
+ * many there were.
+ */
+static int strays(const char *path, int remove, char *first, size_t n)
+{
+	struct target t;
+	char prefix[NAME_MAX + 16];
+	struct dirent *e;
+	struct stat st;
+	int count = 0, pl;
+	DIR *d;
+
+	if (strlen(path) >= sizeof(t.path))
+		return 0;
+	strcpy(t.path, path);
+	split_target(&t);
+	pl = snprintf(prefix, sizeof(prefix), ".%s.mbtool-", t.base);
+	if (pl < 0 || (size_t)pl >= sizeof(prefix) || !(d = opendir(t.dir)))
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, prefix, (size_t)pl) != 0 ||
+		    strlen(e->d_name + pl) != 6 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (!count++ && first &&
+		    snprintf(first, n, "%s/%s", t.dir, e->d_name) >= (int)n)
+			first[0] = '\0'; /* too long to name */
+		if (remove)
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	return count;
+}
+
+/* What the stale lock's message says about the temp files left. */
+static void strays_note(const char *path, char *note, size_t n)
+{
+	char first[PATH_MAX];
+	int k = strays(path, 0, first, sizeof(first));
+
+	note[0] = '\0';
+	if (k == 1)
+		snprintf(note, n, "; the temp file it left, %s, is removed "
+			 "by the next write", first);
+	else if (k > 1)
+		snprintf(note, n, "; %d temp files left by killed writes (%s "
+			 "...) are removed by the next write", k, first);
+}
+
 /* The lock exists: explain it, or remove it when stale and allowed. */
 static enum mb_status lock_held(const char *path, const char *lp,
 				int break_stale, struct mb_error *err)
 {
-	char host[256];
+	char host[256], note[PATH_MAX + 128];
 	long pid;
 	enum lock_state s = lock_owner(lp, &pid, host, sizeof(host));
 
@@ -167,12 +252,14 @@ static enum mb_status lock_held(const char *path, const char *lp,
 			"the file is locked by process %ld on host %s; if no "
 			"mbtool runs there on this file any more, remove %s",
 			pid, host, lp);
-	if (!break_stale && s == LOCK_STALE)
+	if (!break_stale && s == LOCK_STALE) {
+		strays_note(path, note, sizeof(note));
 		return mb_error_set(err, MB_EFILE, "lock", path,
 			"stale lock %s: process %ld that took it is gone "
 			"(killed while writing? the file itself is never left "
-			"half-written); check that nothing else edits the "
-			"file, then rerun with --break-lock", lp, pid);
+			"half-written%s); check that nothing else edits the "
+			"file, then rerun with --break-lock", lp, pid, note);
+	}
 	if (!break_stale)
 		return mb_error_set(err, MB_EFILE, "lock", path,
 			"lock file %s exists but names no owner; check that "
@@ -282,31 +369,43 @@ static int read_fd(int fd, char **buf, size_t *len)
 	return -1;
 }
 
+/* src's bytes to out, piece by piece (no whole-file copy in memory). */
+static int copy_fd(int in, int out)
+{
+	char piece[65536];
+	ssize_t r;
+
+	for (;;) {
+		r = read(in, piece, sizeof(piece));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+		if (write_all(out, piece, (size_t)r))
+			return -1;
+	}
+}
+
 /* Copy src to a new dst (O_EXCL), for file systems without hard links. */
 static int copy_file(const char *src, const char *dst, mode_t mode)
 {
-	char *data = NULL;
-	size_t len = 0;
 	int in, out, r = -1, e;
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	if (read_fd(in, &data, &len) == 0) {
-		out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-		if (out >= 0) {
-			r = write_all(out, data, len) || io.fsync(out) ? -1 : 0;
-			e = errno;
-			if (close(out) != 0 && r == 0)
-				r = -1;
-			if (r)
-				unlink(dst);
-			errno = e;
-		}
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out >= 0) {
+		r = copy_fd(in, out) || io.fsync(out) ? -1 : 0;
+		e = errno;
+		if (close(out) != 0 && r == 0)
+			r = -1;
+		if (r)
+			unlink(dst);
+		errno = e;
 	}
 	e = errno;
 	close(in);
-	free(data);
 	errno = e;
 	return r;
 }
@@ -376,12 +475,68 @@ struct job {
 	struct mb_write_result *res;
 };
 
+/*
+ * 1 when what fd holds is exactly old, 0 when not, -1 on a read error.
+ * Compared piece by piece: reading the whole file back would hold a second
+ * copy of a large metabase in memory while the new one is also there.
+ */
+static int same_bytes(int fd, const char *old, size_t oldlen)
+{
+	char piece[65536];
+	size_t off = 0;
+	ssize_t r;
+
+	for (;;) {
+		r = read(fd, piece, sizeof(piece));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return off == oldlen;
+		if ((size_t)r > oldlen - off ||
+		    memcmp(piece, old + off, (size_t)r) != 0)
+			return 0;
+		off += (size_t)r;
+	}
+}
+
+int mb_write_sha256(const char *data, size_t len, unsigned char out[32])
+{
+	return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) ? 0 : -1;
+}
+
+/* The same as same_bytes for a caller that kept only a SHA-256. */
+static int same_digest(int fd, const unsigned char *sha, size_t oldlen)
+{
+	char piece[65536];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t off = 0;
+	ssize_t r = 0;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+
+	while (ok) {
+		r = read(fd, piece, sizeof(piece));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		off += (size_t)r;
+		ok = EVP_DigestUpdate(c, piece, (size_t)r);
+	}
+	ok = ok && r == 0 && EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return -1;
+	return off == oldlen && memcmp(md, sha, 32) == 0;
+}
+
 /* Under the lock: the file must still hold what the caller read. */
 static enum mb_status check_current(struct job *j, const char *old,
 				    size_t oldlen, struct mb_error *err)
 {
-	char *now = NULL;
-	size_t len = 0;
+	const unsigned char *sha = j->opts->old_sha256;
 	int fd = open(j->t.path, O_RDONLY | O_CLOEXEC), same;
 
 	j->exists = fd >= 0;
@@ -389,10 +544,12 @@ static enum mb_status check_current(struct job *j, const char *old,
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 				    "cannot open: %s", strerror(errno));
 	if (fd < 0)
-		return old ? mb_error_set(err, MB_EFILE, "write", j->t.path,
-			"the file disappeared since mbtool read it; nothing "
-			"written") : MB_OK;
-	if (fstat(fd, &j->st) != 0 || (old && read_fd(fd, &now, &len))) {
+		return old || sha ? mb_error_set(err, MB_EFILE, "write",
+			j->t.path, "the file disappeared since mbtool read "
+			"it; nothing written") : MB_OK;
+	if (fstat(fd, &j->st) != 0 ||
+	    (same = old ? same_bytes(fd, old, oldlen) :
+	     sha ? same_digest(fd, sha, oldlen) : 1) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -400,8 +557,6 @@ static enum mb_status check_current(struct job *j, const char *old,
 				    "cannot read: %s", strerror(e));
 	}
 	close(fd);
-	same = !old || (len == oldlen && memcmp(now, old, len) == 0);
-	free(now);
 	if (!same)
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 			"the file changed since mbtool read it (another "
@@ -468,27 +623,61 @@ static enum mb_status write_temp(struct job *j, const char *data, size_t len,
 	return MB_OK;
 }
 
+/*
+ * Just before the rename: is the file still the one checked under the
+ * lock? A program that ignores the lock may have renamed another file over
+ * it, or rewritten it, since; renaming ours in would drop its work.
+ */
+static int replaced(const struct job *j)
+{
+	struct stat now;
+
+	if (stat(j->t.path, &now) != 0)
+		return j->exists || errno != ENOENT;
+	return !j->exists || now.st_dev != j->st.st_dev ||
+	       now.st_ino != j->st.st_ino || now.st_size != j->st.st_size ||
+	       now.st_mtim.tv_sec != j->st.st_mtim.tv_sec ||
+	       now.st_mtim.tv_nsec != j->st.st_mtim.tv_nsec;
+}
+
+/* Before the rename, a failure leaves no temp file and no new backup. */
+static void undo(struct job *j)
+{
+	unlink(j->tmp);
+	if (j->res->backup[0])
+		unlink(j->res->backup);
+	j->res->backup[0] = '\0';
+}
+
 static enum mb_status put_in_place(struct job *j, struct mb_error *err)
 {
-	char *bak = j->res->backup;
 	int e;
 
+	if (replaced(j)) {
+		undo(j);
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+			"another program replaced or changed the file while "
+			"mbtool was writing it (it ignored %s.lock); nothing "
+			"written, the file now there is left as it is: check "
+			"it, then run the command again", j->t.path);
+	}
 	if (io.rename(j->tmp, j->t.path) != 0) {
 		e = errno;
-		unlink(j->tmp);
-		if (bak[0])
-			unlink(bak);
-		bak[0] = '\0';
+		undo(j);
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 				    "cannot rename the new file into place: "
 				    "%s%s; the original is unchanged",
 				    strerror(e), dir_hint(e));
 	}
-	if (sync_dir(j->t.dir) != 0)
+	if (sync_dir(j->t.dir) != 0) {
+		e = errno;
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
-				    "the new file is in place, but the folder "
-				    "%s could not be flushed (fsync): %s",
-				    j->t.dir, strerror(errno));
+			"the new file is in place, but the folder %s could not "
+			"be flushed (fsync): %s%s; the change may not survive "
+			"a crash%s%s%s", j->t.dir, strerror(e), dir_hint(e),
+			j->res->backup[0] ? " (the old file is kept as " : "",
+			j->res->backup, j->res->backup[0] ? ")" : "");
+	}
 	return MB_OK;
 }
 
@@ -510,7 +699,22 @@ static enum mb_status write_locked(struct job *j, const char *old,
 			return st;
 		}
 	}
-	return put_in_place(j, err);
+	st = put_in_place(j, err);
+	if (!st)
+		strays(j->t.path, 1, NULL, 0);
+	return st;
+}
+
+static int changed(const char *old, size_t oldlen, const unsigned char *sha,
+		   const char *data, size_t len)
+{
+	unsigned char md[32];
+
+	if (old)
+		return oldlen != len || memcmp(old, data, len) != 0;
+	if (sha && oldlen == len && mb_write_sha256(data, len, md) == 0)
+		return memcmp(md, sha, 32) != 0;
+	return 1;
 }
 
 static const char *base_name(const char *path)
@@ -531,7 +735,10 @@ enum mb_status mb_write_replace(const char *path, const char *old,
 	enum mb_status st;
 
 	memset(res, 0, sizeof(*res));
-	res->changed = !old || oldlen != len || memcmp(old, data, len) != 0;
+	res->changed = changed(old, oldlen, opts->old_sha256, data, len);
+	if (!old && opts->old_sha256 && opts->dry_run)
+		return mb_error_set(err, MB_EFILE, "write", path, "internal "
+				    "error: a dry run needs the old bytes");
 	if (opts->dry_run) {
 		if (opts->diff)
 			mb_write_diff(opts->diff, base_name(path),

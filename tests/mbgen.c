@@ -12,9 +12,17 @@
  *   mbgen --story [-o FILE]        the 401.1 troubleshooting story
  *   mbgen --sites N --vdirs M      a large metabase for benchmarks
  *   options: --seed S --crlf --no-bom --keys DIR --manifest FILE
+ *            --ftp (the story with an FTP service and its anonymous
+ *            accounts too: IUSR_m1 at the service, IUSR_m2 at site 1 with
+ *            the web site's blob, IUSR_ftp at its pub folder)
  *
  * --manifest writes "Location<TAB>Property<TAB>plaintext" per secure value
  * (mode 0600) so that tests can compare what reveal finds.
+ *
+ * --set LOCATION:PROP=VALUE and --secure LOCATION:PROP=PLAINTEXT (both
+ * repeatable) then set a plain or an encrypted attribute at a key the file
+ * already has, so a test can make the one change its case is about (an
+ * empty password: --secure /LM/W3SVC:AnonymousUserPass=).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,10 +51,15 @@ struct key {
 };
 
 struct opts {
-	int story, crlf, no_bom, seeded;
+	int story, crlf, no_bom, seeded, ftp;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
 	const char *out, *keys, *manifest;
+	struct edit {
+		int secure;
+		const char *arg;   /* LOCATION:PROP=VALUE */
+	} *edits;
+	size_t nedits;
 };
 
 struct gen {
@@ -186,6 +199,14 @@ static void secure_string(struct gen *g, struct key *k, const char *prop,
 	attr_add(k, prop, hex);
 	manifest(g, k, prop, pw);
 	free(hex);
+}
+
+/* An anonymous account and its password at k. */
+static void anon(struct gen *g, struct key *k, const char *name,
+		 const char *pw)
+{
+	attr_add(k, "AnonymousUserName", name);
+	secure_string(g, k, "AnonymousUserPass", pw);
 }
 
 /* A password of the pool: the same password always gives the same blob. */
@@ -431,8 +452,7 @@ static struct key *w3svc(struct gen *g, const char *anon_pw, const char *wam)
 
 	secure_sd(g, k, 0);
 	attr_add(k, "AllowKeepAlive", "TRUE");
-	attr_add(k, "AnonymousUserName", "IUSR_m1");
-	secure_string(g, k, "AnonymousUserPass", anon_pw);
+	anon(g, k, "IUSR_m1", anon_pw);
 	attr_add(k, "AppPoolId", "DefaultAppPool");
 	attr_add(k, "AuthFlags", "AuthAnonymous | AuthNTLM");
 	attr_add(k, "DefaultDoc", "Default.htm,Default.asp,index.htm");
@@ -488,24 +508,45 @@ static void story_site1(struct gen *g, const char *pw2, const char *pw2b,
 {
 	struct key *k = site(g, 1, "Default Web Site", ":80:");
 
-	attr_add(k, "AnonymousUserName", "IUSR_m2");
-	secure_string(g, k, "AnonymousUserPass", pw2);
+	anon(g, k, "IUSR_m2", pw2);
 	key_add(g, "IIsCertMapper", "/LM/W3SVC/1/IIsCertMapper");
 	k = vdir(g, "/LM/W3SVC/1/ROOT", "c:\\inetpub\\wwwroot");
 	attr_add(k, "AppFriendlyName", "Default Application");
 	attr_add(k, "AppIsolated", "2");
 	attr_add(k, "AppRoot", "/LM/W3SVC/1/ROOT");
 	k = vdir(g, "/LM/W3SVC/1/ROOT/VD1", "d:\\sites\\vd1");
-	attr_add(k, "AnonymousUserName", "IUSR_m3");
-	secure_string(g, k, "AnonymousUserPass", pw3);
+	anon(g, k, "IUSR_m3", pw3);
 	k = vdir(g, "/LM/W3SVC/1/ROOT/VD2", "d:\\sites\\vd2");
-	attr_add(k, "AnonymousUserName", "IUSR_m2");
-	secure_string(g, k, "AnonymousUserPass", pw2b);
+	anon(g, k, "IUSR_m2", pw2b);
 	k = vdir(g, "/LM/W3SVC/1/ROOT/VD3", "\\\\fileserver\\share\\vd3");
-	attr_add(k, "AnonymousUserName", "IUSR_m2");
-	secure_string(g, k, "AnonymousUserPass", pw2);
+	anon(g, k, "IUSR_m2", pw2);
 	attr_add(k, "UNCUserName", "m2\\webcontent");
 	secure_string(g, k, "UNCPassword", "");
+}
+
+/*
+ * The FTP service. Its passwords are drawn after every other draw of the
+ * story, so that the story without --ftp stays byte-identical.
+ */
+static void story_ftp(struct gen *g, const char *pw1, const char *pw2)
+{
+	char *own = password(g, g->o.seeded ? 6 + rnd(g, 15) : 11);
+	struct key *k = key_add(g, "IIsFtpService", "/LM/MSFTPSVC");
+
+	attr_add(k, "AllowAnonymous", "TRUE");
+	anon(g, k, "IUSR_m1", pw1);
+	k = key_add(g, "IIsFtpServer", "/LM/MSFTPSVC/1");
+	anon(g, k, "IUSR_m2", pw2);
+	attr_add(k, "ServerBindings", ":21:");
+	attr_add(k, "ServerComment", "Default FTP Site");
+	k = key_add(g, "IIsFtpVirtualDir", "/LM/MSFTPSVC/1/ROOT");
+	attr_add(k, "AccessFlags", "AccessRead");
+	attr_add(k, "Path", "c:\\inetpub\\ftproot");
+	k = key_add(g, "IIsFtpVirtualDir", "/LM/MSFTPSVC/1/ROOT/pub");
+	attr_add(k, "AccessFlags", "AccessRead | AccessWrite");
+	anon(g, k, "IUSR_ftp", own);
+	attr_add(k, "Path", "d:\\ftp\\pub");
+	free(own);
 }
 
 static unsigned pw_len(struct gen *g, unsigned fixed)
@@ -528,11 +569,12 @@ static void story(struct gen *g)
 	app_pools(g, pool);
 	story_site1(g, pw2, pw2b, pw3);
 	k = site(g, 2, "Intranet", ":8080:");
-	attr_add(k, "AnonymousUserName", "IUSR_m2");
-	secure_string(g, k, "AnonymousUserPass", pw2);
+	anon(g, k, "IUSR_m2", pw2);
 	k = vdir(g, "/LM/W3SVC/2/ROOT", "d:\\intranet");
 	attr_add(k, "AppPoolId", "IntranetPool");
 	attr_add(k, "AppRoot", "/LM/W3SVC/2/ROOT");
+	if (g->o.ftp)
+		story_ftp(g, pw1, pw2);
 	free(pw1);
 	free(pw2);
 	free(pw2b);
@@ -589,6 +631,42 @@ static void scale(struct gen *g)
 	free(pw1);
 	free(wam);
 	free(pool);
+}
+
+/* ---- --set and --secure -------------------------------------------------- */
+
+static void apply_edit(struct gen *g, const struct edit *e)
+{
+	const char *colon = strchr(e->arg, ':'), *eq;
+	char *name, *hex;
+	struct key *k = NULL;
+	size_t i;
+
+	eq = colon ? strchr(colon, '=') : NULL;
+	if (!eq || eq == colon + 1)
+		die("--set/--secure take LOCATION:PROP=VALUE", e->arg);
+	for (i = 0; i < g->nk && !k; i++)
+		if (strlen(g->k[i].loc) == (size_t)(colon - e->arg) &&
+		    !strncasecmp(g->k[i].loc, e->arg, (size_t)(colon - e->arg)))
+			k = &g->k[i];
+	if (!k)
+		die("no key at that Location", e->arg);
+	name = strndup(colon + 1, (size_t)(eq - colon - 1));
+	if (!name)
+		die("out of memory", NULL);
+	hex = e->secure ? string_hex(g, eq + 1) : xstrdup(eq + 1);
+	for (i = 0; i < k->na && strcmp(k->a[i].name, name); i++)
+		;
+	if (i < k->na) {
+		free(k->a[i].value);
+		k->a[i].value = hex;
+	} else {
+		attr_add(k, name, hex);
+		free(hex);
+	}
+	if (e->secure)
+		manifest(g, k, name, eq + 1);
+	free(name);
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -681,9 +759,11 @@ static void write_manifest(struct gen *g)
 
 static void usage(void)
 {
-	fputs("usage: mbgen (--story | --sites N [--vdirs M]) [--seed S] "
-	      "[--crlf] [--no-bom]\n"
-	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n",
+	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M]) "
+	      "[--seed S] [--crlf] [--no-bom]\n"
+	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n"
+	      "             [--set LOCATION:PROP=VALUE]... "
+	      "[--secure LOCATION:PROP=PLAINTEXT]...\n",
 	      stderr);
 	exit(2);
 }
@@ -699,6 +779,17 @@ static unsigned long long number(const char *s)
 	if (*end || !*s)
 		usage();
 	return v;
+}
+
+static void add_edit(struct opts *o, int secure, const char *arg)
+{
+	struct edit *e = realloc(o->edits, (o->nedits + 1) * sizeof(*e));
+
+	if (!e)
+		die("out of memory", NULL);
+	o->edits = e;
+	e[o->nedits].secure = secure;
+	e[o->nedits++].arg = arg;
 }
 
 static void parse_args(struct opts *o, int argc, char **argv)
@@ -717,6 +808,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->crlf = 1;
 		else if (!strcmp(a, "--no-bom"))
 			o->no_bom = 1;
+		else if (!strcmp(a, "--ftp"))
+			o->ftp = 1;
 		else if (!strcmp(a, "--sites"))
 			o->sites = (unsigned long)number(v), i++;
 		else if (!strcmp(a, "--vdirs"))
@@ -729,10 +822,12 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->keys = v, i++;
 		else if (!strcmp(a, "--manifest") && v)
 			o->manifest = v, i++;
+		else if ((!strcmp(a, "--set") || !strcmp(a, "--secure")) && v)
+			add_edit(o, !strcmp(a, "--secure"), v), i++;
 		else
 			usage();
 	}
-	if (o->story == !!o->sites)
+	if (o->story == !!o->sites || (o->ftp && !o->story))
 		usage();
 }
 
@@ -772,11 +867,13 @@ static void gen_free(struct gen *g)
 	mb_crypt_session_wipe(&g->sk);
 	mb_crypt_key_free(g->sign);
 	mb_crypt_key_free(g->exch);
+	free(g->o.edits);
 }
 
 int main(int argc, char **argv)
 {
 	struct gen g;
+	size_t i;
 	FILE *f;
 
 	memset(&g, 0, sizeof(g));
@@ -790,6 +887,8 @@ int main(int argc, char **argv)
 		story(&g);
 	else
 		scale(&g);
+	for (i = 0; i < g.o.nedits; i++)
+		apply_edit(&g, &g.o.edits[i]);
 	f = g.o.out ? fopen(g.o.out, "wb") : stdout;
 	if (!f)
 		die("cannot write", g.o.out);

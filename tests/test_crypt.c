@@ -18,6 +18,7 @@
 #include "mb/blob.h"
 #include "mb/crypt.h"
 #include "mb/sigmod.h"
+#include "testkeys.h"
 
 #define CORPUS_FILE "/metabase/modulogrc_modSIC__metabaseSample.xml"
 
@@ -28,26 +29,6 @@ static const char corpus_n[] =
 	"4f8796880403cdfc11a2af4da4f68500cf8e531f64a8014dd244542cb9658c45";
 
 /* ---- helpers ---------------------------------------------------------- */
-
-static const char *key_path(const char *name)
-{
-	static char path[4096];
-	const char *src = getenv("MB_SRCDIR");
-
-	snprintf(path, sizeof(path), "%s/tests/keys/%s", src ? src : ".",
-		 name);
-	return path;
-}
-
-static struct mb_rsakey *load(const char *name)
-{
-	struct mb_rsakey *k = NULL;
-	struct mb_error e;
-
-	if (mb_crypt_key_load(key_path(name), &k, &e) != MB_OK)
-		fail_msg("%s: %s", name, e.reason);
-	return k;
-}
 
 static void unhex(const char *h, unsigned char *out, size_t *n)
 {

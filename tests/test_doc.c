@@ -70,6 +70,40 @@ static void test_small(void **state)
 	mb_doc_free(d);
 }
 
+/* parse_take keeps the caller's buffer (no copy); drop_* empty a doc. */
+static void test_take_and_drop(void **state)
+{
+	struct mb_error err;
+	struct mb_doc *d = NULL;
+	size_t n = strlen(small);
+	char *buf = malloc(n + 1), *bad = malloc(4);
+
+	(void)state;
+	assert_non_null(buf);
+	assert_non_null(bad);
+	memcpy(buf, small, n);
+	mb_error_clear(&err);
+	assert_int_equal(mb_doc_parse_take("t.xml", buf, n,
+		mb_schema_builtin(), &d, &err), MB_OK);
+	assert_ptr_equal(d->buf, buf);
+	assert_int_equal(d->nkeys, 3);
+	mb_doc_drop_index(d);
+	assert_int_equal(d->nkeys, 0);
+	assert_null(d->keys);
+	assert_int_equal(mb_doc_find(d, "/LM/W3SVC"), MB_NOKEY);
+	assert_ptr_equal(d->buf, buf);
+	mb_doc_drop_bytes(d);
+	assert_null(d->buf);
+	assert_int_equal(d->len, 0);
+	assert_string_equal(d->path, "t.xml");
+	mb_doc_free(d);
+	/* A failed parse frees the buffer it was given (ASan checks). */
+	memcpy(bad, "<x>", 3);
+	assert_int_equal(mb_doc_parse_take("b.xml", bad, 3,
+		mb_schema_builtin(), &d, &err), MB_EFILE);
+	assert_null(d);
+}
+
 static void test_inherit(void **state)
 {
 	struct mb_error err;
@@ -242,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small),
+		cmocka_unit_test(test_take_and_drop),
 		cmocka_unit_test(test_inherit),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_utf16),

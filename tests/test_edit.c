@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "mb/edit.h"
 #include "mb/query.h"
 #include "mb/value.h"
@@ -262,20 +263,11 @@ static void test_set_back_identical(void **state)
 static char *corpus_file(void)
 {
 	const char *c = getenv("MB_CORPUS");
-	static char path[1024];
-	FILE *f;
-	static char buf[1 << 17];
-	size_t n;
+	char path[1024];
 
 	snprintf(path, sizeof(path), "%s/metabase/"
 		 "modulogrc_modSIC__metabaseSample.xml", c ? c : "../shared/corpus");
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return fx_slurp(path);
 }
 
 static int count_lines(const char *s, char mark)

@@ -45,11 +45,27 @@ static void test_escaping(void **state)
 	mb_buf_release(&b);
 }
 
+static void test_compact(void **state)
+{
+	const char *in = "{\n  \"a b\": \"x \\\" y\\n\",\n  \"l\": [\n"
+			 "    1,\n\tfalse\r\n  ],\n  \"e\": []\n}\n";
+	struct mb_buf b;
+
+	(void)state;
+	mb_buf_init(&b);
+	mb_buf_puts(&b, "<");
+	assert_int_equal(mb_json_compact(&b, in, strlen(in)), 0);
+	assert_string_equal(b.data, "<{\"a b\":\"x \\\" y\\n\",\"l\":[1,"
+			    "false],\"e\":[]}");
+	mb_buf_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_compact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -270,9 +270,10 @@ static void test_huge_attribute(void **state)
 	memcpy(doc, pre, sizeof(pre) - 1);
 	memset(doc + sizeof(pre) - 1, 'A', big);
 	memcpy(doc + sizeof(pre) - 1 + big, post, sizeof(post) - 1);
-	/* libxml2 refuses values over 10 MB (no XML_PARSE_HUGE). */
+	/* libxml2 refuses values over 10 MB (no XML_PARSE_HUGE); fed in
+	 * pieces, it names the line where the element starts. */
 	assert_int_equal(parse_n(doc, n, &err), MB_EFILE);
-	assert_int_equal(err.line, 5);
+	assert_int_equal(err.line, 4);
 	assert_non_null(strstr(err.reason, "too long"));
 	free(doc);
 }

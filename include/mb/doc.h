@@ -113,7 +113,24 @@ enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
 enum mb_status mb_doc_parse(const char *name, const char *data, size_t len,
 			    const struct mb_schema *schema,
 			    struct mb_doc **out, struct mb_error *err);
+/*
+ * The same without the copy: buf (malloc'ed, len + 1 bytes so the parser
+ * can NUL-terminate it) becomes the document's, or is freed on failure.
+ * Used where the bytes were just built (a write checks its own output)
+ * and a second copy of a large file would only cost memory.
+ */
+enum mb_status mb_doc_parse_take(const char *name, char *buf, size_t len,
+				 const struct mb_schema *schema,
+				 struct mb_doc **out, struct mb_error *err);
 void mb_doc_free(struct mb_doc *doc);
+/*
+ * A write that has taken what it needs gives memory back before it builds
+ * and checks the new file (SPEC section 5: peak <= 3x the file size).
+ * drop_index leaves path, buf and len (no key lookups any more: nkeys is
+ * 0); drop_bytes also frees buf (len 0). Only mb_doc_free may follow.
+ */
+void mb_doc_drop_index(struct mb_doc *doc);
+void mb_doc_drop_bytes(struct mb_doc *doc);
 
 /* Key by Location, case-insensitively; MB_NOKEY if absent. */
 size_t mb_doc_find(const struct mb_doc *doc, const char *location);

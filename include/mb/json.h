@@ -42,4 +42,11 @@ void mb_json_kstr(struct mb_json *j, const char *key, const char *s);
 void mb_json_kint(struct mb_json *j, const char *key, long long v);
 void mb_json_kbool(struct mb_json *j, const char *key, int v);
 
+/*
+ * Append text (JSON as this writer makes it) to out on one line: the
+ * whitespace between tokens removed, strings kept byte for byte. For
+ * line-per-record output (--jsonl); -1 when out of memory.
+ */
+int mb_json_compact(struct mb_buf *out, const char *text, size_t len);
+
 #endif

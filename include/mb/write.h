@@ -7,6 +7,13 @@
  * owner kept. On any failure the original is untouched and no temp or lock
  * file is left behind. With dry_run nothing is written: a unified diff of
  * the change goes into opts->diff.
+ *
+ * A symlink is written through: its target is replaced (temp file, backup
+ * and lock next to the target), the link stays; a link to nothing is
+ * refused. A file that another program replaced or changed while mbtool
+ * wrote it is left as it is and the write is refused. Temp files left by a
+ * write that was killed are named in the stale-lock error and removed by
+ * the next successful write.
  */
 #ifndef MB_WRITE_H
 #define MB_WRITE_H
@@ -25,7 +32,16 @@ struct mb_write_opts {
 	int break_lock;           /* remove a stale lock (its owner is gone) */
 	unsigned new_mode;        /* mode of a file that did not exist; 0:
 				     0666 & ~umask */
+	/*
+	 * With old == NULL: the caller read the file but has since freed its
+	 * bytes to save memory; it must still be oldlen bytes with this
+	 * SHA-256 (mb_write_sha256). Not with dry_run (a diff needs them).
+	 */
+	const unsigned char *old_sha256;
 };
+
+/* SHA-256 of data, for mb_write_opts.old_sha256. 0, or -1 on failure. */
+int mb_write_sha256(const char *data, size_t len, unsigned char out[32]);
 
 struct mb_write_result {
 	char backup[4096];        /* path of the backup made, or "" */

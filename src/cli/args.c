@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mb/path.h"
 
 int mb_cli_is(const char *arg, const char *opt)
 {
@@ -48,4 +49,20 @@ int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 int mb_cli_bad_option(struct mb_cli *cli, const char *cmd, const char *arg)
 {
 	return mb_cli_usage(cli, cmd, "unknown option '%s'", arg);
+}
+
+int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+		    const char *cmd, const char *arg, unsigned flags,
+		    struct mb_path *path, size_t *key)
+{
+	int st = mb_path_parse(arg ? arg : "", flags, path, &cli->err);
+
+	if (st)
+		return st;
+	*key = mb_doc_find(doc, path->location);
+	if (*key != MB_NOKEY)
+		return MB_OK;
+	st = mb_cli_no_path(cli, cmd, arg ? arg : "/LM", doc, path->location);
+	mb_path_release(path);
+	return st;
 }

@@ -17,6 +17,7 @@
 
 #include "mb/blob.h"
 #include "mb/reveal.h"
+#include "mb/mkey.h"
 #include "mb/buf.h"
 #include "mb/doc.h"
 #include "mb/err.h"
@@ -44,11 +45,58 @@ struct mb_cmd {
 	const char *summary;
 };
 
+/* The synopsis and global options: the head of the usage and of help. */
+#define MB_CLI_SYNOPSIS \
+	"usage: mbtool [-f FILE|DIR]... [--schema MBSchema.xml] " \
+	"[--json|--jsonl] [-j N]\n              COMMAND [ARGS]\n\n" \
+	"  -f, --file FILE|DIR  the metabase (repeatable; a folder: the " \
+	"metabases in it)\n" \
+	"  -j, --jobs N         run the files in N worker processes, " \
+	"output in input order\n" \
+	"  --json               one JSON document (with several files, " \
+	"one object each)\n" \
+	"  --jsonl              one JSON line per file, as each is done\n"
+
 const struct mb_cmd *mb_cli_commands(size_t *n);
 const struct mb_cmd *mb_cli_command(const char *name);
 
 /* Append the metabase files found under dir (sorted) to *files. */
 int mb_cli_expand_dir(const char *dir, char ***files, int *nfiles);
+
+/*
+ * The per-file loop (fleet.c): cmd once per file, in up to jobs worker
+ * processes, each file's result printed in input order (the same bytes as
+ * one job), then on stderr a summary line (text mode, several files).
+ * Returns the worst exit status.
+ */
+#define MB_CLI_MAXJOBS 256
+
+struct mb_fleet {
+	struct mb_cli *cli;
+	const struct mb_cmd *cmd;
+	char **files;
+	int nfiles;
+	int argc;        /* the command's arguments, argv[0] its name */
+	char **argv;
+	int jobs;        /* --jobs: 1 = in this process */
+	int jsonl;       /* --jsonl: one compact JSON line per file */
+};
+
+int mb_cli_run_files(struct mb_fleet *f);
+/* --jobs N: N from 1 to MB_CLI_MAXJOBS, else -1. */
+int mb_cli_jobs(const char *s);
+/* "mbtool: <what> '<subject>': <reason>\n", appended to b. */
+void mb_cli_error_text(struct mb_buf *b, const struct mb_error *e);
+
+/*
+ * PATH (adsutil or Location form; NULL = /LM) to its key, for the read
+ * commands. flags as mb_path_parse. On failure cli->err says which key is
+ * missing (exit 4) and *path is released; on success release it.
+ */
+struct mb_path;
+int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+		    const char *cmd, const char *arg, unsigned flags,
+		    struct mb_path *path, size_t *key);
 
 /* Argument helpers (reentrant: no getopt state). */
 int mb_cli_is(const char *arg, const char *opt);
@@ -82,7 +130,9 @@ struct mb_secret {
 	struct mb_blob blob;
 	int ok;
 	size_t group;            /* secrets: 1 = A, 0 = none */
-	char error[1024];
+	char *error;             /* why !ok (malloc'ed); NULL when ok.
+				  * A pointer, not an array: a hosting
+				  * metabase holds tens of thousands. */
 };
 
 struct mb_secrets {
@@ -102,6 +152,44 @@ int mb_secrets_items(const struct mb_secrets *s,
 		     struct mb_reveal_item **items, size_t **of, size_t *n);
 int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
+
+/*
+ * Secret inputs (secret.c). The machine key options: which says which of
+ * --signing-key / --exchange-key the command takes; 1 when argv[*i] was
+ * one (taken), 0 when not, -1 (cli->err set) when its FILE is missing.
+ */
+#define MB_KEYS_SIGNING  0x1u
+#define MB_KEYS_EXCHANGE 0x2u
+
+struct mb_cli_keys {
+	const char *exchange, *signing; /* FILE as given, or NULL */
+	struct mb_rsakey *exch, *sign;  /* loaded by mb_cli_keys_load */
+};
+
+int mb_cli_keys_option(struct mb_cli *cli, const char *cmd,
+		       struct mb_cli_keys *k, unsigned which, int argc,
+		       char **argv, int *i);
+int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k);
+void mb_cli_keys_free(struct mb_cli_keys *k);
+/*
+ * A password from FILE or "-" (stdin), one trailing newline removed, at
+ * most max bytes; or asked twice on the terminal with echo off. *out is
+ * malloc'd: release it with mb_cli_secret_free (wipes).
+ */
+int mb_cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+		       size_t max, char **out, size_t *len);
+int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+			 const char *what, size_t max, char **out,
+			 size_t *len);
+void mb_cli_secret_free(char *s, size_t len);
+/*
+ * Machine-key mode for a write: both keys given and private, the file's
+ * SessionKey unwrapped and its signature verified, every value of the
+ * file decrypting and verifying (another machine's keys are refused).
+ */
+int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
+		     const struct mb_doc *doc, struct mb_cli_keys *k,
+		     struct mb_mkey **out);
 int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv);
 
@@ -178,6 +266,13 @@ int mb_wsess_commit(struct mb_wsess *s);
 int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv, mb_plan_fn *plan);
 /*
+ * Set secure prop at key to an encrypted value's text (unless it already
+ * holds it), record the change, echo "set    PATH/PROP = (note)"
+ * (secret.c: sync-passwords and reset share it).
+ */
+int mb_cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+		      const char *text, const char *note);
+/*
  * The Location of a new key typed as path (adsutil or Location form): its
  * existing parent's Location as the file spells it, plus the typed last
  * name. *parent is that parent key, MB_NOKEY when it does not exist.
@@ -248,15 +343,50 @@ int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv);
 int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv);
+
+/*
+ * The doctor's rules (doctor.c, doctor_logon.c), run on one file: doctor
+ * prints the findings, report renders them. A finding names its rule (a
+ * stable ID MB001..., severity "error", "warning" or "info", and the rule's
+ * explanation), the keys involved and the fix, one command a line; checks
+ * are what only Windows can answer. problems counts the findings that are
+ * not "info": doctor exits 1 when it is not 0.
+ */
+struct mb_finding_key {
+	char *path;   /* adsutil display path */
+	char group;   /* its password group 'A'..., '-' none, 0 not shown */
+};
+
+struct mb_finding {
+	const char *id;
+	const char *severity;
+	const char *why;
+	char *title;
+	struct mb_finding_key *keys;
+	size_t nkeys;
+	char **fix;
+	size_t nfix;
+};
+
+struct mb_findings {
+	struct mb_finding *v;
+	size_t n;
+	size_t problems;
+	char **checks;
+	size_t nchecks;
+};
+
+int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
+		  struct mb_error *err);
+void mb_findings_free(struct mb_findings *f);
+
 int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		char **argv);
 int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
 int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
-/* Quoting for the scripts sam and reset print (cmd_sam.c). */
-char *mb_sam_quote_cmd(const char *s);
-char *mb_sam_quote_ps(const char *s);
+/* The scripts sam and reset print (cmd_sam.c; quoting: mb/shellquote.h). */
 /* A fresh random password of n characters (no shell metacharacters). */
 int mb_sam_generate(char *out, size_t n);
 int mb_sam_safe(const char *p, int wsh);

@@ -5,19 +5,18 @@
  * input), planned in order and written together in one atomic write, or
  * not at all: the first line that fails stops the batch and nothing is
  * written. Lines are set, delete, create, copy and move with their usual
- * arguments (a line may add --yes, --force, --parents); words are split on
- * blanks, '...' and "..." quote (\" and \\ inside "..."), a backslash
- * elsewhere is an ordinary character (W3SVC\1 is a path), and blank lines
- * and lines starting with # are skipped. Each line sees the lines before
- * it (create a key, then set its properties).
+ * arguments (a line may add --yes, --force, --parents). How lines are
+ * split into words (quotes, comments, CRLF) is mb/script.h, in the library
+ * so that it can be fuzzed. Each line sees the lines before it (create a
+ * key, then set its properties).
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "mb/script.h"
 
 static const struct {
 	const char *name;
@@ -30,86 +29,52 @@ static const struct {
 	{ "move", mb_plan_copy },
 };
 
-/* Standard input can be read once: with several -f files, keep it. */
-static char *stdin_script;
+/*
+ * Standard input can be read once: with several -f files, keep it. The
+ * length is kept too, so that a NUL byte in the script is seen (and
+ * refused) instead of silently ending it.
+ */
+static struct mb_buf stdin_script;
+static int stdin_read;
 
-static char *read_stream(FILE *f)
+static int read_stream(FILE *f, struct mb_buf *b)
 {
-	struct mb_buf b;
 	char chunk[8192];
 	size_t n;
 
-	mb_buf_init(&b);
+	mb_buf_init(b);
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		mb_buf_append(&b, chunk, n);
-	if (ferror(f) || mb_buf_failed(&b)) {
-		mb_buf_release(&b);
-		return NULL;
+		mb_buf_append(b, chunk, n);
+	if (ferror(f) || mb_buf_failed(b)) {
+		mb_buf_release(b);
+		return -1;
 	}
-	return b.data ? mb_buf_detach(&b, NULL) : strdup("");
+	return 0;
 }
 
-static int read_script(struct mb_cli *cli, const char *path, char **out)
+/* The script's bytes in *text: stdin's are shared, a file's are owned. */
+static int read_script(struct mb_cli *cli, const char *path,
+		       struct mb_buf *own, const struct mb_buf **text)
 {
 	FILE *f;
+	int r;
 
 	if (!path || strcmp(path, "-") == 0) {
-		if (!stdin_script)
-			stdin_script = read_stream(stdin);
-		*out = stdin_script ? strdup(stdin_script) : NULL;
+		r = stdin_read ? 0 : read_stream(stdin, &stdin_script);
+		stdin_read = !r;
+		*text = &stdin_script;
 	} else if ((f = fopen(path, "r")) != NULL) {
-		*out = read_stream(f);
+		r = read_stream(f, own);
 		fclose(f);
+		*text = own;
 	} else {
 		return mb_error_set(&cli->err, MB_EUSAGE, "batch", path,
 				    "cannot open the script");
 	}
-	if (!*out)
+	if (r)
 		return mb_error_set(&cli->err, MB_EFILE, "batch",
 				    path ? path : "-", "cannot read the script");
 	return MB_OK;
-}
-
-/* One quoted word starting at *p (a quote), copied to *o. */
-static int quoted(char **p, char **o)
-{
-	char q = *(*p)++;
-
-	while (**p && **p != q) {
-		if (q == '"' && **p == '\\' && ((*p)[1] == '"' ||
-						 (*p)[1] == '\\'))
-			(*p)++;
-		*(*o)++ = *(*p)++;
-	}
-	if (!**p)
-		return -1;
-	(*p)++;
-	return 0;
-}
-
-/* Split line in place into words; -1 on an unterminated quote. */
-static int split(char *line, char **words)
-{
-	char *p = line, *o;
-	int n = 0;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return n;
-		o = p;
-		words[n++] = o;
-		while (*p && *p != ' ' && *p != '\t') {
-			if (*p != '"' && *p != '\'')
-				*o++ = *p++;
-			else if (quoted(&p, &o))
-				return -1;
-		}
-		if (*p)
-			p++;
-		*o = '\0';
-	}
 }
 
 static mb_plan_fn *planner(char *name)
@@ -137,58 +102,39 @@ static int at_line(struct mb_cli *cli, int st, long no, const char *text)
 	return st;
 }
 
-static int run_line(struct mb_wsess *s, char *line, long no)
+static int run_line(struct mb_wsess *s, struct mb_script *sc)
 {
-	char *copy = strdup(line), **words;
-	mb_plan_fn *plan;
-	int n, st;
+	mb_plan_fn *plan = planner(sc->argv[0]);
 
-	words = calloc(strlen(line) / 2 + 2, sizeof(*words));
-	if (!copy || !words) {
-		free(copy);
-		free(words);
-		return mb_error_set(&s->cli->err, MB_EFILE, "batch", NULL,
-				    "out of memory");
-	}
-	n = split(line, words);
-	if (n < 0)
-		st = mb_cli_usage(s->cli, "batch", "unterminated quote");
-	else if (!(plan = planner(words[0])))
-		st = mb_cli_usage(s->cli, "batch", "'%s' cannot be used in a "
-				  "batch: only set, delete, create, copy and "
-				  "move", words[0]);
-	else {
-		s->line_yes = 0;
-		st = plan(s, n, words);
-	}
-	if (st)
-		at_line(s->cli, st, no, copy);
-	free(copy);
-	free(words);
-	return st;
+	if (!plan)
+		return mb_cli_usage(s->cli, "batch", "'%s' cannot be used in "
+				    "a batch: only set, delete, create, copy "
+				    "and move", sc->argv[0]);
+	s->line_yes = 0;
+	return plan(s, sc->argc, sc->argv);
 }
 
-static int run_script(struct mb_wsess *s, char *text)
+static int run_script(struct mb_wsess *s, const char *text, size_t len)
 {
-	char *line = text, *next;
-	long no = 0;
-	int st = MB_OK;
+	struct mb_script sc;
+	int st;
 
-	for (; line && !st; line = next) {
-		size_t n;
-
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		no++;
-		n = strlen(line);
-		while (n && isspace((unsigned char)line[n - 1]))
-			line[--n] = '\0';
-		while (isspace((unsigned char)*line))
-			line++;
-		if (*line && *line != '#')
-			st = run_line(s, line, no);
+	mb_script_init(&sc, text, len);
+	for (;;) {
+		st = mb_script_next(&sc, &s->cli->err);
+		if (st == MB_EUSAGE)
+			st = mb_cli_usage(s->cli, "batch", "%s",
+					  s->cli->err.reason);
+		else if (!st && sc.argc)
+			st = run_line(s, &sc);
+		else
+			break;
+		if (st) {
+			at_line(s->cli, st, sc.lineno, sc.line);
+			break;
+		}
 	}
+	mb_script_release(&sc);
 	return st;
 }
 
@@ -217,20 +163,22 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv)
 {
 	struct mb_wsess s;
+	struct mb_buf own;
+	const struct mb_buf *text = NULL;
 	const char *path;
-	char *text = NULL;
 	int st;
 
+	mb_buf_init(&own);
 	mb_wsess_init(&s, cli, doc, "batch");
 	st = parse_args(&s, argc, argv, &path);
 	if (!st)
-		st = read_script(cli, path, &text);
+		st = read_script(cli, path, &own, &text);
 	s.batch = 1;
 	if (!st)
-		st = run_script(&s, text);
+		st = run_script(&s, text->data, text->len);
 	if (!st)
 		st = mb_wsess_commit(&s);
-	free(text);
+	mb_buf_release(&own);
 	mb_wsess_release(&s);
 	return st;
 }

@@ -1,12 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * collapse [--account NAME] [--service w3svc] [--password-from PATH]:
+ * collapse [--account NAME] [--service w3svc|msftpsvc|all]
+ *          [--password-from PATH]:
  * one global anonymous account. The chosen name and its encrypted
  * password go to the service key (/LM/W3SVC) byte for byte (the blob's
  * hex text is written as it was read, never re-encrypted), and every
  * AnonymousUserName/AnonymousUserPass override below it is deleted. When
  * the levels that name the account hold different passwords, collapse
  * refuses unless --password-from names the level whose blob to keep.
+ * --service all collapses W3SVC and MSFTPSVC in one write (a blob is valid
+ * anywhere in its file, so --password-from may serve both); a service the
+ * file lacks, or with no anonymous account to collapse, is left as is.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +24,16 @@
 #define NAMEP "AnonymousUserName"
 #define PASSP "AnonymousUserPass"
 
+static const char *const services[] = { "/LM/W3SVC", "/LM/MSFTPSVC" };
+
 struct coll {
 	const char *account;
-	const char *svc;
+	const char *svc;     /* NULL: every service (--service all) */
 	const char *from;
 	size_t svckey;
 	char *name;    /* the account, as the file spells it */
 	char *pass;    /* the blob text to keep */
+	int all;       /* --service all: skip what has nothing to collapse */
 };
 
 static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
@@ -34,7 +41,7 @@ static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 	const char *v;
 	int i, r;
 
-	c->svc = "/LM/W3SVC";
+	c->svc = services[0];
 	for (i = 1; i < argc; i++) {
 		if ((r = mb_wsess_option(s, "collapse", argv[i])) != 0) {
 			if (r < 0)
@@ -48,9 +55,10 @@ static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 				return mb_cli_usage(s->cli, "collapse",
 					"--password-from needs a PATH");
 		} else if (mb_cli_value(argc, argv, &i, "--service", &v)) {
-			if (!v || mb_cli_service(v, &c->svc) || !c->svc)
+			if (!v || mb_cli_service(v, &c->svc))
 				return mb_cli_usage(s->cli, "collapse",
-					"--service takes w3svc or msftpsvc");
+					"--service takes w3svc, msftpsvc or "
+					"all");
 		} else
 			return mb_cli_bad_option(s->cli, "collapse", argv[i]);
 	}
@@ -99,7 +107,11 @@ static int choose(struct mb_wsess *s, struct coll *c)
 				    "out of memory");
 	}
 	ac = chosen(c, &a);
-	if (!ac)
+	if (!ac && c->all)
+		mb_buf_printf(&s->echo, "%s: no key sets AnonymousUserName %s; "
+			      "left as is\n", mb_path_display(c->svc),
+			      c->account);
+	else if (!ac)
 		st = mb_cli_usage(s->cli, "collapse", "no key below %s sets "
 				  "AnonymousUserName %s", c->svc, c->account);
 	else if (c->from)
@@ -111,7 +123,7 @@ static int choose(struct mb_wsess *s, struct coll *c)
 		st = mb_cli_usage(s->cli, "collapse", "%s has no password "
 				  "at %s", ac->name, mb_path_display(
 				  s->doc->keys[ac->keys[0]].location));
-	if (!st)
+	if (!st && ac)
 		c->name = strdup(ac->name);
 	mb_accts_free(&a);
 	return st;
@@ -165,7 +177,7 @@ static int drop(struct mb_wsess *s, size_t key, const char *prop)
 
 static int apply(struct mb_wsess *s, struct coll *c)
 {
-	size_t k;
+	size_t k, before = s->nchanges;
 	int st;
 
 	st = put(s, c, NAMEP, c->name);
@@ -179,38 +191,72 @@ static int apply(struct mb_wsess *s, struct coll *c)
 		if (!st)
 			st = drop(s, k, PASSP);
 	}
-	if (!st && !s->nchanges)
+	if (!st && s->nchanges == before)
 		mb_buf_printf(&s->echo, "%s is already the only anonymous "
 			      "account of %s\n", c->name,
 			      mb_path_display(c->svc));
 	return st;
 }
 
-static int plan(struct mb_wsess *s, int argc, char **argv)
+/* --service all: 1 when no key of svc sets an anonymous account. */
+static int no_account(const struct mb_doc *doc, const char *svc)
 {
-	struct coll c;
+	struct mb_accts a;
+	int none;
+
+	if (mb_accts_collect(doc, svc, 0, &a)) {
+		mb_accts_free(&a);
+		return 0; /* out of memory: let the real work report it */
+	}
+	none = a.n == 0;
+	mb_accts_free(&a);
+	return none;
+}
+
+static int one_service(struct mb_wsess *s, const struct coll *opt,
+		       const char *svc)
+{
+	struct coll c = *opt;
 	char *dflt = NULL;
 	int st;
 
-	memset(&c, 0, sizeof(c));
-	st = parse(s, &c, argc, argv);
-	if (st)
-		return st;
-	c.svckey = mb_doc_find(s->doc, c.svc);
-	if (c.svckey == MB_NOKEY)
-		return mb_cli_no_path(s->cli, "collapse", c.svc, s->doc, c.svc);
+	c.svc = svc;
+	c.svckey = mb_doc_find(s->doc, svc);
+	if (c.svckey == MB_NOKEY && !c.all)
+		return mb_cli_no_path(s->cli, "collapse", svc, s->doc, svc);
+	if (c.all && (c.svckey == MB_NOKEY || no_account(s->doc, svc))) {
+		mb_buf_printf(&s->echo, "%s: no anonymous account; left as "
+			      "is\n", mb_path_display(svc));
+		return MB_OK;
+	}
 	if (!c.account)
 		c.account = dflt = mb_acct_value(s->doc, c.svckey, NAMEP, 1);
 	if (!c.account)
 		return mb_cli_usage(s->cli, "collapse", "%s sets no "
 				    "AnonymousUserName: name one with "
-				    "--account NAME", c.svc);
+				    "--account NAME", svc);
 	st = choose(s, &c);
-	if (!st)
+	if (!st && c.name)
 		st = apply(s, &c);
 	free(c.name);
 	free(c.pass);
 	free(dflt);
+	return st;
+}
+
+static int plan(struct mb_wsess *s, int argc, char **argv)
+{
+	struct coll c;
+	size_t i;
+	int st;
+
+	memset(&c, 0, sizeof(c));
+	st = parse(s, &c, argc, argv);
+	if (st || c.svc)
+		return st ? st : one_service(s, &c, c.svc);
+	c.all = 1;
+	for (i = 0; !st && i < sizeof(services) / sizeof(services[0]); i++)
+		st = one_service(s, &c, services[i]);
 	return st;
 }
 

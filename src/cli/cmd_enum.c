@@ -254,18 +254,9 @@ static int run(struct enum_run *e, const char *arg, const char *cmd)
 	size_t key;
 	int st;
 
-	st = mb_path_parse(arg ? arg : "", 0, &path, &e->cli->err);
+	st = mb_cli_find_key(e->cli, e->doc, cmd, arg, 0, &path, &key);
 	if (st)
 		return st;
-	key = mb_doc_find(e->doc, path.location);
-	if (key == MB_NOKEY) {
-		st = mb_error_set(&e->cli->err, MB_ENOPATH, cmd,
-			arg ? arg : "/LM", "the path requested could not be "
-			"found: no key '%s' in %s", path.location,
-			e->doc->path);
-		mb_path_release(&path);
-		return st;
-	}
 	typed = strcasecmp(path.location, "/LM") == 0 ? "" :
 		mb_path_display(path.location);
 	mb_json_init(&e->j, &e->cli->out);

@@ -96,16 +96,11 @@ static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	size_t key;
 	int st;
 
-	st = mb_path_parse(arg, MB_PATH_PROP, &path, &cli->err);
+	st = mb_cli_find_key(cli, doc, "find", arg, MB_PATH_PROP, &path,
+			     &key);
 	if (st)
 		return st;
-	key = mb_doc_find(doc, path.location);
-	if (key == MB_NOKEY)
-		st = mb_error_set(&cli->err, MB_ENOPATH, "find", arg,
-			"the path requested could not be found: no key "
-			"'%s' in %s", path.location, doc->path);
-	else
-		st = resolve_below(cli, doc, key, path.prop, &ref);
+	st = resolve_below(cli, doc, key, path.prop, &ref);
 	if (!st) {
 		if (!emit(cli, doc, key, ref.prop, path.prop, values) &&
 		    !cli->json)

@@ -99,8 +99,14 @@ static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
 		return not_allowed(cli, doc, key, ref, arg);
 	}
 	if (res.origin == MB_ORIGIN_NONE) {
-		mb_buf_printf(&cli->out, "The parameter \"%s\" is not set at "
-			      "this node.\n", shown);
+		/* --json: the same object with origin "none", value null. */
+		if (cli->json)
+			print_json(cli, doc, mb_path_display(
+				   doc->keys[key].location), shown, p, &res);
+		else
+			mb_buf_printf(&cli->out, "The parameter \"%s\" is not "
+				      "set at this node.\n", shown);
+		mb_result_release(&res);
 		return mb_error_set(&cli->err, MB_ENOTSET, "get", arg,
 				    "not set at this node");
 	}
@@ -121,16 +127,10 @@ static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	size_t key;
 	int st;
 
-	st = mb_path_parse(arg, MB_PATH_PROP, &path, &cli->err);
+	st = mb_cli_find_key(cli, doc, "get", arg, MB_PATH_PROP, &path, &key);
 	if (st)
 		return st;
-	key = mb_doc_find(doc, path.location);
-	if (key == MB_NOKEY)
-		st = mb_error_set(&cli->err, MB_ENOPATH, "get", arg,
-			"the path requested could not be found: no key "
-			"'%s' in %s", path.location, doc->path);
-	else
-		st = mb_query_resolve(doc, key, path.prop, &ref, &cli->err);
+	st = mb_query_resolve(doc, key, path.prop, &ref, &cli->err);
 	if (!st) {
 		st = show(cli, doc, key, &ref, arg, path.prop, local);
 		mb_ref_release(&ref);

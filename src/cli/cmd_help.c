@@ -18,8 +18,7 @@ int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 		return MB_OK;
 	}
 	c = mb_cli_commands(&n);
-	mb_buf_puts(&cli->out, "usage: mbtool [-f FILE]... [--schema "
-		    "MBSchema.xml] [--json] COMMAND [ARGS]\n\ncommands:\n");
+	mb_buf_puts(&cli->out, MB_CLI_SYNOPSIS "\ncommands:\n");
 	for (i = 0; i < n; i++)
 		mb_buf_printf(&cli->out, "  %-40s %s\n", c[i].usage,
 			      c[i].summary);

@@ -28,15 +28,21 @@
 #include "mb/value.h"
 #include "mb_config.h"
 
-static const char *const report_props[] = {
-	"AnonymousUserName", "AnonymousUserPass", "AuthFlags",
+/* What the tree shows at each key: the anonymous identity and how it logs
+ * on (effective, with where it comes from), and the content's own Path. */
+static const struct {
+	const char *name;
+	int local;   /* only where the key sets it */
+} report_props[] = {
+	{ "AnonymousUserName", 0 }, { "AnonymousUserPass", 0 },
+	{ "AuthFlags", 0 }, { "LogonMethod", 0 }, { "Path", 1 },
 };
 #define NPROPS (sizeof(report_props) / sizeof(report_props[0]))
 
 #define X(s) ((const xmlChar *)(s))
 
 static void add_prop(xmlNodePtr parent, const struct mb_doc *doc, size_t key,
-		     const struct mb_ref *ref, const char *name)
+		     const struct mb_ref *ref, size_t i)
 {
 	struct mb_prop storage;
 	const struct mb_prop *p = mb_ref_display_prop(ref, &storage);
@@ -44,17 +50,19 @@ static void add_prop(xmlNodePtr parent, const struct mb_doc *doc, size_t key,
 	struct mb_result r;
 	xmlNodePtr n;
 
-	if (mb_query_get(doc, key, ref, 0, &r, NULL))
+	if (!mb_query_allowed(doc, key, ref) ||
+	    mb_query_get(doc, key, ref, report_props[i].local, &r, NULL))
 		return;
 	n = xmlNewChild(parent, NULL, X("prop"), NULL);
-	xmlNewProp(n, X("name"), X(name));
+	xmlNewProp(n, X("name"), X(report_props[i].name));
 	xmlNewProp(n, X("origin"), X(origin[r.origin]));
 	if (r.origin == MB_ORIGIN_INHERITED && r.value.key != MB_NOKEY)
 		xmlNewProp(n, X("from"), X(mb_path_display(
 			doc->keys[r.value.key].location)));
+	/* An unset secure value is "", not a mask over nothing. */
 	if (r.text)
-		xmlNewProp(n, X("value"), X((p->attrs & MB_ATTR_SECURE) ?
-					     MB_MASK : r.text));
+		xmlNewProp(n, X("value"), X((p->attrs & MB_ATTR_SECURE) &&
+					     *r.text ? MB_MASK : r.text));
 	mb_result_release(&r);
 }
 
@@ -70,9 +78,10 @@ static void add_key(xmlNodePtr parent, const struct mb_doc *doc, size_t key)
 	xmlNewProp(n, X("keytype"), X(type ? type : ""));
 	free(type);
 	for (i = 0; i < NPROPS; i++) {
-		if (mb_query_resolve(doc, key, report_props[i], &ref, NULL))
+		if (mb_query_resolve(doc, key, report_props[i].name, &ref,
+				     NULL))
 			continue;
-		add_prop(n, doc, key, &ref, report_props[i]);
+		add_prop(n, doc, key, &ref, i);
 		mb_ref_release(&ref);
 	}
 	for (c = k->first_child; c != MB_NOKEY; c = doc->keys[c].next_sibling)
@@ -117,68 +126,51 @@ static int add_accounts(xmlNodePtr root, const struct mb_doc *doc)
 	return 0;
 }
 
-/*
- * Doctor findings: run the doctor command into a private buffer and turn
- * its text (a block per finding: "ID severity title", then "  keys:",
- * "  why:", "  fix:" lines; then "Checks that need Windows:" and "  [ ]"
- * lines) into elements.
- */
-static void add_doctor(xmlNodePtr root, struct mb_cli *cli,
-		       struct mb_doc *doc)
+static void add_finding(xmlNodePtr parent, const struct mb_finding *f)
 {
-	struct mb_cli dc = *cli;
-	char *argv[] = { "doctor", NULL };
-	xmlNodePtr d, f = NULL;
-	char *line, *next, *sp;
-	int checks = 0;
+	xmlNodePtr n = xmlNewChild(parent, NULL, X("finding"), NULL), at;
+	char group[2] = { 0, 0 };
+	size_t i;
 
-	dc.json = 0;
-	mb_buf_init(&dc.out);
-	mb_error_clear(&dc.err);
-	if (mb_cmd_doctor(&dc, doc, 1, argv) > MB_EFOUND ||
-	    mb_buf_failed(&dc.out) || !dc.out.data) {
-		mb_buf_release(&dc.out);
-		return;
+	xmlNewProp(n, X("id"), X(f->id));
+	xmlNewProp(n, X("severity"), X(f->severity));
+	xmlNewProp(n, X("title"), X(f->title));
+	for (i = 0; i < f->nkeys; i++) {
+		at = xmlNewChild(n, NULL, X("at"), NULL);
+		xmlNewProp(at, X("path"), X(f->keys[i].path));
+		group[0] = f->keys[i].group;
+		if (group[0])
+			xmlNewProp(at, X("group"), X(group));
 	}
-	d = xmlNewChild(root, NULL, X("doctor"), NULL);
-	for (line = dc.out.data; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (strcmp(line, "Checks that need Windows:") == 0) {
-			checks = 1;
-			f = NULL;
-		} else if (checks && strncmp(line, "  [ ] ", 6) == 0) {
-			xmlNewTextChild(d, NULL, X("check"), X(line + 6));
-		} else if (!checks && line[0] == 'M' && line[1] == 'B' &&
-			   (sp = strchr(line, ' '))) {
-			char *title;
-
-			*sp++ = '\0';
-			while (*sp == ' ')
-				sp++;
-			title = strchr(sp, ' ');
-			if (title) {
-				*title++ = '\0';
-				while (*title == ' ')
-					title++;
-			}
-			f = xmlNewChild(d, NULL, X("finding"), NULL);
-			xmlNewProp(f, X("id"), X(line));
-			xmlNewProp(f, X("severity"), X(sp));
-			xmlNewProp(f, X("title"), X(title ? title : ""));
-		} else if (f && strncmp(line, "  keys: ", 8) == 0) {
-			xmlNewTextChild(f, NULL, X("keys"), X(line + 8));
-		} else if (f && strncmp(line, "  why:  ", 8) == 0) {
-			xmlNewTextChild(f, NULL, X("why"), X(line + 8));
-		} else if (f && strncmp(line, "  fix:  ", 8) == 0) {
-			xmlNewTextChild(f, NULL, X("fix"), X(line + 8));
-		}
-	}
-	mb_buf_release(&dc.out);
+	xmlNewTextChild(n, NULL, X("why"), X(f->why));
+	for (i = 0; i < f->nfix; i++)
+		xmlNewTextChild(n, NULL, X("fix"), X(f->fix[i]));
 }
 
-static xmlDocPtr build(struct mb_cli *cli, struct mb_doc *doc)
+/* Doctor findings, from the same rules the doctor command prints. */
+static int add_doctor(xmlNodePtr root, const struct mb_doc *doc)
+{
+	struct mb_findings f;
+	struct mb_error err;
+	xmlNodePtr d;
+	char num[32];
+	size_t i;
+
+	mb_error_clear(&err);
+	if (mb_doctor_run(doc, &f, &err))
+		return -1;
+	d = xmlNewChild(root, NULL, X("doctor"), NULL);
+	snprintf(num, sizeof(num), "%zu", f.problems);
+	xmlNewProp(d, X("problems"), X(num));
+	for (i = 0; i < f.n; i++)
+		add_finding(d, &f.v[i]);
+	for (i = 0; i < f.nchecks; i++)
+		xmlNewTextChild(d, NULL, X("check"), X(f.checks[i]));
+	mb_findings_free(&f);
+	return 0;
+}
+
+static xmlDocPtr build(const struct mb_doc *doc)
 {
 	xmlDocPtr x = xmlNewDoc(X("1.0"));
 	xmlNodePtr root, keys;
@@ -194,11 +186,10 @@ static xmlDocPtr build(struct mb_cli *cli, struct mb_doc *doc)
 	for (k = 0; k < doc->nkeys; k++)
 		if (doc->keys[k].parent == MB_NOKEY)
 			add_key(keys, doc, k);
-	if (add_accounts(root, doc)) {
+	if (add_accounts(root, doc) || add_doctor(root, doc)) {
 		xmlFreeDoc(x);
 		return NULL;
 	}
-	add_doctor(root, cli, doc);
 	return x;
 }
 
@@ -385,7 +376,7 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		goto done;
 	}
 	sdoc = NULL; /* owned by xsl now */
-	in = build(cli, doc);
+	in = build(doc);
 	if (!in) {
 		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
 				  "out of memory");

@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * reset --account NAME [--password-file F|- | --generate] [-o FILE]: for a
- * metabase file about to be restored whose account password no longer
- * matches Windows. Microsoft's documented recovery: remove the password
- * property (AnonymousUserPass, WAMUserPass, UNCPassword, by the kind of
- * account) at every key that sets NAME, restore, then set one new password
- * on both sides. The file is written (atomically, like every write) and the
- * commands for after the restore are printed (net user and adsutil.vbs
- * SET at each key that sets NAME), to stdout or to a new 0600 FILE. The
- * password comes from --password-file (never argv) or is generated; it is
- * wiped from memory with OPENSSL_cleanse.
+ * reset --account NAME [--password-file F|- | --generate] [-o FILE]
+ *       [--exchange-key F --signing-key F]: for a metabase file about to be
+ * restored whose account password no longer matches Windows. Microsoft's
+ * documented recovery: remove the password property (AnonymousUserPass,
+ * WAMUserPass, UNCPassword, by the kind of account) at every key that sets
+ * NAME, restore, then set one new password on both sides. The file is
+ * written (atomically, like every write) and the commands for after the
+ * restore are printed (net user and adsutil.vbs SET at each key that sets
+ * NAME), to stdout or to a new 0600 FILE. With the machine keys the new
+ * password is encrypted into the file at those keys instead, and only the
+ * Windows side is left to the script. The password comes from
+ * --password-file (never argv) or is generated; it is wiped from memory
+ * with OPENSSL_cleanse.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,35 +31,26 @@
 struct reset {
 	const char *account, *pw_file, *out_file;
 	int generate, ps;
-	char pass[MAX_PASS + 2];
+	char *pass;               /* wiped and freed at the end */
+	size_t pass_len;
+	struct mb_cli_keys keys;  /* machine-key mode when given */
+	char *blob;               /* the new value's hex, in that mode */
 	struct mb_accts a;
 };
 
 static int read_pass(struct mb_cli *cli, struct reset *r)
 {
-	FILE *f = strcmp(r->pw_file, "-") == 0 ? stdin
-						: fopen(r->pw_file, "rb");
-	size_t n;
+	int st = mb_cli_secret_file(cli, CMD, r->pw_file, MAX_PASS, &r->pass,
+				    &r->pass_len);
 
-	if (!f)
-		return mb_error_set(&cli->err, MB_EFILE, CMD, r->pw_file,
-				    "cannot open password file: %s",
-				    strerror(errno));
-	n = fread(r->pass, 1, MAX_PASS + 1, f);
-	if (f != stdin)
-		fclose(f);
-	if (n > MAX_PASS)
-		return mb_error_set(&cli->err, MB_EFILE, CMD, r->pw_file,
-				    "the password is longer than %d bytes",
-				    MAX_PASS);
-	if (n && r->pass[n - 1] == '\n')
-		n--;
-	if (n && r->pass[n - 1] == '\r')
-		n--;
-	r->pass[n] = '\0';
-	if (!n || !mb_sam_safe(r->pass, 1))
+	if (st)
+		return st;
+	/* with the machine keys no adsutil.vbs line carries it: '"' is fine */
+	if (!r->pass_len || strlen(r->pass) != r->pass_len ||
+	    !mb_sam_safe(r->pass, !r->keys.exchange))
 		return mb_cli_usage(cli, CMD, "the password must be non-empty, "
-				    "without control characters or '\"' "
+				    "without control characters%s",
+				    r->keys.exchange ? "" : " or '\"' "
 				    "(adsutil.vbs cannot take one)");
 	return MB_OK;
 }
@@ -66,7 +59,12 @@ static int take(struct mb_wsess *s, struct reset *r, int argc, char **argv,
 		int *i)
 {
 	const char *v = NULL;
+	int taken = mb_cli_keys_option(s->cli, CMD, &r->keys,
+				       MB_KEYS_SIGNING | MB_KEYS_EXCHANGE,
+				       argc, argv, i);
 
+	if (taken)
+		return taken < 0 ? MB_EUSAGE : MB_OK;
 	if (mb_cli_is(argv[*i], "--generate")) {
 		r->generate = 1;
 		return MB_OK;
@@ -106,7 +104,9 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 				    "--generate exclude each other");
 	if (r->pw_file)
 		return read_pass(s->cli, r);
-	if (mb_sam_generate(r->pass, 20))
+	r->pass_len = 20;
+	r->pass = calloc(1, r->pass_len + 1);
+	if (!r->pass || mb_sam_generate(r->pass, r->pass_len))
 		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
 				    "no random numbers (RAND_bytes)");
 	return MB_OK;
@@ -131,30 +131,54 @@ static int drop(struct mb_wsess *s, size_t key, const char *prop)
 	return MB_OK;
 }
 
+static int new_blob(struct mb_wsess *s, struct reset *r)
+{
+	struct mb_mkey *mk = NULL;
+	struct mb_buf b;
+	int st;
+
+	st = mb_cli_mkey_open(s->cli, CMD, s->doc, &r->keys, &mk);
+	mb_buf_init(&b);
+	if (!st && mb_mkey_string(mk, r->pass, &b, &s->cli->err) != MB_OK)
+		st = s->cli->err.status;
+	if (!st)
+		r->blob = mb_buf_detach(&b, NULL);
+	mb_buf_release(&b);
+	mb_mkey_free(mk);
+	return st;
+}
+
 static int plan(struct mb_wsess *s, struct reset *r)
 {
 	size_t i, j, found = 0;
 	int st = MB_OK;
 
+	if ((r->keys.exchange || r->keys.signing) && (st = new_blob(s, r)))
+		return st;
 	if (mb_accts_collect(s->doc, NULL, 1, &r->a))
 		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
 				    "out of memory");
 	for (i = 0; !st && i < r->a.n; i++) {
 		const struct mb_acct *a = &r->a.v[i];
+		const char *pass = mb_idkind_of(a)->pass;
 
 		if (strcasecmp(a->name, r->account))
 			continue;
 		found++;
 		for (j = 0; !st && j < a->nkeys; j++)
-			st = drop(s, a->keys[j], mb_idkind_of(a)->pass);
+			st = r->blob ? mb_cli_put_secret(s, a->keys[j], pass,
+					r->blob, "the new password, encrypted "
+					"with the machine keys")
+				     : drop(s, a->keys[j], pass);
 	}
 	if (!st && !found)
 		return mb_cli_usage(s->cli, CMD, "no key sets %s as an "
 				    "anonymous, WAM or UNC account",
 				    r->account);
 	if (!st && !s->nchanges)
-		mb_buf_printf(&s->echo, "no password of %s is stored; "
-			      "nothing to remove\n", r->account);
+		mb_buf_printf(&s->echo, r->blob ? "the file already holds "
+			      "that password for %s\n" : "no password of %s "
+			      "is stored; nothing to remove\n", r->account);
 	return st;
 }
 
@@ -164,14 +188,19 @@ static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 	const char *c = r->ps ? "#" : "rem";
 
 	mb_sam_header(b, r->ps, "reset");
-	mb_buf_printf(b, "%s after the restore, set the new password of %s "
-		      "on both sides:\n", c, r->account);
+	if (r->blob)
+		mb_buf_printf(b, "%s the file holds the new password of %s; "
+			      "after the restore, set it in Windows too:\n",
+			      c, r->account);
+	else
+		mb_buf_printf(b, "%s after the restore, set the new password "
+			      "of %s on both sides:\n", c, r->account);
 	for (i = 0; i < r->a.n; i++)
 		if (strcasecmp(r->a.v[i].name, r->account) == 0) {
 			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass);
 			break;
 		}
-	for (i = 0; i < r->a.n; i++) {
+	for (i = 0; !r->blob && i < r->a.n; i++) {
 		const struct mb_acct *a = &r->a.v[i];
 
 		if (strcasecmp(a->name, r->account))
@@ -219,6 +248,8 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		st = finish(&s, &r);
 	mb_wsess_release(&s);
 	mb_accts_free(&r.a);
-	OPENSSL_cleanse(r.pass, sizeof(r.pass));
+	mb_cli_keys_free(&r.keys);
+	mb_cli_secret_free(r.pass, r.pass_len);
+	free(r.blob);
 	return st;
 }

@@ -37,14 +37,14 @@ struct rv {
 	struct mb_cli *cli;
 	struct mb_doc *doc;
 	int all, no_cache;
-	const char *out_file, *signing, *exchange;
+	const char *out_file;
+	struct mb_cli_keys keys;
 	const char *want[MAX_ARGS];
 	size_t nwant;
 	size_t sel[MAX_ARGS];   /* secret index per want */
 	struct known known[MAX_ARGS];
 	size_t nknown;
 	struct mb_secrets s;
-	struct mb_rsakey *sign_key, *exch_key;
 	struct mb_reveal_item *items;
 	size_t *item_of;        /* secret index -> item index + 1, 0 = none */
 	size_t nitems;
@@ -52,52 +52,15 @@ struct rv {
 	int have_rep;
 };
 
-static int read_stream(FILE *f, char **out, size_t *len)
-{
-	char *buf = malloc(MAX_SECRET + 1);
-	size_t n;
-
-	if (!buf)
-		return -1;
-	n = fread(buf, 1, MAX_SECRET + 1, f);
-	if (ferror(f) || n > MAX_SECRET) {
-		OPENSSL_cleanse(buf, MAX_SECRET + 1);
-		free(buf);
-		return -1;
-	}
-	if (n && buf[n - 1] == '\n')
-		n--;
-	if (n && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
-static int read_password(struct rv *r, struct known *k, const char *file)
-{
-	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
-	int rc;
-
-	if (!f)
-		return mb_error_set(&r->cli->err, MB_EFILE, "reveal", file,
-				    "cannot open password file: %s",
-				    strerror(errno));
-	rc = read_stream(f, &k->value, &k->len);
-	if (f != stdin)
-		fclose(f);
-	if (rc)
-		return mb_error_set(&r->cli->err, MB_EFILE, "reveal", file,
-				    "cannot read the password file (at most "
-				    "%d bytes)", MAX_SECRET);
-	return MB_OK;
-}
-
 static int take_option(struct rv *r, int argc, char **argv, int *i)
 {
 	const char *v = NULL;
+	int taken = mb_cli_keys_option(r->cli, "reveal", &r->keys,
+				       MB_KEYS_SIGNING | MB_KEYS_EXCHANGE,
+				       argc, argv, i);
 
+	if (taken)
+		return taken < 0 ? MB_EUSAGE : MB_OK;
 	if (mb_cli_value(argc, argv, i, "--known", &v)) {
 		if (!v || r->nknown == MAX_ARGS)
 			return mb_cli_usage(r->cli, "reveal", "--known needs "
@@ -109,11 +72,8 @@ static int take_option(struct rv *r, int argc, char **argv, int *i)
 		if (!v || !k || k->value)
 			return mb_cli_usage(r->cli, "reveal", "--password-file "
 					    "F must follow --known PATH/PROP");
-		return read_password(r, k, v);
-	} else if (mb_cli_value(argc, argv, i, "--signing-key", &v)) {
-		r->signing = v;
-	} else if (mb_cli_value(argc, argv, i, "--exchange-key", &v)) {
-		r->exchange = v;
+		return mb_cli_secret_file(r->cli, "reveal", v, MAX_SECRET,
+					  &k->value, &k->len);
 	} else if (mb_cli_value(argc, argv, i, "-o", &v) ||
 		   mb_cli_value(argc, argv, i, "--output", &v)) {
 		r->out_file = v;
@@ -252,21 +212,13 @@ static void check_session(struct rv *r, const struct mb_blob *b,
 
 static int load_keys(struct rv *r, struct mb_reveal_opts *o)
 {
-	int st;
+	int st = mb_cli_keys_load(r->cli, &r->keys);
 
-	if (r->signing) {
-		st = mb_crypt_key_load(r->signing, &r->sign_key, &r->cli->err);
-		if (st)
-			return st;
-		o->modulus = mb_crypt_key_pub(r->sign_key);
-	}
-	if (r->exchange) {
-		st = mb_crypt_key_load(r->exchange, &r->exch_key,
-				       &r->cli->err);
-		if (st)
-			return st;
-		o->exchange = r->exch_key;
-	}
+	if (st)
+		return st;
+	if (r->keys.sign)
+		o->modulus = mb_crypt_key_pub(r->keys.sign);
+	o->exchange = r->keys.exch;
 	return MB_OK;
 }
 
@@ -517,14 +469,10 @@ static void release(struct rv *r)
 	size_t i;
 
 	for (i = 0; i < r->nknown; i++)
-		if (r->known[i].value) {
-			OPENSSL_cleanse(r->known[i].value, r->known[i].len);
-			free(r->known[i].value);
-		}
+		mb_cli_secret_free(r->known[i].value, r->known[i].len);
 	if (r->have_rep)
 		mb_reveal_report_free(&r->rep);
-	mb_crypt_key_free(r->sign_key);
-	mb_crypt_key_free(r->exch_key);
+	mb_cli_keys_free(&r->keys);
 	free(r->items);
 	free(r->item_of);
 	mb_secrets_free(&r->s);

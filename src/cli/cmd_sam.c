@@ -7,16 +7,7 @@
  * gets that password. Otherwise a fresh random password is generated, and
  * the adsutil.vbs SET lines for the live server are printed as well.
  *
- * Quoting (cmd): the output is a .cmd/.bat script (-o writes one), so
- * batch-file rules apply: '%' is doubled everywhere. The argument is put in
- * double quotes; the program's argument parser (CommandLineToArgvW rules)
- * takes \" as a literal quote, with the backslashes before it doubled.
- * cmd.exe itself sees that quote as opening or closing a quoted run, so it
- * tracks that state and escapes ^ & | < > ( ) with ^ while outside one.
- * Pasted at an interactive prompt, '%' must not be doubled. '!' is only
- * special with delayed expansion, which a script does not enable.
- * PowerShell: single quotes, with each ' (and the typographic single
- * quotes PowerShell also accepts) doubled.
+ * Quoting for cmd.exe scripts and PowerShell: mb/shellquote.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +23,7 @@
 #include "mb/crypt.h"
 #include "mb/path.h"
 #include "mb/reveal.h"
+#include "mb/shellquote.h"
 
 #define CMD "sam"
 #define ADSUTIL "%SystemDrive%\\Inetpub\\AdminScripts\\adsutil.vbs"
@@ -40,77 +32,6 @@
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 	"-_.+=@#";
-
-static void cmd_char(struct mb_buf *b, char c, int *inq)
-{
-	if (c == '%')
-		mb_buf_puts(b, "%%");
-	else {
-		if (!*inq && strchr("^&|<>()", c))
-			mb_buf_putc(b, '^');
-		mb_buf_putc(b, c);
-	}
-}
-
-char *mb_sam_quote_cmd(const char *s)
-{
-	struct mb_buf b;
-	size_t bs = 0, i;
-	int inq = 1;
-
-	mb_buf_init(&b);
-	mb_buf_putc(&b, '"');
-	for (; *s; s++) {
-		if (*s == '\\') {
-			bs++;
-			continue;
-		}
-		for (i = 0; i < (*s == '"' ? 2 * bs + 1 : bs); i++)
-			mb_buf_putc(&b, '\\');
-		bs = 0;
-		if (*s == '"') {
-			mb_buf_putc(&b, '"');
-			inq = !inq;
-		} else
-			cmd_char(&b, *s, &inq);
-	}
-	for (i = 0; i < 2 * bs; i++)
-		mb_buf_putc(&b, '\\');
-	mb_buf_putc(&b, '"');
-	return mb_buf_failed(&b) ? (mb_buf_wipe(&b), NULL)
-				 : mb_buf_detach(&b, NULL);
-}
-
-/* ' and U+2018..U+201B (E2 80 98..9B) all end a PowerShell '...'. */
-static size_t ps_quote_len(const unsigned char *s)
-{
-	if (s[0] == '\'')
-		return 1;
-	if (s[0] == 0xe2 && s[1] == 0x80 && s[2] >= 0x98 && s[2] <= 0x9b)
-		return 3;
-	return 0;
-}
-
-char *mb_sam_quote_ps(const char *s)
-{
-	struct mb_buf b;
-	size_t q;
-
-	mb_buf_init(&b);
-	mb_buf_putc(&b, '\'');
-	for (; *s; s++) {
-		q = ps_quote_len((const unsigned char *)s);
-		if (q) {
-			mb_buf_append(&b, s, q);
-			mb_buf_append(&b, s, q);
-			s += q - 1;
-		} else
-			mb_buf_putc(&b, *s);
-	}
-	mb_buf_putc(&b, '\'');
-	return mb_buf_failed(&b) ? (mb_buf_wipe(&b), NULL)
-				 : mb_buf_detach(&b, NULL);
-}
 
 static int complex_enough(const char *p)
 {
@@ -160,12 +81,24 @@ int mb_sam_safe(const char *p, int wsh)
 
 static void quoted(struct mb_buf *b, int ps, const char *s)
 {
-	char *q = ps ? mb_sam_quote_ps(s) : mb_sam_quote_cmd(s);
+	char *q = ps ? mb_shellquote_ps(s) : mb_shellquote_cmd(s);
 
 	if (q) {
 		mb_buf_puts(b, q);
 		OPENSSL_cleanse(q, strlen(q));
 	}
+	free(q);
+}
+
+/* A name or path from the file: quoted only when it must be. */
+static void word(struct mb_buf *b, int ps, const char *s)
+{
+	char *q = mb_shellquote_word(s, ps);
+
+	if (q)
+		mb_buf_puts(b, q);
+	else
+		b->failed = 1;
 	free(q);
 }
 
@@ -187,12 +120,15 @@ void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
 	const char *name = bsl ? bsl + 1 : account;
 
 	if (!ps) {
-		mb_buf_printf(b, "net user %s ", name);
+		mb_buf_puts(b, "net user ");
+		word(b, 0, name);
+		mb_buf_putc(b, ' ');
 		quoted(b, 0, pass);
 		mb_buf_puts(b, bsl ? " /domain\n" : "\n");
 		if (bsl) {
-			mb_buf_printf(b, "rem or: dsquery user -samid %s | "
-				      "dsmod user -pwd ", name);
+			mb_buf_puts(b, "rem or: dsquery user -samid ");
+			word(b, 0, name);
+			mb_buf_puts(b, " | dsmod user -pwd ");
 			quoted(b, 0, pass);
 			mb_buf_putc(b, '\n');
 		}
@@ -211,8 +147,15 @@ void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
 void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
 			 const char *prop, const char *pass)
 {
-	mb_buf_printf(b, "cscript %s%s%s SET %s/%s ", ps ? "\"" : "",
-		      ps ? ADSUTIL_PS : ADSUTIL, ps ? "\"" : "", path, prop);
+	struct mb_buf target;
+
+	mb_buf_init(&target);
+	mb_buf_printf(&target, "%s/%s", path, prop);
+	mb_buf_printf(b, "cscript %s%s%s SET ", ps ? "\"" : "",
+		      ps ? ADSUTIL_PS : ADSUTIL, ps ? "\"" : "");
+	word(b, ps, target.data ? target.data : "");
+	mb_buf_release(&target);
+	mb_buf_putc(b, ' ');
 	quoted(b, ps, pass);
 	mb_buf_putc(b, '\n');
 }
@@ -252,9 +195,9 @@ struct sam {
 	struct mb_cli *cli;
 	struct mb_doc *doc;
 	int ps, no_cache;
-	const char *signing, *out_file;
+	const char *out_file;
+	struct mb_cli_keys keys;
 	struct mb_secrets s;
-	struct mb_rsakey *key;
 	struct mb_reveal_item *items;
 	size_t *item_of;     /* secret -> item + 1 */
 	size_t nitems;
@@ -265,21 +208,25 @@ struct sam {
 static int parse(struct sam *m, int argc, char **argv)
 {
 	const char *v = NULL;
-	int i;
+	int i, taken;
 
 	for (i = 1; i < argc; i++) {
 		if (mb_cli_is(argv[i], "--no-cache")) {
 			m->no_cache = 1;
 			continue;
 		}
+		taken = mb_cli_keys_option(m->cli, CMD, &m->keys,
+					   MB_KEYS_SIGNING, argc, argv, &i);
+		if (taken < 0)
+			return MB_EUSAGE;
+		if (taken)
+			continue;
 		if (mb_cli_value(argc, argv, &i, "--shell", &v)) {
 			if (!v || (strcmp(v, "cmd") && strcmp(v, "powershell")))
 				return mb_cli_usage(m->cli, CMD, "--shell "
 					"takes cmd or powershell");
 			m->ps = strcmp(v, "powershell") == 0;
-		} else if (mb_cli_value(argc, argv, &i, "--signing-key", &v))
-			m->signing = v;
-		else if (mb_cli_value(argc, argv, &i, "-o", &v) ||
+		} else if (mb_cli_value(argc, argv, &i, "-o", &v) ||
 			 mb_cli_value(argc, argv, &i, "--output", &v))
 			m->out_file = v;
 		else
@@ -322,12 +269,11 @@ static int solve(struct sam *m)
 	memset(&o, 0, sizeof(o));
 	o.session = session_blob(m);
 	o.no_cache = m->no_cache;
-	if (m->signing) {
-		st = mb_crypt_key_load(m->signing, &m->key, &m->cli->err);
-		if (st)
-			return st;
-		o.modulus = mb_crypt_key_pub(m->key);
-	}
+	st = mb_cli_keys_load(m->cli, &m->keys);
+	if (st)
+		return st;
+	if (m->keys.sign)
+		o.modulus = mb_crypt_key_pub(m->keys.sign);
 	st = mb_reveal_run(m->items, m->nitems, &o, &m->rep, &m->cli->err);
 	if (st && st != MB_ESECRET)
 		return st;
@@ -475,8 +421,7 @@ int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 		st = emit(&m);
 	if (m.have_rep)
 		mb_reveal_report_free(&m.rep);
-	if (m.key)
-		mb_crypt_key_free(m.key);
+	mb_cli_keys_free(&m.keys);
 	free(m.items);
 	free(m.item_of);
 	mb_secrets_free(&m.s);

@@ -42,11 +42,12 @@ static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
 	mb_error_clear(&err);
 	if (mb_blob_parse(text, strlen(text), &e->blob, &err) ||
 	    (e->blob.kind != MB_BLOB_SESSION && mb_blob_usable(&e->blob, &err)))
-		snprintf(e->error, sizeof(e->error), "%s", err.reason);
-	e->ok = !e->error[0];
+		e->error = strdup(err.reason[0] ? err.reason : "damaged value");
+	else
+		e->ok = 1;
 	free(text);
 	s->n++;
-	return 0;
+	return e->ok || e->error ? 0 : -1;
 }
 
 static int gather_key(struct mb_secrets *s, const struct mb_doc *doc,
@@ -95,8 +96,10 @@ void mb_secrets_free(struct mb_secrets *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		mb_blob_free(&s->v[i].blob);
+		free(s->v[i].error);
+	}
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }

@@ -5,8 +5,10 @@
  * A flag sub-property (AuthNTLM) flips one bit of the effective DWORD and
  * writes the whole DWORD at the key. A property the key type may not hold
  * is refused (exit 5) unless --force, which writes a <Custom> element.
- * Secure properties are refused with what to run instead (see
- * secure_value below: the hook for a machine-key mode).
+ * Secure strings (AnonymousUserPass, WAMUserPass, UNCPassword, ...) are
+ * set with the server's machine keys (--exchange-key F --signing-key F),
+ * the new value read from --password-file F|- or a no-echo prompt, never
+ * from argv; without the keys they are refused with what to run instead.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,12 @@
 #include "mb/query.h"
 #include "mb/value.h"
 
+#define MAX_PASS 1024 /* a longer password file is the wrong file */
+
 struct set_req {
 	const char *arg;          /* PATH/PROP as typed */
+	const char *pw_file;      /* --password-file */
+	struct mb_cli_keys keys;  /* --exchange-key, --signing-key */
 	const char **vals;
 	size_t nvals;
 	int force;
@@ -30,16 +36,10 @@ struct set_req {
 /*
  * Secure properties (AnonymousUserPass, WAMUserPass, UNCPassword,
  * AdminACL...) are stored encrypted with the server's machine keys, which
- * are not in the file. This is where a machine-key mode plugs in: given
- * --exchange-key/--signing-key it would read the plaintext from
- * --password-file (secrets never come from argv), encrypt and sign it with
- * the blob module and put the hex in *hex. Until then: refuse, and say
- * what does work.
+ * are not in the file. Without them: refuse, and say what does work.
  */
-static int secure_value(struct mb_wsess *s, const struct set_req *r,
-			char **hex)
+static int no_keys(struct mb_wsess *s, const struct set_req *r)
 {
-	*hex = NULL;
 	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
 		"%s is a secure property: IIS keeps it encrypted with the "
 		"server's machine key, which is not in the file, so it cannot "
@@ -50,6 +50,90 @@ static int secure_value(struct mb_wsess *s, const struct set_req *r,
 		"file, use 'mbtool collapse' or 'mbtool sync-passwords --from "
 		"PATH'", r->ref.prop->name,
 		mb_path_display(r->path.location), r->ref.prop->name);
+}
+
+static int has_keys(const struct set_req *r)
+{
+	return r->keys.exchange || r->keys.signing || r->pw_file;
+}
+
+/* The new value: --password-file, or asked on the terminal. */
+static int new_password(struct mb_wsess *s, const struct set_req *r,
+			char **pw, size_t *len)
+{
+	int st;
+
+	if (r->pw_file && s->batch && strcmp(r->pw_file, "-") == 0)
+		st = mb_cli_usage(s->cli, "set", "a batch line cannot read "
+				  "%s from standard input: name a FILE",
+				  r->ref.prop->name);
+	else if (r->pw_file)
+		st = mb_cli_secret_file(s->cli, "set", r->pw_file, MAX_PASS,
+					pw, len);
+	else if (s->batch)
+		st = mb_cli_usage(s->cli, "set", "a batch line cannot ask for "
+				  "%s: add --password-file FILE",
+				  r->ref.prop->name);
+	else
+		st = mb_cli_secret_prompt(s->cli, "set", r->ref.prop->name,
+					  MAX_PASS, pw, len);
+	if (!st && memchr(*pw, '\0', *len))
+		st = mb_cli_usage(s->cli, "set", "the password file holds a "
+				  "NUL byte, which no password can contain");
+	else if (!st && !*len)
+		st = mb_cli_usage(s->cli, "set", "the new %s is empty (an "
+				  "empty account password fails IIS's logon "
+				  "with 401.1); nothing changed",
+				  r->ref.prop->name);
+	return st;
+}
+
+/* AdminACL (NTAcl) and AdminACLBin hold security descriptors, not text. */
+static int not_a_string(struct mb_wsess *s, const struct set_req *r)
+{
+	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+		"%s is a binary security descriptor, not a string: mbtool "
+		"encrypts only secure strings (passwords). Change the ACL on "
+		"the live server (metaacl.vbs, or the Operators tab of IIS "
+		"Manager)",
+		r->ref.prop->name);
+}
+
+/*
+ * Machine-key mode: prove the keys are this file's (mb_cli_mkey_open), then
+ * encrypt and sign the new password exactly as IIS does; *hex is the
+ * attribute text.
+ */
+static int secure_value(struct mb_wsess *s, struct set_req *r, char **hex)
+{
+	struct mb_mkey *mk = NULL;
+	struct mb_buf b;
+	char *pw = NULL;
+	size_t len = 0;
+	int st;
+
+	*hex = NULL;
+	if (!has_keys(r))
+		return no_keys(s, r);
+	if (r->ref.prop->type != MB_T_STRING)
+		return not_a_string(s, r);
+	if (r->nvals)
+		return mb_cli_usage(s->cli, "set", "a secure value never comes "
+				    "from the command line: give it with "
+				    "--password-file FILE (or - for stdin), or "
+				    "leave VALUE out to be asked");
+	st = mb_cli_mkey_open(s->cli, "set", s->doc, &r->keys, &mk);
+	if (!st)
+		st = new_password(s, r, &pw, &len);
+	mb_buf_init(&b);
+	if (!st && mb_mkey_string(mk, pw, &b, &s->cli->err) != MB_OK)
+		st = s->cli->err.status;
+	if (!st)
+		*hex = mb_buf_detach(&b, NULL);
+	mb_buf_release(&b);
+	mb_cli_secret_free(pw, len);
+	mb_mkey_free(mk);
+	return st;
 }
 
 static int not_allowed(struct mb_wsess *s, const struct set_req *r)
@@ -164,12 +248,39 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	custom_only = r->ref.prop == &r->ref.custom;
 	if (!allowed && !r->force)
 		st = not_allowed(s, r);
+	else if (has_keys(r) && !(r->ref.prop->attrs & MB_ATTR_SECURE))
+		st = mb_cli_usage(s->cli, "set", "--exchange-key, --signing-key "
+				  "and --password-file are for secure "
+				  "properties; %s is not one", r->path.prop);
 	else if (r->ref.flag)
 		st = set_flag(s, r, !allowed || custom_only);
 	else
 		st = set_value(s, r, !allowed || custom_only);
 	mb_ref_release(&r->ref);
 	return st;
+}
+
+/* set's own options: 1 taken, 0 not one, -1 (cli->err set) bad. */
+static int take_option(struct mb_wsess *s, struct set_req *r, int argc,
+		       char **argv, int *i)
+{
+	const char *v = NULL;
+
+	if (mb_cli_is(argv[*i], "--force")) {
+		r->force = 1;
+		return 1;
+	}
+	if (mb_cli_value(argc, argv, i, "--password-file", &v)) {
+		r->pw_file = v;
+		if (v)
+			return 1;
+		mb_cli_usage(s->cli, "set", "--password-file needs a FILE (or "
+			     "- for stdin)");
+		return -1;
+	}
+	return mb_cli_keys_option(s->cli, "set", &r->keys,
+				  MB_KEYS_SIGNING | MB_KEYS_EXCHANGE, argc,
+				  argv, i);
 }
 
 static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
@@ -187,8 +298,9 @@ static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 		if (opts && (st = mb_wsess_option(s, "set", a)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (opts && mb_cli_is(a, "--force")) {
-			r->force = 1;
+		} else if (opts && (st = take_option(s, r, argc, argv, &i))) {
+			if (st < 0)
+				return MB_EUSAGE;
 		} else if (opts && mb_cli_is(a, "--")) {
 			opts = 0;
 		} else if (opts && a[0] == '-' && a[1] == '-') {
@@ -199,7 +311,8 @@ static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 			r->vals[r->nvals++] = a; /* "-1" is a value, not an option */
 		}
 	}
-	if (!r->arg || !r->nvals)
+	/* with machine keys a secure VALUE comes from a file or the tty */
+	if (!r->arg || (!r->nvals && !has_keys(r)))
 		return mb_cli_usage(s->cli, "set", "missing %s",
 				    r->arg ? "VALUE" : "PATH/PROP");
 	return MB_OK;
@@ -218,6 +331,7 @@ int mb_plan_set(struct mb_wsess *s, int argc, char **argv)
 		st = plan(s, &r);
 		mb_path_release(&r.path);
 	}
+	mb_cli_keys_free(&r.keys);
 	free(r.vals);
 	return st;
 }

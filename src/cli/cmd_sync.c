@@ -7,6 +7,7 @@
  * is moved as read, never re-encrypted (a blob is valid anywhere in the
  * same file). Exit 4 when PATH does not exist, 2 when NAME is set nowhere.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -60,42 +61,18 @@ static int sets_name(const struct mb_doc *doc, size_t key, const char *name)
 	return yes;
 }
 
-static int put(struct mb_wsess *s, size_t key, const char *text,
-	       const char *from)
-{
-	char *cur = mb_acct_value(s->doc, key, PASSP, 1);
-	int same = cur && strcmp(cur, text) == 0, st;
-	struct mb_change *ch;
-	const char *p = mb_path_display(s->doc->keys[key].location);
-
-	free(cur);
-	if (same)
-		return MB_OK;
-	st = mb_edit_set(s->doc, &s->edits, key,
-			 mb_schema_prop(s->doc->schema, PASSP), text, 0,
-			 &s->cli->err);
-	if (st)
-		return st;
-	if (!(ch = mb_wsess_change(s, "set")))
-		return s->cli->err.status;
-	ch->path = strdup(p);
-	ch->prop = strdup(PASSP);
-	ch->value = strdup(text);
-	mb_buf_printf(&s->echo, "set    %s/%s = (encrypted, copied from %s)\n",
-		      p, PASSP, from);
-	return MB_OK;
-}
-
 static int apply(struct mb_wsess *s, struct sync *c)
 {
 	size_t k, n = 0;
 	int st = MB_OK;
+	char note[1100];
 
+	snprintf(note, sizeof(note), "encrypted, copied from %s", c->from);
 	for (k = 0; !st && k < s->doc->nkeys; k++) {
 		if (!sets_name(s->doc, k, c->account))
 			continue;
 		n++;
-		st = put(s, k, c->pass, c->from);
+		st = mb_cli_put_secret(s, k, PASSP, c->pass, note);
 	}
 	if (!st && !n)
 		return mb_cli_usage(s->cli, CMD, "no key sets "

@@ -183,16 +183,10 @@ int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	t.doc = doc;
 	mb_buf_init(&t.prefix);
 	mb_buf_puts(&t.prefix, "");
+	memset(&path, 0, sizeof(path));
 	st = parse_args(&t, argc, argv, &arg);
 	if (!st)
-		st = mb_path_parse(arg ? arg : "", 0, &path, &cli->err);
-	if (st)
-		return st;
-	key = mb_doc_find(doc, path.location);
-	if (key == MB_NOKEY)
-		st = mb_error_set(&cli->err, MB_ENOPATH, "tree",
-			arg ? arg : "/LM", "the path requested could not be "
-			"found: no key '%s' in %s", path.location, doc->path);
+		st = mb_cli_find_key(cli, doc, "tree", arg, 0, &path, &key);
 	if (!st)
 		st = resolve_all(&t, key);
 	if (!st) {

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include "cli.h"
-#include "mb/json.h"
 #include "mb_config.h"
 
 static const struct mb_cmd commands[] = {
@@ -32,9 +31,11 @@ static const struct mb_cmd commands[] = {
 	  "[--no-cache] [-o FILE]",
 	  "recover the plaintext of secure values (explicit only)" },
 	{ "set", mb_cmd_set, MB_CMD_WRITES,
-	  "set [--force] PATH/PROP VALUE...",
-	  "write a property at a key, as adsutil SET (all writes take "
-	  "--dry-run, --no-backup, --break-lock)" },
+	  "set [--force] PATH/PROP VALUE... | set PATH/PROP --exchange-key F "
+	  "--signing-key F [--password-file F|-]",
+	  "write a property at a key, as adsutil SET; a secure string with "
+	  "the machine keys (all writes take --dry-run, --no-backup, "
+	  "--break-lock)" },
 	{ "delete", mb_cmd_delete, MB_CMD_WRITES,
 	  "delete PATH/PROP | delete [--yes] PATH/",
 	  "remove a local value (the key then inherits), or a key and its "
@@ -53,7 +54,8 @@ static const struct mb_cmd commands[] = {
 	  "accounts [--service w3svc|msftpsvc|all] [--all-identities]",
 	  "each anonymous account, where it is set, its password groups" },
 	{ "collapse", mb_cmd_collapse, MB_CMD_WRITES,
-	  "collapse [--account NAME] [--service w3svc] [--password-from PATH]",
+	  "collapse [--account NAME] [--service w3svc|msftpsvc|all] "
+	  "[--password-from PATH]",
 	  "one global anonymous account at the service key, overrides "
 	  "removed" },
 	{ "sync-passwords", mb_cmd_sync, MB_CMD_WRITES,
@@ -66,12 +68,13 @@ static const struct mb_cmd commands[] = {
 	  "metabase passwords" },
 	{ "reset", mb_cmd_reset, MB_CMD_WRITES,
 	  "reset --account NAME [--password-file F|- | --generate] "
-	  "[--shell cmd|powershell] [-o FILE]",
+	  "[--shell cmd|powershell] [-o FILE] [--exchange-key F "
+	  "--signing-key F]",
 	  "remove NAME's stored passwords before a restore; print the "
 	  "commands that set a new one on both sides" },
 	{ "doctor", mb_cmd_doctor, 0, "doctor",
 	  "account and password problems (rules MB001...), and the checks "
-	  "that need Windows; exit 1 when any" },
+	  "that need Windows; exit 1 on an error or warning" },
 	{ "report", mb_cmd_report, 0,
 	  "report -o FILE|- [--stylesheet FILE.xsl]",
 	  "one self-contained HTML page: key tree, accounts, password "
@@ -100,11 +103,13 @@ const struct mb_cmd *mb_cli_command(const char *name)
 
 static void print_error(const struct mb_error *e)
 {
-	if (e->subject[0])
-		fprintf(stderr, "mbtool: %s '%s': %s\n", e->what, e->subject,
-			e->reason);
-	else
-		fprintf(stderr, "mbtool: %s: %s\n", e->what, e->reason);
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	mb_cli_error_text(&b, e);
+	if (b.len)
+		fputs(b.data, stderr);
+	mb_buf_release(&b);
 }
 
 struct run {
@@ -114,6 +119,8 @@ struct run {
 	int nfiles;
 	int argc;
 	char **argv;
+	const char *jobs;  /* --jobs, as typed */
+	int jsonl;
 };
 
 static int add_file(struct run *r, const char *f)
@@ -144,6 +151,13 @@ static int take_globals(struct run *r, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (i > 0 && mb_cli_is(argv[i], "--json")) {
 			r->cli.json = 1;
+		} else if (i > 0 && mb_cli_is(argv[i], "--jsonl")) {
+			r->jsonl = r->cli.json = 1;
+		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--jobs", &v) ||
+			   mb_cli_value(argc, argv, &i, "-j", &v))) {
+			if (!v)
+				return -1;
+			r->jobs = v;
 		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--file", &v) ||
 			   mb_cli_value(argc, argv, &i, "-f", &v))) {
 			if (!v || add_file(r, v))
@@ -166,8 +180,7 @@ static void usage(FILE *f)
 	size_t i, n;
 	const struct mb_cmd *c = mb_cli_commands(&n);
 
-	fprintf(f, "usage: mbtool [-f FILE]... [--schema MBSchema.xml] "
-		"[--json] COMMAND [ARGS]\n\ncommands:\n");
+	fprintf(f, "%s\ncommands:\n", MB_CLI_SYNOPSIS);
 	for (i = 0; i < n; i++)
 		fprintf(f, "  %-40s %s\n", c[i].usage, c[i].summary);
 	fprintf(f, "\nexit status: 0 ok, 1 doctor found problems, 2 usage, "
@@ -181,18 +194,22 @@ static int parse_globals(struct run *r, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "file", required_argument, NULL, 'f' },
 		{ "schema", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "jsonl", no_argument, NULL, 'L' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+f:hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': if (add_file(r, optarg)) return -1; break;
 		case 's': r->cli.schema_path = optarg; break;
-		case 'j': r->cli.json = 1; break;
+		case 'J': r->cli.json = 1; break;
+		case 'L': r->jsonl = r->cli.json = 1; break;
+		case 'j': r->jobs = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("mbtool %s\n", MB_VERSION); exit(0);
 		default: return -1;
@@ -208,43 +225,10 @@ static void flush_out(struct mb_cli *cli)
 	mb_buf_reset(&cli->out);
 }
 
-/* One file: load, run, print. Returns the file's exit status. */
-static int run_file(struct run *r, const char *file, int idx)
-{
-	struct mb_doc *doc = NULL;
-	int st;
-
-	mb_error_clear(&r->cli.err);
-	mb_buf_reset(&r->cli.out);
-	st = mb_doc_load(file, r->cli.schema, &doc, &r->cli.err);
-	if (!st)
-		st = r->cmd->run(&r->cli, doc, r->argc, r->argv);
-	if (r->nfiles > 1 && r->cli.json) {
-		struct mb_buf head;
-		struct mb_json j;
-
-		mb_buf_init(&head);
-		mb_json_init(&j, &head);
-		mb_json_str(&j, file);
-		printf("%s{\"file\": %s, \"exit\": %d, \"result\": %s}",
-		       idx ? ",\n" : "", head.data, st,
-		       r->cli.out.len ? r->cli.out.data : "null\n");
-		mb_buf_release(&head);
-		mb_buf_reset(&r->cli.out);
-	} else {
-		if (r->nfiles > 1)
-			printf("%s==> %s <==\n", idx ? "\n" : "", file);
-		flush_out(&r->cli);
-	}
-	if (st && st != MB_EFOUND && st != MB_ENOTSET)
-		print_error(&r->cli.err);
-	mb_doc_free(doc);
-	return st;
-}
-
 static int run_all(struct run *r)
 {
-	int i, st, worst = 0;
+	struct mb_fleet fleet;
+	int st;
 
 	if (r->cmd->flags & MB_CMD_NODOC) {
 		st = r->cmd->run(&r->cli, NULL, r->argc, r->argv);
@@ -253,16 +237,24 @@ static int run_all(struct run *r)
 			print_error(&r->cli.err);
 		return st;
 	}
-	if (r->nfiles > 1 && r->cli.json)
-		printf("{\"files\": [\n");
-	for (i = 0; i < r->nfiles; i++) {
-		st = run_file(r, r->files[i], i);
-		if (st > worst)
-			worst = st;
-	}
-	if (r->nfiles > 1 && r->cli.json)
-		printf("]}\n");
-	return worst;
+	fleet.cli = &r->cli;
+	fleet.cmd = r->cmd;
+	fleet.files = r->files;
+	fleet.nfiles = r->nfiles;
+	fleet.argc = r->argc;
+	fleet.argv = r->argv;
+	fleet.jobs = r->jobs ? mb_cli_jobs(r->jobs) : 1;
+	fleet.jsonl = r->jsonl;
+	return mb_cli_run_files(&fleet);
+}
+
+static int check_jobs(const struct run *r)
+{
+	if (!r->jobs || mb_cli_jobs(r->jobs) > 0)
+		return 0;
+	fprintf(stderr, "mbtool: --jobs '%s': needs a whole number from 1 to "
+		"%d\n", r->jobs, MB_CLI_MAXJOBS);
+	return MB_EUSAGE;
 }
 
 static int load_schema(struct run *r, struct mb_schema **owned)
@@ -283,7 +275,7 @@ static int load_schema(struct run *r, struct mb_schema **owned)
 int main(int argc, char **argv)
 {
 	struct run r;
-	struct mb_schema *owned;
+	struct mb_schema *owned = NULL;
 	const char *env;
 	int first, st;
 
@@ -310,7 +302,9 @@ int main(int argc, char **argv)
 	if (!r.nfiles && add_file(&r, env && *env ? env : "MetaBase.xml"))
 		return MB_EFILE;
 	r.cli.nfiles = r.nfiles;
-	st = load_schema(&r, &owned);
+	st = check_jobs(&r);
+	if (!st)
+		st = load_schema(&r, &owned);
 	if (!st)
 		st = run_all(&r);
 	mb_schema_free(owned);

@@ -205,15 +205,24 @@ int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg)
 
 /* ---- batch re-reads ----------------------------------------------------- */
 
-/* The bytes with the edits so far, parsed again; never written if bad. */
-static int reparse(struct mb_wsess *s, const struct mb_buf *bytes,
+/*
+ * The bytes with the edits so far, parsed again; never written if bad. The
+ * new document takes the buffer over (bytes is left empty): on a file of
+ * tens of MB a second copy would be the largest allocation of the run.
+ */
+static int reparse(struct mb_wsess *s, struct mb_buf *bytes,
 		   struct mb_doc **out)
 {
 	struct mb_error e;
+	size_t len;
+	char *data = mb_buf_detach(bytes, &len);
 
 	mb_error_clear(&e);
-	if (mb_doc_parse(s->orig->path, bytes->data ? bytes->data : "",
-			 bytes->len, s->orig->schema, out, &e) == MB_OK)
+	if (!data)
+		return mb_error_set(&s->cli->err, MB_EFILE, "write",
+				    s->orig->path, "out of memory");
+	if (mb_doc_parse_take(s->orig->path, data, len, s->orig->schema, out,
+			      &e) == MB_OK)
 		return MB_OK;
 	return mb_error_set(&s->cli->err, MB_EFILE, "write", s->orig->path,
 			    "internal error: the edited file would not parse "
@@ -390,35 +399,75 @@ static void report(struct mb_wsess *s, const struct mb_write_result *r,
 		mb_buf_append(&s->cli->out, text->data, text->len);
 }
 
-int mb_wsess_commit(struct mb_wsess *s)
+/*
+ * Memory on a hosting-size file (SPEC section 5, peak <= 3x the file):
+ * when the caller is done with the document (shed = that document, only
+ * for a real write), its index goes before the splice and its bytes right
+ * after it, remembered as a SHA-256 for the concurrent-change check. Peak:
+ * two file sizes while splicing, then the new bytes and their check index.
+ */
+static void shed_before(struct mb_wsess *s, struct mb_doc *shed,
+			unsigned char sha[32], int *shedding)
+{
+	*shedding = shed && s->doc && !s->opts.dry_run &&
+		    mb_write_sha256(shed->buf, shed->len, sha) == 0;
+	if (*shedding)
+		mb_doc_drop_index(s->doc);
+}
+
+static void shed_after(struct mb_wsess *s, struct mb_doc *shed)
+{
+	if (s->owned) {
+		mb_doc_free(s->owned);
+		s->owned = NULL;
+	}
+	s->doc = NULL;
+	mb_doc_drop_bytes(shed);
+}
+
+static int commit(struct mb_wsess *s, struct mb_doc *shed)
 {
 	struct mb_write_opts wo;
 	struct mb_write_result res;
 	struct mb_buf out, diff;
 	struct mb_doc *check = NULL;
-	int st;
+	unsigned char sha[32];
+	size_t oldlen = s->orig->len;
+	int st, shedding;
 
 	mb_buf_init(&out);
 	mb_buf_init(&diff);
+	memset(&wo, 0, sizeof(wo));
+	shed_before(s, shed, sha, &shedding);
 	st = mb_doc_splice(s->doc, &s->edits, &out, &s->cli->err);
+	if (shedding) {
+		shed_after(s, shed);
+		wo.old_sha256 = sha;
+	}
 	/* Whatever was planned, the file written must read back. */
 	if (!st && s->edits.n)
 		st = reparse(s, &out, &check);
-	mb_doc_free(check);
-	memset(&wo, 0, sizeof(wo));
 	wo.dry_run = s->opts.dry_run;
 	wo.no_backup = s->opts.no_backup;
 	wo.break_lock = s->opts.break_lock;
 	wo.diff = &diff;
 	if (!st)
-		st = mb_write_replace(s->orig->path, s->orig->buf,
-				      s->orig->len, out.data ? out.data : "",
-				      out.len, &wo, &res, &s->cli->err);
+		st = mb_write_replace(s->orig->path, shedding ? NULL :
+				      s->orig->buf, oldlen, check ? check->buf :
+				      out.data ? out.data : "",
+				      check ? check->len : out.len, &wo, &res,
+				      &s->cli->err);
 	if (!st)
 		report(s, &res, &diff);
+	mb_doc_free(check);
 	mb_buf_release(&out);
 	mb_buf_release(&diff);
 	return st;
+}
+
+int mb_wsess_commit(struct mb_wsess *s)
+{
+	return commit(s, NULL);
 }
 
 int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
@@ -429,8 +478,9 @@ int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
 
 	mb_wsess_init(&s, cli, doc, argv[0]);
 	st = plan(&s, argc, argv);
+	/* Nothing reads doc after this write: let it go early. */
 	if (!st)
-		st = mb_wsess_commit(&s);
+		st = commit(&s, doc);
 	mb_wsess_release(&s);
 	return st;
 }

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The doctor's rules (cli.h, mb_doctor_run): the 401.1 troubleshooting
+ * guide as findings with stable IDs, each with a severity, the keys
+ * involved, why it matters and the fix (mbtool or Windows commands), plus
+ * the checks that only Windows can answer. doctor prints the findings and
+ * report renders them, both from the same structures. The account rules
+ * (MB001-MB009) are here, the logon rules (MB010-MB013) in doctor_logon.c;
+ * every rule's text is in the one table below.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "doctor_priv.h"
+#include "mb/blob.h"
+#include "mb/path.h"
+#include "mb/value.h"
+
+struct drule {
+	const char *id;
+	const char *severity;   /* "error", "warning", "info" */
+	const char *why;
+};
+
+static const struct drule rules[] = {
+	{ "MB001", "error", "IIS logs on with the password stored at the "
+	  "level that serves the request; Windows has one password per "
+	  "account, so the levels holding another one fail with 401.1, and "
+	  "repeated failures can lock the account out for every site." },
+	{ "MB002", "warning", "The same account set at several levels "
+	  "means several copies of its password: changing it in one place "
+	  "(or in Windows) leaves the others stale, which is how lockout "
+	  "risks start." },
+	{ "MB003", "error", "Anonymous requests run as this account: a "
+	  "privileged identity gives every anonymous visitor its rights on "
+	  "the server and the domain." },
+	{ "MB004", "error", "A name without its password (or the reverse) "
+	  "at one key pairs a name with a password inherited from another "
+	  "level, which is rarely the account's password: logon fails with "
+	  "401.1." },
+	{ "MB005", "warning", "AnonymousPasswordSync is not supported on "
+	  "IIS 6.0 (sub-authentication was removed): with it TRUE, IIS does "
+	  "not use the stored password and anonymous logon can fail." },
+	{ "MB006", "warning", "An anonymous account is set where "
+	  "anonymous authentication is off: it is never used there, and it "
+	  "hides which account really serves the content." },
+	{ "MB007", "warning", "In IIS 5 isolation mode out-of-process "
+	  "applications run as the IWAM account in COM+; its password must "
+	  "match the metabase and Windows, or applications fail to start." },
+	{ "MB008", "error", "An application pool with identity type 3 "
+	  "(configurable) runs as WAMUserName with WAMUserPass: without both "
+	  "the pool cannot start (503) or its worker logon fails." },
+	{ "MB009", "error", "A secure value that is marked NOLONGERVALID "
+	  "or cannot be decoded cannot be decrypted on this machine "
+	  "(typically a file restored to a new server): the account it "
+	  "belongs to cannot log on until the password is set again." },
+	{ "MB010", "warning", "IIS logs the anonymous account on with the "
+	  "logon type LogonMethod names (0 interactive, 1 batch, 2 network, "
+	  "3 network cleartext, the IIS 6 default), and Windows allows it "
+	  "only to accounts that hold the matching user right and are not "
+	  "named, themselves or through a group such as Guests, in its deny "
+	  "right. IIS 6 needs only \"Access this computer from the network\"; "
+	  "setup also gives IUSR_<computer> \"Log on as a batch job\", but "
+	  "not \"Allow log on locally\", which domain controllers grant to "
+	  "operators only. Without the right the logon fails with 401.1." },
+	{ "MB011", "error", "The stored password is the empty string (the "
+	  "encrypted value holds only the terminating NUL). Windows refuses "
+	  "blank-password logons of local accounts anywhere but at the "
+	  "console (\"Accounts: Limit local account use of blank passwords "
+	  "to console logon only\", on by default) and domain password "
+	  "policies refuse blank passwords, so IIS's logon fails with 401.1 "
+	  "(a UNC share cannot be opened); if the Windows account has a real "
+	  "password, the two differ anyway." },
+	{ "MB012", "warning", "Content on a \\\\server\\share Path is read "
+	  "over the network with the UNC credentials (UNCUserName, "
+	  "UNCPassword). Without them IIS passes the request's own identity, "
+	  "and the file server cannot authenticate the local anonymous "
+	  "account; a local UNC account works only when the file server has "
+	  "the same account with the same password. Either way the share "
+	  "refuses the logon and requests fail (401.1, 401.3 or 500)." },
+	{ "MB013", "info", "A domain account is checked by the domain "
+	  "controller at every logon: its logon hours, the computers it may "
+	  "\"log on to\" (which must include this IIS server), expiry, "
+	  "password age and lockout are set there, not in the metabase, and "
+	  "any of them makes IIS's logon fail with 401.1 (a pool identity: "
+	  "503). The file cannot show them: check them on the DC." },
+};
+
+static const struct drule *rule(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strcmp(rules[i].id, id) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+/* ---- building findings ---------------------------------------------------- */
+
+static char *vfmt(const char *fmt, va_list ap)
+{
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	if (mb_buf_vprintf(&b, fmt, ap)) {
+		mb_buf_release(&b);
+		return NULL;
+	}
+	return mb_buf_detach(&b, NULL);
+}
+
+/* Append s (taken over) to a string array; 0, or -1 with s freed. */
+static int push(char ***v, size_t *n, char *s)
+{
+	char **nv = s ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
+
+	if (!nv) {
+		free(s);
+		return -1;
+	}
+	*v = nv;
+	nv[(*n)++] = s;
+	return 0;
+}
+
+struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
+			     const char *fmt, ...)
+{
+	struct mb_findings *o = d->out;
+	const struct drule *r = rule(id);
+	struct mb_finding *v;
+	va_list ap;
+
+	if (d->oom || !r)
+		return NULL;
+	v = realloc(o->v, (o->n + 1) * sizeof(*v));
+	if (!v) {
+		d->oom = 1;
+		return NULL;
+	}
+	o->v = v;
+	v = &o->v[o->n];
+	memset(v, 0, sizeof(*v));
+	va_start(ap, fmt);
+	v->title = vfmt(fmt, ap);
+	va_end(ap);
+	if (!v->title) {
+		d->oom = 1;
+		return NULL;
+	}
+	v->id = r->id;
+	v->severity = r->severity;
+	v->why = r->why;
+	o->n++;
+	o->problems += strcmp(r->severity, "info") != 0;
+	return v;
+}
+
+void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
+	       char group)
+{
+	struct mb_finding_key *k;
+
+	if (!f || d->oom)
+		return;
+	k = realloc(f->keys, (f->nkeys + 1) * sizeof(*k));
+	if (!k) {
+		d->oom = 1;
+		return;
+	}
+	f->keys = k;
+	k[f->nkeys].path = strdup(mb_path_display(d->doc->keys[key].location));
+	k[f->nkeys].group = group;
+	if (!k[f->nkeys].path)
+		d->oom = 1;
+	else
+		f->nkeys++;
+}
+
+void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (!f || d->oom)
+		return;
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (push(&f->fix, &f->nfix, s))
+		d->oom = 1;
+}
+
+void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (d->oom)
+		return;
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (push(&d->out->checks, &d->out->nchecks, s))
+		d->oom = 1;
+}
+
+/* ---- shared helpers --------------------------------------------------------- */
+
+int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,
+	      int local, uint32_t *v)
+{
+	const struct mb_prop *p = mb_schema_prop(doc->schema, prop);
+	char *t = mb_acct_value(doc, key, prop, local);
+	int ok = 0, b;
+
+	if (t && p && p->type == MB_T_BOOL)
+		ok = mb_value_bool(t, &b) == 0 && (*v = (uint32_t)b, 1);
+	else if (t && p)
+		ok = mb_value_dword(p, t, v) == 0;
+	free(t);
+	return ok;
+}
+
+int mb_dr_domain_account(const char *name)
+{
+	const char *bs = strrchr(name, '\\');
+	size_t n = bs ? (size_t)(bs - name) : 0;
+
+	if (strchr(name, '@'))
+		return 1;
+	if (!bs || n == 0 || (n == 1 && name[0] == '.'))
+		return 0;
+	return !((n == 7 && strncasecmp(name, "BUILTIN", 7) == 0) ||
+		 (n == 12 && strncasecmp(name, "NT AUTHORITY", 12) == 0));
+}
+
+const char *mb_dr_user(const char *name, int *len)
+{
+	const char *bs = strrchr(name, '\\');
+	const char *u = bs ? bs + 1 : name;
+	const char *at = strchr(u, '@');
+
+	*len = (int)(at ? (size_t)(at - u) : strlen(u));
+	return u;
+}
+
+const char *mb_dr_domain_opt(const char *name)
+{
+	return mb_dr_domain_account(name) ? " /domain" : "";
+}
+
+/* ---- MB001-MB009 ----------------------------------------------------------- */
+
+static void acct_keys(struct mb_drun *d, struct mb_finding *f,
+		      const struct mb_acct *a, int groups)
+{
+	size_t i;
+
+	for (i = 0; i < a->nkeys; i++)
+		mb_dr_key(d, f, a->keys[i], !groups ? 0 : a->group[i] < 0 ?
+			  '-' : (char)('A' + a->group[i]));
+}
+
+static int privileged(const char *name)
+{
+	const char *bs = strrchr(name, '\\');
+	const char *n = bs ? bs + 1 : name;
+
+	return strcasecmp(n, "Administrator") == 0 ||
+	       strcasecmp(n, "Administrators") == 0 ||
+	       strcasecmp(n, "admin") == 0 ||
+	       strcasecmp(n, "Domain Admins") == 0 ||
+	       strcasecmp(n, "Enterprise Admins") == 0;
+}
+
+static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
+{
+	const char *first = mb_path_display(d->doc->keys[a->keys[0]].location);
+	struct mb_finding *f = mb_dr_new(d, "MB001", "lockout risk: %s has %d "
+					 "different passwords", a->name,
+					 a->ngroups);
+
+	acct_keys(d, f, a, 1);
+	if (strcmp(a->kind, "anonymous") == 0)
+		mb_dr_fix(d, f, "mbtool collapse --account \"%s\" "
+			  "--password-from %s", a->name, first);
+	else
+		mb_dr_fix(d, f, "set one password for %s at every level "
+			  "listed, and the same in Windows: net user \"%s\" *",
+			  a->name, a->name);
+}
+
+static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
+{
+	struct mb_finding *f;
+	const char *p;
+	size_t i;
+
+	for (i = 0; i < a->nkeys; i++) {
+		if (mb_acct_anon_on(d->doc, a->keys[i]))
+			continue;
+		p = mb_path_display(d->doc->keys[a->keys[i]].location);
+		f = mb_dr_new(d, "MB006", "AuthAnonymous is off where %s is "
+			      "set", a->name);
+		mb_dr_key(d, f, a->keys[i], 0);
+		mb_dr_fix(d, f, "mbtool set %s/AuthAnonymous TRUE  (or "
+			  "mbtool delete .../AnonymousUserName)", p);
+	}
+}
+
+static void rules_account(struct mb_drun *d, const struct mb_acct *a)
+{
+	int anon = strcmp(a->kind, "anonymous") == 0;
+	struct mb_finding *f;
+
+	if (a->ngroups > 1)
+		rule_lockout(d, a);
+	if (a->nkeys > 1 && anon) {
+		f = mb_dr_new(d, "MB002", "%s is set at several levels",
+			      a->name);
+		acct_keys(d, f, a, 0);
+		mb_dr_fix(d, f, "mbtool collapse --account \"%s\"%s", a->name,
+			  a->ngroups > 1 ? " --password-from PATH" : "");
+	}
+	if (privileged(a->name)) {
+		f = mb_dr_new(d, "MB003", "%s account %s looks privileged",
+			      a->kind, a->name);
+		acct_keys(d, f, a, 0);
+		mb_dr_fix(d, f, "mbtool set PATH/%s IUSR_<computer> (and its "
+			  "password), for each key listed", anon ?
+			  "AnonymousUserName" : "WAMUserName");
+	}
+	if (anon)
+		rule_anon_off(d, a);
+}
+
+static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)
+{
+	char *name = mb_acct_value(d->doc, k, kd->name, 1);
+	char *pass = mb_acct_value(d->doc, k, kd->pass, 1);
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	struct mb_finding *f = NULL;
+
+	if (name && !pass) {
+		f = mb_dr_new(d, "MB004", "%s without %s", kd->name, kd->pass);
+		mb_dr_fix(d, f, "mbtool delete %s/%s  (or set the password "
+			  "there)", p, kd->name);
+	} else if (pass && !name) {
+		f = mb_dr_new(d, "MB004", "%s without %s", kd->pass, kd->name);
+		mb_dr_fix(d, f, "mbtool delete %s/%s", p, kd->pass);
+	}
+	mb_dr_key(d, f, k, 0);
+	free(name);
+	free(pass);
+}
+
+static void rule_pool(struct mb_drun *d, size_t k)
+{
+	char *name = mb_acct_value(d->doc, k, "WAMUserName", 0);
+	char *pass = mb_acct_value(d->doc, k, "WAMUserPass", 0);
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	struct mb_finding *f;
+
+	if (!name || !*name || !pass || !*pass) {
+		f = mb_dr_new(d, "MB008", "application pool %s has identity "
+			      "type 3 without %s", p, name && *name ?
+			      "WAMUserPass" : "WAMUserName");
+		mb_dr_key(d, f, k, 0);
+		mb_dr_fix(d, f, "mbtool set %s/WAMUserName DOMAIN\\user, then "
+			  "set its password in IIS Manager (pool %s, Identity "
+			  "tab)", p, p);
+	}
+	free(name);
+	free(pass);
+}
+
+static void rules_key(struct mb_drun *d, size_t k)
+{
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	struct mb_finding *f;
+	size_t i, nk;
+	const struct mb_idkind *kd = mb_idkinds(&nk);
+	uint32_t v;
+	char *wam;
+
+	for (i = 0; i < nk; i++)
+		rule_half(d, k, &kd[i]);
+	if (mb_dr_num(d->doc, k, "AnonymousPasswordSync", 1, &v) && v) {
+		f = mb_dr_new(d, "MB005", "AnonymousPasswordSync is TRUE");
+		mb_dr_key(d, f, k, 0);
+		mb_dr_fix(d, f, "mbtool set %s/AnonymousPasswordSync FALSE", p);
+	}
+	if (mb_dr_num(d->doc, k, "IIs5IsolationModeEnabled", 1, &v) && v &&
+	    (wam = mb_acct_value(d->doc, k, "WAMUserName", 0)) != NULL) {
+		f = mb_dr_new(d, "MB007", "IIS 5 isolation mode with WAM "
+			      "account %s", wam);
+		mb_dr_key(d, f, k, 0);
+		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
+			  "AdminScripts\\synciwam.vbs -v");
+		free(wam);
+	}
+	if (mb_dr_num(d->doc, k, "AppPoolIdentityType", 1, &v) && v == 3)
+		rule_pool(d, k);
+}
+
+static void rule_secure(struct mb_drun *d, size_t k)
+{
+	const struct mb_key *key = &d->doc->keys[k];
+	const char *p = mb_path_display(key->location);
+	const struct mb_prop *prop;
+	struct mb_finding *f;
+	struct mb_blob b;
+	unsigned i;
+	char *t;
+	int bad;
+
+	for (i = 0; i < key->nattrs; i++) {
+		prop = mb_doc_attr_prop(d->doc, &key->attrs[i]);
+		if (!prop || !(prop->attrs & MB_ATTR_SECURE))
+			continue;
+		t = mb_doc_text(d->doc, key->attrs[i].value);
+		bad = !t || mb_blob_parse(t, strlen(t), &b, NULL) != MB_OK;
+		if (!bad) {
+			bad = b.kind == MB_BLOB_INVALIDATED;
+			mb_blob_free(&b);
+		}
+		free(t);
+		if (!bad)
+			continue;
+		f = mb_dr_new(d, "MB009", "%s at %s cannot be decrypted",
+			      prop->name, p);
+		mb_dr_key(d, f, k, 0);
+		mb_dr_fix(d, f, "set it again: mbtool set %s/%s NEWVALUE on "
+			  "the server, or adsutil.vbs SET there", p, prop->name);
+	}
+}
+
+/* ---- checks that need Windows ---------------------------------------------- */
+
+static void account_checks(struct mb_drun *d)
+{
+	const struct mb_accts *a = d->accts;
+	const char *u;
+	size_t i;
+	int n;
+
+	for (i = 0; i < a->n; i++) {
+		u = mb_dr_user(a->v[i].name, &n);
+		mb_dr_check(d, "net user \"%.*s\"%s  (%s account: active, "
+			    "password not expired, not locked out, logon "
+			    "hours, \"log on to\" workstations)", n, u,
+			    mb_dr_domain_opt(a->v[i].name), a->v[i].kind);
+	}
+	mb_dr_check(d, "net localgroup Guests  (the anonymous accounts are "
+		    "members)");
+}
+
+int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
+		  struct mb_error *err)
+{
+	struct mb_accts a;
+	struct mb_drun d;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	memset(&d, 0, sizeof(d));
+	d.doc = doc;
+	d.out = out;
+	d.accts = &a;
+	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0;
+	for (i = 0; !d.oom && i < a.n; i++)
+		rules_account(&d, &a.v[i]);
+	for (i = 0; !d.oom && i < doc->nkeys; i++) {
+		rules_key(&d, i);
+		rule_secure(&d, i);
+	}
+	if (!d.oom)
+		mb_dr_logon_rules(&d);
+	if (!d.oom)
+		account_checks(&d);
+	if (!d.oom)
+		mb_dr_logon_checks(&d);
+	mb_accts_free(&a);
+	if (!d.oom)
+		return MB_OK;
+	mb_findings_free(out);
+	return mb_error_set(err, MB_EFILE, "doctor", NULL, "out of memory");
+}
+
+void mb_findings_free(struct mb_findings *f)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].title);
+		for (j = 0; j < f->v[i].nkeys; j++)
+			free(f->v[i].keys[j].path);
+		free(f->v[i].keys);
+		for (j = 0; j < f->v[i].nfix; j++)
+			free(f->v[i].fix[j]);
+		free(f->v[i].fix);
+	}
+	free(f->v);
+	for (i = 0; i < f->nchecks; i++)
+		free(f->checks[i]);
+	free(f->checks);
+	memset(f, 0, sizeof(*f));
+}

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The doctor's logon rules: what Windows checks when IIS logs an identity
+ * on, as far as the metabase shows it (rule texts are in doctor.c).
+ *   MB010  LogonMethod and the user right it needs
+ *   MB011  empty passwords (the encrypted value is only the UTF-16 NUL)
+ *   MB012  UNC shares without credentials the file server can check
+ *   MB013  domain accounts: logon hours and "log on to" live on the DC
+ * and the checklist lines for user rights, UNC shares and NTFS.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "doctor_priv.h"
+#include "mb/blob.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+#include "mb/value.h"
+
+#define SECEDIT "secedit /export /areas USER_RIGHTS /cfg " \
+	"%%TEMP%%\\rights.inf, then findstr /i \"%s %s\" %%TEMP%%\\rights.inf"
+
+/* The logon right (and its deny right) of each LogonUser logon type. */
+struct right {
+	const char *allow_name, *allow, *deny_name, *deny;
+};
+
+static const struct right rights[] = {
+	{ "Allow log on locally", "SeInteractiveLogonRight",
+	  "Deny log on locally", "SeDenyInteractiveLogonRight" },
+	{ "Log on as a batch job", "SeBatchLogonRight",
+	  "Deny log on as a batch job", "SeDenyBatchLogonRight" },
+	{ "Access this computer from the network", "SeNetworkLogonRight",
+	  "Deny access to this computer from the network",
+	  "SeDenyNetworkLogonRight" },
+};
+
+static const char *const methods[] = {
+	"interactive", "batch", "network", "network cleartext",
+};
+
+/* 2 (network) and 3 (network cleartext) need the same right. */
+static unsigned right_index(uint32_t m)
+{
+	return m < 2 ? m : 2;
+}
+
+/* A web key where anonymous requests are served (AuthAnonymous on). */
+static int anon_key(const struct mb_doc *doc, size_t k)
+{
+	const struct mb_prop *af = mb_schema_prop(doc->schema, "AuthFlags");
+	const struct mb_key *key = &doc->keys[k];
+
+	return af && mb_edit_loc_under(key->location, "/LM/W3SVC") &&
+	       mb_schema_class_has(doc->schema, key->cls, af) &&
+	       mb_acct_anon_on(doc, k);
+}
+
+/* The effective LogonMethod at k: set in the file, else the schema's. */
+static uint32_t method_at(const struct mb_doc *doc, size_t k)
+{
+	const struct mb_prop *p = mb_schema_prop(doc->schema, "LogonMethod");
+	uint32_t v = 3;
+
+	if (!mb_dr_num(doc, k, "LogonMethod", 0, &v) && p &&
+	    p->default_value && mb_value_dword(p, p->default_value, &v))
+		v = 3;
+	return v;
+}
+
+/* ---- MB010 ------------------------------------------------------------------ */
+
+struct names {
+	char **v;
+	size_t n;
+	int oom;
+};
+
+static void names_add(struct names *s, char *name)
+{
+	char **v;
+	size_t i;
+
+	for (i = 0; name && i < s->n; i++)
+		if (strcasecmp(s->v[i], name) == 0)
+			break;
+	if (!name || !*name || i < s->n) {
+		free(name);
+		return;
+	}
+	v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	if (!v) {
+		s->oom = 1;
+		free(name);
+		return;
+	}
+	s->v = v;
+	s->v[s->n++] = name;
+}
+
+static void names_free(struct names *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+}
+
+/*
+ * The anonymous accounts served at k and below it with the LogonMethod
+ * that k has: subtrees that set their own are their own case.
+ */
+static void collect(const struct mb_doc *doc, const struct mb_prop *lm,
+		    size_t k, int top, struct names *s)
+{
+	struct mb_value v;
+	size_t c;
+
+	if (!top && mb_doc_local(doc, k, lm, &v))
+		return;
+	if (anon_key(doc, k))
+		names_add(s, mb_acct_value(doc, k, "AnonymousUserName", 0));
+	for (c = doc->keys[k].first_child; c != MB_NOKEY;
+	     c = doc->keys[c].next_sibling)
+		collect(doc, lm, c, 0, s);
+}
+
+/* Interactive always; batch unless every account is an IUSR_ (setup
+ * grants those the batch right); unknown types always. */
+static int lacks_right(uint32_t m, const struct names *s)
+{
+	size_t i;
+
+	if (!s->n || m == 2 || m == 3)
+		return 0;
+	for (i = 0; m == 1 && i < s->n; i++) {
+		const char *bs = strrchr(s->v[i], '\\');
+
+		if (strncasecmp(bs ? bs + 1 : s->v[i], "IUSR_", 5) != 0)
+			return 1;
+	}
+	return m != 1;
+}
+
+static void logon_fixes(struct mb_drun *d, struct mb_finding *f,
+			uint32_t m, const struct names *s)
+{
+	const struct right *r = &rights[right_index(m)];
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		mb_dr_fix(d, f, "ntrights -u \"%s\" +r %s  (Resource Kit; or "
+			  "secpol.msc, User Rights Assignment, \"%s\")",
+			  s->v[i], r->allow, r->allow_name);
+	mb_dr_fix(d, f, "\"%s\" must name neither the account nor Guests: "
+		  SECEDIT, r->deny_name, r->allow, r->deny);
+}
+
+static void logon_finding(struct mb_drun *d, size_t k, int dflt, uint32_t m,
+			  const struct names *s)
+{
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	struct mb_finding *f;
+	struct mb_buf who;
+	size_t i;
+
+	mb_buf_init(&who);
+	for (i = 0; i < s->n; i++)
+		mb_buf_printf(&who, "%s%s", i ? ", " : "", s->v[i]);
+	if (m > 3)
+		f = mb_dr_new(d, "MB010", "LogonMethod %u at %s is not a logon "
+			      "type IIS knows", (unsigned)m, p);
+	else
+		f = mb_dr_new(d, "MB010", "LogonMethod %u (%s)%s at %s needs "
+			      "\"%s\" for %s", (unsigned)m, methods[m],
+			      dflt ? ", the schema default," : "", p,
+			      rights[right_index(m)].allow_name,
+			      who.data ? who.data : "");
+	mb_buf_release(&who);
+	mb_dr_key(d, f, k, 0);
+	if (dflt)
+		mb_dr_fix(d, f, "mbtool set %s/LogonMethod 3  (network "
+			  "cleartext: needs only \"%s\")", p, rights[2].allow_name);
+	else
+		mb_dr_fix(d, f, "mbtool delete %s/LogonMethod  (back to the "
+			  "inherited or default method; IIS 6's 3, network "
+			  "cleartext, needs only \"%s\")", p, rights[2].allow_name);
+	if (m <= 3)
+		logon_fixes(d, f, m, s);
+}
+
+/* One key that sets LogonMethod (or the service key, for the default). */
+static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
+			  size_t k, int dflt)
+{
+	struct names s = { NULL, 0, 0 };
+	uint32_t m = method_at(d->doc, k);
+
+	if (m == 2 || m == 3)
+		return;
+	collect(d->doc, lm, k, 1, &s);
+	if (s.oom)
+		d->oom = 1;
+	else if (lacks_right(m, &s))
+		logon_finding(d, k, dflt, m, &s);
+	names_free(&s);
+}
+
+static void rule_logon(struct mb_drun *d)
+{
+	const struct mb_prop *lm = mb_schema_prop(d->doc->schema,
+						  "LogonMethod");
+	size_t k, svc = mb_doc_find(d->doc, "/LM/W3SVC");
+	struct mb_value v;
+
+	if (!lm)
+		return;
+	if (svc != MB_NOKEY && !mb_doc_effective(d->doc, svc, lm, &v))
+		rule_logon_at(d, lm, svc, 1);
+	for (k = 0; k < d->doc->nkeys; k++)
+		if (mb_doc_local(d->doc, k, lm, &v))
+			rule_logon_at(d, lm, k, 0);
+}
+
+/* ---- MB011 ------------------------------------------------------------------ */
+
+/* 1 when key itself stores prop as an encrypted empty string. */
+static int empty_secret(const struct mb_doc *doc, size_t k, const char *prop)
+{
+	char *t = mb_acct_value(doc, k, prop, 1);
+	struct mb_blob b;
+	int empty = 0;
+
+	if (t && mb_blob_parse(t, strlen(t), &b, NULL) == MB_OK) {
+		empty = b.kind == MB_BLOB_DATA && mb_blob_chars(&b) == 0;
+		mb_blob_free(&b);
+	}
+	free(t);
+	return empty;
+}
+
+static void rule_empty(struct mb_drun *d, size_t k)
+{
+	const char *p = mb_path_display(d->doc->keys[k].location), *u;
+	struct mb_finding *f;
+	size_t i, nk;
+	const struct mb_idkind *kd = mb_idkinds(&nk);
+	char *name;
+	int n;
+
+	for (i = 0; i < nk; i++) {
+		if (!empty_secret(d->doc, k, kd[i].pass))
+			continue;
+		name = mb_acct_value(d->doc, k, kd[i].name, 0);
+		if (name && *name) {
+			u = mb_dr_user(name, &n);
+			f = mb_dr_new(d, "MB011", "empty %s for %s at %s",
+				      kd[i].pass, name, p);
+			mb_dr_key(d, f, k, 0);
+			mb_dr_fix(d, f, "net user \"%.*s\" *%s  (on the server: "
+				  "give the account a password)", n, u,
+				  mb_dr_domain_opt(name));
+			mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
+				  "AdminScripts\\adsutil.vbs SET %s/%s \"<the "
+				  "same password>\"", p, kd[i].pass);
+			mb_dr_fix(d, f, "or offline: mbtool reset --account "
+				  "\"%s\" --generate -o reset.cmd  (then run "
+				  "reset.cmd on the server)", name);
+		}
+		free(name);
+	}
+}
+
+/* ---- MB012 ------------------------------------------------------------------ */
+
+/* The Path that key sets when it is \\server\share..., else NULL. */
+static char *unc_path(const struct mb_doc *doc, size_t k)
+{
+	char *path = mb_acct_value(doc, k, "Path", 1);
+
+	if (path && strncmp(path, "\\\\", 2) == 0)
+		return path;
+	free(path);
+	return NULL;
+}
+
+/* Length of the \\server\share part of a UNC path. */
+static int share_len(const char *path)
+{
+	const char *s = strchr(path + 2, '\\');
+
+	if (!s)
+		return (int)strlen(path);
+	s = strchr(s + 1, '\\');
+	return (int)(s ? (size_t)(s - path) : strlen(path));
+}
+
+static void unc_fixes(struct mb_drun *d, struct mb_finding *f, size_t k,
+		      const char *path)
+{
+	const char *p = mb_path_display(d->doc->keys[k].location);
+
+	mb_dr_fix(d, f, "mbtool set %s/UNCUserName \"DOMAIN\\user\"  (an "
+		  "account the file server knows, with Read on the share and "
+		  "in NTFS)", p);
+	mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\AdminScripts\\"
+		  "adsutil.vbs SET %s/UNCPassword \"<its password>\"  (on the "
+		  "server; or IIS Manager, the directory's Connect As)", p);
+	mb_dr_fix(d, f, "net use %.*s /user:DOMAIN\\user *  (from the IIS "
+		  "server: the account opens the share)", share_len(path),
+		  path);
+}
+
+static void rule_unc(struct mb_drun *d, size_t k)
+{
+	char *path = unc_path(d->doc, k), *user;
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	struct mb_finding *f = NULL;
+
+	if (!path)
+		return;
+	user = mb_acct_value(d->doc, k, "UNCUserName", 0);
+	if (!user || !*user)
+		f = mb_dr_new(d, "MB012", "UNC share %.*s at %s has no "
+			      "UNCUserName", share_len(path), path, p);
+	else if (!mb_dr_domain_account(user))
+		f = mb_dr_new(d, "MB012", "UNC account %s of %s is a local "
+			      "account", user, p);
+	if (f) {
+		mb_dr_key(d, f, k, 0);
+		unc_fixes(d, f, k, path);
+		if (user && *user)
+			mb_dr_fix(d, f, "or on the file server: net user \"%s\" "
+				  "* /add  (the same name and password)", user);
+	}
+	free(user);
+	free(path);
+}
+
+/* ---- MB013 ------------------------------------------------------------------ */
+
+static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
+{
+	struct mb_finding *f;
+	const char *u;
+	size_t i;
+	int n;
+
+	if (!mb_dr_domain_account(a->name))
+		return;
+	u = mb_dr_user(a->name, &n);
+	f = mb_dr_new(d, "MB013", "%s account %s is a domain account: logon "
+		      "hours and \"log on to\" are checked on the DC", a->kind,
+		      a->name);
+	for (i = 0; i < a->nkeys; i++)
+		mb_dr_key(d, f, a->keys[i], 0);
+	mb_dr_fix(d, f, "net user \"%.*s\" /domain  (Account active, Account "
+		  "expires, Password expires, Workstations allowed, Logon "
+		  "hours allowed)", n, u);
+	mb_dr_fix(d, f, "net user \"%.*s\" /times:all /domain  (every logon "
+		  "hour)", n, u);
+	mb_dr_fix(d, f, "net user \"%.*s\" /workstations:* /domain  (or list "
+		  "this IIS server among them)", n, u);
+	mb_dr_fix(d, f, "PowerShell: Get-ADUser \"%.*s\" -Properties Enabled,"
+		  "LockedOut,PasswordExpired,AccountExpirationDate,"
+		  "LogonWorkstations,logonHours", n, u);
+	mb_dr_fix(d, f, "PowerShell: Set-ADUser \"%.*s\" -LogonWorkstations "
+		  "\"<IIS server>,<others>\"  (or -Clear LogonWorkstations)",
+		  n, u);
+}
+
+void mb_dr_logon_rules(struct mb_drun *d)
+{
+	size_t k;
+
+	rule_logon(d);
+	for (k = 0; k < d->doc->nkeys; k++) {
+		rule_empty(d, k);
+		rule_unc(d, k);
+	}
+	for (k = 0; k < d->accts->n; k++)
+		rule_domain(d, &d->accts->v[k]);
+}
+
+/* ---- checks that need Windows ---------------------------------------------- */
+
+static void rights_checks(struct mb_drun *d)
+{
+	unsigned seen = 0, i, m;
+	struct mb_buf in_effect;
+	size_t k;
+
+	for (k = 0; k < d->doc->nkeys; k++)
+		if (anon_key(d->doc, k) && (m = method_at(d->doc, k)) < 4)
+			seen |= 1u << m;
+	mb_buf_init(&in_effect);
+	for (i = 0; i < 3; i++) {
+		mb_buf_reset(&in_effect);
+		for (m = 0; m < 4; m++)
+			if ((seen & (1u << m)) && right_index(m) == i)
+				mb_buf_printf(&in_effect, "%s%u", in_effect.len ?
+					      " and " : "", m);
+		if (!in_effect.len)
+			continue;
+		mb_dr_check(d, "secpol.msc, User Rights Assignment: \"%s\" "
+			    "includes the anonymous accounts (LogonMethod %s) "
+			    "and \"%s\" names neither them nor Guests: "
+			    SECEDIT, rights[i].allow_name, in_effect.data,
+			    rights[i].deny_name, rights[i].allow,
+			    rights[i].deny);
+	}
+	if (mb_buf_failed(&in_effect))
+		d->oom = 1;
+	mb_buf_release(&in_effect);
+}
+
+static void unc_checks(struct mb_drun *d)
+{
+	char *path, *user;
+	size_t k;
+
+	for (k = 0; k < d->doc->nkeys; k++) {
+		if (!(path = unc_path(d->doc, k)))
+			continue;
+		user = mb_acct_value(d->doc, k, "UNCUserName", 0);
+		if (user && *user)
+			mb_dr_check(d, "net use %.*s /user:%s *  (from the IIS "
+				    "server: the UNC account of %s opens the "
+				    "share, and has Read on it and in NTFS)",
+				    share_len(path), path, user,
+				    mb_path_display(d->doc->keys[k].location));
+		free(user);
+		free(path);
+	}
+}
+
+void mb_dr_logon_checks(struct mb_drun *d)
+{
+	rights_checks(d);
+	unc_checks(d);
+	mb_dr_check(d, "cacls on each Path: the anonymous account has Read "
+		    "(NTFS)");
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the doctor's rule files (doctor.c, doctor_logon.c): one run's
+ * state and the helpers that build findings. Building is sticky on
+ * allocation failure: once oom is set every helper is a no-op, and
+ * mb_doctor_run reports it once at the end.
+ */
+#ifndef MB_DOCTOR_PRIV_H
+#define MB_DOCTOR_PRIV_H
+
+#include <stdint.h>
+
+#include "cli.h"
+
+struct mb_drun {
+	const struct mb_doc *doc;
+	const struct mb_accts *accts;   /* every identity (all kinds) */
+	struct mb_findings *out;
+	int oom;
+};
+
+/*
+ * A new finding of rule id (its severity and explanation come from the
+ * rule table) with a printf title. The pointer stays valid until the next
+ * mb_dr_new; NULL when out of memory (the other helpers accept NULL).
+ */
+struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Add key (an index into doc->keys), with a password group or 0. */
+void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
+	       char group);
+/* Add one line of the fix. */
+void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Add one line to the checks that need Windows. */
+void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A DWORD or BOOL property at key, local only or effective; 1 when set. */
+int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,
+	      int local, uint32_t *v);
+/*
+ * DOMAIN\name or name@domain (not .\name, BUILTIN\ or NT AUTHORITY\): an
+ * account that the domain controller, not this server, knows.
+ */
+int mb_dr_domain_account(const char *name);
+/*
+ * The user name as net user takes it: without DOMAIN\ and without
+ * @domain (*len characters from the returned pointer).
+ */
+const char *mb_dr_user(const char *name, int *len);
+/* " /domain" for a domain account, else "". */
+const char *mb_dr_domain_opt(const char *name);
+
+/* The rules of doctor_logon.c: MB010-MB013, and their checklist lines. */
+void mb_dr_logon_rules(struct mb_drun *d);
+void mb_dr_logon_checks(struct mb_drun *d);
+
+#endif

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secret inputs shared by reveal, sam, set and reset: the machine key
+ * options (--exchange-key F, --signing-key F), passwords from a file or
+ * stdin (--password-file F|-) or a no-echo prompt, and machine-key mode
+ * for a write: the keys proven to be the file's before anything is
+ * encrypted. Secrets never come from argv; buffers that held one are
+ * wiped (OPENSSL_cleanse) by mb_cli_secret_free.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "mb/edit.h"
+#include "mb/path.h"
+
+/* ---- machine keys ------------------------------------------------------ */
+
+int mb_cli_keys_option(struct mb_cli *cli, const char *cmd,
+		       struct mb_cli_keys *k, unsigned which, int argc,
+		       char **argv, int *i)
+{
+	const char *v = NULL, *opt = argv[*i];
+
+	if ((which & MB_KEYS_SIGNING) &&
+	    mb_cli_value(argc, argv, i, "--signing-key", &v))
+		k->signing = v;
+	else if ((which & MB_KEYS_EXCHANGE) &&
+		 mb_cli_value(argc, argv, i, "--exchange-key", &v))
+		k->exchange = v;
+	else
+		return 0;
+	if (v)
+		return 1;
+	mb_cli_usage(cli, cmd, "%s needs a key FILE", opt);
+	return -1;
+}
+
+int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
+{
+	int st = MB_OK;
+
+	if (k->signing && !k->sign)
+		st = mb_crypt_key_load(k->signing, &k->sign, &cli->err);
+	if (!st && k->exchange && !k->exch)
+		st = mb_crypt_key_load(k->exchange, &k->exch, &cli->err);
+	return st;
+}
+
+void mb_cli_keys_free(struct mb_cli_keys *k)
+{
+	mb_crypt_key_free(k->sign);
+	mb_crypt_key_free(k->exch);
+	k->sign = k->exch = NULL;
+}
+
+/* ---- passwords ----------------------------------------------------------- */
+
+void mb_cli_secret_free(char *s, size_t len)
+{
+	if (!s)
+		return;
+	OPENSSL_cleanse(s, len + 1);
+	free(s);
+}
+
+/* All of f (at most max bytes), one trailing newline (LF or CRLF) off. */
+static int read_stream(FILE *f, size_t max, char **out, size_t *len)
+{
+	char *buf = malloc(max + 2);
+	size_t n;
+
+	if (!buf)
+		return -1;
+	n = fread(buf, 1, max + 1, f);
+	if (ferror(f) || n > max) {
+		OPENSSL_cleanse(buf, max + 2);
+		free(buf);
+		return -1;
+	}
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int mb_cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+		       size_t max, char **out, size_t *len)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if (!f)
+		return mb_error_set(&cli->err, MB_EFILE, cmd, file,
+				    "cannot open password file: %s",
+				    strerror(errno));
+	rc = read_stream(f, max, out, len);
+	if (f != stdin)
+		fclose(f);
+	if (rc)
+		return mb_error_set(&cli->err, MB_EFILE, cmd, file,
+				    "cannot read the password file (at most "
+				    "%zu bytes)", max);
+	return MB_OK;
+}
+
+/* One line from the terminal with echo off; 0 or -1. */
+static int read_noecho(FILE *tty, const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int fd = fileno(tty), ok;
+
+	if (tcgetattr(fd, &old))
+		return -1;
+	quiet = old;
+	quiet.c_lflag &= (tcflag_t)~(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	fprintf(stderr, "%s", prompt);
+	fflush(stderr);
+	if (tcsetattr(fd, TCSAFLUSH, &quiet))
+		return -1;
+	ok = fgets(buf, (int)size, tty) != NULL;
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
+static int prompt_twice(FILE *tty, const char *what, char *a, char *b,
+			size_t size)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "New %s: ", what);
+	if (read_noecho(tty, p, a, size))
+		return -1;
+	snprintf(p, sizeof(p), "Retype new %s: ", what);
+	if (read_noecho(tty, p, b, size))
+		return -1;
+	return strcmp(a, b) ? 1 : 0;
+}
+
+int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+			 const char *what, size_t max, char **out,
+			 size_t *len)
+{
+	FILE *tty = isatty(STDIN_FILENO) ? fopen("/dev/tty", "r+") : NULL;
+	char *a = calloc(1, max + 2), *b = calloc(1, max + 2);
+	int rc = -1, asked = tty != NULL;
+
+	*out = NULL;
+	/* unbuffered: no copy of the password is left in a stdio buffer */
+	if (tty && a && b && setvbuf(tty, NULL, _IONBF, 0) == 0)
+		rc = prompt_twice(tty, what, a, b, max + 2);
+	if (tty)
+		fclose(tty);
+	mb_cli_secret_free(b, max + 1);
+	if (rc == 0 && strlen(a) <= max) {
+		*out = a;
+		*len = strlen(a);
+		return MB_OK;
+	}
+	mb_cli_secret_free(a, max + 1);
+	if (rc == 1)
+		return mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL, "the two "
+				    "passwords differ; nothing changed");
+	if (rc == 0)
+		return mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL, "the "
+				    "password is longer than %zu bytes", max);
+	return mb_cli_usage(cli, cmd, "give the new %s with --password-file "
+			    "FILE (or - for stdin): %s", what, asked ?
+			    "it could not be read from the terminal" :
+			    "standard input is not a terminal to ask on");
+}
+
+/* ---- machine-key mode for a write ------------------------------------- */
+
+static const struct mb_blob *session_of(const struct mb_secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].ok && s->v[i].blob.kind == MB_BLOB_SESSION)
+			return &s->v[i].blob;
+	return NULL;
+}
+
+/* Every value the file holds must decrypt and verify: the same machine. */
+static int check_values(struct mb_cli *cli, const char *cmd,
+			const struct mb_secrets *s, const struct mb_mkey *mk)
+{
+	struct mb_error e;
+	char where[1200];
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct mb_secret *v = &s->v[i];
+
+		if (!v->ok || v->blob.kind != MB_BLOB_DATA ||
+		    mb_mkey_check(mk, &v->blob, &e) == MB_OK)
+			continue;
+		snprintf(where, sizeof(where), "%s%s%s", v->label,
+			 *v->label ? "/" : "", v->prop);
+		return mb_error_set(&cli->err, MB_ESECRET, cmd, where,
+				    "%s; refusing to add a value this file's "
+				    "machine would not accept (nothing "
+				    "changed)", e.reason);
+	}
+	return MB_OK;
+}
+
+int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
+		     const struct mb_doc *doc, struct mb_cli_keys *k,
+		     struct mb_mkey **out)
+{
+	struct mb_secrets s;
+	int st;
+
+	*out = NULL;
+	if (!k->exchange || !k->signing)
+		return mb_cli_usage(cli, cmd, "encrypting a new value needs "
+				    "both machine keys: --exchange-key FILE "
+				    "and --signing-key FILE (private keys)");
+	st = mb_cli_keys_load(cli, k);
+	if (st)
+		return st;
+	memset(&s, 0, sizeof(s));
+	st = mb_secrets_gather(doc, &s, &cli->err);
+	if (!st && mb_mkey_open(k->exch, k->sign, session_of(&s), out,
+				&cli->err) != MB_OK) {
+		st = cli->err.status;
+		/* the library names no file: say which one */
+		snprintf(cli->err.what, sizeof(cli->err.what), "%s", cmd);
+		snprintf(cli->err.subject, sizeof(cli->err.subject), "%s",
+			 doc->path);
+	}
+	if (!st)
+		st = check_values(cli, cmd, &s, *out);
+	if (st) {
+		mb_mkey_free(*out);
+		*out = NULL;
+	}
+	mb_secrets_free(&s);
+	return st;
+}
+
+/* ---- writing an encrypted value ----------------------------------------- */
+
+int mb_cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+		      const char *text, const char *note)
+{
+	const struct mb_prop *p = mb_schema_prop(s->doc->schema, prop);
+	const char *at = mb_path_display(s->doc->keys[key].location);
+	char *cur = mb_acct_value(s->doc, key, prop, 1);
+	int same = cur && strcmp(cur, text) == 0, st;
+	struct mb_change *ch;
+
+	free(cur);
+	if (same)
+		return MB_OK;
+	st = mb_edit_set(s->doc, &s->edits, key, p, text, 0, &s->cli->err);
+	if (st)
+		return st;
+	if (!(ch = mb_wsess_change(s, "set")))
+		return s->cli->err.status;
+	ch->path = strdup(at);
+	ch->prop = strdup(prop);
+	ch->type = *p; /* masked in --json, as set shows it */
+	ch->value = strdup(text);
+	mb_buf_printf(&s->echo, "set    %s/%s = (%s)\n", at, prop, note);
+	return MB_OK;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared helpers of the cmocka tests that work on real files
+ * (test_write.c, test_fault.c, test_edit.c): a temp folder holding a
+ * MetaBase.xml, reading a file back, counting what a write left behind,
+ * and a write run in a child process. Include after <cmocka.h>.
+ */
+#ifndef MB_TEST_FIXTURE_H
+#define MB_TEST_FIXTURE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "mb/write.h"
+
+/* What the fixture's MetaBase.xml holds, and what the tests write. */
+extern const char fx_old[];
+extern const char fx_new[];
+
+struct fx_dir {
+	char dir[64];
+	char file[128];   /* dir/MetaBase.xml, fx_old, mode 0640 */
+};
+
+/* cmocka setup/teardown: *state is a struct fx_dir, removed after. */
+int fx_setup(void **state);
+int fx_teardown(void **state);
+#define FX_TEST(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
+
+void fx_put(const char *path, const char *text, mode_t mode);
+/* The file's bytes in a static buffer (up to 128 KiB), NULL if absent. */
+char *fx_slurp(const char *path);
+/* Entries of dir other than . and ..; the last *.bak name into bak. */
+int fx_entries(const char *dir, char *bak, size_t n);
+/* The first entry of dir whose name contains part, into out; 0 or -1. */
+int fx_find(const char *dir, const char *part, char *out, size_t n);
+
+/* mb_write_replace of the fixture's file (or path) from fx_old to fx_new. */
+enum mb_status fx_replace(struct fx_dir *f, struct mb_write_opts *o,
+			  struct mb_write_result *r, struct mb_error *e);
+enum mb_status fx_replace_at(const char *path, struct mb_write_opts *o,
+			     struct mb_write_result *r, struct mb_error *e);
+/*
+ * fx_replace with no backup in a child process (a new PID, so that locks
+ * taken by this one are foreign to it); its status, and its error's reason
+ * into reason.
+ */
+int fx_child_write(struct fx_dir *f, int break_lock, char *reason,
+		   size_t n);
+
+/*
+ * Injected failures: the write fails with status MB_EFILE, its reason
+ * contains reason_part, and the original is untouched with nothing else
+ * in the folder.
+ */
+void fx_run_failing(struct fx_dir *f, const struct mb_write_io *io,
+		    const char *reason_part);
+void fx_assert_untouched(struct fx_dir *f, const struct mb_error *e,
+			 const char *reason_part);
+
+#endif

@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Peak memory of mbtool against the file size (SPEC section 5: <= 3x).
+
+Generates a hosting-style metabase with mbgen (10,000 sites x 3 vdirs,
+about 10 MB), runs the read commands and a one-attribute set on it, and
+fails when a command's peak resident memory, less what the same command
+needs on a tiny file (the program and its libraries), is over 3x the file
+size. Peak RSS comes from /usr/bin/time -f %M (.ci/run installs it).
+Skipped (exit 77) in sanitizer builds, whose shadow memory says
+nothing about mbtool's own.
+
+Usage: memory.py MBTOOL MBGEN [SITES]"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+LIMIT = 3.0
+
+
+def peak_kb(argv):
+    """Peak RSS (kB) of one run of argv, from GNU time's %M (a small C
+    parent: a child forked from python would inherit python's RSS as its
+    high-water mark)."""
+    r = subprocess.run(['/usr/bin/time', '-f', '%M'] + argv,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    if r.returncode not in (0, 1, 7):
+        sys.exit('memory.py: failed: %s\n%s' % (' '.join(argv), r.stderr))
+    return int(r.stderr.strip().splitlines()[-1])
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    mbtool, mbgen = sys.argv[1], sys.argv[2]
+    sites = sys.argv[3] if len(sys.argv) > 3 else '10000'
+    if os.environ.get('MB_SANITIZE', 'none') not in ('', 'none'):
+        print('skipped: sanitizer build')
+        return 77
+    if not os.access('/usr/bin/time', os.X_OK):
+        print('skipped: needs /usr/bin/time (Debian package time)')
+        return 77
+    work = tempfile.mkdtemp(prefix='mbmem.')
+    try:
+        return measure(mbtool, mbgen, sites, work)
+    finally:
+        shutil.rmtree(work)
+
+
+def measure(mbtool, mbgen, sites, work):
+    big, tiny = os.path.join(work, 'big.xml'), os.path.join(work, 'tiny.xml')
+    subprocess.run([mbgen, '--sites', sites, '--vdirs', '3', '--seed', '7',
+                    '-o', big], check=True)
+    subprocess.run([mbgen, '--sites', '1', '--vdirs', '1', '--seed', '7',
+                    '-o', tiny], check=True)
+    size_kb = os.path.getsize(big) / 1024.0
+    commands = [
+        ['get', 'w3svc/1/root/AnonymousUserName'],
+        ['find', 'AnonymousUserName'],
+        ['accounts'],
+        ['secrets'],
+        ['enum_all', 'w3svc/1'],
+        ['set', '--no-backup', 'w3svc/1/root/AnonymousUserName', 'IUSR_M'],
+    ]
+    bad = 0
+    for args in commands:
+        runs = {}
+        for name, path in (('tiny', tiny), ('big', big)):
+            if args[0] == 'set':
+                shutil.copyfile(path, path + '.w')
+                path += '.w'
+            runs[name] = peak_kb([mbtool, '-f', path] + args)
+        ratio = (runs['big'] - runs['tiny']) / size_kb
+        ok = ratio <= LIMIT
+        bad += not ok
+        print('%-10s peak %7d kB, tiny file %6d kB: %.2fx the file (%.0f kB)'
+              ' %s' % (args[0], runs['big'], runs['tiny'], ratio, size_kb,
+                       'ok' if ok else 'OVER %.1fx' % LIMIT))
+    return 1 if bad else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
