@@ -329,6 +329,54 @@ static void test_changed_meanwhile(void **state)
 	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
 }
 
+/*
+ * The caller kept only a SHA-256 of what it read (old == NULL): the same
+ * checks hold. Same-length different bytes are caught, identical new bytes
+ * write nothing, and the matching file is replaced.
+ */
+static enum mb_status replace_by_sha(struct fx_dir *f, const char *seen,
+				     const char *data,
+				     struct mb_write_result *r,
+				     struct mb_error *e)
+{
+	struct mb_write_opts o = { 0 };
+	unsigned char sha[32];
+
+	assert_int_equal(mb_write_sha256(seen, strlen(seen), sha), 0);
+	o.no_backup = 1;
+	o.old_sha256 = sha;
+	mb_error_clear(e);
+	return mb_write_replace(f->file, NULL, strlen(seen), data,
+				strlen(data), &o, r, e);
+}
+
+static void test_changed_meanwhile_sha(void **state)
+{
+	struct fx_dir *f = *state;
+	struct mb_write_result r;
+	struct mb_error e;
+	char other[4096];
+
+	/* The same length, one byte different: only the digest tells. */
+	assert_true(strlen(fx_old) < sizeof(other));
+	strcpy(other, fx_old);
+	other[0] ^= 1;
+	fx_put(f->file, other, 0640);
+	assert_int_equal(replace_by_sha(f, fx_old, fx_new, &r, &e), MB_EFILE);
+	assert_non_null(strstr(e.reason, "changed since"));
+	assert_string_equal(fx_slurp(f->file), other);
+	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
+	/* Nothing to change: no write at all. */
+	fx_put(f->file, fx_old, 0640);
+	assert_int_equal(replace_by_sha(f, fx_old, fx_old, &r, &e), MB_OK);
+	assert_false(r.changed);
+	/* The file is what was read: replaced. */
+	assert_int_equal(replace_by_sha(f, fx_old, fx_new, &r, &e), MB_OK);
+	assert_true(r.changed);
+	assert_string_equal(fx_slurp(f->file), fx_new);
+	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
+}
+
 /* ---- diff ------------------------------------------------------------------ */
 
 static void check_diff(const char *a, const char *b, const char *want)
@@ -386,6 +434,7 @@ int main(void)
 		FX_TEST(test_lock_contention),
 		FX_TEST(test_stale_lock),
 		FX_TEST(test_changed_meanwhile),
+		FX_TEST(test_changed_meanwhile_sha),
 		cmocka_unit_test(test_diff_shapes),
 		cmocka_unit_test(test_diff_moved_block),
 	};

@@ -41,6 +41,14 @@ section "Secure values: groups and reveal (sample keys are test keys)"
 run secrets
 run reveal --no-cache --signing-key "$SRC/tests/keys/signing.pub.pem" w3svc/1/AnonymousUserPass w3svc/1/root/vd2/AnonymousUserPass
 end
+section "With the server's machine keys (exported; here the test keys)"
+printf '$ printf "%%s\\n" "Web-Anon-2026" > new.txt; chmod 600 new.txt\n'
+printf '%s\n' "Web-Anon-2026" > new.txt; chmod 600 new.txt
+run set --no-backup w3svc/1/root/vd2/AnonymousUserPass --exchange-key "$SRC/tests/keys/exchange.pvk" --signing-key "$SRC/tests/keys/signing.pvk" --password-file new.txt
+run reveal --exchange-key "$SRC/tests/keys/exchange.pvk" --signing-key "$SRC/tests/keys/signing.pvk" w3svc/1/root/vd2/AnonymousUserPass
+run secrets w3svc/1
+cp "$SRC/samples/MetaBase.xml" MetaBase.xml
+end
 fi
 if has accounts; then
 section "Accounts, lockout risk and the doctor"
@@ -73,6 +81,15 @@ run delete --no-backup --yes w3svc/3/
 run delete --no-backup w3svc/1/root/AuthFlags
 printf '$ printf '"'"'set w3svc/2/ServerComment "Intranet"\\nset w3svc/2/ServerAutoStart FALSE\\n'"'"' | mbtool batch --no-backup\n'
 printf 'set w3svc/2/ServerComment "Intranet"\nset w3svc/2/ServerAutoStart FALSE\n' | "$MB" batch --no-backup 2>&1
+end
+section "Many servers at once"
+mkdir -p fleet/web1 fleet/web2 fleet/web3
+cp "$SRC/samples/MetaBase.xml" fleet/web1/MetaBase.xml
+cp "$SRC/samples/MetaBase.xml" fleet/web2/MetaBase.xml
+head -c 2000 "$SRC/samples/MetaBase.xml" > fleet/web3/MetaBase.xml
+printf '$ cp samples/MetaBase.xml fleet/web1/; cp samples/MetaBase.xml fleet/web2/; head -c 2000 samples/MetaBase.xml > fleet/web3/MetaBase.xml\n'
+run -f fleet --jobs 2 get w3svc/1/root/vd2/AnonymousUserName
+run -f fleet --jsonl get w3svc/AnonymousUserName
 end
 if has collapse; then
 section "One global anonymous account"
