@@ -1,21 +1,44 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!-- SPDX-License-Identifier: MIT -->
-<!-- mbtool report: the intermediate <mbreport> document to one
-     self-contained HTML page (inline CSS, no scripts, no external
-     resources). The key tree is nested <details> elements, so it opens
-     and closes in any browser without scripts; each key shows the
-     identities set there (account markers, with their password group)
-     and links to the doctor findings that name it. -->
+<!-- mbtool report: the intermediate <mbreport> documents (their format:
+     src/cli/report_doc.c) to one self-contained HTML page (inline CSS, no
+     scripts, no external resources). The key tree is nested <details>
+     elements, so it opens and closes in any browser without scripts; each
+     key shows the identities set there (account markers, with their
+     password group) and links to the doctor findings that name it.
+
+     mbtool renders the page in parts, so that a hosting server's tree
+     never has to be one document: first <mbreport> with the accounts and
+     findings, whose <slot/> marks where the key tree goes; then
+     <mbreport part="keys"> documents with a few thousand keys each,
+     rendered between two slots, and keys too large for one part with a
+     <slot/> where their children go. A slot must come out as the comment
+     "mbtool-slot"; a stylesheet whose page has none gets no key tree. -->
 <xsl:stylesheet version="1.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
   <xsl:output method="html" encoding="UTF-8" indent="yes"
       doctype-system="about:legacy-compat"/>
 
-  <!-- Accounts set at a key, and findings naming a key, by its path. -->
-  <xsl:key name="set-at" match="/mbreport/accounts/account/set-at"
-      use="@path"/>
-  <xsl:key name="finding-at" match="/mbreport/doctor/finding"
-      use="at/@path"/>
+  <!-- A folded tree (a file of more keys than keys/@fold-over) has no
+       tooltips on its markers: tens of thousands of keys would repeat
+       them. Its lists of keys per account and finding stop after the
+       first few (mbtool sends those): every key is in the tree with its
+       marker. -->
+  <xsl:variable name="folding" select="/mbreport/keys/@folding = 'yes'"/>
+
+  <!-- Where mbtool puts the parts of the key tree. -->
+  <xsl:template match="slot">
+    <xsl:comment>mbtool-slot</xsl:comment>
+  </xsl:template>
+
+  <!-- A part of the key tree: its keys, between two slots. -->
+  <xsl:template match="/mbreport[@part = 'keys']" priority="2">
+    <div>
+      <xsl:comment>mbtool-slot</xsl:comment>
+      <xsl:apply-templates select="keys/key|keys/group"/>
+      <xsl:comment>mbtool-slot</xsl:comment>
+    </div>
+  </xsl:template>
 
   <xsl:template match="/mbreport">
     <html lang="en">
@@ -70,6 +93,9 @@ summary { cursor: pointer; padding: 0.1em 0; }
 .badge.error { background: #c62828; }
 .badge.warning { background: #ef6c00; }
 .badge.info { background: #1565c0; }
+.folded { margin-left: 1.4em; padding-left: 0.4em; color: #666;
+  font-style: italic; border-left: 1px dotted #bbb; }
+p.rule { color: #444; font-size: 0.92em; }
 ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
   font-size: 0.92em; }
 .local { color: #060; }
@@ -82,7 +108,8 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
         <p>File: <code><xsl:value-of select="@file"/></code>
           (mbtool <xsl:value-of select="@version"/>)</p>
         <p class="summary">
-          <span>Keys: <xsl:value-of select="count(//keys//key)"/></span>
+          <span>Keys: <xsl:value-of
+                select="format-number(keys/@total, '#,##0')"/></span>
           <span>Identities: <xsl:value-of
                 select="count(accounts/account)"/></span>
           <span><xsl:if test="accounts/account[@lockout-risk = 'yes']">
@@ -103,8 +130,12 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
         <xsl:apply-templates select="accounts"/>
         <xsl:apply-templates select="doctor"/>
         <h2 id="tree">Key tree</h2>
+        <xsl:apply-templates select="keys" mode="rule"/>
         <div class="tree">
-          <xsl:apply-templates select="keys/key"/>
+          <!-- (the line breaks of a tree rendered in one piece) -->
+          <xsl:text>&#10;</xsl:text>
+          <xsl:apply-templates select="keys/key|keys/group|keys/slot"/>
+          <xsl:text>&#10;</xsl:text>
         </div>
       </body>
     </html>
@@ -136,6 +167,9 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
                   <code><xsl:value-of select="@path"/></code>
                   (<xsl:value-of select="@password-group"/>)<br/>
                 </xsl:for-each>
+                <xsl:call-template name="more">
+                  <xsl:with-param name="n" select="@keys - count(set-at)"/>
+                </xsl:call-template>
               </td>
             </tr>
           </xsl:for-each>
@@ -145,11 +179,21 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
     </xsl:choose>
   </xsl:template>
 
+  <!-- The end of a key list that mbtool cut short. -->
+  <xsl:template name="more">
+    <xsl:param name="n"/>
+    <xsl:if test="$n &gt; 0">
+      <span class="more"> and <xsl:value-of
+          select="format-number($n, '#,##0')"/> more (each is marked in
+        the key tree)</span>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template match="doctor">
     <h2 id="doctor">Doctor findings</h2>
     <xsl:if test="not(finding)"><p>No problems found.</p></xsl:if>
     <xsl:for-each select="finding">
-      <div id="{generate-id()}" class="finding {@severity}">
+      <div id="{@anchor}" class="finding {@severity}">
         <h3><xsl:value-of select="@id"/>
           <xsl:text> </xsl:text>
           <span class="sev {@severity}"><xsl:value-of
@@ -163,6 +207,9 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
               <code><xsl:value-of select="@path"/></code>
               <xsl:if test="@group"> (<xsl:value-of select="@group"/>)</xsl:if>
             </xsl:for-each>
+            <xsl:call-template name="more">
+              <xsl:with-param name="n" select="@keys - count(at)"/>
+            </xsl:call-template>
           </dd>
           <dt>Why</dt><dd><xsl:value-of select="why"/></dd>
           <dt>Fix</dt>
@@ -181,32 +228,36 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
   <!-- One tree node per key: <details class="key">. -->
   <xsl:template match="key">
     <details class="key" data-path="{@path}">
-      <!-- Open near the top, and down to every key that sets an
-           identity or has a finding, so the story is visible at once. -->
-      <xsl:if test="count(ancestor::key) &lt; 4 or
-          descendant-or-self::key[key('set-at', @path) or
-                                  key('finding-at', @path)]">
-        <xsl:attribute name="open">open</xsl:attribute>
-      </xsl:if>
+      <!-- mbtool opens the top levels and the path down to every key
+           that sets an identity or has a finding. -->
+      <xsl:copy-of select="@open"/>
       <summary>
         <code><xsl:value-of select="@path"/></code>
         <xsl:text> </xsl:text>
         <span class="kt">[<xsl:value-of select="@keytype"/>]</span>
-        <xsl:for-each select="key('set-at', @path)">
-          <span class="acct {../@kind}" data-account="{../@name}"
-              title="{../@kind} account set here, password group {@password-group}">
-            <xsl:if test="../@lockout-risk = 'yes'">
-              <xsl:attribute name="class">acct <xsl:value-of
-                  select="../@kind"/> lockout</xsl:attribute>
+        <xsl:for-each select="acct">
+          <span class="acct {@kind}" data-account="{@name}">
+            <xsl:if test="not($folding)">
+              <xsl:attribute name="title"><xsl:value-of select="@kind"/>
+                <xsl:text> account set here, password group </xsl:text>
+                <xsl:value-of select="@group"/></xsl:attribute>
             </xsl:if>
-            <xsl:value-of select="../@name"/>
+            <xsl:if test="@lockout = 'yes'">
+              <xsl:attribute name="class">acct <xsl:value-of
+                  select="@kind"/> lockout</xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="@name"/>
             <xsl:text> (</xsl:text><xsl:value-of
-                select="@password-group"/><xsl:text>)</xsl:text>
+                select="@group"/><xsl:text>)</xsl:text>
           </span>
         </xsl:for-each>
-        <xsl:for-each select="key('finding-at', @path)">
-          <a class="badge {@severity}" href="#{generate-id()}"
-              title="{@title}"><xsl:value-of select="@id"/></a>
+        <xsl:for-each select="badge">
+          <a class="badge {@severity}" href="#{@anchor}">
+            <xsl:if test="not($folding)">
+              <xsl:attribute name="title"><xsl:value-of
+                  select="@title"/></xsl:attribute>
+            </xsl:if>
+            <xsl:value-of select="@id"/></a>
         </xsl:for-each>
       </summary>
       <!-- Defaults are noise, except AuthFlags in a web or FTP service,
@@ -235,7 +286,65 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
           </xsl:for-each>
         </ul>
       </xsl:if>
-      <xsl:apply-templates select="key"/>
+      <xsl:apply-templates select="key|group|slot|folded"/>
     </details>
+  </xsl:template>
+
+  <!-- Many children of one key (the sites of a hosting server), a few
+       hundred to a closed group. -->
+  <xsl:template match="group">
+    <details class="group">
+      <summary><code><xsl:value-of select="@first"/></code>
+        <xsl:text> … </xsl:text>
+        <code><xsl:value-of select="@last"/></code>
+        <xsl:text> </xsl:text>
+        <span class="kt">(<xsl:value-of
+            select="format-number(@keys, '#,##0')"/> keys)</span>
+      </summary>
+      <xsl:apply-templates select="key|slot"/>
+    </details>
+  </xsl:template>
+
+  <!-- The keys under a shown key that the folding rule leaves out. -->
+  <xsl:template match="folded">
+    <div class="folded">+ <xsl:value-of
+        select="format-number(@keys, '#,##0')"/>
+      <xsl:choose>
+        <xsl:when test="@keys = 1"> key that inherits</xsl:when>
+        <xsl:otherwise> keys that inherit</xsl:otherwise>
+      </xsl:choose> their identity from here</div>
+  </xsl:template>
+
+  <!-- What the tree shows: the whole tree, or the folding rule. -->
+  <xsl:template match="keys" mode="rule">
+    <xsl:variable name="over" select="format-number(@fold-over, '#,##0')"/>
+    <xsl:variable name="what" select="normalize-space('the keys that set
+        an account name or password (any secure value), AuthFlags,
+        LogonMethod, DefaultLogonDomain or an application pool identity
+        (AppPoolIdentityType), the keys that a doctor finding names, and
+        the keys on the path to them')"/>
+    <p class="rule">
+      <xsl:choose>
+        <xsl:when test="$folding">
+          <xsl:value-of select="normalize-space(concat(format-number(@total, '#,##0'),
+              ' keys: ', format-number(@shown, '#,##0'), ' shown, ',
+              format-number(@folded, '#,##0'), ' folded. A file of more than ',
+              $over, ' keys shows only ', $what, '. Each of them lists only the
+              values set at it (an inherited value is shown where it is set,
+              above it). The other keys under a shown key are counted on one
+              line, &quot;+ N keys that inherit their identity from
+              here&quot;, and a key with more than ',
+              format-number(@group, '#,##0'), ' shown keys directly under
+              it has them in closed groups of ',
+              format-number(@group, '#,##0'), '.'))"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="normalize-space(concat('All ',
+              format-number(@total, '#,##0'), ' keys are shown. (A file of
+              more than ', $over, ' keys shows only ', $what, ', and counts
+              the other keys under each of them on one line.)'))"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </p>
   </xsl:template>
 </xsl:stylesheet>

@@ -354,6 +354,7 @@ int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
  */
 struct mb_finding_key {
 	char *path;   /* adsutil display path */
+	size_t key;   /* index into doc->keys (report marks the key tree) */
 	char group;   /* its password group 'A'..., '-' none, 0 not shown */
 };
 

@@ -2,12 +2,20 @@
 /*
  * report -o FILE [--stylesheet XSL]: one self-contained HTML page. The
  * facts (key tree with where the anonymous identity comes from, accounts
- * and password groups) go into an XML document built with libxml2's tree
- * API; transforms/report.xsl turns it into HTML under libxslt security
- * preferences that forbid writes, network access and reading any file
- * outside the stylesheet's folder.
+ * and password groups, doctor findings) go into XML documents built with
+ * libxml2's tree API (report_doc.c); transforms/report.xsl turns them into
+ * HTML under libxslt security preferences that forbid writes, network
+ * access and reading any file outside the stylesheet's folder.
+ *
+ * The page is written as it is made: the page around the key tree first,
+ * then the tree a part of a few thousand keys at a time (report_priv.h),
+ * each transformed, serialised straight to the output and freed. A
+ * hosting server's 250,000 keys as one document and one result tree took
+ * 3.5 GB.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +24,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxslt/imports.h>
 #include <libxslt/security.h>
 #include <libxslt/transform.h>
 #include <libxslt/xslt.h>
@@ -23,175 +32,10 @@
 #include <libxslt/xsltutils.h>
 
 #include "cli.h"
-#include "mb/path.h"
-#include "mb/query.h"
-#include "mb/value.h"
 #include "mb_config.h"
-
-/* What the tree shows at each key: the anonymous identity and how it logs
- * on (effective, with where it comes from), and the content's own Path. */
-static const struct {
-	const char *name;
-	int local;   /* only where the key sets it */
-} report_props[] = {
-	{ "AnonymousUserName", 0 }, { "AnonymousUserPass", 0 },
-	{ "AuthFlags", 0 }, { "LogonMethod", 0 }, { "Path", 1 },
-};
-#define NPROPS (sizeof(report_props) / sizeof(report_props[0]))
+#include "report_priv.h"
 
 #define X(s) ((const xmlChar *)(s))
-
-static void add_prop(xmlNodePtr parent, const struct mb_doc *doc, size_t key,
-		     const struct mb_ref *ref, size_t i)
-{
-	struct mb_prop storage;
-	const struct mb_prop *p = mb_ref_display_prop(ref, &storage);
-	const char *origin[] = { "local", "inherited", "default", "none" };
-	struct mb_result r;
-	xmlNodePtr n;
-
-	if (!mb_query_allowed(doc, key, ref) ||
-	    mb_query_get(doc, key, ref, report_props[i].local, &r, NULL))
-		return;
-	n = xmlNewChild(parent, NULL, X("prop"), NULL);
-	xmlNewProp(n, X("name"), X(report_props[i].name));
-	xmlNewProp(n, X("origin"), X(origin[r.origin]));
-	if (r.origin == MB_ORIGIN_INHERITED && r.value.key != MB_NOKEY)
-		xmlNewProp(n, X("from"), X(mb_path_display(
-			doc->keys[r.value.key].location)));
-	/* An unset secure value is "", not a mask over nothing. */
-	if (r.text)
-		xmlNewProp(n, X("value"), X((p->attrs & MB_ATTR_SECURE) &&
-					     *r.text ? MB_MASK : r.text));
-	mb_result_release(&r);
-}
-
-static void add_key(xmlNodePtr parent, const struct mb_doc *doc, size_t key)
-{
-	const struct mb_key *k = &doc->keys[key];
-	char *type = strndup(doc->buf + k->elem.off, k->elem.len);
-	xmlNodePtr n = xmlNewChild(parent, NULL, X("key"), NULL);
-	struct mb_ref ref;
-	size_t i, c;
-
-	xmlNewProp(n, X("path"), X(mb_path_display(k->location)));
-	xmlNewProp(n, X("keytype"), X(type ? type : ""));
-	free(type);
-	for (i = 0; i < NPROPS; i++) {
-		if (mb_query_resolve(doc, key, report_props[i].name, &ref,
-				     NULL))
-			continue;
-		add_prop(n, doc, key, &ref, i);
-		mb_ref_release(&ref);
-	}
-	for (c = k->first_child; c != MB_NOKEY; c = doc->keys[c].next_sibling)
-		add_key(n, doc, c);
-}
-
-static int add_accounts(xmlNodePtr root, const struct mb_doc *doc)
-{
-	struct mb_accts a;
-	xmlNodePtr list, an, kn;
-	char buf[64];
-	size_t i, j;
-
-	if (mb_accts_collect(doc, NULL, 1, &a)) {
-		mb_accts_free(&a);
-		return -1;
-	}
-	list = xmlNewChild(root, NULL, X("accounts"), NULL);
-	for (i = 0; i < a.n; i++) {
-		const struct mb_acct *ac = &a.v[i];
-
-		an = xmlNewChild(list, NULL, X("account"), NULL);
-		xmlNewProp(an, X("name"), X(ac->name));
-		xmlNewProp(an, X("kind"), X(ac->kind));
-		snprintf(buf, sizeof(buf), "%zu", ac->used);
-		xmlNewProp(an, X("used"), X(buf));
-		snprintf(buf, sizeof(buf), "%d", ac->ngroups);
-		xmlNewProp(an, X("groups"), X(buf));
-		xmlNewProp(an, X("lockout-risk"),
-			   X(ac->ngroups > 1 ? "yes" : "no"));
-		for (j = 0; j < ac->nkeys; j++) {
-			kn = xmlNewChild(an, NULL, X("set-at"), NULL);
-			xmlNewProp(kn, X("path"), X(mb_path_display(
-				doc->keys[ac->keys[j]].location)));
-			buf[0] = ac->group[j] < 0 ? '-' :
-				 (char)('A' + ac->group[j]);
-			buf[1] = '\0';
-			xmlNewProp(kn, X("password-group"), X(buf));
-		}
-	}
-	mb_accts_free(&a);
-	return 0;
-}
-
-static void add_finding(xmlNodePtr parent, const struct mb_finding *f)
-{
-	xmlNodePtr n = xmlNewChild(parent, NULL, X("finding"), NULL), at;
-	char group[2] = { 0, 0 };
-	size_t i;
-
-	xmlNewProp(n, X("id"), X(f->id));
-	xmlNewProp(n, X("severity"), X(f->severity));
-	xmlNewProp(n, X("title"), X(f->title));
-	for (i = 0; i < f->nkeys; i++) {
-		at = xmlNewChild(n, NULL, X("at"), NULL);
-		xmlNewProp(at, X("path"), X(f->keys[i].path));
-		group[0] = f->keys[i].group;
-		if (group[0])
-			xmlNewProp(at, X("group"), X(group));
-	}
-	xmlNewTextChild(n, NULL, X("why"), X(f->why));
-	for (i = 0; i < f->nfix; i++)
-		xmlNewTextChild(n, NULL, X("fix"), X(f->fix[i]));
-}
-
-/* Doctor findings, from the same rules the doctor command prints. */
-static int add_doctor(xmlNodePtr root, const struct mb_doc *doc)
-{
-	struct mb_findings f;
-	struct mb_error err;
-	xmlNodePtr d;
-	char num[32];
-	size_t i;
-
-	mb_error_clear(&err);
-	if (mb_doctor_run(doc, &f, &err))
-		return -1;
-	d = xmlNewChild(root, NULL, X("doctor"), NULL);
-	snprintf(num, sizeof(num), "%zu", f.problems);
-	xmlNewProp(d, X("problems"), X(num));
-	for (i = 0; i < f.n; i++)
-		add_finding(d, &f.v[i]);
-	for (i = 0; i < f.nchecks; i++)
-		xmlNewTextChild(d, NULL, X("check"), X(f.checks[i]));
-	mb_findings_free(&f);
-	return 0;
-}
-
-static xmlDocPtr build(const struct mb_doc *doc)
-{
-	xmlDocPtr x = xmlNewDoc(X("1.0"));
-	xmlNodePtr root, keys;
-	size_t k;
-
-	if (!x)
-		return NULL;
-	root = xmlNewDocNode(x, NULL, X("mbreport"), NULL);
-	xmlDocSetRootElement(x, root);
-	xmlNewProp(root, X("file"), X(doc->path));
-	xmlNewProp(root, X("version"), X(MB_VERSION));
-	keys = xmlNewChild(root, NULL, X("keys"), NULL);
-	for (k = 0; k < doc->nkeys; k++)
-		if (doc->keys[k].parent == MB_NOKEY)
-			add_key(keys, doc, k);
-	if (add_accounts(root, doc) || add_doctor(root, doc)) {
-		xmlFreeDoc(x);
-		return NULL;
-	}
-	return x;
-}
 
 /* The folder READ_FILE may read from: the stylesheet's own. */
 static char style_dir[4096];
@@ -229,48 +73,126 @@ static const char *find_stylesheet(const char *opt)
 	return MB_DATADIR "/report.xsl";
 }
 
-static int write_out(struct mb_cli *cli, const char *out, const xmlChar *html,
-		     int len)
+/*
+ * Where the serialised page goes: straight into the file (or cli->out for
+ * -o -) as libxml2 produces it, never as one string of the whole page.
+ */
+struct sink {
+	struct mb_buf *buf;   /* -o -: the command's output */
+	int fd;               /* else the temporary file */
+	int bad;
+};
+
+static int sink_write(void *ctx, const char *p, int len)
+{
+	struct sink *s = ctx;
+	size_t done = 0;
+	ssize_t w;
+
+	if (len < 0 || s->bad)
+		return -1;
+	if (s->buf) {
+		s->bad = mb_buf_append(s->buf, p, (size_t)len) != 0;
+		return s->bad ? -1 : len;
+	}
+	while (done < (size_t)len) {
+		w = write(s->fd, p + done, (size_t)len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			s->bad = 1;
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	return len;
+}
+
+/* xsltSaveResultTo with the encoding the stylesheet asks for, as
+ * xsltSaveResultToString and xsltSaveResultToFd pick it. */
+static int save(struct sink *s, xmlDocPtr res, xsltStylesheetPtr xsl)
+{
+	const xmlChar *enc;
+	xmlCharEncodingHandlerPtr h = NULL;
+	xmlOutputBufferPtr o;
+	int n;
+
+	XSLT_GET_IMPORT_PTR(enc, xsl, encoding)
+	if (enc) {
+		h = xmlFindCharEncodingHandler((const char *)enc);
+		if (h && xmlStrEqual(X(h->name), X("UTF-8")))
+			h = NULL;
+	}
+	o = xmlOutputBufferCreateIO(sink_write, NULL, s, h);
+	if (!o)
+		return -1;
+	n = xsltSaveResultTo(o, res, xsl);
+	if (xmlOutputBufferClose(o) < 0 || n < 0)
+		s->bad = 1;
+	return s->bad ? -1 : 0;
+}
+
+static int write_failed(struct mb_cli *cli, const char *out)
+{
+	return mb_error_set(&cli->err, MB_EFILE, "report", out,
+			    "cannot write the output file; nothing was "
+			    "written");
+}
+
+/* out (mode 0644) is written whole or not at all: into a temporary file
+ * in the same folder, renamed over out once it is on disk. */
+static int open_out(struct mb_cli *cli, const char *out, struct sink *s,
+		    char **tmp)
 {
 	size_t tlen = strlen(out) + sizeof(".tmpXXXXXX");
-	char *tmp;
-	FILE *f;
-	int fd, bad;
 
-	if (strcmp(out, "-") == 0)
-		return mb_buf_append(&cli->out, html, (size_t)len) ?
-			mb_error_set(&cli->err, MB_EFILE, "report", NULL,
-				     "out of memory") : MB_OK;
-	tmp = malloc(tlen);
-	if (tmp)
-		snprintf(tmp, tlen, "%s.tmpXXXXXX", out);
-	else
+	*tmp = NULL;
+	if (strcmp(out, "-") == 0) {
+		s->buf = &cli->out;
+		return MB_OK;
+	}
+	*tmp = malloc(tlen);
+	if (!*tmp)
 		return mb_error_set(&cli->err, MB_EFILE, "report", out,
 				    "out of memory");
-	fd = mkstemp(tmp);
-	if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "wb"))) {
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
+	snprintf(*tmp, tlen, "%s.tmpXXXXXX", out);
+	s->fd = mkstemp(*tmp);
+	if (s->fd < 0 || fchmod(s->fd, 0644)) {
+		if (s->fd >= 0) {
+			close(s->fd);
+			unlink(*tmp);
 		}
-		free(tmp);
+		free(*tmp);
+		*tmp = NULL;
 		return mb_error_set(&cli->err, MB_EFILE, "report", out,
 				    "cannot create the output file; check "
 				    "that its folder exists and is writable");
 	}
-	bad = fwrite(html, 1, (size_t)len, f) != (size_t)len;
-	bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
-	bad |= fclose(f) != 0;
+	return MB_OK;
+}
+
+/* Keep the page (ok) or drop every byte of it. */
+static int close_out(struct mb_cli *cli, const char *out, struct sink *s,
+		     char *tmp, size_t start, int ok)
+{
+	int bad = s->bad;
+
+	if (s->buf) {
+		if (!ok || bad) {
+			s->buf->len = start;
+			if (s->buf->data)
+				s->buf->data[start] = '\0';
+		}
+		return ok && bad ? write_failed(cli, out) : MB_OK;
+	}
+	bad |= !ok || fsync(s->fd) != 0;
+	bad |= close(s->fd) != 0;
 	if (!bad)
 		bad = rename(tmp, out) != 0;
 	if (bad)
 		unlink(tmp);
 	free(tmp);
-	if (bad)
-		return mb_error_set(&cli->err, MB_EFILE, "report", out,
-				    "cannot write the output file; nothing "
-				    "was written");
-	return MB_OK;
+	return ok && bad ? write_failed(cli, out) : MB_OK;
 }
 
 static xmlDocPtr read_stylesheet(const char *path)
@@ -300,17 +222,293 @@ static void quiet(void *ctx, const char *msg, ...)
 	(void)msg;
 }
 
-int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+/* One run of report: the stylesheet, the facts and where the page goes. */
+struct render {
+	struct mb_report rep;
+	xsltStylesheetPtr xsl;
+	xsltSecurityPrefsPtr sec;
+	struct mb_buf part;   /* the last transform's output */
+	struct sink out;
+	const char *failed;   /* why a transform failed, or NULL */
+};
+
+static const char TRANSFORM_FAILED[] = "the transform failed (or tried "
+	"something the security settings forbid)";
+
+/* Transform in (freed here) into rd->part. */
+static int transform(struct render *rd, xmlDocPtr in)
 {
-	const char *out = NULL, *style = NULL, *path, *v;
-	xsltSecurityPrefsPtr sec = NULL;
 	xsltTransformContextPtr ctxt = NULL;
-	xsltStylesheetPtr xsl = NULL;
-	xmlDocPtr sdoc = NULL, in = NULL, res = NULL;
-	xmlChar *html = NULL;
-	char *real, *slash;
-	int i, len = 0, st = MB_OK;
+	xmlDocPtr res = NULL;
+	struct sink s = { &rd->part, -1, 0 };
+
+	mb_buf_reset(&rd->part);
+	/* Nothing more to do once a part failed or the output did. */
+	if (rd->failed || rd->out.bad || !in) {
+		if (!rd->failed && !rd->out.bad)
+			rd->failed = "out of memory";
+		xmlFreeDoc(in);
+		return -1;
+	}
+	ctxt = xsltNewTransformContext(rd->xsl, in);
+	if (ctxt && !xsltSetCtxtSecurityPrefs(rd->sec, ctxt))
+		res = xsltApplyStylesheetUser(rd->xsl, in, NULL, NULL, NULL,
+					      ctxt);
+	if (!res || ctxt->state != XSLT_STATE_OK || save(&s, res, rd->xsl))
+		rd->failed = TRANSFORM_FAILED;
+	if (ctxt)
+		xsltFreeTransformContext(ctxt);
+	xmlFreeDoc(res);
+	xmlFreeDoc(in);
+	return rd->failed ? -1 : 0;
+}
+
+/* Piece i of the last transform's output: the text after its i-th slot
+ * marker, up to the next one (*len), or NULL when it has fewer slots. */
+static const char *piece(const struct render *rd, size_t i, size_t *len)
+{
+	const char *p = rd->part.data ? rd->part.data : "", *e;
+
+	for (; i > 0; i--) {
+		p = strstr(p, MB_REPORT_SLOT);
+		if (!p)
+			return NULL;
+		p += sizeof(MB_REPORT_SLOT) - 1;
+	}
+	e = strstr(p, MB_REPORT_SLOT);
+	*len = e ? (size_t)(e - p) : strlen(p);
+	return p;
+}
+
+static void put(struct render *rd, const char *p, size_t n)
+{
+	int c;
+
+	for (; n > 0 && !rd->out.bad; p += c, n -= (size_t)c) {
+		c = n > INT_MAX ? INT_MAX : (int)n;
+		sink_write(&rd->out, p, c);
+	}
+}
+
+/*
+ * Write piece i and keep a copy of piece i + 1 (the rest of the key or
+ * page, after its children), which the next transforms overwrite.
+ */
+static char *put_piece(struct render *rd, size_t i, size_t *tail_len)
+{
+	const char *p = piece(rd, i, tail_len), *t;
+	char *tail;
+
+	if (!p || !(t = piece(rd, i + 1, tail_len))) {
+		rd->failed = "the stylesheet does not render the key tree in "
+			     "parts (see transforms/report.xsl)";
+		return NULL;
+	}
+	put(rd, p, (size_t)(t - p) - (sizeof(MB_REPORT_SLOT) - 1));
+	tail = malloc(*tail_len + 1);
+	if (!tail)
+		rd->failed = "out of memory";
+	else
+		memcpy(tail, t, *tail_len);
+	return tail;
+}
+
+/* Keys on their way into one transform (a part). */
+struct batch {
+	xmlDocPtr doc;
+	xmlNodePtr keys;    /* where they go */
+	size_t n;           /* shown keys in it */
+};
+
+static void render_children(struct render *rd, size_t parent,
+			    unsigned depth);
+static void put_key(struct render *rd, struct batch *b, size_t parent,
+		    size_t key, unsigned depth);
+
+/* A transformed part (two slots around its keys) into the output. */
+static void flush(struct render *rd, struct batch *b)
+{
+	size_t len;
+	char *tail;
+
+	if (!b->doc)
+		return;
+	if (!transform(rd, b->doc)) {
+		tail = put_piece(rd, 1, &len);
+		free(tail);
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+/* Where the next keys go, or NULL. */
+static xmlNodePtr batch_at(struct render *rd, struct batch *b)
+{
+	if (!b->doc && !(b->doc = mb_report_part(&rd->rep, &b->keys)))
+		rd->failed = "out of memory";
+	return b->doc ? b->keys : NULL;
+}
+
+static void batch_added(struct render *rd, struct batch *b, size_t n)
+{
+	b->n += n;
+	if (b->n >= MB_REPORT_PART)
+		flush(rd, b);
+}
+
+/*
+ * A key or group with more shown keys than a part holds: its own part
+ * around a slot (group: the first of its keys), its children rendered in
+ * between.
+ */
+static void render_big(struct render *rd, size_t parent, size_t key,
+		       unsigned depth, int group)
+{
+	xmlNodePtr keys;
+	xmlDocPtr part = mb_report_part(&rd->rep, &keys);
+	size_t len, c, end;
+	struct batch b = { NULL, NULL, 0 };
+	char *tail;
+
+	if (part && group)
+		mb_report_group(&rd->rep, keys, parent, key, depth, 0);
+	else if (part)
+		mb_report_key(&rd->rep, keys, key, depth, 0);
+	if (transform(rd, part) || !(tail = put_piece(rd, 1, &len)))
+		return;
+	if (!group) {
+		render_children(rd, key, depth + 1);
+	} else {
+		end = mb_report_group_end(&rd->rep, parent, key, NULL);
+		for (c = key; c != end && !rd->failed;
+		     c = mb_report_next(&rd->rep, parent, c))
+			put_key(rd, &b, parent, c, depth);
+		flush(rd, &b);
+	}
+	put(rd, tail, len);
+	free(tail);
+}
+
+static void put_key(struct render *rd, struct batch *b, size_t parent,
+		    size_t key, unsigned depth)
+{
+	xmlNodePtr at;
+
+	if (rd->rep.shown_in[key] > MB_REPORT_PART) {
+		flush(rd, b);
+		render_big(rd, parent, key, depth, 0);
+	} else if ((at = batch_at(rd, b))) {
+		mb_report_key(&rd->rep, at, key, depth, 1);
+		batch_added(rd, b, rd->rep.shown_in[key]);
+	}
+}
+
+/* The group of parent's children that starts at first; the next one. */
+static size_t put_group(struct render *rd, struct batch *b, size_t parent,
+			size_t first, unsigned depth)
+{
+	size_t size, end = mb_report_group_end(&rd->rep, parent, first,
+					       &size);
+	xmlNodePtr at;
+
+	if (size > MB_REPORT_PART) {
+		flush(rd, b);
+		render_big(rd, parent, first, depth, 1);
+	} else if ((at = batch_at(rd, b))) {
+		mb_report_group(&rd->rep, at, parent, first, depth, 1);
+		batch_added(rd, b, size);
+	}
+	return end;
+}
+
+/* The children of parent (MB_NOKEY: the roots), about MB_REPORT_PART
+ * shown keys per transform. */
+static void render_children(struct render *rd, size_t parent, unsigned depth)
+{
+	struct batch b = { NULL, NULL, 0 };
+	size_t c = mb_report_next(&rd->rep, parent, MB_NOKEY);
+	int grouped = c != MB_NOKEY && mb_report_grouped(&rd->rep, parent);
+
+	while (c != MB_NOKEY && !rd->failed && !rd->out.bad) {
+		if (grouped) {
+			c = put_group(rd, &b, parent, c, depth);
+		} else {
+			put_key(rd, &b, parent, c, depth);
+			c = mb_report_next(&rd->rep, parent, c);
+		}
+	}
+	flush(rd, &b);
+	xmlFreeDoc(b.doc);
+}
+
+/* The page, with the key tree where its slot is (a stylesheet without
+ * one gets no tree). */
+static void render(struct render *rd)
+{
+	size_t len;
+	char *tail;
+
+	if (transform(rd, mb_report_page(&rd->rep)))
+		return;
+	if (!piece(rd, 1, &len)) {
+		put(rd, rd->part.data ? rd->part.data : "", rd->part.len);
+		return;
+	}
+	tail = put_piece(rd, 0, &len);
+	if (!tail)
+		return;
+	render_children(rd, MB_NOKEY, 0);
+	put(rd, tail, len);
+	free(tail);
+}
+
+/* Read, check and compile the stylesheet at path into rd->xsl. */
+static int load_stylesheet(struct mb_cli *cli, struct render *rd,
+			   const char *path)
+{
+	xmlDocPtr sdoc;
+
+	xsltSetGenericErrorFunc(NULL, quiet);
+	/*
+	 * Read the bytes ourselves: the process-wide entity loader (doc_xml.c)
+	 * refuses every fetch, so xsl:include and document() stay dead too.
+	 */
+	sdoc = read_stylesheet(path);
+	if (!sdoc || sdoc->intSubset) {
+		xmlFreeDoc(sdoc);
+		return mb_error_set(&cli->err, MB_EFILE, "report", path,
+				    "the stylesheet is not well-formed XML "
+				    "(or has a DOCTYPE)");
+	}
+	rd->sec = xsltNewSecurityPrefs();
+	if (!rd->sec ||
+	    xsltSetSecurityPrefs(rd->sec, XSLT_SECPREF_WRITE_FILE,
+				 xsltSecurityForbid) ||
+	    xsltSetSecurityPrefs(rd->sec, XSLT_SECPREF_CREATE_DIRECTORY,
+				 xsltSecurityForbid) ||
+	    xsltSetSecurityPrefs(rd->sec, XSLT_SECPREF_READ_NETWORK,
+				 xsltSecurityForbid) ||
+	    xsltSetSecurityPrefs(rd->sec, XSLT_SECPREF_WRITE_NETWORK,
+				 xsltSecurityForbid) ||
+	    xsltSetSecurityPrefs(rd->sec, XSLT_SECPREF_READ_FILE,
+				 check_read)) {
+		xmlFreeDoc(sdoc);
+		return mb_error_set(&cli->err, MB_EFILE, "report", NULL,
+				    "out of memory");
+	}
+	rd->xsl = xsltParseStylesheetDoc(sdoc);
+	if (!rd->xsl) {
+		xmlFreeDoc(sdoc);
+		return mb_error_set(&cli->err, MB_EFILE, "report", path,
+				    "not a usable XSLT stylesheet");
+	}
+	return MB_OK; /* sdoc is owned by rd->xsl now */
+}
+
+static int parse_args(struct mb_cli *cli, int argc, char **argv,
+		      const char **out, const char **style)
+{
+	const char *v;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		if (mb_cli_value(argc, argv, &i, "-o", &v) ||
@@ -318,19 +516,56 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 			if (!v)
 				return mb_cli_usage(cli, "report",
 						    "-o needs a file (- = stdout)");
-			out = v;
+			*out = v;
 		} else if (mb_cli_value(argc, argv, &i, "--stylesheet", &v)) {
 			if (!v)
 				return mb_cli_usage(cli, "report",
 						    "--stylesheet needs a file");
-			style = v;
+			*style = v;
 		} else {
 			return mb_cli_bad_option(cli, "report", argv[i]);
 		}
 	}
-	if (!out)
+	if (!*out)
 		return mb_cli_usage(cli, "report", "-o FILE is required "
 				    "(-o - writes to standard output)");
+	return MB_OK;
+}
+
+/* The page into out, from the facts of doc; rd has its stylesheet. */
+static int report(struct mb_cli *cli, struct render *rd,
+		  const struct mb_doc *doc, const char *out, const char *path)
+{
+	size_t start = cli->out.len;
+	char *tmp;
+	int st;
+
+	if (mb_report_prepare(&rd->rep, doc))
+		return mb_error_set(&cli->err, MB_EFILE, "report", NULL,
+				    "out of memory");
+	st = open_out(cli, out, &rd->out, &tmp);
+	if (st)
+		return st;
+	render(rd);
+	st = close_out(cli, out, &rd->out, tmp, start, !rd->failed);
+	if (rd->failed)
+		st = mb_error_set(&cli->err, MB_EFILE, "report",
+				  rd->failed == TRANSFORM_FAILED ? path : NULL,
+				  rd->failed);
+	return st;
+}
+
+int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		  char **argv)
+{
+	const char *out = NULL, *style = NULL, *path;
+	struct render rd;
+	char *real, *slash;
+	int st;
+
+	st = parse_args(cli, argc, argv, &out, &style);
+	if (st)
+		return st;
 	path = find_stylesheet(style);
 	real = realpath(path, NULL);
 	if (!real)
@@ -342,74 +577,17 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 (int)(slash ? slash - real : 0), real);
 	free(real);
 
-	xsltSetGenericErrorFunc(NULL, quiet);
-	/*
-	 * Read the bytes ourselves: the process-wide entity loader (doc_xml.c)
-	 * refuses every fetch, so xsl:include and document() stay dead too.
-	 */
-	sdoc = read_stylesheet(path);
-	if (!sdoc || sdoc->intSubset) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", path,
-				  "the stylesheet is not well-formed XML "
-				  "(or has a DOCTYPE)");
-		goto done;
-	}
-	sec = xsltNewSecurityPrefs();
-	if (!sec ||
-	    xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_FILE,
-				 xsltSecurityForbid) ||
-	    xsltSetSecurityPrefs(sec, XSLT_SECPREF_CREATE_DIRECTORY,
-				 xsltSecurityForbid) ||
-	    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_NETWORK,
-				 xsltSecurityForbid) ||
-	    xsltSetSecurityPrefs(sec, XSLT_SECPREF_WRITE_NETWORK,
-				 xsltSecurityForbid) ||
-	    xsltSetSecurityPrefs(sec, XSLT_SECPREF_READ_FILE, check_read)) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
-				  "out of memory");
-		goto done;
-	}
-	xsl = xsltParseStylesheetDoc(sdoc);
-	if (!xsl) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", path,
-				  "not a usable XSLT stylesheet");
-		goto done;
-	}
-	sdoc = NULL; /* owned by xsl now */
-	in = build(doc);
-	if (!in) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
-				  "out of memory");
-		goto done;
-	}
-	ctxt = xsltNewTransformContext(xsl, in);
-	if (!ctxt || xsltSetCtxtSecurityPrefs(sec, ctxt)) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
-				  "out of memory");
-		goto done;
-	}
-	res = xsltApplyStylesheetUser(xsl, in, NULL, NULL, NULL, ctxt);
-	if (!res || ctxt->state != XSLT_STATE_OK ||
-	    xsltSaveResultToString(&html, &len, res, xsl) || !html) {
-		st = mb_error_set(&cli->err, MB_EFILE, "report", path,
-				  "the transform failed (or tried something "
-				  "the security settings forbid)");
-		goto done;
-	}
-	st = write_out(cli, out, html, len);
-done:
-	xmlFree(html);
-	if (res)
-		xmlFreeDoc(res);
-	if (ctxt)
-		xsltFreeTransformContext(ctxt);
-	if (in)
-		xmlFreeDoc(in);
-	if (xsl)
-		xsltFreeStylesheet(xsl);
-	if (sdoc)
-		xmlFreeDoc(sdoc);
-	if (sec)
-		xsltFreeSecurityPrefs(sec);
+	memset(&rd, 0, sizeof(rd));
+	rd.out.fd = -1;
+	mb_buf_init(&rd.part);
+	st = load_stylesheet(cli, &rd, path);
+	if (!st)
+		st = report(cli, &rd, doc, out, path);
+	mb_report_free(&rd.rep);
+	mb_buf_release(&rd.part);
+	if (rd.xsl)
+		xsltFreeStylesheet(rd.xsl);
+	if (rd.sec)
+		xsltFreeSecurityPrefs(rd.sec);
 	return st;
 }

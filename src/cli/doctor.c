@@ -173,6 +173,7 @@ void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
 	}
 	f->keys = k;
 	k[f->nkeys].path = strdup(mb_path_display(d->doc->keys[key].location));
+	k[f->nkeys].key = key;
 	k[f->nkeys].group = group;
 	if (!k[f->nkeys].path)
 		d->oom = 1;

@@ -10,8 +10,9 @@
 #
 # Runs every fuzz_<t> in TARGETS_DIR for SECONDS, one after the other (the
 # machines are small), from a temp copy of tests/fuzz/seeds/<t>/ so that
-# the repository is never written to, with tests/fuzz/<t>.dict (xml.dict
-# for doc) when there is one. Exit status 1 if any target found a crash,
+# the repository is never written to (fuzz_doc also starts from the real
+# metabases in ../shared/corpus/metabase, or $MB_CORPUS/metabase, when
+# present), with tests/fuzz/<t>.dict (xml.dict for doc) when there is one. Exit status 1 if any target found a crash,
 # a leak, a timeout (one input over 10 s) or used over 2 GB: the log's end
 # is printed with the reproducer's path, which is kept (with the log) in
 # the work folder named at the end; other runs leave nothing behind.
@@ -20,6 +21,7 @@ set -eu
 DIR=${1:?usage: tests/fuzz/run.sh TARGETS_DIR SECONDS}
 SECS=${2:?usage: tests/fuzz/run.sh TARGETS_DIR SECONDS}
 HERE=$(cd "$(dirname "$0")" && pwd)
+CORPUS=${MB_CORPUS:-$HERE/../../../shared/corpus}/metabase
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mbfuzz.XXXXXX")
 FAILED=0
 RAN=0
@@ -63,6 +65,13 @@ run_one() {
 	w=$WORK/$t
 	mkdir -p "$w/corpus" "$w/artifacts"
 	[ -d "$HERE/seeds/$t" ] && cp "$HERE/seeds/$t"/* "$w/corpus/"
+	# The real metabases of ../shared/corpus seed the document parser too
+	# (not copied into the repository: they are not ours to ship).
+	if [ "$t" = doc ] && [ -d "$CORPUS" ]; then
+		for c in "$CORPUS"/*.xml; do
+			[ -f "$c" ] && cp "$c" "$w/corpus/corpus-${c##*/}"
+		done
+	fi
 	rc=0
 	# shellcheck disable=SC2046 # the dict option is one word or none
 	timeout -k 10 "$LIMIT" "$exe" -max_total_time="$SECS" -timeout=10 \
