@@ -139,23 +139,55 @@ static int write_failed(struct mb_cli *cli, const char *out)
 			    "written");
 }
 
+/*
+ * Something that exists and is not a regular file (/dev/null, a FIFO, a
+ * terminal) is written to as it is: renaming a temp file over it would
+ * replace the device node with a plain file. 1 when out is such a thing
+ * and s->fd is open on it, 0 when out is a regular file or absent (a
+ * symlink is followed: *real names its target), -1 on error.
+ */
+static int open_special(const char *out, struct sink *s, char **real)
+{
+	struct stat st;
+
+	*real = NULL;
+	if (stat(out, &st) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (S_ISREG(st.st_mode)) {
+		*real = realpath(out, NULL);
+		return *real ? 0 : -1;
+	}
+	s->fd = open(out, O_WRONLY | O_CLOEXEC);
+	return s->fd < 0 ? -1 : 1;
+}
+
 /* out (mode 0644) is written whole or not at all: into a temporary file
  * in the same folder, renamed over out once it is on disk. */
 static int open_out(struct mb_cli *cli, const char *out, struct sink *s,
 		    char **tmp)
 {
-	size_t tlen = strlen(out) + sizeof(".tmpXXXXXX");
+	char *real = NULL;
+	size_t tlen;
+	int special;
 
 	*tmp = NULL;
 	if (strcmp(out, "-") == 0) {
 		s->buf = &cli->out;
 		return MB_OK;
 	}
+	special = open_special(out, s, &real);
+	if (special)
+		return special > 0 ? MB_OK : mb_error_set(&cli->err,
+			MB_EFILE, "report", out, "cannot open: %s",
+			strerror(errno));
+	out = real ? real : out;
+	tlen = strlen(out) + sizeof(".tmpXXXXXX");
 	*tmp = malloc(tlen);
 	if (!*tmp)
 		return mb_error_set(&cli->err, MB_EFILE, "report", out,
 				    "out of memory");
 	snprintf(*tmp, tlen, "%s.tmpXXXXXX", out);
+	free(real);
 	s->fd = mkstemp(*tmp);
 	if (s->fd < 0 || fchmod(s->fd, 0644)) {
 		if (s->fd >= 0) {
@@ -185,10 +217,20 @@ static int close_out(struct mb_cli *cli, const char *out, struct sink *s,
 		}
 		return ok && bad ? write_failed(cli, out) : MB_OK;
 	}
+	if (!tmp) { /* a device or FIFO, written in place */
+		bad |= close(s->fd) != 0;
+		return ok && bad ? write_failed(cli, out) : MB_OK;
+	}
 	bad |= !ok || fsync(s->fd) != 0;
 	bad |= close(s->fd) != 0;
-	if (!bad)
-		bad = rename(tmp, out) != 0;
+	if (!bad) {
+		/* The temp name is the real target's (a symlink is kept). */
+		char *dst = strndup(tmp, strlen(tmp) -
+				    (sizeof(".tmpXXXXXX") - 1));
+
+		bad = !dst || rename(tmp, dst) != 0;
+		free(dst);
+	}
 	if (bad)
 		unlink(tmp);
 	free(tmp);
