@@ -593,7 +593,7 @@ static int report(struct mb_cli *cli, struct render *rd,
 	if (rd->failed)
 		st = mb_error_set(&cli->err, MB_EFILE, "report",
 				  rd->failed == TRANSFORM_FAILED ? path : NULL,
-				  rd->failed);
+				  "%s", rd->failed);
 	return st;
 }
 
