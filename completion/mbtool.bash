@@ -88,7 +88,7 @@ _mbtool()
         sync-passwords) opts+=" --account --from --dry-run --no-backup
             --break-lock" ;;
         sam) opts+=" --shell --domain-controller -o" ;;
-        reset) opts+=" --account --password-file --generate --shell -o
+        reset) opts+=" --account --password-file --generate --domain-controller --shell -o
             --exchange-key --signing-key --dry-run --no-backup
             --break-lock" ;;
         report) opts+=" -o --stylesheet" ;;

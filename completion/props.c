@@ -8,11 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mb/alias.h"
 #include "mb/schema.h"
 
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* adsutil's special names (mb/alias.h) complete like properties. */
+static void emit_aliases(FILE *out)
+{
+	static const char *const names[] = {
+		"AccessPerm", "Authorization", "VRPath",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (mb_alias_find(names[i]))
+			fprintf(out, "%s\n", names[i]);
 }
 
 static int emit_props(FILE *out)
@@ -50,6 +64,7 @@ static int emit_props(FILE *out)
 			    strlen(names[i]))
 			fprintf(out, "%s\n", names[i]);
 	free(names);
+	emit_aliases(out);
 	return 0;
 }
 

@@ -192,6 +192,16 @@ static enum mb_status format_list(const struct mb_prop *p,
 
 	mb_buf_init(&b);
 	for (i = 0; i < nargs; i++) {
+		/* adsutil splits each MimeMap item at its first comma and
+		 * fails ("Error trying to Create the Mime Map List.") on an
+		 * item that has none */
+		if (p->type == MB_T_MIMEMAP && !strchr(args[i], ',')) {
+			mb_buf_release(&b);
+			return mb_error_set(err, MB_EUSAGE, "set", p->name,
+					    "'%s' is not a MimeMap entry: give "
+					    "each as \".ext,type\" (e.g. "
+					    "\".htm,text/html\")", args[i]);
+		}
 		if (strpbrk(args[i], "\r\n")) {
 			mb_buf_release(&b);
 			return mb_error_set(err, MB_EUSAGE, "set", p->name,

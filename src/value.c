@@ -27,6 +27,11 @@ static int parse_number(const char *s, size_t n, uint32_t *out)
 	return 0;
 }
 
+int mb_value_number(const char *text, uint32_t *out)
+{
+	return parse_number(text, strlen(text), out);
+}
+
 static int flag_bits(const struct mb_prop *p, const char *s, size_t n,
 		     uint32_t *out)
 {
@@ -75,7 +80,7 @@ int mb_value_bool(const char *text, int *out)
 		*out = 1;
 	} else if (strcasecmp(text, "FALSE") == 0) {
 		*out = 0;
-	} else if (parse_number(text, strlen(text), &v) == 0) {
+	} else if (mb_value_number(text, &v) == 0) {
 		*out = v != 0;
 	} else {
 		return -1;

@@ -26,6 +26,7 @@ run get w3svc/1/root/vd3/AnonymousUserName
 run get w3svc/2/root/AnonymousUserName
 run get --local w3svc/2/root/AnonymousUserName
 run get w3svc/1/root/AuthAnonymous
+run get w3svc/1/root/Authorization
 run get w3svc/AnonymousUserPass
 run find --values AuthFlags
 end

@@ -20,6 +20,8 @@
 
 #define MB_MASK "**********"
 
+/* One number: decimal or 0x hex, 0..4294967295, nothing else. 0 on success. */
+int mb_value_number(const char *text, uint32_t *out);
 /* DWORD text: decimal, 0x hex, or flag names joined by '|'. 0 on success. */
 int mb_value_dword(const struct mb_prop *p, const char *text, uint32_t *out);
 /* BOOL text: TRUE/FALSE (any case) or a number. 0 on success. */

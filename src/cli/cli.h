@@ -211,6 +211,7 @@ struct mb_change {
 	const char *op;       /* "set", "delete", "create", "copy", "move" */
 	char *path;           /* the key, adsutil form */
 	char *prop;           /* the property as typed, or NULL */
+	const char *alias_of; /* adsutil alias's property (static), or NULL */
 	char *to;             /* copy/move destination, or NULL */
 	char *keytype;        /* create: the new key's type */
 	struct mb_prop type;  /* how value/previous are typed in JSON */
@@ -392,8 +393,13 @@ int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_sam_generate(char *out, size_t n);
 int mb_sam_safe(const char *p, int wsh);
 void mb_sam_header(struct mb_buf *b, int ps, const char *what);
+/*
+ * domain: the server is a domain controller (--domain-controller): it has
+ * no local accounts, so every account is set in Active Directory, not
+ * only DOMAIN\name ones.
+ */
 void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
-		      const char *pass);
+		      const char *pass, int domain);
 void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
 			 const char *prop, const char *pass);
 /* Create file (O_EXCL, mode 0600) holding b. */

@@ -2,12 +2,15 @@
 /*
  * find [--values] [PATH/]PROP: every key at or below PATH (default /LM)
  * that sets PROP itself, in file order, as adsutil FIND prints it.
+ * adsutil's MDUTIL names find their property (AccessPerm -> AccessFlags,
+ * mb/alias.h) after its two note lines; --json says "alias_of" instead.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "mb/alias.h"
 #include "mb/json.h"
 #include "mb/path.h"
 #include "mb/query.h"
@@ -55,9 +58,10 @@ static void emit_one(struct mb_cli *cli, struct mb_json *j,
 }
 
 static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
-		   size_t start, const struct mb_prop *p, const char *shown,
-		   int values)
+		   size_t start, const struct mb_prop *p, const char *typed,
+		   const struct mb_alias *alias, int values)
 {
+	const char *shown = alias ? alias->target : typed;
 	struct mb_json j;
 	struct mb_value v;
 	size_t k, n = 0;
@@ -66,7 +70,9 @@ static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
 	if (cli->json) {
 		mb_json_obj_begin(&j);
 		mb_json_kstr(&j, "file", doc->path);
-		mb_json_kstr(&j, "property", shown);
+		mb_json_kstr(&j, "property", typed);
+		if (alias)
+			mb_json_kstr(&j, "alias_of", alias->target);
 		mb_json_kstr(&j, "beneath",
 			     mb_path_display(doc->keys[start].location));
 		mb_json_key(&j, "found");
@@ -91,8 +97,10 @@ static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
 static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 		    int values)
 {
+	const struct mb_alias *alias;
 	struct mb_path path;
 	struct mb_ref ref;
+	const char *name;
 	size_t key;
 	int st;
 
@@ -100,12 +108,18 @@ static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 			     &key);
 	if (st)
 		return st;
-	st = resolve_below(cli, doc, key, path.prop, &ref);
+	alias = mb_alias_find(path.prop);
+	if (!mb_alias_maps(alias))
+		alias = NULL;
+	name = alias ? alias->target : path.prop;
+	st = resolve_below(cli, doc, key, name, &ref);
 	if (!st) {
-		if (!emit(cli, doc, key, ref.prop, path.prop, values) &&
+		if (!cli->json)
+			mb_alias_note(&cli->out, alias, path.prop);
+		if (!emit(cli, doc, key, ref.prop, path.prop, alias, values) &&
 		    !cli->json)
 			mb_buf_printf(&cli->out, "Property %s was not found at "
-				      "any node beneath %s\n", path.prop,
+				      "any node beneath %s\n", name,
 				      mb_path_display(path.location));
 		mb_ref_release(&ref);
 	}

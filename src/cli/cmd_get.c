@@ -2,12 +2,15 @@
 /*
  * get [--local] PATH/PROP: the effective value, as adsutil GET prints it,
  * plus where it comes from. --local is strict adsutil: "not set at this
- * node" (exit 3) unless the key itself holds the value.
+ * node" (exit 3) unless the key itself holds the value. adsutil's MDUTIL
+ * names read their property (AccessPerm -> AccessFlags, mb/alias.h), after
+ * its two note lines; --json says "alias_of" instead.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mb/alias.h"
 #include "mb/json.h"
 #include "mb/path.h"
 #include "mb/query.h"
@@ -23,8 +26,20 @@ static const char *origin_name(enum mb_origin o)
 	}
 }
 
+/* The property as typed, and the alias it was (NULL when not one). */
+struct get_name {
+	const char *typed;
+	const struct mb_alias *alias;
+};
+
+/* adsutil prints an alias's value under its property's name. */
+static const char *shown_name(const struct get_name *n)
+{
+	return n->alias ? n->alias->target : n->typed;
+}
+
 static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
-		       const char *path, const char *shown,
+		       const char *path, const struct get_name *name,
 		       const struct mb_prop *p, const struct mb_result *res)
 {
 	struct mb_json j;
@@ -33,7 +48,9 @@ static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
 	mb_json_obj_begin(&j);
 	mb_json_kstr(&j, "file", doc->path);
 	mb_json_kstr(&j, "path", path);
-	mb_json_kstr(&j, "property", shown);
+	mb_json_kstr(&j, "property", name->typed);
+	if (name->alias)
+		mb_json_kstr(&j, "alias_of", name->alias->target);
 	mb_json_kstr(&j, "type", mb_value_tag(p));
 	mb_json_kbool(&j, "secure", (p->attrs & MB_ATTR_SECURE) != 0);
 	mb_json_kstr(&j, "origin", origin_name(res->origin));
@@ -83,13 +100,18 @@ static int not_allowed(struct mb_cli *cli, const struct mb_doc *doc,
 }
 
 static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
-		const struct mb_ref *ref, const char *arg, const char *shown,
-		int local)
+		const struct mb_ref *ref, const char *arg,
+		const struct get_name *name, int local)
 {
+	const char *shown = shown_name(name);
 	struct mb_prop storage;
 	const struct mb_prop *p = mb_ref_display_prop(ref, &storage);
 	struct mb_result res;
 	int st;
+
+	/* adsutil's MimeMap handler prints the name as the schema has it */
+	if (p->type == MB_T_MIMEMAP)
+		shown = p->name;
 
 	st = mb_query_get(doc, key, ref, local, &res, &cli->err);
 	if (st)
@@ -102,7 +124,7 @@ static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
 		/* --json: the same object with origin "none", value null. */
 		if (cli->json)
 			print_json(cli, doc, mb_path_display(
-				   doc->keys[key].location), shown, p, &res);
+				   doc->keys[key].location), name, p, &res);
 		else
 			mb_buf_printf(&cli->out, "The parameter \"%s\" is not "
 				      "set at this node.\n", shown);
@@ -112,7 +134,7 @@ static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
 	}
 	if (cli->json)
 		print_json(cli, doc, mb_path_display(doc->keys[key].location),
-			   shown, p, &res);
+			   name, p, &res);
 	else
 		print_text(cli, doc, shown, p, &res);
 	mb_result_release(&res);
@@ -123,6 +145,7 @@ static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 		   int local)
 {
 	struct mb_path path;
+	struct get_name name;
 	struct mb_ref ref;
 	size_t key;
 	int st;
@@ -130,9 +153,15 @@ static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	st = mb_cli_find_key(cli, doc, "get", arg, MB_PATH_PROP, &path, &key);
 	if (st)
 		return st;
-	st = mb_query_resolve(doc, key, path.prop, &ref, &cli->err);
+	name.typed = path.prop;
+	name.alias = mb_alias_find(path.prop);
+	if (!mb_alias_maps(name.alias))
+		name.alias = NULL;
+	st = mb_query_resolve(doc, key, shown_name(&name), &ref, &cli->err);
 	if (!st) {
-		st = show(cli, doc, key, &ref, arg, path.prop, local);
+		if (!cli->json)
+			mb_alias_note(&cli->out, name.alias, path.prop);
+		st = show(cli, doc, key, &ref, arg, &name, local);
 		mb_ref_release(&ref);
 	}
 	mb_path_release(&path);

@@ -31,6 +31,7 @@
 struct reset {
 	const char *account, *pw_file, *out_file;
 	int generate, ps;
+	int dc;                   /* --domain-controller (as sam) */
 	char *pass;               /* wiped and freed at the end */
 	size_t pass_len;
 	struct mb_cli_keys keys;  /* machine-key mode when given */
@@ -65,6 +66,10 @@ static int take(struct mb_wsess *s, struct reset *r, int argc, char **argv,
 
 	if (taken)
 		return taken < 0 ? MB_EUSAGE : MB_OK;
+	if (mb_cli_is(argv[*i], "--domain-controller")) {
+		r->dc = 1;
+		return MB_OK;
+	}
 	if (mb_cli_is(argv[*i], "--generate")) {
 		r->generate = 1;
 		return MB_OK;
@@ -197,7 +202,8 @@ static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 			      "of %s on both sides:\n", c, r->account);
 	for (i = 0; i < r->a.n; i++)
 		if (strcasecmp(r->a.v[i].name, r->account) == 0) {
-			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass);
+			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass,
+					 r->dc);
 			break;
 		}
 	for (i = 0; !r->blob && i < r->a.n; i++) {

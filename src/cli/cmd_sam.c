@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sam [--shell cmd|powershell] [--signing-key F] [--no-cache] [-o FILE]:
- * the commands that make Windows (SAM or Active Directory) match the
- * metabase. Every secure value goes to the solver (as reveal --all does);
+ * sam [--shell cmd|powershell] [--domain-controller] [--signing-key F]
+ * [--no-cache] [-o FILE]: the commands that make Windows (SAM or Active
+ * Directory) match the metabase. On a domain controller there is no local
+ * SAM: IUSR_<DC> lives in Active Directory, so --domain-controller gives
+ * every account the domain forms. Every secure value goes to the solver (as reveal --all does);
  * an account whose levels all hold one verified (or consistent) password
  * gets that password. Otherwise a fresh random password is generated, and
  * the adsutil.vbs SET lines for the live server are printed as well.
@@ -114,18 +116,19 @@ void mb_sam_header(struct mb_buf *b, int ps, const char *what)
 
 /* net user / Set-LocalUser (or the domain forms) for one account. */
 void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
-		      const char *pass)
+		      const char *pass, int domain)
 {
 	const char *bsl = strchr(account, '\\');
 	const char *name = bsl ? bsl + 1 : account;
+	int ad = bsl || domain;
 
 	if (!ps) {
 		mb_buf_puts(b, "net user ");
 		word(b, 0, name);
 		mb_buf_putc(b, ' ');
 		quoted(b, 0, pass);
-		mb_buf_puts(b, bsl ? " /domain\n" : "\n");
-		if (bsl) {
+		mb_buf_puts(b, ad ? " /domain\n" : "\n");
+		if (ad) {
 			mb_buf_puts(b, "rem or: dsquery user -samid ");
 			word(b, 0, name);
 			mb_buf_puts(b, " | dsmod user -pwd ");
@@ -134,10 +137,10 @@ void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
 		}
 		return;
 	}
-	mb_buf_printf(b, bsl ? "Set-ADAccountPassword -Identity " :
+	mb_buf_printf(b, ad ? "Set-ADAccountPassword -Identity " :
 		      "Set-LocalUser -Name ");
 	quoted(b, 1, name);
-	mb_buf_puts(b, bsl ? " -Reset -NewPassword" : " -Password");
+	mb_buf_puts(b, ad ? " -Reset -NewPassword" : " -Password");
 	mb_buf_puts(b, " (ConvertTo-SecureString ");
 	quoted(b, 1, pass);
 	mb_buf_puts(b, " -AsPlainText -Force)\n");
@@ -195,6 +198,7 @@ struct sam {
 	struct mb_cli *cli;
 	struct mb_doc *doc;
 	int ps, no_cache;
+	int dc;              /* --domain-controller */
 	const char *out_file;
 	struct mb_cli_keys keys;
 	struct mb_secrets s;
@@ -213,6 +217,10 @@ static int parse(struct sam *m, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (mb_cli_is(argv[i], "--no-cache")) {
 			m->no_cache = 1;
+			continue;
+		}
+		if (mb_cli_is(argv[i], "--domain-controller")) {
+			m->dc = 1;
 			continue;
 		}
 		taken = mb_cli_keys_option(m->cli, CMD, &m->keys,
@@ -358,7 +366,7 @@ static int one_account(struct sam *m, const struct mb_acct *a,
 	where(b, m, a);
 	mb_buf_putc(b, '\n');
 	if (pass) {
-		mb_sam_user_line(b, m->ps, a->name, pass);
+		mb_sam_user_line(b, m->ps, a->name, pass, m->dc);
 		return MB_OK;
 	}
 	if (mb_sam_generate(fresh, 20))
@@ -366,7 +374,7 @@ static int one_account(struct sam *m, const struct mb_acct *a,
 				    "no random numbers (RAND_bytes)");
 	mb_buf_printf(b, "%s %s: a new random password; set it on both "
 		      "sides\n", c, why);
-	mb_sam_user_line(b, m->ps, a->name, fresh);
+	mb_sam_user_line(b, m->ps, a->name, fresh, m->dc);
 	for (i = 0; i < a->nkeys; i++)
 		mb_sam_adsutil_line(b, m->ps, mb_path_display(
 			m->doc->keys[a->keys[i]].location), k->pass, fresh);

@@ -9,11 +9,16 @@
  * set with the server's machine keys (--exchange-key F --signing-key F),
  * the new value read from --password-file F|- or a no-echo prompt, never
  * from argv; without the keys they are refused with what to run instead.
+ * adsutil's special names (mb/alias.h): AccessPerm and Authorization write
+ * AccessFlags / AuthFlags from a number or words, VRPath writes Path;
+ * ServerCommand and AppPoolCommand, orders to a running server, are
+ * refused with what to do instead.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mb/alias.h"
 #include "mb/edit.h"
 #include "mb/path.h"
 #include "mb/query.h"
@@ -31,6 +36,7 @@ struct set_req {
 	struct mb_path path;
 	size_t key;
 	struct mb_ref ref;
+	const struct mb_alias *alias;  /* adsutil special name, or NULL */
 };
 
 /*
@@ -159,27 +165,39 @@ static char *local_text(const struct mb_doc *doc, size_t key,
 	return mb_doc_local(doc, key, p, &v) ? mb_doc_text(doc, v.raw) : NULL;
 }
 
-static int record(struct mb_wsess *s, const struct set_req *r,
-		  const char *text, char *previous)
+/* The change --json reports; takes previous. */
+static int note_change(struct mb_wsess *s, const struct set_req *r,
+		       const struct mb_prop *shown, const char *text,
+		       char *previous)
 {
-	struct mb_prop storage;
-	const struct mb_prop *shown = mb_ref_display_prop(&r->ref, &storage);
 	struct mb_change *c = mb_wsess_change(s, "set");
 
-	mb_value_render(&s->echo, MB_STYLE_SET, r->path.prop, shown, text,
-			NULL);
 	if (!c) {
 		free(previous);
 		return s->cli->err.status;
 	}
 	c->path = strdup(mb_path_display(s->doc->keys[r->key].location));
 	c->prop = strdup(r->path.prop);
+	c->alias_of = r->alias ? r->alias->target : NULL;
 	c->type = *shown;
 	c->type.name = NULL; /* may point into r->ref, which goes away */
 	c->value = strdup(text);
 	c->previous = previous;
 	c->done = !previous || strcmp(previous, text) != 0;
 	return MB_OK;
+}
+
+/* adsutil's echo of the new value, and the change. */
+static int record(struct mb_wsess *s, const struct set_req *r,
+		  const char *text, char *previous)
+{
+	struct mb_prop storage;
+	const struct mb_prop *shown = mb_ref_display_prop(&r->ref, &storage);
+
+	/* adsutil's MimeMap handler echoes the name as the schema has it */
+	mb_value_render(&s->echo, MB_STYLE_SET, shown->type == MB_T_MIMEMAP ?
+			shown->name : r->path.prop, shown, text, NULL);
+	return note_change(s, r, shown, text, previous);
 }
 
 static int set_flag(struct mb_wsess *s, struct set_req *r, int as_custom)
@@ -229,6 +247,114 @@ static int set_value(struct mb_wsess *s, struct set_req *r, int as_custom)
 	return st;
 }
 
+/* A library error names the alias; name the PATH/PROP as typed. */
+static int as_typed(struct mb_wsess *s, const struct set_req *r, int st)
+{
+	if (st)
+		snprintf(s->cli->err.subject, sizeof(s->cli->err.subject),
+			 "%s", r->arg);
+	return st;
+}
+
+/*
+ * AccessPerm / Authorization: the flag DWORD from a number or adsutil's
+ * words with every other bit zero; VRPath: Path. Written at the key and
+ * echoed as adsutil does ("AccessFlags (AccessPerm)<pad>: (Long)  Read").
+ */
+static int set_alias(struct mb_wsess *s, struct set_req *r, int as_custom)
+{
+	const struct mb_prop *p = r->ref.prop;
+	struct mb_buf tail;
+	char *text = NULL;
+	uint32_t v = 0;
+	int st;
+
+	mb_buf_init(&tail);
+	if (r->alias->kind == MB_ALIAS_FLAGS) {
+		st = as_typed(s, r, mb_alias_flags(s->doc->schema, r->alias,
+						   r->vals, r->nvals, &v,
+						   &tail, &s->cli->err));
+		if (!st)
+			text = mb_edit_dword_text(p, v);
+	} else {
+		st = as_typed(s, r, mb_edit_format(p, r->vals, r->nvals,
+						   &text, &s->cli->err));
+		mb_buf_puts(&tail, text ? text : "");
+	}
+	if (!st && (!text || mb_buf_failed(&tail)))
+		st = mb_error_set(&s->cli->err, MB_EFILE, "set", NULL,
+				  "out of memory");
+	if (!st)
+		st = mb_edit_set(s->doc, &s->edits, r->key, p, text,
+				 as_custom, &s->cli->err);
+	if (!st) {
+		mb_alias_echo(&s->echo, r->alias, tail.data);
+		st = note_change(s, r, p, text, local_text(s->doc, r->key, p));
+	}
+	free(text);
+	mb_buf_release(&tail);
+	return st;
+}
+
+/* "Start it now on the server" or "set ServerAutoStart for later". */
+static void command_hint(char *out, size_t n, const struct set_req *r,
+			 const char *where, unsigned code)
+{
+	const struct mb_alias *a = r->alias;
+	const struct mb_alias_verb *v = &a->verbs[code - 1];
+
+	if (v->autostart)
+		snprintf(out, n, "For the state after IIS next starts, set "
+			 "%s in the file: mbtool set %s/%s %s. To %s it now, "
+			 "on the live server run", a->autostart, where,
+			 a->autostart, v->autostart, v->verb);
+	else
+		snprintf(out, n, "A %s does not outlast a restart, so no "
+			 "setting in the file stands for it. To %s it now, "
+			 "on the live server run", v->verb, v->verb);
+}
+
+/*
+ * ServerCommand / AppPoolCommand order a running IIS to start, stop, ...:
+ * VOLATILE in the schema, never stored in the file. After adsutil's own
+ * checks (key type, then code), refuse and say what works instead. Exit
+ * 5, SPEC's "not allowed", as for secure properties; the wrong key type
+ * is 5 too (not allowed at that key), where adsutil quits with 2.
+ */
+static int server_command(struct mb_wsess *s, const struct set_req *r)
+{
+	const struct mb_alias *a = r->alias;
+	const struct mb_key *k = &s->doc->keys[r->key];
+	const char *type = s->doc->buf + k->elem.off;
+	const char *where = mb_path_display(k->location);
+	char hint[700];
+	unsigned code;
+	int st;
+
+	if (k->elem.len != strlen(a->keytype) ||
+	    memcmp(type, a->keytype, k->elem.len) != 0)
+		return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+				    "Can't set %s on a non-%s object (%s is "
+				    "an %.*s)", a->name, a->keytype, where,
+				    (int)k->elem.len, type);
+	if (r->nvals != 1)
+		return mb_cli_usage(s->cli, "set", "%s takes one value: the "
+				    "command code", a->name);
+	st = as_typed(s, r, mb_alias_command(a, r->vals[0], &code,
+					     &s->cli->err));
+	if (st)
+		return st;
+	command_hint(hint, sizeof(hint), r, where, code);
+	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+			    "%s %u (%s) is an order to the running IIS, not a "
+			    "setting: it is never stored in the file, so "
+			    "offline there is nothing to %s. %s: cscript "
+			    "%%SystemDrive%%\\Inetpub\\AdminScripts\\"
+			    "adsutil.vbs SET %s/%s %u", a->name, code,
+			    a->verbs[code - 1].verb, a->verbs[code - 1].verb,
+			    hint, where, a->name, code);
+}
+
 static int plan(struct mb_wsess *s, struct set_req *r)
 {
 	const char *loc = r->path.location;
@@ -240,8 +366,11 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	r->key = mb_doc_find(s->doc, loc);
 	if (r->key == MB_NOKEY)
 		return mb_cli_no_path(s->cli, "set", r->arg, s->doc, loc);
-	st = mb_query_resolve(s->doc, r->key, r->path.prop, &r->ref,
-			      &s->cli->err);
+	r->alias = mb_alias_find(r->path.prop);
+	if (r->alias && r->alias->kind == MB_ALIAS_COMMAND)
+		return server_command(s, r);
+	st = mb_query_resolve(s->doc, r->key, r->alias ? r->alias->target :
+			      r->path.prop, &r->ref, &s->cli->err);
 	if (st)
 		return st;
 	allowed = mb_query_allowed(s->doc, r->key, &r->ref);
@@ -252,6 +381,8 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 		st = mb_cli_usage(s->cli, "set", "--exchange-key, --signing-key "
 				  "and --password-file are for secure "
 				  "properties; %s is not one", r->path.prop);
+	else if (r->alias)
+		st = set_alias(s, r, !allowed || custom_only);
 	else if (r->ref.flag)
 		st = set_flag(s, r, !allowed || custom_only);
 	else

@@ -33,7 +33,8 @@ static const struct mb_cmd commands[] = {
 	{ "set", mb_cmd_set, MB_CMD_WRITES,
 	  "set [--force] PATH/PROP VALUE... | set PATH/PROP --exchange-key F "
 	  "--signing-key F [--password-file F|-]",
-	  "write a property at a key, as adsutil SET; a secure string with "
+	  "write a property at a key, as adsutil SET, with its special names "
+	  "(AccessPerm, Authorization, VRPath); a secure string with "
 	  "the machine keys (all writes take --dry-run, --no-backup, "
 	  "--break-lock)" },
 	{ "delete", mb_cmd_delete, MB_CMD_WRITES,
@@ -62,13 +63,14 @@ static const struct mb_cmd commands[] = {
 	  "sync-passwords --account NAME --from PATH",
 	  "copy the encrypted password at PATH to every key that sets NAME" },
 	{ "sam", mb_cmd_sam, 0,
-	  "sam [--shell cmd|powershell] [--signing-key F] [--no-cache] "
-	  "[-o FILE]",
+	  "sam [--shell cmd|powershell] [--domain-controller] "
+	  "[--signing-key F] [--no-cache] [-o FILE]",
 	  "the net user / Set-LocalUser commands that make Windows match the "
 	  "metabase passwords" },
 	{ "reset", mb_cmd_reset, MB_CMD_WRITES,
 	  "reset --account NAME [--password-file F|- | --generate] "
-	  "[--shell cmd|powershell] [-o FILE] [--exchange-key F "
+	  "[--shell cmd|powershell] [--domain-controller] [-o FILE] "
+	  "[--exchange-key F "
 	  "--signing-key F]",
 	  "remove NAME's stored passwords before a restore; print the "
 	  "commands that set a new one on both sides" },

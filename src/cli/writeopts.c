@@ -347,6 +347,8 @@ static void json_change(struct mb_json *j, const struct mb_change *c)
 	mb_json_kstr(j, "path", c->path);
 	if (c->prop)
 		mb_json_kstr(j, "property", c->prop);
+	if (c->alias_of)
+		mb_json_kstr(j, "alias_of", c->alias_of);
 	if (c->to)
 		mb_json_kstr(j, "to", c->to);
 	if (c->keytype)
