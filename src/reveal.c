@@ -1705,6 +1705,8 @@ static void stage_gcd(struct solver *s)
 		return;
 	}
 	mb_error_clear(&e);
+	if (s->o->before_gcd)
+		s->o->before_gcd(s->o->before_gcd_ctx);
 	if (mb_sigmod_recover(ps.p, ps.n, ps.anchors, 65537,
 			      &m, &st, &e) != MB_OK) {
 		s->gcd_seconds = st.seconds;

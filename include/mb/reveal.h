@@ -78,6 +78,12 @@ struct mb_reveal_opts {
 	size_t ndictionary;
 	unsigned long search_budget;      /* MD5 trials in all; 0: default */
 	unsigned long node_budget;        /* descriptor search; 0: default */
+	/*
+	 * Called just before the modulus gcd, which takes seconds, so that a
+	 * program can tell a waiting user why (the library never prints).
+	 */
+	void (*before_gcd)(void *ctx);
+	void *before_gcd_ctx;
 };
 
 enum mb_reveal_status {

@@ -142,6 +142,17 @@ struct mb_secrets {
 
 int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
 		      struct mb_error *err);
+/*
+ * The solver options reveal and sam share (secret.c): the SessionKey, the
+ * cache switch, the loaded machine keys (mb_cli_keys_load), and a note on
+ * a terminal before the seconds-long modulus gcd.
+ */
+struct mb_cli_keys;
+int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
+		       struct mb_cli_keys *k, int no_cache,
+		       struct mb_reveal_opts *o);
+/* The file's IIS_Global/SessionKey blob, or NULL. */
+const struct mb_blob *mb_secrets_session(const struct mb_secrets *s);
 void mb_secrets_free(struct mb_secrets *s);
 /*
  * The reveal solver's input: one item per usable value (the SessionKey and

@@ -183,16 +183,6 @@ static int build_items(struct rv *r)
 	return MB_OK;
 }
 
-static const struct mb_blob *session_blob(const struct rv *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->s.n; i++)
-		if (r->s.v[i].ok && r->s.v[i].blob.kind == MB_BLOB_SESSION)
-			return &r->s.v[i].blob;
-	return NULL;
-}
-
 /* A password-protected backup or export: say so (SPEC 4.5). */
 static void check_session(struct rv *r, const struct mb_blob *b,
 			  struct mb_buf *note)
@@ -210,30 +200,15 @@ static void check_session(struct rv *r, const struct mb_blob *b,
 	(void)r;
 }
 
-static int load_keys(struct rv *r, struct mb_reveal_opts *o)
-{
-	int st = mb_cli_keys_load(r->cli, &r->keys);
-
-	if (st)
-		return st;
-	if (r->keys.sign)
-		o->modulus = mb_crypt_key_pub(r->keys.sign);
-	o->exchange = r->keys.exch;
-	return MB_OK;
-}
-
 static int solve(struct rv *r, struct mb_buf *note)
 {
 	struct mb_reveal_opts o;
 	int st;
 
-	memset(&o, 0, sizeof(o));
-	o.session = session_blob(r);
-	o.no_cache = r->no_cache;
-	check_session(r, o.session, note);
-	st = load_keys(r, &o);
+	st = mb_cli_reveal_opts(r->cli, &r->s, &r->keys, r->no_cache, &o);
 	if (st)
 		return st;
+	check_session(r, o.session, note);
 	st = mb_reveal_run(r->items, r->nitems, &o, &r->rep, &r->cli->err);
 	if (st && st != MB_ESECRET)
 		return st;

@@ -246,16 +246,6 @@ static int parse(struct sam *m, int argc, char **argv)
 	return MB_OK;
 }
 
-static const struct mb_blob *session_blob(const struct sam *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->s.n; i++)
-		if (m->s.v[i].ok && m->s.v[i].blob.kind == MB_BLOB_SESSION)
-			return &m->s.v[i].blob;
-	return NULL;
-}
-
 static int build_items(struct sam *m)
 {
 	if (mb_secrets_items(&m->s, &m->items, &m->item_of, &m->nitems))
@@ -274,14 +264,9 @@ static int solve(struct sam *m)
 		st = build_items(m);
 	if (st)
 		return st;
-	memset(&o, 0, sizeof(o));
-	o.session = session_blob(m);
-	o.no_cache = m->no_cache;
-	st = mb_cli_keys_load(m->cli, &m->keys);
+	st = mb_cli_reveal_opts(m->cli, &m->s, &m->keys, m->no_cache, &o);
 	if (st)
 		return st;
-	if (m->keys.sign)
-		o.modulus = mb_crypt_key_pub(m->keys.sign);
 	st = mb_reveal_run(m->items, m->nitems, &o, &m->rep, &m->cli->err);
 	if (st && st != MB_ESECRET)
 		return st;

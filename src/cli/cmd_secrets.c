@@ -92,6 +92,16 @@ int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
 	return MB_OK;
 }
 
+const struct mb_blob *mb_secrets_session(const struct mb_secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].ok && s->v[i].blob.kind == MB_BLOB_SESSION)
+			return &s->v[i].blob;
+	return NULL;
+}
+
 void mb_secrets_free(struct mb_secrets *s)
 {
 	size_t i;

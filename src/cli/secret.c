@@ -189,14 +189,35 @@ int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
 
 /* ---- machine-key mode for a write ------------------------------------- */
 
-static const struct mb_blob *session_of(const struct mb_secrets *s)
+/*
+ * The gcd that recovers the signing key takes seconds with no output:
+ * tell a user at a terminal why. Only for one file: with several, the
+ * terminal's last line is the progress bar's.
+ */
+static void gcd_note(void *ctx)
 {
-	size_t i;
+	(void)ctx;
+	fputs("mbtool: recovering the signing key from the file's own "
+	      "signatures (one gcd: several seconds, then cached)\n", stderr);
+}
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].ok && s->v[i].blob.kind == MB_BLOB_SESSION)
-			return &s->v[i].blob;
-	return NULL;
+int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
+		       struct mb_cli_keys *k, int no_cache,
+		       struct mb_reveal_opts *o)
+{
+	int st = mb_cli_keys_load(cli, k);
+
+	memset(o, 0, sizeof(*o));
+	if (st)
+		return st;
+	o->session = mb_secrets_session(s);
+	o->no_cache = no_cache;
+	if (k->sign)
+		o->modulus = mb_crypt_key_pub(k->sign);
+	o->exchange = k->exch;
+	if (cli->nfiles <= 1 && isatty(STDERR_FILENO))
+		o->before_gcd = gcd_note;
+	return MB_OK;
 }
 
 /* Every value the file holds must decrypt and verify: the same machine. */
@@ -240,7 +261,7 @@ int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
 		return st;
 	memset(&s, 0, sizeof(s));
 	st = mb_secrets_gather(doc, &s, &cli->err);
-	if (!st && mb_mkey_open(k->exch, k->sign, session_of(&s), out,
+	if (!st && mb_mkey_open(k->exch, k->sign, mb_secrets_session(&s), out,
 				&cli->err) != MB_OK) {
 		st = cli->err.status;
 		/* the library names no file: say which one */
