@@ -360,33 +360,10 @@ static void render_json(const struct rv *r, const size_t *idx, size_t n,
 	mb_json_obj_end(&j);
 }
 
+/* -o FILE: created 0600, never over an existing file (as sam -o). */
 static int write_private(struct rv *r, const struct mb_buf *b)
 {
-	int fd = open(r->out_file, O_CREAT | O_EXCL | O_WRONLY, 0600);
-	size_t off = 0;
-	ssize_t w;
-
-	if (fd < 0)
-		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
-				    r->out_file, "cannot create the file: %s "
-				    "(it must not exist yet)", strerror(errno));
-	while (off < b->len) {
-		w = write(fd, b->data + off, b->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off < b->len || fsync(fd) || close(fd)) {
-		if (off < b->len)
-			close(fd);
-		unlink(r->out_file);
-		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
-				    r->out_file, "cannot write: %s",
-				    strerror(errno));
-	}
-	return MB_OK;
+	return mb_sam_write_file(r->cli, "reveal", r->out_file, b);
 }
 
 static int check_status(struct rv *r, const size_t *idx, size_t n)
