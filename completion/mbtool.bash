@@ -79,8 +79,8 @@ _mbtool()
         set) opts+=" --force --exchange-key --signing-key --password-file
             --dry-run --no-backup --break-lock" ;;
         delete) opts+=" --yes --dry-run --no-backup --break-lock" ;;
-        create) opts+=" --parents --dry-run --no-backup --break-lock" ;;
-        copy|move) opts+=" --dry-run --no-backup --break-lock" ;;
+        create) opts+=" --parents --force --dry-run --no-backup --break-lock" ;;
+        copy|move) opts+=" --force --dry-run --no-backup --break-lock" ;;
         batch) opts+=" --yes --dry-run --no-backup --break-lock" ;;
         accounts) opts+=" --service --all-identities" ;;
         collapse) opts+=" --account --service --password-from --dry-run

@@ -548,6 +548,28 @@ static void key_text(struct mb_buf *b, const struct mb_doc *doc,
 	mb_buf_printf(b, "\"%s\t>%s</%s>", nl, nl, keytype);
 }
 
+/*
+ * A KeyType is written as an element name: an ASCII XML name (no ':', so
+ * no namespace), and none of the names the file uses for its own frame.
+ */
+static int keytype_ok(const char *t)
+{
+	static const char *const frame[] = {
+		"configuration", "MBProperty", "Custom", "IIS_Global",
+	};
+	size_t i;
+
+	if (!isalpha((unsigned char)*t) && *t != '_')
+		return 0;
+	for (i = 1; t[i]; i++)
+		if (!isalnum((unsigned char)t[i]) && !strchr("_-.", t[i]))
+			return 0;
+	for (i = 0; i < sizeof(frame) / sizeof(frame[0]); i++)
+		if (strcasecmp(t, frame[i]) == 0)
+			return 0;
+	return 1;
+}
+
 enum mb_status mb_edit_add_key(const struct mb_doc *doc, struct mb_edits *e,
 			       const char *location, const char *keytype,
 			       struct mb_error *err)
@@ -557,6 +579,11 @@ enum mb_status mb_edit_add_key(const struct mb_doc *doc, struct mb_edits *e,
 
 	if (strcmp(location, ".") == 0)
 		return refuse_global(doc, mb_doc_find(doc, "."), err);
+	if (!keytype_ok(keytype))
+		return mb_error_set(err, MB_EUSAGE, "create", keytype,
+				    "not a KeyType the file can hold: a "
+				    "KeyType is written as an element name "
+				    "(letters, digits, '_', '-', '.')");
 	at = key_position(doc, location);
 	mb_buf_init(&b);
 	key_text(&b, doc, location, keytype);

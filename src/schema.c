@@ -20,8 +20,10 @@ static const char *const type_names[] = {
 
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
 
-/* The master collection: a key of this class may hold anything. */
+/* The master collection: a key of this class may hold any property. */
 static const char master_class[] = "IIsConfigObject";
+/* ADSI's class of a key without KeyType, which the file writes as master. */
+static const char generic_class[] = "IIsObject";
 
 /* What bsearch compares against: a name that need not be terminated. */
 struct key {
@@ -238,6 +240,56 @@ int mb_schema_class_has(const struct mb_schema *s, const struct mb_class *cls,
 	p = (uint16_t)pos;
 	return bsearch(&p, cls->props, cls->nprops, sizeof(uint16_t),
 		       cmp_u16) != NULL;
+}
+
+/* The class ADSI sees for a KeyType: IIsObject for the generic key. */
+static const char *adsi_class(const char *name)
+{
+	return strcmp(name, master_class) == 0 ? generic_class : name;
+}
+
+const char *mb_schema_containers(const struct mb_schema *s, const char *name)
+{
+	const struct mb_class *c = name ? mb_schema_class(s, adsi_class(name)) :
+				   NULL;
+
+	return c ? c->container_list : NULL;
+}
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Is name an item of a ContainerClassList? (a loaded one may have blanks) */
+static int list_has(const char *list, const char *name)
+{
+	while (*list) {
+		const char *end = strchr(list, ',');
+		size_t len;
+
+		if (!end)
+			end = list + strlen(list);
+		while (list < end && is_blank(*list))
+			list++;
+		len = (size_t)(end - list);
+		while (len && is_blank(list[len - 1]))
+			len--;
+		if (len && mb_schema_keycmp(list, len, name) == 0)
+			return 1;
+		list = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int mb_schema_may_contain(const struct mb_schema *s, const char *parent,
+			  const char *child)
+{
+	const char *list = mb_schema_containers(s, parent);
+
+	if (!list || !child || !mb_schema_class(s, adsi_class(child)))
+		return -1;
+	return list_has(list, adsi_class(child));
 }
 
 const char *mb_type_name(enum mb_type t)

@@ -554,6 +554,34 @@ static void test_global_refused(void **state)
 	mb_doc_free(d);
 }
 
+/* A KeyType becomes an element name: only a plain XML name, not the frame. */
+static void test_keytype_name(void **state)
+{
+	static const char *const bad[] = {
+		"", "x:Shop", "1Shop", "Shop Site", "Shop>", "Custom",
+		"mbproperty", "configuration", "IIS_Global",
+	};
+	struct mb_doc *d = parse(small);
+	struct mb_edits e;
+	struct mb_error err;
+	size_t i;
+
+	(void)state;
+	mb_edits_init(&e);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mb_error_clear(&err);
+		assert_int_equal(mb_edit_add_key(d, &e, "/LM/W3SVC/7", bad[i],
+						 &err), MB_EUSAGE);
+		assert_non_null(strstr(err.reason, "element name"));
+	}
+	assert_int_equal(e.n, 0);
+	mb_edits_release(&e);
+	add_key(&d, "/LM/W3SVC/7", "My_Shop-2.x");
+	assert_non_null(strstr(d->buf,
+			       "<My_Shop-2.x\tLocation =\"/LM/W3SVC/7\""));
+	mb_doc_free(d);
+}
+
 static void test_crlf(void **state)
 {
 	static const char *ms[] = { "a", "b" };
@@ -589,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_remove_key),
 		cmocka_unit_test(test_copy_tree),
 		cmocka_unit_test(test_global_refused),
+		cmocka_unit_test(test_keytype_name),
 		cmocka_unit_test(test_crlf),
 	};
 

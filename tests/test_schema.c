@@ -331,6 +331,101 @@ static void assert_same_class(const struct mb_class *a,
 			    a->nprops * sizeof(a->props[0]));
 }
 
+/* ---- key containment (ContainerClassList) ---------------------------- */
+
+static int may(const char *parent, const char *child)
+{
+	return mb_schema_may_contain(mb_schema_builtin(), parent, child);
+}
+
+struct contain_case {
+	const char *parent, *child;
+	int want;
+};
+
+static void assert_contain(const struct contain_case *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (may(c[i].parent, c[i].child) != c[i].want)
+			fail_msg("%s may contain %s: expected %d", c[i].parent,
+				 c[i].child, c[i].want);
+	}
+}
+
+/* Each answer checked against the corpus MBSchema.xml's lists. */
+static void test_may_contain(void **state)
+{
+	static const struct contain_case cases[] = {
+		{ "IIsWebService", "IIsWebServer", 1 },
+		{ "IIsWebService", "IIsApplicationPools", 1 },
+		{ "IIsWebServer", "IIsWebVirtualDir", 1 },
+		{ "IIsWebVirtualDir", "IIsWebDirectory", 1 },
+		{ "IIsWebVirtualDir", "IIsWebVirtualDir", 1 },
+		{ "IIsWebVirtualDir", "IIsWebFile", 1 },
+		{ "IIsWebDirectory", "IIsWebVirtualDir", 1 },
+		{ "IIsApplicationPools", "IIsApplicationPool", 1 },
+		{ "IIsFtpServer", "IIsFtpVirtualDir", 1 },
+		{ "IIsWebServer", "IIsWebServer", 0 },
+		{ "IIsWebService", "IIsWebVirtualDir", 0 },
+		{ "IIsWebVirtualDir", "IIsFtpVirtualDir", 0 },
+		{ "IIsWebVirtualDir", "IIsWebServer", 0 },
+		{ "IIsWebFile", "IIsWebFile", 0 },
+		{ "IIsApplicationPool", "IIsApplicationPool", 0 },
+		{ "IIsComputer", "IIsLogModules", 0 },
+		{ "IIsComputer", "IIS_Global", 0 },
+		{ "IIsComputer", "IIsComputer", 0 },
+	};
+
+	(void)state;
+	assert_contain(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A key without KeyType is IIsObject to ADSI, on both sides. */
+static void test_may_contain_generic(void **state)
+{
+	static const struct contain_case cases[] = {
+		{ "IIsComputer", "IIsConfigObject", 1 },
+		{ "IIsWebVirtualDir", "IIsConfigObject", 1 },
+		{ "IIsConfigObject", "IIsConfigObject", 1 },
+		{ "IIsConfigObject", "IIsObject", 1 },
+		{ "IIsObject", "IIsConfigObject", 1 },
+		{ "IIsConfigObject", "IIsWebServer", 0 },
+		{ "IIsConfigObject", "IIsWebVirtualDir", 0 },
+		{ "IIsApplicationPools", "IIsConfigObject", 0 },
+		{ "IIsFtpVirtualDir", "IIsConfigObject", 0 },
+	};
+	const struct mb_schema *b = mb_schema_builtin();
+
+	(void)state;
+	assert_contain(cases, sizeof(cases) / sizeof(cases[0]));
+	assert_string_equal(mb_schema_containers(b, "IIsConfigObject"),
+			    "IIsObject");
+	assert_string_equal(mb_schema_containers(NULL, "IIsWebServer"),
+			    "IIsObject,IIsCertMapper,IIsFilters,"
+			    "IIsWebVirtualDir");
+	assert_string_equal(mb_schema_containers(b, "IIsWebFile"), "");
+	assert_null(mb_schema_containers(b, "NoSuchClass"));
+	assert_null(mb_schema_containers(b, NULL));
+}
+
+/* Unknown classes: nothing to decide from. Class names are exact case. */
+static void test_may_contain_unknown(void **state)
+{
+	static const struct contain_case cases[] = {
+		{ "NoSuchClass", "IIsWebVirtualDir", -1 },
+		{ "IIsWebServer", "NoSuchClass", -1 },
+		{ "iiswebserver", "IIsWebVirtualDir", -1 },
+		{ "IIsWebServer", "iiswebvirtualdir", -1 },
+		{ "IIsWebServer", NULL, -1 },
+		{ NULL, "IIsWebServer", -1 },
+	};
+
+	(void)state;
+	assert_contain(cases, sizeof(cases) / sizeof(cases[0]));
+}
+
 static void test_load_corpus(void **state)
 {
 	const struct mb_schema *b = mb_schema_builtin();
@@ -458,6 +553,28 @@ static void test_load_small(void **state)
 	mb_schema_free(s);
 }
 
+/* A hand-made schema's list: blanks around items, any case, empty items. */
+static void test_may_contain_loaded(void **state)
+{
+	struct mb_schema *s;
+	struct mb_error err;
+
+	(void)state;
+	assert_int_equal(load_text(HEAD MASTER_OPEN PROP_A "</Collection>\n"
+		"<Collection InternalName =\"P\" ContainerClassList="
+		"\" c , ,\tW \"/>\n<Collection InternalName =\"W\"/>\n"
+		"<Collection InternalName =\"C\"/>\n" TAIL, &s, &err), MB_OK);
+	assert_int_equal(mb_schema_may_contain(s, "P", "W"), 1);
+	assert_int_equal(mb_schema_may_contain(s, "P", "C"), 1);
+	assert_int_equal(mb_schema_may_contain(s, "P", "P"), 0);
+	assert_int_equal(mb_schema_may_contain(s, "W", "C"), 0);
+	/* this schema has no IIsObject: the generic key is unknown */
+	assert_int_equal(mb_schema_may_contain(s, "P", "IIsConfigObject"), -1);
+	assert_int_equal(mb_schema_may_contain(s, "IIsConfigObject", "W"), -1);
+	assert_string_equal(mb_schema_containers(s, "W"), "");
+	mb_schema_free(s);
+}
+
 static void test_refuse_doctype(void **state)
 {
 	(void)state;
@@ -523,6 +640,10 @@ int main(void)
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_load_corpus),
 		cmocka_unit_test(test_load_small),
+		cmocka_unit_test(test_may_contain),
+		cmocka_unit_test(test_may_contain_generic),
+		cmocka_unit_test(test_may_contain_unknown),
+		cmocka_unit_test(test_may_contain_loaded),
 		cmocka_unit_test(test_refuse_doctype),
 		cmocka_unit_test(test_refuse_truncated),
 		cmocka_unit_test(test_refuse_structure),

@@ -51,7 +51,10 @@ enum mb_status mb_edit_remove_key(const struct mb_doc *doc,
 
 /*
  * Insert a new empty key <keytype Location ="location"> at its sorted
- * position. The caller checks that it does not exist. Keys added at one
+ * position. keytype must be an ASCII XML name other than the file's frame
+ * (configuration, MBProperty, Custom, IIS_Global), else MB_EUSAGE; whether
+ * the parent may hold it is the caller's question (mb_schema_may_contain).
+ * The caller checks that it does not exist. Keys added at one
  * position within one struct mb_edits keep the order of the calls: add
  * them in Location order, or apply the edits in between (batch does).
  */

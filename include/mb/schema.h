@@ -12,6 +12,7 @@
  *   flag  = mb_schema_flag(s, "AuthAnonymous", &parent);  (flag sub-property)
  *   cls   = mb_schema_class(s, "IIsWebVirtualDir");
  *   ok    = mb_schema_class_has(cls, prop);
+ *   ok    = mb_schema_may_contain(s, "IIsWebServer", "IIsWebVirtualDir");
  *
  * Pointers returned stay valid as long as the schema does. The built-in
  * schema lives for the whole process.
@@ -119,6 +120,30 @@ const struct mb_class *mb_schema_class(const struct mb_schema *s,
  */
 int mb_schema_class_has(const struct mb_schema *s, const struct mb_class *cls,
 			const struct mb_prop *prop);
+
+/*
+ * Key containment, as ADSI checks it when it creates a key: a key of class
+ * parent may hold a child key of class child when the parent's
+ * ContainerClassList names it (items split at ',', blanks around an item
+ * ignored, compared case-insensitively; "" holds nothing). Class names are
+ * looked up as mb_schema_class (case-sensitive element names).
+ *
+ * A key without a KeyType is ADSI's IIsObject, and the file writes it as
+ * IIsConfigObject (the master collection): so IIsConfigObject stands for
+ * IIsObject on both sides. It may go wherever IIsObject is listed, and it
+ * may hold what IIsObject lists (only IIsObject), not everything.
+ *
+ * 1 = may, 0 = may not, -1 = the schema does not know parent or child, so
+ * there is nothing to decide from (mbtool asks for --force then).
+ */
+int mb_schema_may_contain(const struct mb_schema *s, const char *parent,
+			  const char *child);
+/*
+ * The ContainerClassList that governs keys of class name (IIsObject's for
+ * IIsConfigObject, as above), "" when such a key may hold nothing, NULL
+ * when the schema does not know name. Written as in MBSchema.xml.
+ */
+const char *mb_schema_containers(const struct mb_schema *s, const char *name);
 
 /* "STRING", "DWORD", ... as written in MBSchema.xml; from text, or UNKNOWN. */
 const char *mb_type_name(enum mb_type t);

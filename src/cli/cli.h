@@ -295,6 +295,26 @@ char *mb_cli_new_location(const struct mb_doc *doc, const char *location,
 int mb_cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
 		   const struct mb_doc *doc, const char *location);
 
+/*
+ * Key containment (contain.c): may the parent hold the new key, by the
+ * parent class's ContainerClassList (mb_schema_may_contain)? MB_OK when it
+ * may or with --force; else exit 5 naming the parent's type, what it may
+ * hold and --force. Unknown classes are refused too (nothing to check).
+ */
+struct mb_contain {
+	const char *cmd, *arg;    /* "create", PATH as typed: for the error */
+	const char *parent_loc;   /* the parent's Location */
+	const char *parent_type;  /* its KeyType (element name) */
+	const char *child_type;   /* the new key's KeyType */
+	int force;                /* --force */
+};
+
+int mb_cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
+		   const struct mb_contain *c);
+/* A key's KeyType (its element name) in buf, as the file spells it. */
+const char *mb_cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
+			   size_t size);
+
 mb_plan_fn mb_plan_set;
 mb_plan_fn mb_plan_delete;
 mb_plan_fn mb_plan_create;

@@ -4,7 +4,10 @@
  * subtree, echoed as "copied from /W3SVC/1 to /W3SVC/2" ("moved from ...").
  * Every copied key's Location is rewritten, and so is every AppRoot in the
  * subtree that points into it; everything else, secure values included,
- * is copied byte for byte. DST must not exist; its parent must.
+ * is copied byte for byte. DST must not exist; its parent must, and its
+ * class must be one that may hold the copied key's (contain.c; --force
+ * copies anyway). Only that top link is checked: the subtree keeps its
+ * own, as it was.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@ struct copy_req {
 	const char *cmd;   /* "copy" or "move" */
 	int move;
 	const char *src_arg, *dst_arg;
+	int force;
 	struct mb_path src, dst;
 };
 
@@ -42,6 +46,20 @@ static int record(struct mb_wsess *s, const struct copy_req *r, size_t src,
 	c->to = strdup(mb_path_display(to));
 	c->keys = n;
 	return MB_OK;
+}
+
+/* May the destination's parent hold a key of the source's class? */
+static int may_hold(struct mb_wsess *s, const struct copy_req *r,
+		    size_t parent, size_t src)
+{
+	struct mb_contain c = { r->cmd, r->dst_arg, NULL, NULL, NULL,
+				r->force };
+	char ptype[128], ctype[128];
+
+	c.parent_loc = s->doc->keys[parent].location;
+	c.parent_type = mb_cli_keytype(s->doc, parent, ptype, sizeof(ptype));
+	c.child_type = mb_cli_keytype(s->doc, src, ctype, sizeof(ctype));
+	return mb_cli_contain(s->cli, s->doc->schema, &c);
 }
 
 static int plan(struct mb_wsess *s, struct copy_req *r)
@@ -78,6 +96,8 @@ static int plan(struct mb_wsess *s, struct copy_req *r)
 		st = mb_error_set(&s->cli->err, MB_ENOPATH, r->cmd, r->dst_arg,
 				  "the parent of the destination does not "
 				  "exist: create it first");
+	else
+		st = may_hold(s, r, parent, src);
 	if (!st)
 		st = mb_edit_copy_tree(s->doc, &s->edits, src, to, &n,
 				       &s->cli->err);
@@ -101,6 +121,8 @@ int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
 		if ((st = mb_wsess_option(s, r.cmd, argv[i])) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
+		} else if (mb_cli_is(argv[i], "--force")) {
+			r.force = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return mb_cli_bad_option(s->cli, r.cmd, argv[i]);
 		} else if (!r.src_arg) {

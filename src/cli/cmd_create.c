@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * create [--parents] PATH [KeyType], as adsutil CREATE: a new empty key at
- * its place in IIS's Location order, echoed as created "PATH". The parent
- * must exist, or --parents creates the missing ones. A key created without
- * a KeyType is an IIsConfigObject: adsutil's default class has no KeyType,
- * and the file writes such a key as the generic IIsConfigObject
- * (reference/metabase-format.md §1.2). The new Location keeps the case of
- * the existing parent as the file spells it, and the typed case below it.
+ * create [--parents] [--force] PATH [KeyType], as adsutil CREATE: a new
+ * empty key at its place in IIS's Location order, echoed as created "PATH".
+ * The parent must exist, or --parents creates the missing ones. A key
+ * created without a KeyType is an IIsConfigObject: adsutil's default class
+ * has no KeyType, and the file writes such a key as the generic
+ * IIsConfigObject (reference/metabase-format.md §1.2). The new Location
+ * keeps the case of the existing parent as the file spells it, and the
+ * typed case below it.
+ * Each new key must be of a class its parent may hold (contain.c): the
+ * nearest existing key for the first, the generic key above for the rest
+ * of a --parents chain. --force creates it anyway, and also takes a
+ * KeyType the schema does not know.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +28,7 @@ struct create_req {
 	const char *type_arg;
 	const char *keytype;
 	int parents;
+	int force;
 	struct mb_path path;
 };
 
@@ -78,16 +84,46 @@ static int create_one(struct mb_wsess *s, const char *loc, const char *type)
 	return MB_OK;
 }
 
+/*
+ * One key of the chain below c's parent (none: the file has no ancestor
+ * to check against); the key then becomes the parent of the next.
+ */
+static int link_key(struct mb_wsess *s, struct mb_contain *c, char **ploc,
+		    const char *loc, const char *type)
+{
+	int st = MB_OK;
+
+	c->child_type = type;
+	if (c->parent_type)
+		st = mb_cli_contain(s->cli, s->doc->schema, c);
+	if (!st)
+		st = create_one(s, loc, type);
+	free(*ploc);
+	c->parent_loc = *ploc = strdup(loc);
+	c->parent_type = GENERIC_KEYTYPE;
+	if (!st && !*ploc)
+		st = mb_error_set(&s->cli->err, MB_EFILE, "create", c->arg,
+				  "out of memory");
+	return st;
+}
+
 /* The missing keys from the nearest existing ancestor down to the path. */
 static int create_chain(struct mb_wsess *s, struct create_req *r)
 {
 	const char *typed = r->path.location, *base = "";
 	size_t key, n = nearest(s->doc, typed, &key), i;
+	struct mb_contain c = { "create", r->arg, NULL, NULL, NULL, r->force };
+	char ptype[128], *ploc = NULL;
 	struct mb_buf loc;
 	int st = MB_OK;
 
-	if (key != MB_NOKEY && strcmp(s->doc->keys[key].location, "/") != 0)
-		base = s->doc->keys[key].location;
+	if (key != MB_NOKEY) {
+		c.parent_loc = s->doc->keys[key].location;
+		c.parent_type = mb_cli_keytype(s->doc, key, ptype,
+					       sizeof(ptype));
+		if (strcmp(c.parent_loc, "/") != 0)
+			base = c.parent_loc;
+	}
 	if (!r->parents && strchr(typed + n + 1, '/'))
 		return mb_error_set(&s->cli->err, MB_ENOPATH, "create", r->arg,
 				    "the parent key %.*s does not exist: "
@@ -103,11 +139,12 @@ static int create_chain(struct mb_wsess *s, struct create_req *r)
 			st = mb_error_set(&s->cli->err, MB_EFILE, "create",
 					  r->arg, "out of memory");
 		else
-			st = create_one(s, loc.data, typed[i] ?
-					GENERIC_KEYTYPE : r->keytype);
+			st = link_key(s, &c, &ploc, loc.data, typed[i] ?
+				      GENERIC_KEYTYPE : r->keytype);
 		if (!typed[i])
 			break;
 	}
+	free(ploc);
 	mb_buf_release(&loc);
 	return st;
 }
@@ -140,6 +177,33 @@ static int plan(struct mb_wsess *s, struct create_req *r)
 	return create_chain(s, r);
 }
 
+/*
+ * The KeyType as the schema spells it; one it does not know only with
+ * --force, as typed (IIS would not know it either, so it must be meant).
+ */
+static int resolve_type(struct mb_wsess *s, struct create_req *r)
+{
+	if (!r->type_arg) {
+		r->keytype = GENERIC_KEYTYPE;
+		return MB_OK;
+	}
+	r->keytype = key_type(s->doc->schema, r->type_arg);
+	if (r->keytype)
+		return MB_OK;
+	if (strcasecmp(r->type_arg, "IIS_Global") == 0)
+		return mb_cli_usage(s->cli, "create", "IIS_Global is the "
+				    "file's own header key, not a KeyType to "
+				    "create");
+	r->keytype = r->type_arg;
+	if (r->force)
+		return MB_OK;
+	return mb_error_set(&s->cli->err, MB_EPROP, "create", r->type_arg,
+			    "unknown KeyType: not a class of the IIS schema; "
+			    "use one such as IIsWebVirtualDir, "
+			    "IIsWebDirectory, IIsWebServer, IIsApplicationPool "
+			    "(--force creates it anyway)");
+}
+
 static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 		      char **argv)
 {
@@ -153,6 +217,8 @@ static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 				return MB_EUSAGE;
 		} else if (mb_cli_is(a, "--parents") || mb_cli_is(a, "-p")) {
 			r->parents = 1;
+		} else if (mb_cli_is(a, "--force")) {
+			r->force = 1;
 		} else if (a[0] == '-' && a[1]) {
 			return mb_cli_bad_option(s->cli, "create", a);
 		} else if (!r->arg) {
@@ -166,15 +232,7 @@ static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 	}
 	if (!r->arg)
 		return mb_cli_usage(s->cli, "create", "missing PATH");
-	r->keytype = r->type_arg ? key_type(s->doc->schema, r->type_arg) :
-		     GENERIC_KEYTYPE;
-	if (!r->keytype)
-		return mb_cli_usage(s->cli, "create", "unknown KeyType '%s': "
-				    "use a class of the IIS schema, e.g. "
-				    "IIsWebVirtualDir, IIsWebDirectory, "
-				    "IIsWebServer, IIsApplicationPool",
-				    r->type_arg);
-	return MB_OK;
+	return resolve_type(s, r);
 }
 
 int mb_plan_create(struct mb_wsess *s, int argc, char **argv)

@@ -42,11 +42,11 @@ static const struct mb_cmd commands[] = {
 	  "remove a local value (the key then inherits), or a key and its "
 	  "subtree" },
 	{ "create", mb_cmd_create, MB_CMD_WRITES,
-	  "create [--parents] PATH [KeyType]",
+	  "create [--parents] [--force] PATH [KeyType]",
 	  "add a key (default KeyType IIsConfigObject)" },
-	{ "copy", mb_cmd_copy, MB_CMD_WRITES, "copy SRC DST",
+	{ "copy", mb_cmd_copy, MB_CMD_WRITES, "copy [--force] SRC DST",
 	  "copy a key and its subtree (Locations and AppRoots rewritten)" },
-	{ "move", mb_cmd_copy, MB_CMD_WRITES, "move SRC DST",
+	{ "move", mb_cmd_copy, MB_CMD_WRITES, "move [--force] SRC DST",
 	  "move or rename a key and its subtree" },
 	{ "batch", mb_cmd_batch, MB_CMD_WRITES, "batch [--yes] [SCRIPT]",
 	  "set/delete/create/copy/move lines from SCRIPT or stdin, in one "
