@@ -78,7 +78,8 @@ run set --no-backup w3svc/1/root/AuthNTLM False
 run set w3svc/AnonymousUserPass secret
 run create --no-backup w3svc/1/root/app1 IIsWebVirtualDir
 run copy --no-backup w3svc/2 w3svc/3
-run delete --no-backup --yes w3svc/3/
+run move --no-backup w3svc/3 w3svc/4
+run delete --no-backup --yes w3svc/4/
 run delete --no-backup w3svc/1/root/AuthFlags
 printf '$ printf '"'"'set w3svc/2/ServerComment "Intranet"\\nset w3svc/2/ServerAutoStart FALSE\\n'"'"' | mbtool batch --no-backup\n'
 printf 'set w3svc/2/ServerComment "Intranet"\nset w3svc/2/ServerAutoStart FALSE\n' | "$MB" batch --no-backup 2>&1
@@ -109,3 +110,7 @@ printf '%s\n' "Intranet-2026-pw" > pw.txt; chmod 600 pw.txt
 run reset --no-backup --account IUSR_m3 --password-file pw.txt
 end
 fi
+section "Every command, and help on one"
+run help
+run help collapse
+end
