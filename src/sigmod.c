@@ -18,6 +18,7 @@
 
 #include "mb/blob.h"
 #include "mb/sigmod.h"
+#include "mb/write.h"
 
 #define SMALL_PRIME_LIMIT 65536u
 #define CACHE_MAGIC "mbtool-sigmod 1\n"
@@ -358,21 +359,6 @@ enum mb_status mb_sigmod_cache_load(const char *dir, const unsigned char *id,
 	return st;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* mkdir -p for the cache directory, each new level mode 0700. */
 static int make_dirs(char *path)
 {
@@ -406,7 +392,7 @@ static enum mb_status store_file(const char *file, const char *dirpath,
 				    "cannot create a file: %s",
 				    strerror(errno));
 	}
-	bad = fchmod(fd, 0600) || write_all(fd, text, strlen(text)) ||
+	bad = fchmod(fd, 0600) || mb_write_all(fd, text, strlen(text)) ||
 	      fsync(fd);
 	bad = close(fd) || bad;
 	if (!bad)

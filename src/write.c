@@ -321,10 +321,22 @@ void mb_write_unlock(char *lockpath)
 
 /* ---- file helpers ------------------------------------------------------ */
 
-static int write_all(int fd, const char *p, size_t n)
+/* read(2) that an interrupting signal does not cut short. */
+static ssize_t read_some(int fd, void *b, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, b, n);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static int put_all(ssize_t (*wr)(int, const void *, size_t), int fd,
+		   const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = io.write(fd, p, n);
+		ssize_t w = wr(fd, p, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -337,6 +349,17 @@ static int write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* The metabase's own bytes go through the fault-injection hook. */
+static int write_all(int fd, const char *p, size_t n)
+{
+	return put_all(io.write, fd, p, n);
+}
+
+int mb_write_all(int fd, const void *p, size_t n)
+{
+	return put_all(write, fd, p, n);
 }
 
 static int read_fd(int fd, char **buf, size_t *len)
@@ -352,9 +375,7 @@ static int read_fd(int fd, char **buf, size_t *len)
 				break;
 			b = nb;
 		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = read_some(fd, b + n, cap - n);
 		if (r <= 0) {
 			if (r == 0) {
 				*buf = b;
@@ -376,9 +397,7 @@ static int copy_fd(int in, int out)
 	ssize_t r;
 
 	for (;;) {
-		r = read(in, piece, sizeof(piece));
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = read_some(in, piece, sizeof(piece));
 		if (r <= 0)
 			return r < 0 ? -1 : 0;
 		if (write_all(out, piece, (size_t)r))
@@ -487,9 +506,7 @@ static int same_bytes(int fd, const char *old, size_t oldlen)
 	ssize_t r;
 
 	for (;;) {
-		r = read(fd, piece, sizeof(piece));
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = read_some(fd, piece, sizeof(piece));
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -517,9 +534,7 @@ static int same_digest(int fd, const unsigned char *sha, size_t oldlen)
 	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
 
 	while (ok) {
-		r = read(fd, piece, sizeof(piece));
-		if (r < 0 && errno == EINTR)
-			continue;
+		r = read_some(fd, piece, sizeof(piece));
 		if (r <= 0)
 			break;
 		off += (size_t)r;

@@ -40,6 +40,13 @@ struct mb_write_opts {
 	const unsigned char *old_sha256;
 };
 
+/*
+ * All n bytes to fd, retrying after EINTR and short writes: 0, or -1 with
+ * errno (ENOSPC when the system wrote nothing). The one such loop for the
+ * program's other files (cache, scripts, reports, worker pipes).
+ */
+int mb_write_all(int fd, const void *p, size_t n);
+
 /* SHA-256 of data, for mb_write_opts.old_sha256. 0, or -1 on failure. */
 int mb_write_sha256(const char *data, size_t len, unsigned char out[32]);
 

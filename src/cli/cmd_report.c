@@ -32,6 +32,7 @@
 #include <libxslt/xsltutils.h>
 
 #include "cli.h"
+#include "mb/write.h"
 #include "mb_config.h"
 #include "report_priv.h"
 
@@ -86,26 +87,14 @@ struct sink {
 static int sink_write(void *ctx, const char *p, int len)
 {
 	struct sink *s = ctx;
-	size_t done = 0;
-	ssize_t w;
 
 	if (len < 0 || s->bad)
 		return -1;
-	if (s->buf) {
+	if (s->buf)
 		s->bad = mb_buf_append(s->buf, p, (size_t)len) != 0;
-		return s->bad ? -1 : len;
-	}
-	while (done < (size_t)len) {
-		w = write(s->fd, p + done, (size_t)len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			s->bad = 1;
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	return len;
+	else
+		s->bad = mb_write_all(s->fd, p, (size_t)len) != 0;
+	return s->bad ? -1 : len;
 }
 
 /* xsltSaveResultTo with the encoding the stylesheet asks for, as

@@ -26,6 +26,7 @@
 #include "mb/path.h"
 #include "mb/reveal.h"
 #include "mb/shellquote.h"
+#include "mb/write.h"
 
 #define CMD "sam"
 #define ADSUTIL "%SystemDrive%\\Inetpub\\AdminScripts\\adsutil.vbs"
@@ -166,24 +167,15 @@ void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
 int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
 		      const struct mb_buf *b)
 {
-	int fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0600);
-	size_t off = 0;
-	ssize_t w;
+	int fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0600), short_write;
 
 	if (fd < 0)
 		return mb_error_set(&cli->err, MB_EFILE, cmd, file, "cannot "
 				    "create the file: %s (it must not exist "
 				    "yet)", strerror(errno));
-	while (off < b->len) {
-		w = write(fd, b->data + off, b->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	if (off < b->len || fsync(fd) || close(fd)) {
-		if (off < b->len)
+	short_write = mb_write_all(fd, b->data, b->len) != 0;
+	if (short_write || fsync(fd) || close(fd)) {
+		if (short_write)
 			close(fd);
 		unlink(file);
 		return mb_error_set(&cli->err, MB_EFILE, cmd, file,

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "mb/json.h"
+#include "mb/write.h"
 
 #define BAR 30          /* progress bar cells */
 #define NSTATUS 8       /* exit statuses 0..7 (enum mb_status) */
@@ -296,23 +297,6 @@ static void run_here(struct loop *l, int idx)
 
 /* ---- workers ------------------------------------------------------------- */
 
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* The next file index from the parent; -1 at the end. */
 static int next_task(int fd, int *idx)
 {
@@ -332,9 +316,9 @@ static int send_frame(int fd, const struct result *r)
 	fr.status = r->status;
 	fr.out = r->out.len;
 	fr.err = r->err.len;
-	return write_all(fd, &fr, sizeof(fr)) ||
-	       write_all(fd, r->out.data, r->out.len) ||
-	       write_all(fd, r->err.data, r->err.len);
+	return mb_write_all(fd, &fr, sizeof(fr)) ||
+	       mb_write_all(fd, r->out.data, r->out.len) ||
+	       mb_write_all(fd, r->err.data, r->err.len);
 }
 
 /*
