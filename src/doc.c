@@ -11,20 +11,11 @@
 #include <strings.h>
 
 #include "doc_priv.h"
-
-static unsigned char fold(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
+#include "mb/hidx.h"
 
 static size_t hash_loc(const char *p, size_t n)
 {
-	uint64_t h = 1469598103934665603ull;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ fold((unsigned char)p[i])) * 1099511628211ull;
-	return (size_t)h;
+	return (size_t)mb_hidx_fold(MB_HIDX_SEED, p, n);
 }
 
 static int loc_eq(const char *a, const char *b, size_t blen)
@@ -386,6 +377,38 @@ int mb_doc_effective(const struct mb_doc *doc, size_t key,
 	}
 	out->key = MB_NOKEY;
 	return 0;
+}
+
+/* The next key of a preorder walk of root's subtree, or MB_NOKEY. */
+static size_t next_preorder(const struct mb_doc *doc, size_t root, size_t k)
+{
+	if (doc->keys[k].first_child != MB_NOKEY)
+		return doc->keys[k].first_child;
+	while (k != root && doc->keys[k].next_sibling == MB_NOKEY)
+		k = doc->keys[k].parent;
+	return k == root ? MB_NOKEY : doc->keys[k].next_sibling;
+}
+
+void mb_doc_effective_keys(const struct mb_doc *doc,
+			   const struct mb_prop *prop, size_t *src)
+{
+	int inherit = (prop->attrs & MB_ATTR_INHERIT) != 0;
+	struct mb_value v;
+	size_t r, k, p;
+
+	for (r = 0; r < doc->nkeys; r++) {
+		if (doc->keys[r].parent != MB_NOKEY)
+			continue;
+		/* Parents come first, so src[parent] is already known. */
+		for (k = r; k != MB_NOKEY; k = next_preorder(doc, r, k)) {
+			p = doc->keys[k].parent;
+			if (mb_doc_local(doc, k, prop, &v))
+				src[k] = k;
+			else
+				src[k] = inherit && p != MB_NOKEY ? src[p] :
+					 MB_NOKEY;
+		}
+	}
 }
 
 const struct mb_prop *mb_doc_attr_prop(const struct mb_doc *doc,

@@ -11,6 +11,9 @@
  *
  *   mbgen --story [-o FILE]        the 401.1 troubleshooting story
  *   mbgen --sites N --vdirs M      a large metabase for benchmarks
+ *            --per-site (the hosting layout: every site has its own
+ *            anonymous account IUSR_S<n>, and every 10th site sets it again
+ *            at ROOT with another password, a lockout risk)
  *   options: --seed S --crlf --no-bom --keys DIR --manifest FILE
  *            --ftp (the story with an FTP service and its anonymous
  *            accounts too: IUSR_m1 at the service, IUSR_m2 at site 1 with
@@ -51,7 +54,7 @@ struct key {
 };
 
 struct opts {
-	int story, crlf, no_bom, seeded, ftp;
+	int story, crlf, no_bom, seeded, ftp, per_site;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
 	const char *out, *keys, *manifest;
@@ -592,7 +595,11 @@ static void scale_site(struct gen *g, unsigned long n)
 	snprintf(buf, sizeof(buf), ":80:site%lu.example.com", n);
 	snprintf(loc, sizeof(loc), "Site %lu", n);
 	k = site(g, n, loc, buf);
-	if (n % 3 == 0) {
+	if (g->o.per_site) {
+		snprintf(buf, sizeof(buf), "IUSR_S%lu", n);
+		attr_add(k, "AnonymousUserName", buf);
+		pooled(g, k, "AnonymousUserPass", (int)(n % POOL));
+	} else if (n % 3 == 0) {
 		attr_add(k, "AnonymousUserName", "IUSR_m2");
 		pooled(g, k, "AnonymousUserPass", (int)(n % POOL));
 	}
@@ -600,11 +607,16 @@ static void scale_site(struct gen *g, unsigned long n)
 	snprintf(buf, sizeof(buf), "d:\\sites\\%lu", n);
 	k = vdir(g, loc, buf);
 	attr_add(k, "AppRoot", loc);
+	if (g->o.per_site && n % 10 == 0) {
+		snprintf(buf, sizeof(buf), "IUSR_S%lu", n);
+		attr_add(k, "AnonymousUserName", buf);
+		pooled(g, k, "AnonymousUserPass", (int)((n + 1) % POOL));
+	}
 	for (v = 1; v <= g->o.vdirs; v++) {
 		snprintf(loc, sizeof(loc), "/LM/W3SVC/%lu/ROOT/vd%lu", n, v);
 		snprintf(buf, sizeof(buf), "d:\\sites\\%lu\\vd%lu", n, v);
 		k = vdir(g, loc, buf);
-		if ((n + v) % 5 == 0) {
+		if (!g->o.per_site && (n + v) % 5 == 0) {
 			attr_add(k, "AnonymousUserName", "IUSR_m3");
 			pooled(g, k, "AnonymousUserPass",
 			       (int)((n * 7 + v) % POOL));
@@ -759,7 +771,7 @@ static void write_manifest(struct gen *g)
 
 static void usage(void)
 {
-	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M]) "
+	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M] [--per-site]) "
 	      "[--seed S] [--crlf] [--no-bom]\n"
 	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n"
 	      "             [--set LOCATION:PROP=VALUE]... "
@@ -810,6 +822,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->no_bom = 1;
 		else if (!strcmp(a, "--ftp"))
 			o->ftp = 1;
+		else if (!strcmp(a, "--per-site"))
+			o->per_site = 1;
 		else if (!strcmp(a, "--sites"))
 			o->sites = (unsigned long)number(v), i++;
 		else if (!strcmp(a, "--vdirs"))
@@ -827,7 +841,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		else
 			usage();
 	}
-	if (o->story == !!o->sites || (o->ftp && !o->story))
+	if (o->story == !!o->sites || (o->ftp && !o->story) ||
+	    (o->per_site && !o->sites))
 		usage();
 }
 

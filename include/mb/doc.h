@@ -151,6 +151,14 @@ int mb_doc_local(const struct mb_doc *doc, size_t key,
 int mb_doc_effective(const struct mb_doc *doc, size_t key,
 		     const struct mb_prop *prop, struct mb_value *out);
 
+/*
+ * mb_doc_effective for every key at once, in one walk of the tree:
+ * src[k] (nkeys entries) is the key whose local value is effective at k,
+ * or MB_NOKEY. Whole-file analyses use it instead of a lookup per key.
+ */
+void mb_doc_effective_keys(const struct mb_doc *doc,
+			   const struct mb_prop *prop, size_t *src);
+
 /* Resolve an attribute name to the schema, or NULL for unknown names. */
 const struct mb_prop *mb_doc_attr_prop(const struct mb_doc *doc,
 				       const struct mb_attr *a);

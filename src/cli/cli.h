@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 
+#include "mb/accounts.h"
 #include "mb/blob.h"
 #include "mb/reveal.h"
 #include "mb/mkey.h"
@@ -329,44 +330,13 @@ int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
 
-/* Identities (cmd_accounts.c): accounts, collapse and doctor share them. */
-struct mb_idkind {
-	const char *kind;   /* "anonymous", "wam", "unc" */
-	const char *name;   /* the name property */
-	const char *pass;   /* its password property */
-};
-
-struct mb_acct {
-	char *name;
-	const char *kind;   /* points into mb_idkinds() */
-	size_t *keys;       /* keys that set the name, file order */
-	int *group;         /* their password group (0 = A), -1 none */
-	size_t nkeys;
-	int ngroups;
-	size_t used;        /* keys where the name is effective */
-	size_t anon_on;     /* setters with AuthAnonymous effective */
-};
-
-struct mb_accts {
-	struct mb_acct *v;
-	size_t n;
-};
-
-const struct mb_idkind *mb_idkinds(size_t *n);
-/* The identity kind an account belongs to (the first kind if unknown). */
-const struct mb_idkind *mb_idkind_of(const struct mb_acct *a);
+/* Identities: the account model is the library's (mb/accounts.h). */
 /*
  * --password-from/--from PATH: the AnonymousUserPass text in effect there
  * (malloc'd into *pass); MB_ENOPATH or MB_ENOTSET with cli->err filled.
  */
 int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 		      const char *cmd, const char *arg, char **pass);
-char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
-		    int local);
-int mb_acct_anon_on(const struct mb_doc *doc, size_t key);
-int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
-		     struct mb_accts *out);
-void mb_accts_free(struct mb_accts *a);
 int mb_cli_service(const char *name, const char **svc);
 
 int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,

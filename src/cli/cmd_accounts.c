@@ -5,40 +5,15 @@
  * it, how many keys use it, and its password groups: keys whose stored
  * blobs are equal (mb_blob_equal, no key needed) share a letter. One
  * account with two or more groups is a lockout risk. The collection is
- * shared with collapse and doctor (cli.h).
+ * the library's (mb/accounts.h); this file only presents it.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
-#include "mb/blob.h"
-#include "mb/edit.h"
 #include "mb/json.h"
 #include "mb/path.h"
-#include "mb/query.h"
-
-static const struct mb_idkind kinds[] = {
-	{ "anonymous", "AnonymousUserName", "AnonymousUserPass" },
-	{ "wam", "WAMUserName", "WAMUserPass" },
-	{ "unc", "UNCUserName", "UNCPassword" },
-};
-
-const struct mb_idkind *mb_idkinds(size_t *n)
-{
-	*n = sizeof(kinds) / sizeof(kinds[0]);
-	return kinds;
-}
-
-const struct mb_idkind *mb_idkind_of(const struct mb_acct *a)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (strcmp(kinds[i].kind, a->kind) == 0)
-			return &kinds[i];
-	return &kinds[0];
-}
 
 int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 		      const char *cmd, const char *arg, char **pass)
@@ -59,186 +34,6 @@ int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 				  "no AnonymousUserPass there");
 	mb_path_release(&p);
 	return st;
-}
-
-/* The decoded value prop has at key (effective or local), or NULL. */
-char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
-		    int local)
-{
-	const struct mb_prop *p = mb_schema_prop(doc->schema, name);
-	struct mb_value v;
-
-	if (!p)
-		return NULL;
-	if (local ? !mb_doc_local(doc, key, p, &v) :
-	    !mb_doc_effective(doc, key, p, &v))
-		return NULL;
-	return mb_doc_text(doc, v.raw);
-}
-
-/* 1 when AuthAnonymous is on in the effective AuthFlags at key. */
-int mb_acct_anon_on(const struct mb_doc *doc, size_t key)
-{
-	struct mb_ref ref;
-	struct mb_result res;
-	int on = 0;
-
-	if (mb_query_resolve(doc, key, "AuthAnonymous", &ref, NULL))
-		return 0;
-	if (!mb_query_get(doc, key, &ref, 0, &res, NULL)) {
-		on = res.text && strcmp(res.text, "TRUE") == 0;
-		mb_result_release(&res);
-	}
-	mb_ref_release(&ref);
-	return on;
-}
-
-static int in_scope(const struct mb_doc *doc, size_t k, const char *svc)
-{
-	const char *loc = doc->keys[k].location;
-
-	if (svc)
-		return mb_edit_loc_under(loc, svc);
-	return mb_edit_loc_under(loc, "/LM/W3SVC") ||
-	       mb_edit_loc_under(loc, "/LM/MSFTPSVC");
-}
-
-static struct mb_acct *find_acct(struct mb_accts *a, const char *kind,
-				 const char *name)
-{
-	size_t i;
-	struct mb_acct *v;
-
-	for (i = 0; i < a->n; i++)
-		if (a->v[i].kind == kind && strcasecmp(a->v[i].name, name) == 0)
-			return &a->v[i];
-	v = realloc(a->v, (a->n + 1) * sizeof(*v));
-	if (!v)
-		return NULL;
-	a->v = v;
-	v = &a->v[a->n++];
-	memset(v, 0, sizeof(*v));
-	v->kind = kind;
-	v->name = strdup(name);
-	return v;
-}
-
-/* The password group of the blob effective at key (-1: none). */
-static int group_of(const struct mb_doc *doc, size_t key, const char *pass,
-		    struct mb_blob *reps, int *nreps)
-{
-	char *text = mb_acct_value(doc, key, pass, 0);
-	struct mb_blob b;
-	int i;
-
-	if (!text)
-		return -1;
-	if (mb_blob_parse(text, strlen(text), &b, NULL)) {
-		free(text);
-		return -1;
-	}
-	free(text);
-	for (i = 0; i < *nreps; i++)
-		if (mb_blob_equal(&reps[i], &b)) {
-			mb_blob_free(&b);
-			return i;
-		}
-	if (*nreps >= 26) {
-		mb_blob_free(&b);
-		return -1;
-	}
-	reps[(*nreps)++] = b;
-	return i;
-}
-
-static int add_setter(struct mb_acct *a, size_t key)
-{
-	size_t *k = realloc(a->keys, (a->nkeys + 1) * sizeof(*k));
-	int *g;
-
-	if (!k)
-		return -1;
-	a->keys = k;
-	g = realloc(a->group, (a->nkeys + 1) * sizeof(*g));
-	if (!g)
-		return -1;
-	a->group = g;
-	a->keys[a->nkeys++] = key;
-	return 0;
-}
-
-static int collect_setters(const struct mb_doc *doc, const char *svc,
-			   const struct mb_idkind *kd, struct mb_accts *out)
-{
-	size_t k;
-	char *name;
-	struct mb_acct *a;
-
-	for (k = 0; k < doc->nkeys; k++) {
-		if (!in_scope(doc, k, svc))
-			continue;
-		name = mb_acct_value(doc, k, kd->name, 1);
-		if (!name)
-			continue;
-		a = *name ? find_acct(out, kd->kind, name) : NULL;
-		free(name);
-		if (a && add_setter(a, k))
-			return -1;
-	}
-	return 0;
-}
-
-static void finish_acct(const struct mb_doc *doc, const char *svc,
-			const struct mb_idkind *kd, struct mb_acct *a)
-{
-	struct mb_blob reps[26];
-	size_t i, k;
-	char *name;
-
-	a->ngroups = 0;
-	for (i = 0; i < a->nkeys; i++) {
-		a->group[i] = group_of(doc, a->keys[i], kd->pass, reps,
-				       &a->ngroups);
-		a->anon_on += mb_acct_anon_on(doc, a->keys[i]);
-	}
-	for (i = 0; i < (size_t)a->ngroups; i++)
-		mb_blob_free(&reps[i]);
-	for (k = 0; k < doc->nkeys; k++) {
-		if (!in_scope(doc, k, svc))
-			continue;
-		name = mb_acct_value(doc, k, kd->name, 0);
-		a->used += name && strcasecmp(name, a->name) == 0;
-		free(name);
-	}
-}
-
-int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
-		     struct mb_accts *out)
-{
-	size_t i, j, first;
-
-	memset(out, 0, sizeof(*out));
-	for (i = 0; i < (all_ids ? 3u : 1u); i++) {
-		first = out->n;
-		if (collect_setters(doc, svc, &kinds[i], out))
-			return -1;
-		for (j = first; j < out->n; j++)
-			finish_acct(doc, svc, &kinds[i], &out->v[j]);
-	}
-	return 0;
-}
-
-void mb_accts_free(struct mb_accts *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->n; i++) {
-		free(a->v[i].name);
-		free(a->v[i].keys);
-		free(a->v[i].group);
-	}
-	free(a->v);
-	memset(a, 0, sizeof(*a));
 }
 
 /* ---- output -------------------------------------------------------------- */

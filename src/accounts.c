@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The account model (mb/accounts.h): setters found in one pass, accounts
+ * looked up by a hashed name, usage counted from each key's effective
+ * setter, so the whole collection is linear in the number of keys.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mb/accounts.h"
+#include "mb/blob.h"
+#include "mb/edit.h"
+#include "mb/hidx.h"
+#include "mb/query.h"
+
+static const struct mb_idkind kinds[] = {
+	{ "anonymous", "AnonymousUserName", "AnonymousUserPass" },
+	{ "wam", "WAMUserName", "WAMUserPass" },
+	{ "unc", "UNCUserName", "UNCPassword" },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+/* acct_of[] for a setter not yet looked up. */
+#define UNSEEN (MB_HIDX_NONE - 1)
+
+const struct mb_idkind *mb_idkinds(size_t *n)
+{
+	*n = NKINDS;
+	return kinds;
+}
+
+const struct mb_idkind *mb_idkind_of(const struct mb_acct *a)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, a->kind) == 0)
+			return &kinds[i];
+	return &kinds[0];
+}
+
+char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
+		    int local)
+{
+	const struct mb_prop *p = mb_schema_prop(doc->schema, name);
+	struct mb_value v;
+
+	if (!p)
+		return NULL;
+	if (local ? !mb_doc_local(doc, key, p, &v) :
+	    !mb_doc_effective(doc, key, p, &v))
+		return NULL;
+	return mb_doc_text(doc, v.raw);
+}
+
+int mb_acct_anon_on(const struct mb_doc *doc, size_t key)
+{
+	struct mb_ref ref;
+	struct mb_result res;
+	int on = 0;
+
+	if (mb_query_resolve(doc, key, "AuthAnonymous", &ref, NULL))
+		return 0;
+	if (!mb_query_get(doc, key, &ref, 0, &res, NULL)) {
+		on = res.text && strcmp(res.text, "TRUE") == 0;
+		mb_result_release(&res);
+	}
+	mb_ref_release(&ref);
+	return on;
+}
+
+/* One kind's collection in progress. */
+struct coll {
+	const struct mb_doc *doc;
+	const struct mb_idkind *kd;
+	const char *svc;
+	struct mb_accts *out;
+	size_t first;          /* this kind's first account in out */
+	size_t *src;           /* per key: the key its name comes from */
+	size_t *acct_of;       /* per setter key: its account, or NONE */
+	struct mb_hidx ix;     /* this kind's accounts by folded name */
+};
+
+static int in_scope(const struct coll *c, size_t k)
+{
+	const char *loc = c->doc->keys[k].location;
+
+	if (c->svc)
+		return mb_edit_loc_under(loc, c->svc);
+	return mb_edit_loc_under(loc, "/LM/W3SVC") ||
+	       mb_edit_loc_under(loc, "/LM/MSFTPSVC");
+}
+
+static int same_name(size_t item, const void *ctx)
+{
+	const struct coll *c = *(const struct coll *const *)ctx;
+	const char *name = ((const char *const *)ctx)[1];
+
+	return strcasecmp(c->out->v[c->first + item].name, name) == 0;
+}
+
+/* The account of this kind named name, or NONE (or added when add). */
+static size_t lookup(struct coll *c, const char *name, int add)
+{
+	const void *ctx[2] = { c, name };
+	uint64_t h = mb_hidx_fold(MB_HIDX_SEED, name, strlen(name));
+	size_t i = mb_hidx_find(&c->ix, h, same_name, ctx);
+	struct mb_acct *v;
+
+	if (i != MB_HIDX_NONE || !add)
+		return i == MB_HIDX_NONE ? i : c->first + i;
+	v = realloc(c->out->v, (c->out->n + 1) * sizeof(*v));
+	if (!v)
+		return UNSEEN;
+	c->out->v = v;
+	v = &v[c->out->n];
+	memset(v, 0, sizeof(*v));
+	v->kind = c->kd->kind;
+	if (!(v->name = strdup(name)) ||
+	    mb_hidx_add(&c->ix, h, c->out->n - c->first)) {
+		free(v->name);
+		return UNSEEN;
+	}
+	return c->out->n++;
+}
+
+static int add_setter(struct mb_acct *a, size_t key)
+{
+	size_t *k = realloc(a->keys, (a->nkeys + 1) * sizeof(*k));
+	int *g;
+
+	if (!k)
+		return -1;
+	a->keys = k;
+	g = realloc(a->group, (a->nkeys + 1) * sizeof(*g));
+	if (!g)
+		return -1;
+	a->group = g;
+	a->keys[a->nkeys++] = key;
+	return 0;
+}
+
+/* The account named at setter key s (memoised in acct_of), or NONE. */
+static size_t acct_at(struct coll *c, size_t s, int add)
+{
+	char *name;
+
+	if (c->acct_of[s] != UNSEEN)
+		return c->acct_of[s];
+	name = mb_acct_value(c->doc, s, c->kd->name, 1);
+	if (!name)
+		return UNSEEN;
+	c->acct_of[s] = *name ? lookup(c, name, add) : MB_HIDX_NONE;
+	free(name);
+	return c->acct_of[s];
+}
+
+static int collect_setters(struct coll *c)
+{
+	size_t k, a;
+
+	for (k = 0; k < c->doc->nkeys; k++) {
+		if (c->src[k] != k || !in_scope(c, k))
+			continue;
+		a = acct_at(c, k, 1);
+		if (a == UNSEEN)
+			return -1;
+		if (a != MB_HIDX_NONE && add_setter(&c->out->v[a], k))
+			return -1;
+	}
+	return 0;
+}
+
+static int count_users(struct coll *c)
+{
+	size_t k, a;
+
+	for (k = 0; k < c->doc->nkeys; k++) {
+		if (c->src[k] == MB_NOKEY || !in_scope(c, k))
+			continue;
+		a = acct_at(c, c->src[k], 0);
+		if (a == UNSEEN)
+			return -1;
+		if (a != MB_HIDX_NONE)
+			c->out->v[a].used++;
+	}
+	return 0;
+}
+
+/* The password group of the blob effective at key (-1: none). */
+static int group_of(const struct mb_doc *doc, size_t key, const char *pass,
+		    struct mb_blob *reps, int *nreps)
+{
+	char *text = mb_acct_value(doc, key, pass, 0);
+	struct mb_blob b;
+	int i;
+
+	if (!text)
+		return -1;
+	if (mb_blob_parse(text, strlen(text), &b, NULL)) {
+		free(text);
+		return -1;
+	}
+	free(text);
+	for (i = 0; i < *nreps; i++)
+		if (mb_blob_equal(&reps[i], &b)) {
+			mb_blob_free(&b);
+			return i;
+		}
+	if (*nreps >= 26) {
+		mb_blob_free(&b);
+		return -1;
+	}
+	reps[(*nreps)++] = b;
+	return i;
+}
+
+static void finish_acct(const struct mb_doc *doc, const struct mb_idkind *kd,
+			struct mb_acct *a)
+{
+	struct mb_blob reps[26];
+	size_t i;
+
+	a->ngroups = 0;
+	for (i = 0; i < a->nkeys; i++) {
+		a->group[i] = group_of(doc, a->keys[i], kd->pass, reps,
+				       &a->ngroups);
+		a->anon_on += mb_acct_anon_on(doc, a->keys[i]);
+	}
+	for (i = 0; i < (size_t)a->ngroups; i++)
+		mb_blob_free(&reps[i]);
+}
+
+static int collect_kind(struct coll *c)
+{
+	const struct mb_prop *p = mb_schema_prop(c->doc->schema, c->kd->name);
+	size_t k;
+	int st;
+
+	if (!p)
+		return 0;
+	mb_doc_effective_keys(c->doc, p, c->src);
+	for (k = 0; k < c->doc->nkeys; k++)
+		c->acct_of[k] = UNSEEN;
+	mb_hidx_init(&c->ix);
+	c->first = c->out->n;
+	st = collect_setters(c) || count_users(c) ? -1 : 0;
+	mb_hidx_free(&c->ix);
+	for (k = c->first; !st && k < c->out->n; k++)
+		finish_acct(c->doc, c->kd, &c->out->v[k]);
+	return st;
+}
+
+int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
+		     struct mb_accts *out)
+{
+	struct coll c = { .doc = doc, .svc = svc, .out = out };
+	size_t i, n = doc->nkeys ? doc->nkeys : 1;
+	int st = 0;
+
+	memset(out, 0, sizeof(*out));
+	c.src = malloc(n * sizeof(*c.src));
+	c.acct_of = malloc(n * sizeof(*c.acct_of));
+	if (!c.src || !c.acct_of)
+		st = -1;
+	for (i = 0; !st && i < (all_ids ? NKINDS : 1u); i++) {
+		c.kd = &kinds[i];
+		st = collect_kind(&c);
+	}
+	free(c.src);
+	free(c.acct_of);
+	return st;
+}
+
+void mb_accts_free(struct mb_accts *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].keys);
+		free(a->v[i].group);
+	}
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
