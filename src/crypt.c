@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * RC4, MD5, raw RSA and the CryptoAPI blob formats that IIS 6 uses for its
+ * MD5, raw RSA and the CryptoAPI blob formats that IIS 6 uses for its
  * secure values. See include/mb/crypt.h for the byte-level picture.
  */
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <openssl/rsa.h>
 
 #include "mb/crypt.h"
+#include "mb/legacy.h"
 
 #define PVK_MAGIC 0xb0b5f11eu
 #define RSA1_MAGIC 0x31415352u /* "RSA1": public key blob */
@@ -56,47 +57,6 @@ static void reverse(unsigned char *p, size_t n)
 		p[i] = p[n - 1 - i];
 		p[n - 1 - i] = t;
 	}
-}
-
-/* ---- RC4 ---------------------------------------------------------- */
-
-void mb_crypt_rc4_init(struct mb_rc4 *st, const unsigned char *key, size_t len)
-{
-	unsigned i, j = 0;
-
-	for (i = 0; i < 256; i++)
-		st->s[i] = (unsigned char)i;
-	for (i = 0; i < 256 && len; i++) {
-		unsigned char t = st->s[i];
-
-		j = (j + t + key[i % len]) & 255;
-		st->s[i] = st->s[j];
-		st->s[j] = t;
-	}
-	st->i = 0;
-	st->j = 0;
-}
-
-void mb_crypt_rc4_apply(struct mb_rc4 *st, unsigned char *buf, size_t len)
-{
-	unsigned char i = st->i, j = st->j, t;
-	size_t k;
-
-	for (k = 0; k < len; k++) {
-		i = (unsigned char)(i + 1);
-		t = st->s[i];
-		j = (unsigned char)(j + t);
-		st->s[i] = st->s[j];
-		st->s[j] = t;
-		buf[k] ^= st->s[(unsigned char)(st->s[i] + t)];
-	}
-	st->i = i;
-	st->j = j;
-}
-
-void mb_crypt_rc4_wipe(struct mb_rc4 *st)
-{
-	OPENSSL_cleanse(st, sizeof(*st));
 }
 
 /* ---- MD5 and EMSA ------------------------------------------------- */
@@ -606,15 +566,12 @@ void mb_crypt_session_wipe(struct mb_session_key *sk)
 	OPENSSL_cleanse(sk, sizeof(*sk));
 }
 
-void mb_crypt_keystream(const struct mb_session_key *sk, unsigned char *out,
-			size_t len)
+enum mb_status mb_crypt_keystream(const struct mb_session_key *sk,
+				  unsigned char *out, size_t len,
+				  struct mb_error *err)
 {
-	struct mb_rc4 rc;
-
 	memset(out, 0, len);
-	mb_crypt_rc4_init(&rc, sk->key, sk->len);
-	mb_crypt_rc4_apply(&rc, out, len);
-	mb_crypt_rc4_wipe(&rc);
+	return mb_legacy_rc4(sk->key, sk->len, out, out, len, err);
 }
 
 /* PKCS#1 v1.5 type 2: 00 02 PS(>= 8 non-zero) 00 key. */
@@ -740,7 +697,6 @@ enum mb_status mb_crypt_value_decrypt(const struct mb_session_key *sk,
 				      struct mb_error *err)
 {
 	unsigned char *pt;
-	struct mb_rc4 rc;
 	enum mb_status st;
 
 	if (verified)
@@ -758,14 +714,13 @@ enum mb_status mb_crypt_value_decrypt(const struct mb_session_key *sk,
 		return mb_error_set(err, MB_EFILE, "decrypt", NULL,
 				    "out of memory");
 	memcpy(pt, b->data, b->data_len);
-	mb_crypt_rc4_init(&rc, sk->key, sk->len);
-	mb_crypt_rc4_apply(&rc, pt, b->data_len);
-	mb_crypt_rc4_wipe(&rc);
-	if (pt[0] || pt[1] || pt[2] || pt[3])
+	st = mb_legacy_rc4(sk->key, sk->len, pt, pt, b->data_len, err);
+	if (st == MB_OK && (pt[0] || pt[1] || pt[2] || pt[3]))
 		st = mb_error_set(err, MB_ESECRET, "decrypt", NULL,
 				  "the 4-byte prefix is not zero: this value "
 				  "was not encrypted with this session key");
-	else if (pub && mb_crypt_blob_verify(pub, b, pt, NULL) == MB_OK &&
+	else if (st == MB_OK && pub &&
+		 mb_crypt_blob_verify(pub, b, pt, NULL) == MB_OK &&
 		 verified)
 		*verified = 1;
 	if (st == MB_OK && mb_buf_append(out, pt + MB_BLOB_PREFIX,
@@ -785,7 +740,6 @@ enum mb_status mb_crypt_value_encrypt(const struct mb_session_key *sk,
 {
 	size_t n = len + MB_BLOB_PREFIX;
 	unsigned char *pt, md5[16], sig[MB_RSA_MAX];
-	struct mb_rc4 rc;
 	enum mb_status st;
 
 	memset(out, 0, sizeof(*out));
@@ -801,9 +755,8 @@ enum mb_status mb_crypt_value_encrypt(const struct mb_session_key *sk,
 	if (st == MB_OK)
 		st = mb_crypt_sign_md5(signing, md5, sig, signing->pub.len,
 				       err);
-	mb_crypt_rc4_init(&rc, sk->key, sk->len);
-	mb_crypt_rc4_apply(&rc, pt, n);
-	mb_crypt_rc4_wipe(&rc);
+	if (st == MB_OK)
+		st = mb_legacy_rc4(sk->key, sk->len, pt, pt, n, err);
 	if (st == MB_OK)
 		st = mb_blob_build(MB_BLOB_DATA, pt, (uint32_t)n, sig,
 				   (uint32_t)signing->pub.len, out, err);

@@ -2188,8 +2188,11 @@ static void machine_key(struct solver *s)
 		return;
 	}
 	s->mk = malloc(s->L);
-	if (s->mk)
-		mb_crypt_keystream(&sk, s->mk, s->L);
+	if (s->mk && mb_crypt_keystream(&sk, s->mk, s->L, &e)) {
+		note(s, "machine key not used: %s", e.reason);
+		free(s->mk);
+		s->mk = NULL;
+	}
 	mb_crypt_session_wipe(&sk);
 }
 

@@ -10,8 +10,8 @@
  *                with the machine's exchange key, byte-reversed. A 40-bit
  *                key is salted with 11 zero bytes (16-byte RC4 key).
  *
- * RC4 is implemented here (OpenSSL 3 keeps it in the legacy provider); MD5
- * comes from the default provider. RSA is used raw (no padding) and the
+ * RC4 comes from OpenSSL 3's legacy provider in mbtool's private library
+ * context (mb/legacy.h); MD5 from the default provider. RSA is used raw (no padding) and the
  * PKCS#1 blocks are built and parsed by hand, so that byte reversal is
  * explicit and OpenSSL's implicit rejection never hides a bad unwrap.
  *
@@ -45,17 +45,6 @@ struct mb_rsa_pub {
 	size_t len;  /* bytes of n, no leading zero byte */
 	uint32_t e;  /* 65537 for CryptoAPI keys */
 };
-
-/* RC4 (in-house). */
-struct mb_rc4 {
-	unsigned char s[256];
-	unsigned char i, j;
-};
-
-void mb_crypt_rc4_init(struct mb_rc4 *st, const unsigned char *key, size_t len);
-/* XOR the next len keystream bytes into buf. */
-void mb_crypt_rc4_apply(struct mb_rc4 *st, unsigned char *buf, size_t len);
-void mb_crypt_rc4_wipe(struct mb_rc4 *st);
 
 /* MD5 through the default provider. A context is reused for searches. */
 struct mb_md5;
@@ -130,8 +119,9 @@ enum mb_status mb_crypt_session_set(struct mb_session_key *sk,
 				    struct mb_error *err);
 void mb_crypt_session_wipe(struct mb_session_key *sk);
 /* The keystream every value of the file is encrypted with. */
-void mb_crypt_keystream(const struct mb_session_key *sk, unsigned char *out,
-			size_t len);
+enum mb_status mb_crypt_keystream(const struct mb_session_key *sk,
+				  unsigned char *out, size_t len,
+				  struct mb_error *err);
 
 enum mb_status mb_crypt_session_unwrap(const struct mb_rsakey *exchange,
 				       const struct mb_blob *session,

@@ -5,8 +5,11 @@
  * then deterministic mutations of each (bit flips, truncations, byte
  * insertions and deletions, block duplication) to LLVMFuzzerTestOneInput.
  *
- *   replay [-n MUTATIONS] DIR_OR_FILE...
+ *   replay [-n MUTATIONS] [--skip-missing] DIR_OR_FILE...
  *
+ * --skip-missing: inputs from outside the repository (the corpus) may be
+ * absent; missing ones are left out, and with none there the run is
+ * skipped (exit 77, which meson reports as SKIP).
  * Same inputs on every run (fixed PRNG seed per file), so a failure is
  * reproducible; set REPLAY_VERBOSE=1 to print each mutation before it runs,
  * REPLAY_ONLY=I to run only mutation I (not the seed itself) and
@@ -242,7 +245,7 @@ static int run_dir(const char *dir, long nmut, int verbose, long *nfiles)
 int main(int argc, char **argv)
 {
 	long nmut = 2000, nfiles = 0;
-	int rc = 0, i = 1;
+	int rc = 0, i = 1, skip_missing = 0;
 	const char *v = getenv("REPLAY_VERBOSE");
 	int verbose = v && *v && strcmp(v, "0") != 0;
 
@@ -254,13 +257,20 @@ int main(int argc, char **argv)
 		nmut = strtol(argv[i + 1], NULL, 10);
 		i += 2;
 	}
+	if (i < argc && strcmp(argv[i], "--skip-missing") == 0) {
+		skip_missing = 1;
+		i++;
+	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: replay [-n MUTATIONS] DIR_OR_FILE...\n");
+		fprintf(stderr, "usage: replay [-n MUTATIONS] [--skip-missing] "
+			"DIR_OR_FILE...\n");
 		return 2;
 	}
 	for (; i < argc; i++) {
 		struct stat st;
-		if (stat(argv[i], &st) != 0) {
+		if (stat(argv[i], &st) != 0 && skip_missing) {
+			printf("replay: %s: absent, left out\n", argv[i]);
+		} else if (stat(argv[i], &st) != 0) {
 			fprintf(stderr, "replay: %s: %s\n", argv[i],
 				strerror(errno));
 			rc = 1;
@@ -273,5 +283,9 @@ int main(int argc, char **argv)
 	}
 	printf("replay: %ld inputs, %ld mutations each%s\n", nfiles, nmut,
 	       rc ? ": ERRORS" : "");
+	if (!rc && !nfiles && skip_missing) {
+		printf("replay: SKIP: no input present\n");
+		return 77;
+	}
 	return rc;
 }

@@ -12,7 +12,7 @@
 # machines are small), from a temp copy of tests/fuzz/seeds/<t>/ so that
 # the repository is never written to (fuzz_doc also starts from the real
 # metabases in ../shared/corpus/metabase, or $MB_CORPUS/metabase, when
-# present), with tests/fuzz/<t>.dict (xml.dict for doc) when there is one. Exit status 1 if any target found a crash,
+# present; fuzz_hive from $MB_CORPUS/hives, malformed and real), with tests/fuzz/<t>.dict (xml.dict for doc) when there is one. Exit status 1 if any target found a crash,
 # a leak, a timeout (one input over 10 s) or used over 2 GB: the log's end
 # is printed with the reproducer's path, which is kept (with the log) in
 # the work folder named at the end; other runs leave nothing behind.
@@ -22,6 +22,7 @@ DIR=${1:?usage: tests/fuzz/run.sh TARGETS_DIR SECONDS}
 SECS=${2:?usage: tests/fuzz/run.sh TARGETS_DIR SECONDS}
 HERE=$(cd "$(dirname "$0")" && pwd)
 CORPUS=${MB_CORPUS:-$HERE/../../../shared/corpus}/metabase
+HIVES=${MB_CORPUS:-$HERE/../../../shared/corpus}/hives
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mbfuzz.XXXXXX")
 FAILED=0
 RAN=0
@@ -71,6 +72,18 @@ run_one() {
 		for c in "$CORPUS"/*.xml; do
 			[ -f "$c" ] && cp "$c" "$w/corpus/corpus-${c##*/}"
 		done
+	fi
+	# fuzz_hive has no seeds in the repository: the hostile hives and the
+	# real XP hives of the corpus seed it (run.sh skips it without them).
+	if [ "$t" = hive ]; then
+		for c in "$HIVES"/malformed/* "$HIVES"/xp-*/S*; do
+			[ -f "$c" ] && cp "$c" "$w/corpus/corpus-$(echo "${c#"$HIVES"/}" | tr / -)"
+		done
+		if [ -z "$(ls -A "$w/corpus")" ]; then
+			echo "skip    fuzz_$t: no hives in $HIVES to seed it"
+			rm -rf "$w"
+			return
+		fi
 	fi
 	rc=0
 	# shellcheck disable=SC2046 # the dict option is one word or none
