@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "mb/blob.h"
+#include "mb/hidx.h"
 
 #define INVALID_TAG "NOLONGERVALID"
 #define INVALID_TAG_LEN 13
@@ -359,6 +360,17 @@ int mb_blob_cmp(const struct mb_blob *a, const struct mb_blob *b)
 		return c;
 	/* Padding is ignored: IIS fills it with leftover memory. */
 	return cmp_bytes(a->sig, a->sig_len, b->sig, b->sig_len);
+}
+
+uint64_t mb_blob_hash(const struct mb_blob *b)
+{
+	uint64_t h = mb_hidx_bytes(MB_HIDX_SEED, &b->kind, sizeof(b->kind));
+
+	/* The fields mb_blob_cmp compares, padding left out as there. */
+	if (b->kind == MB_BLOB_INVALIDATED)
+		return mb_hidx_bytes(h, b->text, b->text_len);
+	h = mb_hidx_bytes(h, b->data, b->data_len);
+	return mb_hidx_bytes(h, b->sig, b->sig_len);
 }
 
 long mb_blob_chars(const struct mb_blob *b)

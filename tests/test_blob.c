@@ -295,10 +295,14 @@ static void test_equality(void **state)
 	assert_false(mb_blob_equal(&a, &c));
 	assert_int_equal(mb_blob_cmp(&a, &b), 0);
 	assert_int_equal(mb_blob_cmp(&a, &c), -mb_blob_cmp(&c, &a));
+	/* The hash that groups values agrees with equality. */
+	assert_int_equal(mb_blob_hash(&a), mb_blob_hash(&b));
+	assert_int_not_equal(mb_blob_hash(&a), mb_blob_hash(&c));
 	/* Same data, other signature: not the same value. */
 	raw = (unsigned char *)b.sig;
 	raw[5] ^= 1;
 	assert_false(mb_blob_equal(&a, &b));
+	assert_int_not_equal(mb_blob_hash(&a), mb_blob_hash(&b));
 	mb_blob_free(&a);
 	mb_blob_free(&b);
 	mb_blob_free(&c);

@@ -113,6 +113,8 @@ enum mb_status mb_blob_usable(const struct mb_blob *b, struct mb_error *err);
 int mb_blob_equal(const struct mb_blob *a, const struct mb_blob *b);
 /* Total order consistent with mb_blob_equal (for grouping by qsort). */
 int mb_blob_cmp(const struct mb_blob *a, const struct mb_blob *b);
+/* A hash consistent with mb_blob_equal (for grouping by hash index). */
+uint64_t mb_blob_hash(const struct mb_blob *b);
 /* Characters of a STRING value ((n - 6) / 2), or -1 if not string-shaped. */
 long mb_blob_chars(const struct mb_blob *b);
 

@@ -152,6 +152,8 @@ struct mb_cli_keys;
 int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
 		       struct mb_cli_keys *k, int no_cache,
 		       struct mb_reveal_opts *o);
+/* The first of the values at key or after it (they are in key order). */
+size_t mb_secrets_at(const struct mb_secrets *s, size_t key);
 /* The file's IIS_Global/SessionKey blob, or NULL. */
 const struct mb_blob *mb_secrets_session(const struct mb_secrets *s);
 void mb_secrets_free(struct mb_secrets *s);

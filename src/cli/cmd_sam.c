@@ -273,9 +273,9 @@ static const char *pass_at(const struct sam *m, size_t key, const char *prop)
 	size_t i;
 
 	for (; key != MB_NOKEY; key = m->doc->keys[key].parent)
-		for (i = 0; i < m->s.n; i++) {
-			if (m->s.v[i].key != key ||
-			    m->s.v[i].blob.kind == MB_BLOB_SESSION ||
+		for (i = mb_secrets_at(&m->s, key);
+		     i < m->s.n && m->s.v[i].key == key; i++) {
+			if (m->s.v[i].blob.kind == MB_BLOB_SESSION ||
 			    strcasecmp(m->s.v[i].prop, prop))
 				continue;
 			if (!m->item_of[i])

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "mb/hidx.h"
 #include "mb/json.h"
 #include "mb/path.h"
 #include "mb/reveal.h"
@@ -92,6 +93,21 @@ int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
 	return MB_OK;
 }
 
+size_t mb_secrets_at(const struct mb_secrets *s, size_t key)
+{
+	size_t lo = 0, hi = s->n, mid;
+
+	/* Gathered in key order: a lower bound, not a scan of them all. */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 const struct mb_blob *mb_secrets_session(const struct mb_secrets *s)
 {
 	size_t i;
@@ -139,27 +155,48 @@ int mb_secrets_items(const struct mb_secrets *s,
 	return 0;
 }
 
-/* Group letters: one per distinct blob, in file order, per kind (type). */
-static void assign_groups(struct mb_secrets *s)
+struct same_ctx {
+	const struct mb_secrets *s;
+	const struct mb_secret *e;
+};
+
+static int same_value(size_t item, const void *ctx)
 {
-	size_t i, j;
-	size_t next[16] = { 0 };
+	const struct same_ctx *c = ctx;
+	const struct mb_secret *o = &c->s->v[item];
 
-	for (i = 0; i < s->n; i++) {
-		struct mb_secret *e = &s->v[i];
+	return o->type == c->e->type && mb_blob_equal(&o->blob, &c->e->blob);
+}
 
-		if (!e->ok || e->blob.kind == MB_BLOB_SESSION)
+/*
+ * Group letters: one per distinct blob, in file order, per kind (type).
+ * Earlier values are found by hash, not compared one by one. -1: out of
+ * memory.
+ */
+static int assign_groups(struct mb_secrets *s)
+{
+	struct mb_hidx ix;
+	struct same_ctx c = { s, NULL };
+	size_t i, j, next[16] = { 0 };
+	uint64_t h;
+	int st = 0;
+
+	mb_hidx_init(&ix);
+	for (i = 0; !st && i < s->n; i++) {
+		c.e = &s->v[i];
+		if (!c.e->ok || c.e->blob.kind == MB_BLOB_SESSION)
 			continue;
-		for (j = 0; j < i; j++)
-			if (s->v[j].ok && s->v[j].group &&
-			    s->v[j].type == e->type &&
-			    mb_blob_equal(&s->v[j].blob, &e->blob))
-				break;
-		if (j < i)
-			e->group = s->v[j].group;
-		else
-			e->group = ++next[(unsigned)e->type % 16];
+		h = mb_blob_hash(&c.e->blob) ^ (uint64_t)c.e->type;
+		j = mb_hidx_find(&ix, h, same_value, &c);
+		if (j != MB_HIDX_NONE) {
+			s->v[i].group = s->v[j].group;
+			continue;
+		}
+		s->v[i].group = ++next[(unsigned)c.e->type % 16];
+		st = mb_hidx_add(&ix, h, i);
 	}
+	mb_hidx_free(&ix);
+	return st;
 }
 
 static void group_name(size_t g, char *out, size_t n)
@@ -306,8 +343,7 @@ int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	st = mb_secrets_gather(doc, &s, &cli->err);
 	if (st)
 		return st;
-	assign_groups(&s);
-	sel = calloc(s.n + 1, sizeof(*sel));
+	sel = assign_groups(&s) ? NULL : calloc(s.n + 1, sizeof(*sel));
 	n = 0;
 	if (sel)
 		st = select_under(cli, doc, &s, arg, sel, &n);
