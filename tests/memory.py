@@ -63,6 +63,10 @@ def measure(mbtool, mbgen, sites, work):
         ['accounts'],
         ['secrets'],
         ['enum_all', 'w3svc/1'],
+        # The whole tree prints more than the file holds: it must stream.
+        ['enum_all'],
+        ['enum_all', '--effective'],
+        ['doctor'],
         ['set', '--no-backup', 'w3svc/1/root/AnonymousUserName', 'IUSR_M'],
     ]
     bad = 0
@@ -76,9 +80,9 @@ def measure(mbtool, mbgen, sites, work):
         ratio = (runs['big'] - runs['tiny']) / size_kb
         ok = ratio <= LIMIT
         bad += not ok
-        print('%-10s peak %7d kB, tiny file %6d kB: %.2fx the file (%.0f kB)'
-              ' %s' % (args[0], runs['big'], runs['tiny'], ratio, size_kb,
-                       'ok' if ok else 'OVER %.1fx' % LIMIT))
+        print('%-22s peak %7d kB, tiny file %6d kB: %.2fx the file (%.0f kB)'
+              ' %s' % (' '.join(args[:2]), runs['big'], runs['tiny'], ratio,
+                       size_kb, 'ok' if ok else 'OVER %.1fx' % LIMIT))
     return 1 if bad else 0
 
 

@@ -30,6 +30,9 @@ struct mb_cli {
 	int json;                /* --json */
 	int nfiles;              /* how many files this run covers */
 	struct mb_buf out;       /* the command's output for this file */
+	FILE *stream;            /* where out may be flushed early (one file
+				    run in this process, not --jsonl), or NULL:
+				    large outputs then stream, not pile up */
 	struct mb_error err;
 	const char *schema_path; /* --schema, or NULL for the built-in */
 };

@@ -291,7 +291,10 @@ static void run_fed(struct loop *l, int idx, struct result *r)
 
 static void run_here(struct loop *l, int idx)
 {
+	/* One file, printed as is: the command may write as it goes. */
+	l->f->cli->stream = l->f->nfiles == 1 && !l->f->jsonl ? stdout : NULL;
 	run_fed(l, idx, &l->res[idx]);
+	l->f->cli->stream = NULL;
 	l->bar.done++;
 }
 
