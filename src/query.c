@@ -35,7 +35,6 @@ static void custom_prop(const struct mb_doc *doc, const struct mb_custom *c,
 {
 	const struct mb_attr *name = mb_custom_attr(doc, c, "Name");
 	const struct mb_attr *type = mb_custom_attr(doc, c, "Type");
-	const struct mb_attr *attrs = mb_custom_attr(doc, c, "Attributes");
 	char *t;
 
 	memset(&out->custom, 0, sizeof(out->custom));
@@ -48,13 +47,23 @@ static void custom_prop(const struct mb_doc *doc, const struct mb_custom *c,
 	if (out->custom.type == MB_T_UNKNOWN)
 		out->custom.type = MB_T_STRING;
 	free(t);
-	t = attrs ? mb_doc_text(doc, attrs->value) : NULL;
-	if (t && strstr(t, "INHERIT"))
-		out->custom.attrs |= MB_ATTR_INHERIT;
-	if (t && strstr(t, "SECURE"))
-		out->custom.attrs |= MB_ATTR_SECURE;
-	free(t);
+	out->custom.attrs |= mb_custom_attrs(doc, c);
 	out->prop = &out->custom;
+}
+
+unsigned mb_custom_attrs(const struct mb_doc *doc, const struct mb_custom *c)
+{
+	const struct mb_attr *a = mb_custom_attr(doc, c, "Attributes");
+	char *t = a ? mb_doc_text(doc, a->value) : NULL;
+	unsigned bits = 0;
+
+	if (t && strstr(t, "INHERIT"))
+		bits |= MB_ATTR_INHERIT;
+	/* Unreadable (out of memory): masked rather than shown. */
+	if ((a && !t) || (t && strstr(t, "SECURE")))
+		bits |= MB_ATTR_SECURE;
+	free(t);
+	return bits;
 }
 
 enum mb_status mb_query_resolve(const struct mb_doc *doc, size_t key,

@@ -37,6 +37,12 @@ enum mb_status mb_query_resolve(const struct mb_doc *doc, size_t key,
 				const char *name, struct mb_ref *out,
 				struct mb_error *err);
 void mb_ref_release(struct mb_ref *ref);
+/*
+ * The MB_ATTR_INHERIT and MB_ATTR_SECURE bits a <Custom>'s Attributes
+ * declare ("INHERIT | SECURE"): a value the schema does not know is still
+ * masked everywhere (get, enum, JSON, report) when its own element says so.
+ */
+unsigned mb_custom_attrs(const struct mb_doc *doc, const struct mb_custom *c);
 
 /* May the key hold this property (its KeyType's schema class)? */
 int mb_query_allowed(const struct mb_doc *doc, size_t key,

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "mb/json.h"
 #include "mb/path.h"
+#include "mb/query.h"
 #include "mb/value.h"
 
 struct enum_run {
@@ -93,16 +94,25 @@ static const struct mb_prop *custom_prop(const struct mb_doc *doc,
 	const struct mb_attr *n = mb_custom_attr(doc, c, "Name");
 	const struct mb_attr *t = mb_custom_attr(doc, c, "Type");
 	const struct mb_prop *p;
+	unsigned secure;
 	char *type;
 
 	snprintf(name, size, "%.*s", n ? (int)n->value.len : 0,
 		 n ? doc->buf + n->value.off : "");
 	p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
-	if (p)
+	/* The element's own SECURE masks it even where the schema does not. */
+	secure = mb_custom_attrs(doc, c) & MB_ATTR_SECURE;
+	if (p && (!secure || (p->attrs & MB_ATTR_SECURE)))
 		return p;
+	if (p) {
+		*tmp = *p;
+		tmp->attrs |= MB_ATTR_SECURE;
+		return tmp;
+	}
 	memset(tmp, 0, sizeof(*tmp));
 	tmp->name = name;
 	tmp->id = c->id;
+	tmp->attrs = mb_custom_attrs(doc, c);
 	type = t ? mb_doc_text(doc, t->value) : NULL;
 	tmp->type = type ? mb_type_parse(type) : MB_T_STRING;
 	if (tmp->type == MB_T_UNKNOWN)
@@ -127,6 +137,7 @@ static void key_values(struct enum_run *e, size_t key, const char *from)
 		const struct mb_prop *p;
 		struct mb_span raw;
 		char *text;
+		int unknown;
 
 		if (i < k->nattrs) {
 			p = attr_prop(doc, &k->attrs[i], &tmp, name,
@@ -140,9 +151,11 @@ static void key_values(struct enum_run *e, size_t key, const char *from)
 			p = custom_prop(doc, c, &tmp, name, sizeof(name));
 			raw = v ? v->value : (struct mb_span){ 0, 0 };
 		}
-		if (from && (!(p->attrs & MB_ATTR_INHERIT) || p == &tmp))
+		/* Unknown to the schema (not a masked copy of a known one). */
+		unknown = p == &tmp && tmp.name == name;
+		if (from && (!(p->attrs & MB_ATTR_INHERIT) || unknown))
 			continue;
-		if (p != &tmp && seen(e, p->id))
+		if (!unknown && seen(e, p->id))
 			continue;
 		text = mb_doc_text(doc, raw);
 		if (text)
