@@ -29,10 +29,21 @@ int mb_buf_reserve(struct mb_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < want)
 		cap *= 2;
-	p = realloc(b->data, cap);
+	/*
+	 * Not realloc: it may move the bytes and free the old block as it is,
+	 * leaving a plaintext password in freed memory. The old block is
+	 * copied, wiped, then freed (amortised linear, as doubling is).
+	 */
+	p = malloc(cap);
 	if (!p) {
 		b->failed = 1;
 		return -1;
+	}
+	p[b->len] = '\0';
+	if (b->data) {
+		memcpy(p, b->data, b->len);
+		OPENSSL_cleanse(b->data, b->cap);
+		free(b->data);
 	}
 	b->data = p;
 	b->cap = cap;

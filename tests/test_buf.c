@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mb_buf leaves no plaintext in freed memory: every block the buffer gives
+ * back is searched for the secret it held. The test is linked with
+ * --wrap=free,--wrap=realloc (tests/meson.build), so every free of the
+ * library comes here first, and realloc always moves (as glibc's does once
+ * a block cannot grow in place), freeing the old block through the check.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <malloc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mb/buf.h"
+
+void __real_free(void *p);
+void *__real_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+void *__wrap_realloc(void *p, size_t n);
+
+static char secret[24];
+static int watching;
+static size_t leaked;
+
+/* 1 when the n bytes at p hold the secret (memmem is not C11). */
+static int holds_secret(const void *p, size_t n)
+{
+	const char *c = p;
+	size_t k = strlen(secret), i;
+
+	for (i = 0; k && i + k <= n; i++)
+		if (memcmp(c + i, secret, k) == 0)
+			return 1;
+	return 0;
+}
+
+void __wrap_free(void *p)
+{
+	size_t n = p ? malloc_usable_size(p) : 0;
+
+	if (watching && holds_secret(p, n))
+		leaked++;
+	__real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	void *q;
+	size_t old;
+
+	if (!p)
+		return malloc(n);
+	q = malloc(n);
+	if (!q)
+		return NULL;
+	old = malloc_usable_size(p);
+	memcpy(q, p, old < n ? old : n);
+	__wrap_free(p);
+	return q;
+}
+
+static void test_growth_wipes(void **state)
+{
+	struct mb_buf b;
+	char filler[1000];
+	int i;
+
+	(void)state;
+	/* Made at run time: no copy in the binary or in cmocka's output. */
+	for (i = 0; i < 20; i++)
+		secret[i] = (char)('a' + (i * 7) % 26);
+	memset(filler, '.', sizeof(filler));
+	leaked = 0;
+	watching = 1;
+	mb_buf_init(&b);
+	mb_buf_printf(&b, "net user IUSR_X \"%s\"\n", secret);
+	/* 64 bytes to 128 KB: eleven growths, each copying the secret. */
+	for (i = 0; i < 128; i++)
+		mb_buf_append(&b, filler, sizeof(filler));
+	assert_false(mb_buf_failed(&b));
+	assert_true(holds_secret(b.data, b.len));
+	assert_int_equal(leaked, 0);
+	mb_buf_wipe(&b);
+	watching = 0;
+	assert_int_equal(leaked, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_growth_wipes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
