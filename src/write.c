@@ -4,9 +4,9 @@
  * --dry-run shows.
  *
  * The order of a write, and why:
- *  1. FILE.lock made with O_EXCL, holding "PID HOST": two mbtools never
- *     interleave, and a lock left by a killed process can be told from a
- *     live one.
+ *  1. FILE.lock (lock.c), holding "PID HOST" and an flock: two mbtools
+ *     never interleave, and a lock left by a killed process can be told
+ *     from a live one and is taken over.
  *  2. Under the lock the file is read again and compared with what the
  *     caller loaded: a change made meanwhile is refused, never lost.
  *  3. The new bytes go to a temp file in the same folder (rename is atomic
@@ -20,7 +20,9 @@
  *     over it meanwhile keeps its file, and the write is refused.
  *  6. rename, then fsync of the folder so that the rename itself lasts.
  *  7. Temp files of earlier writes that were killed (SIGKILL, power loss)
- *     are removed: under the lock no live mbtool can own one.
+ *     are removed: under the lock no live mbtool can own one, and only
+ *     this user's, named with a PID that is gone, are taken. Backups
+ *     beyond keep_backups go, oldest first.
  * A failure before 6 removes the temp file and the backup just made. A
  * symlink is written through (the target changes, the link stays).
  */
@@ -40,6 +42,7 @@
 #include <openssl/evp.h>
 
 #include "mb/write.h"
+#include "write_priv.h"
 
 static const struct mb_write_io io_real = { write, fsync, rename, link };
 static struct mb_write_io io = { write, fsync, rename, link };
@@ -59,36 +62,12 @@ void mb_write_set_io(const struct mb_write_io *o)
 		io.link = o->link;
 }
 
-/* The real file (symlinks resolved, so the link survives) and its folder. */
-struct target {
-	char path[PATH_MAX];
-	char dir[PATH_MAX];
-	const char *base;
-};
-
-/* t->dir and t->base from t->path. */
-static void split_target(struct target *t)
-{
-	char *slash = strrchr(t->path, '/');
-	size_t n;
-
-	if (!slash) {
-		strcpy(t->dir, ".");
-		t->base = t->path;
-		return;
-	}
-	n = (size_t)(slash - t->path);
-	memcpy(t->dir, t->path, n ? n : 1);
-	t->dir[n ? n : 1] = '\0';
-	t->base = slash + 1;
-}
-
 /*
  * A link is written through: its target gets the new bytes (temp file,
  * backup and lock next to the target), the link stays. A link to nothing
  * is refused rather than replaced by a plain file.
  */
-static enum mb_status resolve(const char *path, struct target *t,
+static enum mb_status resolve(const char *path, struct mb_target *t,
 			      struct mb_error *err)
 {
 	struct stat ls;
@@ -106,11 +85,11 @@ static enum mb_status resolve(const char *path, struct target *t,
 					    strerror(e));
 		strcpy(t->path, path); /* a new file is written as named */
 	}
-	split_target(t);
+	mb_target_split(t);
 	return MB_OK;
 }
 
-static const char *dir_hint(int e)
+const char *mb_write_dir_hint(int e)
 {
 	if (e == EACCES || e == EPERM || e == EROFS)
 		return " (mbtool writes the new file next to the original and "
@@ -122,201 +101,6 @@ static const char *dir_hint(int e)
 		return " (the disk reported an error: check it and the "
 		       "system log before writing again)";
 	return "";
-}
-
-/* ---- the lock ---------------------------------------------------------- */
-
-static void host_name(char *h, size_t n)
-{
-	if (gethostname(h, n) != 0)
-		snprintf(h, n, "localhost");
-	h[n - 1] = '\0';
-	h[strcspn(h, " \t\n")] = '\0';
-}
-
-static int lock_create(const char *lp)
-{
-	char info[320], host[256];
-	int fd, n, e;
-
-	fd = open(lp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -1;
-	host_name(host, sizeof(host));
-	n = snprintf(info, sizeof(info), "%ld %s\n", (long)getpid(), host);
-	if (write(fd, info, (size_t)n) != n || close(fd) != 0) {
-		e = errno ? errno : EIO;
-		unlink(lp);
-		errno = e;
-		return -1;
-	}
-	return 0;
-}
-
-enum lock_state { LOCK_LIVE, LOCK_STALE, LOCK_FOREIGN, LOCK_UNKNOWN };
-
-static enum lock_state lock_owner(const char *lp, long *pid, char *host,
-				  size_t hn)
-{
-	char buf[320], fmt[32], mine[256];
-	ssize_t n;
-	int fd = open(lp, O_RDONLY | O_CLOEXEC);
-
-	*pid = 0;
-	host[0] = '\0';
-	if (fd < 0)
-		return LOCK_UNKNOWN;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	snprintf(fmt, sizeof(fmt), "%%ld %%%zus", hn - 1);
-	if (sscanf(buf, fmt, pid, host) != 2 || *pid <= 0)
-		return LOCK_UNKNOWN;
-	host_name(mine, sizeof(mine));
-	if (strcmp(host, mine) != 0)
-		return LOCK_FOREIGN;
-	if (kill((pid_t)*pid, 0) == 0 || errno == EPERM)
-		return LOCK_LIVE;
-	return LOCK_STALE;
-}
-
-/*
- * Temp files of writes that were killed (.BASE.mbtool-XXXXXX next to the
- * file). Only looked for under the lock, or about a stale one, when no
- * live mbtool can own one. With remove they are deleted (what a later
- * successful write does); the first one's path goes to first. Returns how
- * many there were.
- */
-static int strays(const char *path, int remove, char *first, size_t n)
-{
-	struct target t;
-	char prefix[NAME_MAX + 16];
-	struct dirent *e;
-	struct stat st;
-	int count = 0, pl;
-	DIR *d;
-
-	if (strlen(path) >= sizeof(t.path))
-		return 0;
-	strcpy(t.path, path);
-	split_target(&t);
-	pl = snprintf(prefix, sizeof(prefix), ".%s.mbtool-", t.base);
-	if (pl < 0 || (size_t)pl >= sizeof(prefix) || !(d = opendir(t.dir)))
-		return 0;
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, prefix, (size_t)pl) != 0 ||
-		    strlen(e->d_name + pl) != 6 ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		if (!count++ && first &&
-		    snprintf(first, n, "%s/%s", t.dir, e->d_name) >= (int)n)
-			first[0] = '\0'; /* too long to name */
-		if (remove)
-			unlinkat(dirfd(d), e->d_name, 0);
-	}
-	closedir(d);
-	return count;
-}
-
-/* What the stale lock's message says about the temp files left. */
-static void strays_note(const char *path, char *note, size_t n)
-{
-	char first[PATH_MAX];
-	int k = strays(path, 0, first, sizeof(first));
-
-	note[0] = '\0';
-	if (k == 1)
-		snprintf(note, n, "; the temp file it left, %s, is removed "
-			 "by the next write", first);
-	else if (k > 1)
-		snprintf(note, n, "; %d temp files left by killed writes (%s "
-			 "...) are removed by the next write", k, first);
-}
-
-/* The lock exists: explain it, or remove it when stale and allowed. */
-static enum mb_status lock_held(const char *path, const char *lp,
-				int break_stale, struct mb_error *err)
-{
-	char host[256], note[PATH_MAX + 128];
-	long pid;
-	enum lock_state s = lock_owner(lp, &pid, host, sizeof(host));
-
-	if (s == LOCK_LIVE)
-		return mb_error_set(err, MB_EFILE, "lock", path,
-			"the file is locked by process %ld, which is running: "
-			"another mbtool is writing it; wait for it to finish "
-			"(lock file %s)", pid, lp);
-	if (s == LOCK_FOREIGN)
-		return mb_error_set(err, MB_EFILE, "lock", path,
-			"the file is locked by process %ld on host %s; if no "
-			"mbtool runs there on this file any more, remove %s",
-			pid, host, lp);
-	if (!break_stale && s == LOCK_STALE) {
-		strays_note(path, note, sizeof(note));
-		return mb_error_set(err, MB_EFILE, "lock", path,
-			"stale lock %s: process %ld that took it is gone "
-			"(killed while writing? the file itself is never left "
-			"half-written%s); check that nothing else edits the "
-			"file, then rerun with --break-lock", lp, pid, note);
-	}
-	if (!break_stale)
-		return mb_error_set(err, MB_EFILE, "lock", path,
-			"lock file %s exists but names no owner; check that "
-			"nothing else edits the file, then rerun with "
-			"--break-lock", lp);
-	if (unlink(lp) != 0 && errno != ENOENT)
-		return mb_error_set(err, MB_EFILE, "lock", path,
-				    "cannot remove the stale lock %s: %s", lp,
-				    strerror(errno));
-	return MB_OK;
-}
-
-enum mb_status mb_write_lock(const char *path, int break_stale,
-			     char **lockpath, struct mb_error *err)
-{
-	size_t n = strlen(path) + sizeof(".lock");
-	char *lp = malloc(n);
-	enum mb_status st;
-	int tries;
-
-	*lockpath = NULL;
-	if (!lp)
-		return mb_error_set(err, MB_EFILE, "lock", path,
-				    "out of memory");
-	snprintf(lp, n, "%s.lock", path);
-	for (tries = 0; tries < 3; tries++) {
-		if (lock_create(lp) == 0) {
-			*lockpath = lp;
-			return MB_OK;
-		}
-		if (errno != EEXIST) {
-			int e = errno;
-
-			st = mb_error_set(err, MB_EFILE, "lock", path,
-				"cannot create the lock file %s: %s%s", lp,
-				strerror(e), dir_hint(e));
-			free(lp);
-			return st;
-		}
-		st = lock_held(path, lp, break_stale, err);
-		if (st) {
-			free(lp);
-			return st;
-		}
-	}
-	free(lp);
-	return mb_error_set(err, MB_EFILE, "lock", path,
-			    "the lock file keeps coming back: another program "
-			    "is writing the file");
-}
-
-void mb_write_unlock(char *lockpath)
-{
-	if (!lockpath)
-		return;
-	unlink(lockpath);
-	free(lockpath);
 }
 
 /* ---- file helpers ------------------------------------------------------ */
@@ -436,7 +220,7 @@ static int links_unsupported(int e)
 }
 
 /* FILE.mbtool-YYYYMMDDTHHMMSSZ.bak, -2, -3... when taken this second. */
-static enum mb_status make_backup(const struct target *t, mode_t mode,
+static enum mb_status make_backup(const struct mb_target *t, mode_t mode,
 				  char *out, size_t n, struct mb_error *err)
 {
 	char stamp[32];
@@ -464,7 +248,94 @@ static enum mb_status make_backup(const struct target *t, mode_t mode,
 	out[0] = '\0';
 	return mb_error_set(err, MB_EFILE, "backup", t->path,
 			    "cannot make a backup: %s%s; --no-backup writes "
-			    "without one", strerror(r), dir_hint(r));
+			    "without one", strerror(r), mb_write_dir_hint(r));
+}
+
+/* ---- pruning old backups ------------------------------------------------ */
+
+struct bak {
+	char name[NAME_MAX + 1];
+	char stamp[17];         /* YYYYMMDDTHHMMSSZ */
+	int seq;                /* -N, 1 for none */
+};
+
+/* BASE.mbtool-STAMP[-N].bak: 1 and *b filled, or 0 when not that. */
+static int bak_parse(const char *name, const char *base, struct bak *b)
+{
+	size_t bl = strlen(base), nl = strlen(name);
+	const char *p = name + bl + sizeof(".mbtool-") - 1;
+	char *end;
+
+	if (nl > NAME_MAX || strncmp(name, base, bl) != 0 ||
+	    strncmp(name + bl, ".mbtool-", 8) != 0 || nl < 4 ||
+	    strcmp(name + nl - 4, ".bak") != 0 || strlen(p) < 16 + 4 ||
+	    p[8] != 'T' || p[15] != 'Z')
+		return 0;
+	memcpy(b->stamp, p, 16);
+	b->stamp[16] = '\0';
+	b->seq = 1;
+	if (p[16] == '-') {
+		b->seq = (int)strtol(p + 17, &end, 10);
+		if (strcmp(end, ".bak") != 0 || b->seq < 2)
+			return 0;
+	} else if (strcmp(p + 16, ".bak") != 0) {
+		return 0;
+	}
+	strcpy(b->name, name);
+	return 1;
+}
+
+static int bak_cmp(const void *x, const void *y)
+{
+	const struct bak *a = x, *b = y;
+	int c = strcmp(a->stamp, b->stamp);
+
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* The backups of t that this user made, oldest first; NULL on failure. */
+static struct bak *bak_list(const struct mb_target *t, DIR *d, size_t *n)
+{
+	struct bak *v = NULL, *nv, b;
+	struct dirent *e;
+	struct stat st;
+	size_t cap = 0;
+
+	*n = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!bak_parse(e->d_name, t->base, &b) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if (!(nv = realloc(v, cap * sizeof(*v))))
+				break;
+			v = nv;
+		}
+		v[(*n)++] = b;
+	}
+	if (v)
+		qsort(v, *n, sizeof(*v), bak_cmp);
+	return v;
+}
+
+/* Keep the newest keep backups of t; how many older ones were removed. */
+static int prune_backups(const struct mb_target *t, int keep)
+{
+	DIR *d = opendir(t->dir);
+	struct bak *v;
+	size_t n, i;
+	int gone = 0;
+
+	if (!d)
+		return 0;
+	v = bak_list(t, d, &n);
+	for (i = 0; v && keep > 0 && i + (size_t)keep < n; i++)
+		gone += unlinkat(dirfd(d), v[i].name, 0) == 0;
+	free(v);
+	closedir(d);
+	return gone;
 }
 
 /* Folders cannot be fsync'd on every file system: those are not errors. */
@@ -486,10 +357,11 @@ static int sync_dir(const char *dir)
 /* ---- one write --------------------------------------------------------- */
 
 struct job {
-	struct target t;
+	struct mb_target t;
 	struct stat st;
 	int exists;
-	char tmp[PATH_MAX + 32];
+	char tmp[PATH_MAX + 64];
+	int tslot;              /* tmp's clean-up slot (mb_clean_add) */
 	const struct mb_write_opts *opts;
 	struct mb_write_result *res;
 };
@@ -580,6 +452,13 @@ static enum mb_status check_current(struct job *j, const char *old,
 	return MB_OK;
 }
 
+/* The temp file goes (a failure), or is the file now (after the rename). */
+static void drop_temp(struct job *j)
+{
+	unlink(j->tmp);
+	mb_clean_del(j->tslot);
+}
+
 static enum mb_status temp_fail(struct job *j, int fd, const char *what,
 				struct mb_error *err)
 {
@@ -587,11 +466,11 @@ static enum mb_status temp_fail(struct job *j, int fd, const char *what,
 
 	if (fd >= 0)
 		close(fd);
-	unlink(j->tmp);
+	drop_temp(j);
 	return mb_error_set(err, MB_EFILE, "write", j->t.path,
 			    "%s the temp file %s: %s%s; the original is "
 			    "unchanged", what, j->tmp, strerror(e),
-			    dir_hint(e));
+			    mb_write_dir_hint(e));
 }
 
 /* Owner first: fchown may clear mode bits that fchmod then restores. */
@@ -616,15 +495,17 @@ static enum mb_status write_temp(struct job *j, const char *data, size_t len,
 {
 	int fd;
 
-	snprintf(j->tmp, sizeof(j->tmp), "%s/.%s.mbtool-XXXXXX", j->t.dir,
-		 j->t.base);
-	fd = mkstemp(j->tmp);
+	j->tslot = -1;
+	fd = mb_write_temp_name(j->t.path, j->tmp, sizeof(j->tmp)) ? -1 :
+	     mkstemp(j->tmp);
+	if (fd >= 0)
+		j->tslot = mb_clean_add(j->tmp);
 	if (fd < 0) {
 		int e = errno;
 
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 				    "cannot create a temp file in %s: %s%s",
-				    j->t.dir, strerror(e), dir_hint(e));
+				    j->t.dir, strerror(e), mb_write_dir_hint(e));
 	}
 	if (write_all(fd, data, len) != 0)
 		return temp_fail(j, fd, "cannot write", err);
@@ -658,7 +539,7 @@ static int replaced(const struct job *j)
 /* Before the rename, a failure leaves no temp file and no new backup. */
 static void undo(struct job *j)
 {
-	unlink(j->tmp);
+	drop_temp(j);
 	if (j->res->backup[0])
 		unlink(j->res->backup);
 	j->res->backup[0] = '\0';
@@ -682,14 +563,15 @@ static enum mb_status put_in_place(struct job *j, struct mb_error *err)
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 				    "cannot rename the new file into place: "
 				    "%s%s; the original is unchanged",
-				    strerror(e), dir_hint(e));
+				    strerror(e), mb_write_dir_hint(e));
 	}
+	mb_clean_del(j->tslot);
 	if (sync_dir(j->t.dir) != 0) {
 		e = errno;
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 			"the new file is in place, but the folder %s could not "
 			"be flushed (fsync): %s%s; the change may not survive "
-			"a crash%s%s%s", j->t.dir, strerror(e), dir_hint(e),
+			"a crash%s%s%s", j->t.dir, strerror(e), mb_write_dir_hint(e),
 			j->res->backup[0] ? " (the old file is kept as " : "",
 			j->res->backup, j->res->backup[0] ? ")" : "");
 	}
@@ -702,6 +584,11 @@ static enum mb_status write_locked(struct job *j, const char *old,
 {
 	enum mb_status st = check_current(j, old, oldlen, err);
 
+	if (!st && j->exists && !(j->st.st_mode & 0222) && !j->opts->force)
+		return mb_error_set(err, MB_EFILE, "write", j->t.path,
+			"the file is read-only (mode %04o); nothing written: "
+			"make it writable, or add --force to replace it anyway "
+			"(it keeps its mode)", (unsigned)(j->st.st_mode & 07777));
 	if (!st)
 		st = write_temp(j, data, len, err);
 	if (st)
@@ -710,13 +597,16 @@ static enum mb_status write_locked(struct job *j, const char *old,
 		st = make_backup(&j->t, j->st.st_mode, j->res->backup,
 				 sizeof(j->res->backup), err);
 		if (st) {
-			unlink(j->tmp);
+			drop_temp(j);
 			return st;
 		}
 	}
 	st = put_in_place(j, err);
 	if (!st)
-		strays(j->t.path, 1, NULL, 0);
+		mb_write_strays(j->t.path, 1, NULL, 0);
+	if (!st && j->res->backup[0])
+		j->res->pruned = prune_backups(&j->t, j->opts->keep_backups ?
+			j->opts->keep_backups : MB_WRITE_KEEP_BACKUPS);
 	return st;
 }
 
@@ -771,7 +661,8 @@ enum mb_status mb_write_replace(const char *path, const char *old,
 	j->res = res;
 	st = resolve(path, &j->t, err);
 	if (!st)
-		st = mb_write_lock(j->t.path, opts->break_lock, &lock, err);
+		st = mb_write_lock(j->t.path, opts->break_lock, &lock,
+				   res->note, sizeof(res->note), err);
 	if (!st)
 		st = write_locked(j, old, oldlen, data, len, err);
 	mb_write_unlock(lock);

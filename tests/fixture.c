@@ -137,7 +137,9 @@ int fx_child_write(struct fx_dir *f, int break_lock, char *reason, size_t n)
 		o.break_lock = break_lock;
 		o.no_backup = 1;
 		st = fx_replace(f, &o, &r, &e);
-		if (write(pfd[1], e.reason, strlen(e.reason)) < 0)
+		/* the error's reason, or the note of a write that worked */
+		if (write(pfd[1], st ? e.reason : r.note,
+			  strlen(st ? e.reason : r.note)) < 0)
 			_exit(100);
 		_exit(st);
 	}

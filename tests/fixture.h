@@ -43,7 +43,7 @@ enum mb_status fx_replace_at(const char *path, struct mb_write_opts *o,
 /*
  * fx_replace with no backup in a child process (a new PID, so that locks
  * taken by this one are foreign to it); its status, and its error's reason
- * into reason.
+ * (or, when it worked, the write's note) into reason.
  */
 int fx_child_write(struct fx_dir *f, int break_lock, char *reason,
 		   size_t n);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writing a metabase back, safely: an exclusive lock (FILE.lock, O_EXCL),
+ * Writing a metabase back, safely: an exclusive lock (FILE.lock, lock.c),
  * the new bytes in a temp file in the same folder, fsync, rename over the
  * original, fsync of the folder; a backup of the previous file
  * (FILE.mbtool-<UTC time>.bak) unless no_backup; the original's mode and
@@ -12,8 +12,10 @@
  * and lock next to the target), the link stays; a link to nothing is
  * refused. A file that another program replaced or changed while mbtool
  * wrote it is left as it is and the write is refused. Temp files left by a
- * write that was killed are named in the stale-lock error and removed by
- * the next successful write.
+ * write that was killed (SIGKILL, power loss) are removed by the next
+ * successful write: only this user's files named .BASE.mbtool-PID-XXXXXX
+ * whose PID is gone. A read-only file (no write bit) is refused unless
+ * force; backups beyond keep_backups are pruned, oldest first.
  */
 #ifndef MB_WRITE_H
 #define MB_WRITE_H
@@ -29,7 +31,12 @@ struct mb_write_opts {
 	int dry_run;
 	int no_backup;
 	struct mb_buf *diff;      /* dry-run output (unified diff) */
-	int break_lock;           /* remove a stale lock (its owner is gone) */
+	int break_lock;           /* remove a lock nobody holds that is not
+				     plainly stale (another host's, one not
+				     made by mbtool); a held one never */
+	int force;                /* write a read-only (no w bit) file too */
+	int keep_backups;         /* mbtool backups kept of the file, the new
+				     one included; 0: MB_WRITE_KEEP_BACKUPS */
 	unsigned new_mode;        /* mode of a file that did not exist; 0:
 				     0666 & ~umask */
 	/*
@@ -50,9 +57,15 @@ int mb_write_all(int fd, const void *p, size_t n);
 /* SHA-256 of data, for mb_write_opts.old_sha256. 0, or -1 on failure. */
 int mb_write_sha256(const char *data, size_t len, unsigned char out[32]);
 
+/* Backups of one file that a write keeps by default (oldest pruned). */
+#define MB_WRITE_KEEP_BACKUPS 10
+
 struct mb_write_result {
 	char backup[4096];        /* path of the backup made, or "" */
 	int changed;              /* the new bytes differ from the old */
+	int pruned;               /* older mbtool backups removed */
+	char note[4400];          /* what the user should know ("" if none):
+				     a stale lock taken over */
 };
 
 /* Apply edits to doc's bytes and write them to doc->path. */
@@ -79,14 +92,26 @@ enum mb_status mb_write_replace(const char *path, const char *old,
 				struct mb_error *err);
 
 /*
- * The lock alone, for callers that need it around more than one write:
- * FILE.lock made with O_EXCL, holding "PID HOST". When it is held, err
- * names the holder; a lock whose process is gone is "stale" and is removed
- * only with break_stale. *lockpath (malloc'd) goes to mb_write_unlock.
+ * The lock alone, for callers that need it around more than one write
+ * (lock.c): FILE.lock, holding "PID HOST" from the moment it has that
+ * name, and an flock(2) for as long as this process holds it. When it is
+ * held, err names the holder. A lock whose flock is free and whose process
+ * is gone on this host is taken over, saying so in note (nn bytes; NULL
+ * for none); break_lock also takes over one that nobody holds but that is
+ * not plainly stale. A lock in use is never broken. *lockpath (malloc'd)
+ * goes to mb_write_unlock.
  */
-enum mb_status mb_write_lock(const char *path, int break_stale,
-			     char **lockpath, struct mb_error *err);
+enum mb_status mb_write_lock(const char *path, int break_lock,
+			     char **lockpath, char *note, size_t nn,
+			     struct mb_error *err);
 void mb_write_unlock(char *lockpath);
+
+/*
+ * Remove the locks and temp files this process holds now: for signal
+ * handlers (async-signal-safe) and atexit. A program that writes calls it
+ * when it is stopped, so a SIGINT, SIGTERM or SIGHUP leaves no lock.
+ */
+void mb_write_cleanup(void);
 
 /*
  * The system calls a write goes through, so that tests can inject

@@ -35,6 +35,9 @@ struct mb_cli {
 				    large outputs then stream, not pile up */
 	struct mb_error err;
 	const char *schema_path; /* --schema, or NULL for the built-in */
+	struct mb_buf notes;     /* "mbtool: note: ..." lines for stderr */
+	int include_history;     /* --include-history */
+	int keep_backups;        /* --keep-backups N; 0: the default */
 };
 
 #define MB_CMD_NODOC  0x1u  /* runs once, without a metabase */
@@ -55,6 +58,10 @@ struct mb_cmd {
 	"[--json|--jsonl] [-j N]\n              COMMAND [ARGS]\n\n" \
 	"  -f, --file FILE|DIR  the metabase (repeatable; a folder: the " \
 	"metabases in it)\n" \
+	"  --include-history    writes over a folder also change History " \
+	"and MetaBack copies\n" \
+	"  --keep-backups N     mbtool backups kept per file (default 10; " \
+	"older ones pruned)\n" \
 	"  -j, --jobs N         run the files in N worker processes, " \
 	"output in input order\n" \
 	"  --json               one JSON document (with several files, " \
@@ -64,8 +71,31 @@ struct mb_cmd {
 const struct mb_cmd *mb_cli_commands(size_t *n);
 const struct mb_cmd *mb_cli_command(const char *name);
 
-/* Append the metabase files found under dir (sorted) to *files. */
-int mb_cli_expand_dir(const char *dir, char ***files, int *nfiles);
+/*
+ * The files of a run (files.c): each folder in *files replaced by the IIS
+ * metabases in it (sorted), each file and folder once by inode. With
+ * writes, a folder gives its live MetaBase.xml files only, unless history
+ * (--include-history). A folder with no metabase (or, for a write, no
+ * live one) is an error naming it (exit 6).
+ */
+enum cli_kind { CLI_LIVE, CLI_HISTORY, CLI_METABACK, CLI_EXPORT };
+int cli_files_expand(char ***files, int *nfiles, int writes, int history,
+		     struct mb_error *err);
+/* A file's kind, from where it lies; its name for labels. */
+enum cli_kind cli_file_kind(const char *path);
+const char *cli_kind_name(enum cli_kind k);
+/* 1 when buf (n bytes, NUL-terminated) starts an IIS metabase. */
+int cli_is_metabase_text(const char *buf, size_t n);
+
+/*
+ * What a run leaves behind (safety.c): notes for stderr, the clean-up of
+ * locks and temp files on SIGINT/SIGTERM/SIGHUP and at exit, and a failed
+ * standard output (a full disk) turned into exit 6.
+ */
+void cli_note(struct mb_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void cli_cleanup_install(void);
+int cli_stdout_check(void);
 
 /*
  * The per-file loop (fleet.c): cmd once per file, in up to jobs worker
@@ -220,7 +250,8 @@ struct mb_wopts {
 	int dry_run;     /* --dry-run: print a unified diff, write nothing */
 	int no_backup;   /* --no-backup */
 	int yes;         /* --yes: delete PATH/ without asking */
-	int break_lock;  /* --break-lock: remove a stale lock */
+	int break_lock;  /* --break-lock: remove a lock nobody holds */
+	int force;       /* --force: also replace a read-only file */
 };
 
 /* One change, as --json reports it. */

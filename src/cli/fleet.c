@@ -154,8 +154,10 @@ static void format_result(const struct mb_fleet *f, int idx, int st,
 
 	if (!f->jsonl && !(cli->json && f->nfiles > 1)) {
 		if (f->nfiles > 1)
-			mb_buf_printf(&r->out, "%s==> %s <==\n",
-				      idx ? "\n" : "", f->files[idx]);
+			mb_buf_printf(&r->out, "%s==> %s (%s) <==\n",
+				      idx ? "\n" : "", f->files[idx],
+				      cli_kind_name(cli_file_kind(
+					      f->files[idx])));
 		mb_buf_append(&r->out, cli->out.data, cli->out.len);
 		return;
 	}
@@ -163,8 +165,9 @@ static void format_result(const struct mb_fleet *f, int idx, int st,
 	mb_buf_init(&name);
 	mb_json_init(&j, &name);
 	mb_json_str(&j, f->files[idx]);
-	mb_buf_printf(&el, "{\"file\": %s, \"exit\": %d, \"result\": %s}",
-		      name.data, st, body);
+	mb_buf_printf(&el, "{\"file\": %s, \"kind\": \"%s\", \"exit\": %d, "
+		      "\"result\": %s}", name.data,
+		      cli_kind_name(cli_file_kind(f->files[idx])), st, body);
 	if (f->jsonl) {
 		mb_json_compact(&r->out, el.data, el.len);
 		mb_buf_putc(&r->out, '\n');
@@ -187,6 +190,8 @@ static void run_one(const struct mb_fleet *f, int idx, struct result *r)
 	if (!st)
 		st = f->cmd->run(cli, doc, f->argc, f->argv);
 	format_result(f, idx, st, r);
+	mb_buf_append(&r->err, cli->notes.data, cli->notes.len);
+	mb_buf_reset(&cli->notes);
 	if (st && st != MB_EFOUND && st != MB_ENOTSET)
 		mb_cli_error_text(&r->err, &cli->err);
 	r->status = st;

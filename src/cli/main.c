@@ -125,20 +125,32 @@ struct run {
 	int jsonl;
 };
 
+/* Folders are expanded once the command is known (cli_files_expand). */
 static int add_file(struct run *r, const char *f)
 {
-	struct stat st;
 	char **nf;
 
-	/* A folder stands for the metabase files in it, found by content. */
-	if (stat(f, &st) == 0 && S_ISDIR(st.st_mode))
-		return mb_cli_expand_dir(f, &r->files, &r->nfiles);
 	nf = realloc(r->files, (size_t)(r->nfiles + 1) * sizeof(*nf));
 	if (!nf)
 		return -1;
 	r->files = nf;
 	r->files[r->nfiles] = strdup(f);
 	return r->files[r->nfiles++] ? 0 : -1;
+}
+
+/* --keep-backups N: how many mbtool backups of a file a write keeps. */
+static int keep_backups(struct run *r, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (!*v || *end || n < 1 || n > 100000) {
+		fprintf(stderr, "mbtool: --keep-backups '%s': needs a whole "
+			"number from 1 to 100000\n", v);
+		return -1;
+	}
+	r->cli.keep_backups = (int)n;
+	return 0;
 }
 
 /*
@@ -155,6 +167,8 @@ static int take_globals(struct run *r, int argc, char **argv)
 			r->cli.json = 1;
 		} else if (i > 0 && mb_cli_is(argv[i], "--jsonl")) {
 			r->jsonl = r->cli.json = 1;
+		} else if (i > 0 && mb_cli_is(argv[i], "--include-history")) {
+			r->cli.include_history = 1;
 		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--jobs", &v) ||
 			   mb_cli_value(argc, argv, &i, "-j", &v))) {
 			if (!v)
@@ -163,6 +177,10 @@ static int take_globals(struct run *r, int argc, char **argv)
 		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--file", &v) ||
 			   mb_cli_value(argc, argv, &i, "-f", &v))) {
 			if (!v || add_file(r, v))
+				return -1;
+		} else if (i > 0 && mb_cli_value(argc, argv, &i,
+						 "--keep-backups", &v)) {
+			if (!v || keep_backups(r, v))
 				return -1;
 		} else if (i > 0 && mb_cli_value(argc, argv, &i, "--schema",
 						 &v)) {
@@ -198,6 +216,8 @@ static int parse_globals(struct run *r, int argc, char **argv)
 		{ "schema", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "jsonl", no_argument, NULL, 'L' },
+		{ "include-history", no_argument, NULL, 'H' },
+		{ "keep-backups", required_argument, NULL, 'K' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -211,6 +231,8 @@ static int parse_globals(struct run *r, int argc, char **argv)
 		case 's': r->cli.schema_path = optarg; break;
 		case 'J': r->cli.json = 1; break;
 		case 'L': r->jsonl = r->cli.json = 1; break;
+		case 'H': r->cli.include_history = 1; break;
+		case 'K': if (keep_backups(r, optarg)) return -1; break;
 		case 'j': r->jobs = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("mbtool %s\n", MB_VERSION); exit(0);
@@ -274,15 +296,37 @@ static int load_schema(struct run *r, struct mb_schema **owned)
 	return 0;
 }
 
+/*
+ * -f FILE|DIR as given, folders expanded for this command; no -f at all:
+ * $MBTOOL_FILE, else ./MetaBase.xml (never after a -f that found nothing).
+ */
+static int pick_files(struct run *r)
+{
+	const char *env = getenv("MBTOOL_FILE");
+
+	if (!r->nfiles)
+		return add_file(r, env && *env ? env : "MetaBase.xml") ?
+		       MB_EFILE : MB_OK;
+	if (r->cmd->flags & MB_CMD_NODOC)
+		return MB_OK;
+	if (!cli_files_expand(&r->files, &r->nfiles, (r->cmd->flags &
+			      MB_CMD_WRITES) != 0, r->cli.include_history,
+			      &r->cli.err))
+		return MB_OK;
+	print_error(&r->cli.err);
+	return r->cli.err.status;
+}
+
 int main(int argc, char **argv)
 {
 	struct run r;
 	struct mb_schema *owned = NULL;
-	const char *env;
 	int first, st;
 
 	memset(&r, 0, sizeof(r));
 	mb_buf_init(&r.cli.out);
+	mb_buf_init(&r.cli.notes);
+	cli_cleanup_install();
 	first = parse_globals(&r, argc, argv);
 	if (first < 0 || first >= argc) {
 		usage(stderr);
@@ -300,17 +344,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mbtool: option needs a value\n");
 		return MB_EUSAGE;
 	}
-	env = getenv("MBTOOL_FILE");
-	if (!r.nfiles && add_file(&r, env && *env ? env : "MetaBase.xml"))
-		return MB_EFILE;
+	st = pick_files(&r);
 	r.cli.nfiles = r.nfiles;
-	st = check_jobs(&r);
+	if (!st)
+		st = check_jobs(&r);
 	if (!st)
 		st = load_schema(&r, &owned);
 	if (!st)
 		st = run_all(&r);
 	mb_schema_free(owned);
 	mb_buf_release(&r.cli.out);
+	mb_buf_release(&r.cli.notes);
+	if (cli_stdout_check())
+		st = MB_EFILE;
 	while (r.nfiles > 0)
 		free(r.files[--r.nfiles]);
 	free(r.files);

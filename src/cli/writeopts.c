@@ -180,10 +180,31 @@ void mb_wsess_release(struct mb_wsess *s)
 	s->owned = NULL;
 }
 
+/*
+ * --force also lets a write replace a read-only file. set, create, copy
+ * and move have a --force of their own (schema checks): it is noted here
+ * and left to them; a batch line's --force is that line's.
+ */
+static int force_option(struct mb_wsess *s)
+{
+	static const char *const own[] = { "set", "create", "copy", "move" };
+	size_t i;
+
+	if (s->batch)
+		return 0;
+	s->opts.force = 1;
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (strcmp(s->command, own[i]) == 0)
+			return 0;
+	return 1;
+}
+
 int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg)
 {
 	int *flag = NULL;
 
+	if (mb_cli_is(arg, "--force"))
+		return force_option(s);
 	if (mb_cli_is(arg, "--dry-run"))
 		flag = &s->opts.dry_run;
 	else if (mb_cli_is(arg, "--no-backup"))
@@ -390,11 +411,25 @@ static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
 	mb_json_obj_end(&j);
 }
 
+/* What the user should know about the write itself, on stderr. */
+static void notes(struct mb_wsess *s, const struct mb_write_result *r)
+{
+	struct mb_cli *cli = s->cli;
+
+	if (r->note[0])
+		cli_note(cli, "%s", r->note);
+	if (r->backup[0])
+		cli_note(cli, "the previous file is kept as %s%s", r->backup,
+			 r->pruned ? " (older mbtool backups beyond "
+			 "--keep-backups removed)" : "");
+}
+
 static void report(struct mb_wsess *s, const struct mb_write_result *r,
 		   const struct mb_buf *diff)
 {
 	const struct mb_buf *text = s->opts.dry_run ? diff : &s->echo;
 
+	notes(s, r);
 	if (s->cli->json)
 		report_json(s, r, diff);
 	else if (text->len)
@@ -452,6 +487,8 @@ static int commit(struct mb_wsess *s, struct mb_doc *shed)
 	wo.dry_run = s->opts.dry_run;
 	wo.no_backup = s->opts.no_backup;
 	wo.break_lock = s->opts.break_lock;
+	wo.force = s->opts.force;
+	wo.keep_backups = s->cli->keep_backups;
 	wo.diff = &diff;
 	if (!st)
 		st = mb_write_replace(s->orig->path, shedding ? NULL :

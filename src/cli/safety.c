@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a run leaves behind: notes on stderr (the backup a write made, a
+ * stale lock taken over, the file report -o wrote), no lock or temp file
+ * after SIGINT, SIGTERM or SIGHUP or at exit (the library keeps the list:
+ * mb_write_cleanup), and no output lost silently: a standard output that
+ * could not be written (a full disk, a closed pipe's EIO) is exit 6.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mb/write.h"
+
+void cli_note(struct mb_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	char line[8192];
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	mb_buf_printf(&cli->notes, "mbtool: note: %s\n", line);
+}
+
+/* Remove what the write in progress holds, then die of the same signal. */
+static void on_signal(int sig)
+{
+	mb_write_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void at_exit(void)
+{
+	mb_write_cleanup();
+}
+
+void cli_cleanup_install(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old;
+
+		/* a signal ignored by whoever started us (nohup) stays so */
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+	atexit(at_exit);
+}
+
+int cli_stdout_check(void)
+{
+	int bad = fflush(stdout) != 0, e = errno;
+
+	bad |= ferror(stdout);
+	if (!bad)
+		return MB_OK;
+	fprintf(stderr, "mbtool: write 'standard output': %s; the output is "
+		"incomplete\n", e ? strerror(e) : "write error");
+	return MB_EFILE;
+}
