@@ -84,7 +84,8 @@ static void test_lock_race(void **state)
 	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
 }
 
-/* A lock in use cannot be broken, --break-lock or not. */
+/* A lock in use cannot be broken, --break-lock or not; once released,
+ * the next write goes through. */
 static void test_live_lock_unbreakable(void **state)
 {
 	struct fx_dir *f = *state;
@@ -100,6 +101,9 @@ static void test_live_lock_unbreakable(void **state)
 	assert_int_equal(access(lock, F_OK), 0);
 	assert_string_equal(fx_slurp(f->file), fx_old);
 	mb_write_unlock(lock);
+	assert_int_equal(fx_child_write(f, 0, reason, sizeof(reason)), MB_OK);
+	assert_string_equal(fx_slurp(f->file), fx_new);
+	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
 }
 
 /* A lock nobody holds whose PID runs (reused): --break-lock only. */

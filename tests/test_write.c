@@ -2,8 +2,8 @@
 /*
  * Safe writes: backup, mode kept, nothing left behind on failure (write,
  * rename and link failures injected through mb_write_set_io, a full disk
- * through RLIMIT_FSIZE, a read-only folder), lock contention between
- * processes, stale locks, concurrent changes, and the diff. Killed writes,
+ * through RLIMIT_FSIZE, a read-only folder), stale locks (contention:
+ * test_lock.c), concurrent changes, and the diff. Killed writes,
  * files replaced under a write, failing fsyncs and symlinks: test_fault.c.
  */
 #include <stdarg.h>
@@ -267,25 +267,6 @@ static void test_not_a_folder(void **state)
 
 /* ---- locks and concurrent changes ---------------------------------------- */
 
-static void test_lock_contention(void **state)
-{
-	struct fx_dir *f = *state;
-	struct mb_error e;
-	char *lock, reason[1100], pid[32];
-
-	assert_int_equal(mb_write_lock(f->file, 0, &lock, NULL, 0, &e), MB_OK);
-	assert_int_equal(fx_child_write(f, 1, reason, sizeof(reason)),
-			 MB_EFILE);
-	snprintf(pid, sizeof(pid), "process %ld", (long)getpid());
-	assert_non_null(strstr(reason, pid));
-	assert_non_null(strstr(reason, "running"));
-	assert_string_equal(fx_slurp(f->file), fx_old);
-	mb_write_unlock(lock);
-	assert_int_equal(fx_child_write(f, 0, reason, sizeof(reason)), MB_OK);
-	assert_string_equal(fx_slurp(f->file), fx_new);
-	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
-}
-
 static void test_stale_lock(void **state)
 {
 	struct fx_dir *f = *state;
@@ -429,7 +410,6 @@ int main(void)
 		FX_TEST(test_disk_full_rlimit),
 		FX_TEST(test_readonly_folder),
 		FX_TEST(test_not_a_folder),
-		FX_TEST(test_lock_contention),
 		FX_TEST(test_stale_lock),
 		FX_TEST(test_changed_meanwhile),
 		FX_TEST(test_changed_meanwhile_sha),
