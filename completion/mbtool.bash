@@ -23,7 +23,7 @@ _mbtool()
         create copy move batch accounts collapse sync-passwords sam reset
         doctor report help"
     local globals="-f --file --schema --json --jsonl -j --jobs --help
-        --version"
+        --version --include-history --keep-backups"
 
     case "$prev" in
         -f|--file)
@@ -35,7 +35,7 @@ _mbtool()
             compopt -o filenames 2>/dev/null
             COMPREPLY=($(compgen -f -- "$cur"))
             return ;;
-        -j|--jobs)
+        -j|--jobs|--keep-backups)
             COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur"))
             return ;;
         --service)
@@ -53,7 +53,7 @@ _mbtool()
     local i cmd=""
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
-            -f|--file|--schema|-j|--jobs) ((i++)) ;;
+            -f|--file|--schema|-j|--jobs|--keep-backups) ((i++)) ;;
             -*) ;;
             *) cmd="${words[i]}"; break ;;
         esac
@@ -78,19 +78,19 @@ _mbtool()
             --exchange-key --no-cache -o" ;;
         set) opts+=" --force --exchange-key --signing-key --password-file
             --dry-run --no-backup --break-lock" ;;
-        delete) opts+=" --yes --dry-run --no-backup --break-lock" ;;
+        delete) opts+=" --yes --dry-run --no-backup --break-lock --force" ;;
         create) opts+=" --parents --force --dry-run --no-backup --break-lock" ;;
         copy|move) opts+=" --force --dry-run --no-backup --break-lock" ;;
-        batch) opts+=" --yes --dry-run --no-backup --break-lock" ;;
+        batch) opts+=" --yes --dry-run --no-backup --break-lock --force" ;;
         accounts) opts+=" --service --all-identities" ;;
         collapse) opts+=" --account --service --password-from --dry-run
-            --no-backup --break-lock" ;;
+            --no-backup --break-lock --force" ;;
         sync-passwords) opts+=" --account --from --dry-run --no-backup
-            --break-lock" ;;
+            --break-lock --force" ;;
         sam) opts+=" --shell --domain-controller -o" ;;
         reset) opts+=" --account --password-file --generate --domain-controller --shell -o
             --exchange-key --signing-key --dry-run --no-backup
-            --break-lock" ;;
+            --break-lock --force" ;;
         report) opts+=" -o --stylesheet" ;;
         help)
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))

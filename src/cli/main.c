@@ -36,7 +36,7 @@ static const struct mb_cmd commands[] = {
 	  "write a property at a key, as adsutil SET, with its special names "
 	  "(AccessPerm, Authorization, VRPath); a secure string with "
 	  "the machine keys (all writes take --dry-run, --no-backup, "
-	  "--break-lock)" },
+	  "--break-lock, --force for a read-only file)" },
 	{ "delete", mb_cmd_delete, MB_CMD_WRITES,
 	  "delete PATH/PROP | delete [--yes] PATH/",
 	  "remove a local value (the key then inherits), or a key and its "
