@@ -96,6 +96,8 @@ void cli_note(struct mb_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_cleanup_install(void);
 int cli_stdout_check(void);
+/* -o FILE: refused (exit 6) when it is another user's symlink. */
+int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out);
 
 /*
  * The per-file loop (fleet.c): cmd once per file, in up to jobs worker

@@ -563,26 +563,84 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
 	return MB_OK;
 }
 
+/*
+ * -o DIR: one page per metabase, DIR/<the metabase's path, '/' as
+ * '_'>.html, so that a folder run never overwrites one page with the
+ * next. NULL (cli->err set) on failure; free the result.
+ */
+static char *page_in(struct mb_cli *cli, const char *dir, const char *file)
+{
+	size_t n = strlen(dir) + strlen(file) + sizeof("/.html");
+	char *p = malloc(n), *c;
+
+	if (!p) {
+		mb_error_set(&cli->err, MB_EFILE, "report", dir,
+			     "out of memory");
+		return NULL;
+	}
+	while (file[0] == '.' && file[1] == '/')
+		file += 2;
+	while (*file == '/')
+		file++;
+	snprintf(p, n, "%s/%s.html", dir, file);
+	for (c = p + strlen(dir) + 1; *c; c++)
+		if (*c == '/')
+			*c = '_';
+	return p;
+}
+
+/*
+ * Where the page goes: -o as given for one file (a regular file, a
+ * device, or - for standard output); a folder for one page per file.
+ * Several files into one -o FILE would keep only the last page: refused.
+ */
+static int page_path(struct mb_cli *cli, const struct mb_doc *doc,
+		     const char *out, char **page)
+{
+	struct stat st;
+
+	*page = NULL;
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return (*page = page_in(cli, out, doc->path)) ? MB_OK :
+		       cli->err.status;
+	if (cli->nfiles > 1 && strcmp(out, "-") != 0 &&
+	    !(stat(out, &st) == 0 && !S_ISREG(st.st_mode)))
+		return mb_cli_usage(cli, "report", "-o %s would hold only the "
+				    "last of %d pages: give a folder (-o DIR, "
+				    "one page per metabase) or -o -", out,
+				    cli->nfiles);
+	return MB_OK;
+}
+
 /* The page into out, from the facts of doc; rd has its stylesheet. */
 static int report(struct mb_cli *cli, struct render *rd,
 		  const struct mb_doc *doc, const char *out, const char *path)
 {
 	size_t start = cli->out.len;
-	char *tmp;
-	int st;
+	char *tmp, *page;
+	int st = page_path(cli, doc, out, &page);
 
-	if (mb_report_prepare(&rd->rep, doc))
-		return mb_error_set(&cli->err, MB_EFILE, "report", NULL,
-				    "out of memory");
-	st = open_out(cli, out, &rd->out, &tmp);
 	if (st)
 		return st;
-	render(rd);
-	st = close_out(cli, out, &rd->out, tmp, start, !rd->failed);
+	out = page ? page : out;
+	if (mb_report_prepare(&rd->rep, doc))
+		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
+				  "out of memory");
+	if (!st)
+		st = cli_out_check(cli, "report", out);
+	if (!st)
+		st = open_out(cli, out, &rd->out, &tmp);
+	if (!st) {
+		render(rd);
+		st = close_out(cli, out, &rd->out, tmp, start, !rd->failed);
+	}
 	if (rd->failed)
 		st = mb_error_set(&cli->err, MB_EFILE, "report",
 				  rd->failed == TRANSFORM_FAILED ? path : NULL,
 				  "%s", rd->failed);
+	if (!st && strcmp(out, "-") != 0)
+		cli_note(cli, "wrote the report page %s", out);
+	free(page);
 	return st;
 }
 

@@ -4,7 +4,8 @@
  * stale lock taken over, the file report -o wrote), no lock or temp file
  * after SIGINT, SIGTERM or SIGHUP or at exit (the library keeps the list:
  * mb_write_cleanup), and no output lost silently: a standard output that
- * could not be written (a full disk, a closed pipe's EIO) is exit 6.
+ * could not be written (a full disk, a closed pipe's EIO) is exit 6; an
+ * output file (-o) is never reached through another user's symlink.
  */
 #include <errno.h>
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mb/write.h"
@@ -73,4 +76,36 @@ int cli_stdout_check(void)
 	fprintf(stderr, "mbtool: write 'standard output': %s; the output is "
 		"incomplete\n", e ? strerror(e) : "write error");
 	return MB_EFILE;
+}
+
+/*
+ * The kernel's protected_symlinks rule, applied whatever the sysctl says:
+ * a symlink is followed when its owner is us, or owns the folder it is in
+ * (root's /dev/stdout). Another user's link in a shared folder (/tmp)
+ * could point our output at any file we may write.
+ */
+int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out)
+{
+	struct stat ls, ds;
+	char *dir, *slash;
+	int foreign;
+
+	if (strcmp(out, "-") == 0 || lstat(out, &ls) != 0 ||
+	    !S_ISLNK(ls.st_mode) || ls.st_uid == geteuid())
+		return MB_OK;
+	dir = strdup(out);
+	if (!dir)
+		return mb_error_set(&cli->err, MB_EFILE, cmd, out,
+				    "out of memory");
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir ? 1 : 0] = '\0';
+	foreign = stat(slash ? dir : ".", &ds) != 0 || ds.st_uid != ls.st_uid;
+	free(dir);
+	if (!foreign)
+		return MB_OK;
+	return mb_error_set(&cli->err, MB_EFILE, cmd, out,
+			    "a symbolic link owned by another user (uid %ld); "
+			    "mbtool does not write through it: remove it or "
+			    "choose another file", (long)ls.st_uid);
 }
