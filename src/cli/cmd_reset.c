@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -218,22 +219,42 @@ static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 	}
 }
 
-static int finish(struct mb_wsess *s, struct reset *r)
+/*
+ * The script, and the -o file, before the metabase is written: a FILE
+ * that exists (or cannot be written) fails the run while the metabase is
+ * still byte-identical. *made says the file was made, for commit_or_undo.
+ */
+static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
+		   int *made)
 {
-	struct mb_buf b;
 	int st = MB_OK;
 
-	mb_buf_init(&b);
-	script(s, r, &b);
+	*made = 0;
+	script(s, r, b);
 	if (r->out_file && !s->opts.dry_run) {
-		st = mb_sam_write_file(s->cli, CMD, r->out_file, &b);
-		if (!st)
-			mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
-				      r->out_file);
-	} else
-		mb_buf_append(&s->cli->out, b.data, b.len);
-	mb_buf_wipe(&b);
+		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
+		*made = !st;
+	}
 	return st;
+}
+
+/* Write the metabase; if that fails, the -o file made for it goes too. */
+static int commit_or_undo(struct mb_wsess *s, struct reset *r, int made)
+{
+	int st = mb_wsess_commit(s);
+
+	if (st && made)
+		unlink(r->out_file);
+	return st;
+}
+
+static void finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+{
+	if (r->out_file && !s->opts.dry_run)
+		mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
+			      r->out_file);
+	else
+		mb_buf_append(&s->cli->out, b->data, b->len);
 }
 
 int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
@@ -241,17 +262,22 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 {
 	struct mb_wsess s;
 	struct reset r;
-	int st;
+	struct mb_buf b;
+	int st, made = 0;
 
 	memset(&r, 0, sizeof(r));
+	mb_buf_init(&b);
 	mb_wsess_init(&s, cli, doc, argv[0]);
 	st = parse(&s, &r, argc, argv);
 	if (!st)
 		st = plan(&s, &r);
 	if (!st)
-		st = mb_wsess_commit(&s);
+		st = prepare(&s, &r, &b, &made);
 	if (!st)
-		st = finish(&s, &r);
+		st = commit_or_undo(&s, &r, made);
+	if (!st)
+		finish(&s, &r, &b);
+	mb_buf_wipe(&b);
 	mb_wsess_release(&s);
 	mb_accts_free(&r.a);
 	mb_cli_keys_free(&r.keys);
