@@ -63,6 +63,22 @@ void mb_clean_del(int slot)
 		doomed[slot].used = 0;
 }
 
+void mb_signals_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void mb_signals_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 /* Newest first: temp files go before the lock that guards them. */
 void mb_write_cleanup(void)
 {
@@ -413,9 +429,16 @@ enum mb_status mb_write_lock(const char *path, int break_lock,
 				    "out of memory");
 	snprintf(lp, n, "%s.lock", path);
 	for (tries = 0; !st && tries < 5; tries++) {
+		sigset_t old;
+
+		mb_signals_hold(&old);
 		fd = lock_create(path, lp);
-		if (fd >= 0)
-			return hold(path, lp, fd, lockpath, err);
+		if (fd >= 0) {
+			st = hold(path, lp, fd, lockpath, err);
+			mb_signals_release(&old);
+			return st;
+		}
+		mb_signals_release(&old);
 		if (errno != EEXIST) {
 			int e = errno;
 
@@ -434,10 +457,12 @@ enum mb_status mb_write_lock(const char *path, int break_lock,
 
 void mb_write_unlock(char *lockpath)
 {
+	sigset_t old;
 	int i;
 
 	if (!lockpath)
 		return;
+	mb_signals_hold(&old);
 	for (i = 0; i < HELD_MAX; i++)
 		if (held[i].lp == lockpath) {
 			mb_clean_del(held[i].slot);
@@ -445,5 +470,6 @@ void mb_write_unlock(char *lockpath)
 			close(held[i].fd); /* the flock goes last */
 			held[i].lp = NULL;
 		}
+	mb_signals_release(&old);
 	free(lockpath);
 }

@@ -493,13 +493,16 @@ static int keep_owner_mode(struct job *j, int fd)
 static enum mb_status write_temp(struct job *j, const char *data, size_t len,
 				 struct mb_error *err)
 {
+	sigset_t old;
 	int fd;
 
 	j->tslot = -1;
+	mb_signals_hold(&old);
 	fd = mb_write_temp_name(j->t.path, j->tmp, sizeof(j->tmp)) ? -1 :
 	     mkstemp(j->tmp);
 	if (fd >= 0)
 		j->tslot = mb_clean_add(j->tmp);
+	mb_signals_release(&old);
 	if (fd < 0) {
 		int e = errno;
 

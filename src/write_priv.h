@@ -7,6 +7,7 @@
 #define MB_WRITE_PRIV_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 
 /* The real file (symlinks resolved, so the link survives) and its folder. */
@@ -44,5 +45,13 @@ int mb_write_strays(const char *path, int remove, char *first, size_t n);
  */
 int mb_clean_add(const char *path);
 void mb_clean_del(int slot);
+
+/*
+ * SIGINT, SIGTERM and SIGHUP held back while a file comes into being and
+ * is registered (or is removed and unregistered): a handler in between
+ * would leave it, or remove a name that is no longer ours.
+ */
+void mb_signals_hold(sigset_t *old);
+void mb_signals_release(const sigset_t *old);
 
 #endif
