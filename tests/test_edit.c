@@ -19,6 +19,7 @@
 #include "mb/edit.h"
 #include "mb/query.h"
 #include "mb/value.h"
+#include "mb/diff.h"
 #include "mb/write.h"
 
 static const char small[] =
@@ -293,7 +294,7 @@ static void test_corpus_one_line(void **state)
 	d = parse(orig);
 	set_get(&d, ROOT, "AuthFlags", five, 1);
 	mb_buf_init(&diff);
-	mb_write_diff(&diff, "MetaBase.xml", d0->buf, d0->len, d->buf, d->len);
+	mb_diff_to_buf(&diff, "MetaBase.xml", d0->buf, d0->len, d->buf, d->len);
 	assert_int_equal(count_lines(diff.data, '-'), 1);
 	assert_int_equal(count_lines(diff.data, '+'), 1);
 	assert_non_null(strstr(diff.data,

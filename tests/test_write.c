@@ -3,7 +3,7 @@
  * Safe writes: backup, mode kept, nothing left behind on failure (write,
  * rename and link failures injected through mb_write_set_io, a full disk
  * through RLIMIT_FSIZE, a read-only folder), stale locks (contention:
- * test_lock.c), concurrent changes, and the diff. Killed writes,
+ * test_lock.c), and concurrent changes (the diff: test_diff.c). Killed writes,
  * files replaced under a write, failing fsyncs and symlinks: test_fault.c.
  */
 #include <stdarg.h>
@@ -356,45 +356,6 @@ static void test_changed_meanwhile_sha(void **state)
 	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
 }
 
-/* ---- diff ------------------------------------------------------------------ */
-
-static void check_diff(const char *a, const char *b, const char *want)
-{
-	struct mb_buf out;
-
-	mb_buf_init(&out);
-	mb_write_diff(&out, "f", a, strlen(a), b, strlen(b));
-	assert_string_equal(out.data ? out.data : "", want);
-	mb_buf_release(&out);
-}
-
-static void test_diff_shapes(void **state)
-{
-	(void)state;
-	check_diff("a\nb\n", "a\nb\n", "");
-	check_diff("", "x\n", "--- a/f\n+++ b/f\n@@ -0,0 +1 @@\n+x\n");
-	check_diff("x\n", "", "--- a/f\n+++ b/f\n@@ -1 +0,0 @@\n-x\n");
-	check_diff("a\nb", "a\nc",
-		   "--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n a\n-b\n"
-		   "\\ No newline at end of file\n+c\n"
-		   "\\ No newline at end of file\n");
-	/* an insertion at the top, and two hunks far apart */
-	check_diff("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n",
-		   "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\nX\n",
-		   "--- a/f\n+++ b/f\n@@ -1,3 +1,4 @@\n+0\n 1\n 2\n 3\n"
-		   "@@ -9,4 +10,4 @@\n 9\n 10\n 11\n-12\n+X\n");
-}
-
-static void test_diff_moved_block(void **state)
-{
-	/* unique lines anchor the diff: a moved key is one - and one + run */
-	(void)state;
-	check_diff("<A>\nx\n</A>\n<B>\ny\n</B>\n<C>\nz\n</C>\n",
-		   "<B>\ny\n</B>\n<A>\nx\n</A>\n<C>\nz\n</C>\n",
-		   "--- a/f\n+++ b/f\n@@ -1,9 +1,9 @@\n-<A>\n-x\n-</A>\n"
-		   " <B>\n y\n </B>\n+<A>\n+x\n+</A>\n <C>\n z\n </C>\n");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -413,8 +374,6 @@ int main(void)
 		FX_TEST(test_stale_lock),
 		FX_TEST(test_changed_meanwhile),
 		FX_TEST(test_changed_meanwhile_sha),
-		cmocka_unit_test(test_diff_shapes),
-		cmocka_unit_test(test_diff_moved_block),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,12 +68,6 @@ struct mb_write_result {
 				     a stale lock taken over */
 };
 
-/* Apply edits to doc's bytes and write them to doc->path. */
-enum mb_status mb_write_file(const struct mb_doc *doc, struct mb_edits *e,
-			     const struct mb_write_opts *opts,
-			     struct mb_write_result *res,
-			     struct mb_error *err);
-
 /* Write bytes to a path atomically (same lock/temp/fsync/rename rules). */
 enum mb_status mb_write_bytes(const char *path, const char *data, size_t len,
 			      const struct mb_write_opts *opts,
@@ -126,9 +120,5 @@ struct mb_write_io {
 	int (*link)(const char *from, const char *to);
 };
 void mb_write_set_io(const struct mb_write_io *io);
-
-/* A unified diff of two texts, with a/ b/ names, into out. */
-void mb_write_diff(struct mb_buf *out, const char *name, const char *a,
-		   size_t alen, const char *b, size_t blen);
 
 #endif

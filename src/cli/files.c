@@ -4,7 +4,8 @@
  * the IIS metabases in it and its subfolders (a few levels deep), picked
  * by a strict content check: after an optional BOM, XML declaration and
  * comments, the root element <configuration> whose first child is
- * <MBProperty>, whose first child is a key (an element with a Location). Source files that merely hold those strings, mbtool's own
+ * <MBProperty>, whose first child is a key (an element with a
+ * Location). Source files that merely hold those strings, mbtool's own
  * backups, locks and temp files are never picked.
  *
  * Each file found has a kind, from where it lies: live (MetaBase.xml),
