@@ -96,6 +96,8 @@ void cli_note(struct mb_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_cleanup_install(void);
 int cli_stdout_check(void);
+/* cli->out to cli->stream once it fills a 64 KB chunk (a large output). */
+void cli_stream_out(struct mb_cli *cli);
 /* -o FILE: refused (exit 6) when it is another user's symlink. */
 int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out);
 
@@ -275,7 +277,7 @@ struct mb_scopes;
 
 struct mb_wsess {
 	struct mb_cli *cli;
-	const struct mb_doc *orig;  /* as loaded: what the write replaces */
+	struct mb_doc *orig;        /* as loaded: what the write replaces */
 	struct mb_doc *doc;         /* orig, or orig plus earlier edits */
 	struct mb_doc *owned;       /* doc, when it is such a re-parse */
 	struct mb_edits edits;      /* pending edits, against doc */
@@ -313,6 +315,8 @@ struct mb_change *mb_wsess_change(struct mb_wsess *s, const char *op);
 int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what);
 /* Write (or diff) the planned edits and print the echo or JSON. */
 int mb_wsess_commit(struct mb_wsess *s);
+/* The same when nothing reads the document after it (memory goes early). */
+int mb_wsess_commit_last(struct mb_wsess *s);
 /* One write command: options, plan, commit. */
 int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv, mb_plan_fn *plan);

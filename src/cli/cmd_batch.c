@@ -177,7 +177,7 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (!st)
 		st = run_script(&s, text->data, text->len);
 	if (!st)
-		st = mb_wsess_commit(&s);
+		st = mb_wsess_commit_last(&s);
 	mb_buf_release(&own);
 	mb_wsess_release(&s);
 	return st;

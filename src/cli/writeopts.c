@@ -17,6 +17,7 @@
 #include "mb/json.h"
 #include "mb/path.h"
 #include "mb/value.h"
+#include "mb/txn.h"
 #include "mb/write.h"
 
 /*
@@ -234,20 +235,10 @@ int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg)
 static int reparse(struct mb_wsess *s, struct mb_buf *bytes,
 		   struct mb_doc **out)
 {
-	struct mb_error e;
 	size_t len;
 	char *data = mb_buf_detach(bytes, &len);
 
-	mb_error_clear(&e);
-	if (!data)
-		return mb_error_set(&s->cli->err, MB_EFILE, "write",
-				    s->orig->path, "out of memory");
-	if (mb_doc_parse_take(s->orig->path, data, len, s->orig->schema, out,
-			      &e) == MB_OK)
-		return MB_OK;
-	return mb_error_set(&s->cli->err, MB_EFILE, "write", s->orig->path,
-			    "internal error: the edited file would not parse "
-			    "(%s: %s); nothing written", e.subject, e.reason);
+	return mb_txn_reparse(s->orig, data, len, out, &s->cli->err);
 }
 
 static int flush(struct mb_wsess *s)
@@ -427,86 +418,68 @@ static void notes(struct mb_wsess *s, const struct mb_write_result *r)
 static void report(struct mb_wsess *s, const struct mb_write_result *r,
 		   const struct mb_buf *diff)
 {
-	const struct mb_buf *text = s->opts.dry_run ? diff : &s->echo;
-
 	notes(s, r);
 	if (s->cli->json)
 		report_json(s, r, diff);
-	else if (text->len)
-		mb_buf_append(&s->cli->out, text->data, text->len);
+	else if (!s->opts.dry_run && s->echo.len)
+		mb_buf_append(&s->cli->out, s->echo.data, s->echo.len);
+}
+
+/* A dry run's diff, straight into the output as it is made. */
+static void diff_to_out(void *ctx, const char *p, size_t n)
+{
+	struct mb_cli *cli = ctx;
+
+	mb_buf_append(&cli->out, p, n);
+	cli_stream_out(cli);
+}
+
+static void diff_to_buf(void *ctx, const char *p, size_t n)
+{
+	mb_buf_append(ctx, p, n);
 }
 
 /*
- * Memory on a hosting-size file (SPEC section 5, peak <= 3x the file):
- * when the caller is done with the document (shed = that document, only
- * for a real write), its index goes before the splice and its bytes right
- * after it, remembered as a SHA-256 for the concurrent-change check. Peak:
- * two file sizes while splicing, then the new bytes and their check index.
+ * The session's edits as one write transaction (mb/txn.h): previewed as a
+ * diff (--dry-run) or written. shed: the caller reads its document no
+ * more, so the transaction may let it go early (SPEC section 5 memory).
  */
-static void shed_before(struct mb_wsess *s, struct mb_doc *shed,
-			unsigned char sha[32], int *shedding)
+static int commit(struct mb_wsess *s, int shed)
 {
-	*shedding = shed && s->doc && !s->opts.dry_run &&
-		    mb_write_sha256(shed->buf, shed->len, sha) == 0;
-	if (*shedding)
-		mb_doc_drop_index(s->doc);
-}
-
-static void shed_after(struct mb_wsess *s, struct mb_doc *shed)
-{
-	if (s->owned) {
-		mb_doc_free(s->owned);
-		s->owned = NULL;
-	}
-	s->doc = NULL;
-	mb_doc_drop_bytes(shed);
-}
-
-static int commit(struct mb_wsess *s, struct mb_doc *shed)
-{
+	struct mb_txn t;
 	struct mb_write_opts wo;
 	struct mb_write_result res;
-	struct mb_buf out, diff;
-	struct mb_doc *check = NULL;
-	unsigned char sha[32];
-	size_t oldlen = s->orig->len;
-	int st, shedding;
+	struct mb_buf diff;
+	int st;
 
-	mb_buf_init(&out);
 	mb_buf_init(&diff);
+	mb_txn_init(&t, s->orig, s->doc, &s->edits);
+	t.shed = shed;
 	memset(&wo, 0, sizeof(wo));
-	shed_before(s, shed, sha, &shedding);
-	st = mb_doc_splice(s->doc, &s->edits, &out, &s->cli->err);
-	if (shedding) {
-		shed_after(s, shed);
-		wo.old_sha256 = sha;
-	}
-	/* Whatever was planned, the file written must read back. */
-	if (!st && s->edits.n)
-		st = reparse(s, &out, &check);
-	wo.dry_run = s->opts.dry_run;
 	wo.no_backup = s->opts.no_backup;
 	wo.break_lock = s->opts.break_lock;
 	wo.force = s->opts.force;
 	wo.keep_backups = s->cli->keep_backups;
-	wo.diff = &diff;
-	if (!st)
-		st = mb_write_replace(s->orig->path, shedding ? NULL :
-				      s->orig->buf, oldlen, check ? check->buf :
-				      out.data ? out.data : "",
-				      check ? check->len : out.len, &wo, &res,
-				      &s->cli->err);
+	if (s->opts.dry_run)
+		st = mb_txn_preview(&t, s->cli->json ? diff_to_buf :
+				    diff_to_out, s->cli->json ? (void *)&diff :
+				    (void *)s->cli, &res, &s->cli->err);
+	else
+		st = mb_txn_commit(&t, &wo, &res, &s->cli->err);
 	if (!st)
 		report(s, &res, &diff);
-	mb_doc_free(check);
-	mb_buf_release(&out);
 	mb_buf_release(&diff);
 	return st;
 }
 
 int mb_wsess_commit(struct mb_wsess *s)
 {
-	return commit(s, NULL);
+	return commit(s, 0);
+}
+
+int mb_wsess_commit_last(struct mb_wsess *s)
+{
+	return commit(s, 1);
 }
 
 int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
@@ -519,7 +492,7 @@ int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	st = plan(&s, argc, argv);
 	/* Nothing reads doc after this write: let it go early. */
 	if (!st)
-		st = commit(&s, doc);
+		st = commit(&s, 1);
 	mb_wsess_release(&s);
 	return st;
 }
