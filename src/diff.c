@@ -38,7 +38,7 @@ struct differ {
 };
 
 struct pair {
-	size_t a, b;
+	uint32_t a, b;
 };
 
 #define LCS_MAX 250000u  /* cells of the LCS table for one gap */
@@ -141,11 +141,10 @@ static void lcs(struct differ *d, size_t alo, size_t ahi, size_t blo,
 	replace_all(d, alo + i, ahi, blo + j, bhi);
 }
 
+/* A line hash of the old side: where it is, and how often (up to 2). */
 struct slot {
-	uint32_t h;
-	size_t a, b;
-	unsigned ca, cb;
-	int used;
+	uint32_t h, a, b;
+	unsigned char ca, cb, used;
 };
 
 static struct slot *slot_for(struct slot *s, size_t cap, uint32_t h, int add)
@@ -168,7 +167,8 @@ static size_t unique_pairs(struct differ *d, size_t alo, size_t ahi,
 	size_t cap = 16, i, k = 0;
 	struct slot *s, *x;
 
-	while (cap < 2 * ((ahi - alo) + (bhi - blo)))
+	/* only old lines are added; a table at most 3/4 full */
+	while (cap < (ahi - alo) + (ahi - alo) / 3 + 1)
 		cap <<= 1;
 	s = calloc(cap, sizeof(*s));
 	*out = malloc((ahi - alo) * sizeof(**out));
@@ -180,13 +180,13 @@ static size_t unique_pairs(struct differ *d, size_t alo, size_t ahi,
 	}
 	for (i = alo; i < ahi; i++) {
 		x = slot_for(s, cap, d->a.v[i].h, 1);
-		x->ca++;
-		x->a = i;
+		x->ca += x->ca < 2;
+		x->a = (uint32_t)i;
 	}
 	for (i = blo; i < bhi; i++)
 		if ((x = slot_for(s, cap, d->b.v[i].h, 0)) != NULL) {
-			x->cb++;
-			x->b = i;
+			x->cb += x->cb < 2;
+			x->b = (uint32_t)i;
 		}
 	for (i = alo; i < ahi; i++) {
 		x = slot_for(s, cap, d->a.v[i].h, 0);
@@ -200,8 +200,8 @@ static size_t unique_pairs(struct differ *d, size_t alo, size_t ahi,
 /* Longest run of pairs increasing in b (patience sorting); in place. */
 static size_t longest_increasing(struct pair *p, size_t k)
 {
-	size_t *tails = malloc(k * sizeof(*tails));
-	size_t *prev = malloc(k * sizeof(*prev));
+	uint32_t *tails = malloc(k * sizeof(*tails));
+	uint32_t *prev = malloc(k * sizeof(*prev));
 	size_t len = 0, i, j, lo, hi, mid;
 	struct pair *keep = malloc(k * sizeof(*keep));
 
@@ -217,8 +217,8 @@ static size_t longest_increasing(struct pair *p, size_t k)
 			else
 				hi = mid;
 		}
-		prev[i] = lo ? tails[lo - 1] : SIZE_MAX;
-		tails[lo] = i;
+		prev[i] = lo ? tails[lo - 1] : UINT32_MAX;
+		tails[lo] = (uint32_t)i;
 		len += lo == len;
 	}
 	for (i = len, j = len ? tails[len - 1] : 0; i > 0; i--, j = prev[j])

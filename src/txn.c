@@ -6,6 +6,8 @@
  * the old bytes (commit, remembered as a SHA-256) right after it, the
  * check's index once it has parsed.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mb/txn.h"
@@ -89,23 +91,63 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
+/*
+ * The old bytes again, from the file, once the check has let its index
+ * go: while the new file is parsed, only one copy of the file is held.
+ * They must be what was loaded (len bytes, that SHA-256).
+ */
+static char *read_again(const char *path, size_t len,
+			const unsigned char sha[32], struct mb_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(len + 1);
+	unsigned char now[32];
+	size_t n = f && buf ? fread(buf, 1, len + 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	if (buf && n == len && mb_write_sha256(buf, len, now) == 0 &&
+	    memcmp(now, sha, 32) == 0)
+		return buf;
+	free(buf);
+	mb_error_set(err, MB_EFILE, "write", path, "the file changed since "
+		     "mbtool read it (another program wrote it): run the "
+		     "command again");
+	return NULL;
+}
+
+static enum mb_status show(const struct mb_txn *t, const char *old,
+			   size_t oldlen, const struct built *b,
+			   mb_diff_sink *fn, void *ctx,
+			   struct mb_write_result *res, struct mb_error *err)
+{
+	res->changed = b->len != oldlen || memcmp(b->data, old, oldlen) != 0;
+	if (mb_diff_unified(base_name(t->orig->path), old, oldlen, b->data,
+			    b->len, fn, ctx))
+		return mb_error_set(err, MB_EFILE, "write", t->orig->path,
+				    "out of memory for the diff");
+	return MB_OK;
+}
+
 enum mb_status mb_txn_preview(struct mb_txn *t, mb_diff_sink *fn, void *ctx,
 			      struct mb_write_result *res,
 			      struct mb_error *err)
 {
+	unsigned char sha[32];
+	size_t oldlen = t->orig->len;
+	int shed = t->shed && mb_write_sha256(t->orig->buf, oldlen, sha) == 0;
 	struct built b;
-	enum mb_status st = build(t, &b, 0, err);
+	enum mb_status st = build(t, &b, shed, err);
+	char *old = NULL;
 
 	memset(res, 0, sizeof(*res));
-	if (!st) {
-		res->changed = b.len != t->orig->len ||
-			       memcmp(b.data, t->orig->buf, b.len) != 0;
-		if (mb_diff_unified(base_name(t->orig->path), t->orig->buf,
-				    t->orig->len, b.data, b.len, fn, ctx))
-			st = mb_error_set(err, MB_EFILE, "write",
-					  t->orig->path, "out of memory for "
-					  "the diff");
-	}
+	if (!st && shed && !(old = read_again(t->orig->path, oldlen, sha,
+					      err)))
+		st = err->status;
+	if (!st)
+		st = show(t, shed ? old : t->orig->buf, oldlen, &b, fn, ctx,
+			  res, err);
+	free(old);
 	release(&b);
 	return st;
 }
