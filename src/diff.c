@@ -30,11 +30,29 @@ struct op {
 	unsigned char t;
 };
 
+struct out {
+	mb_diff_sink *fn;
+	void *ctx;
+};
+
+#define CONTEXT 3
+
+/*
+ * Operations are not kept for the whole file: each goes to the hunk being
+ * built (ops), or, between hunks, to the last CONTEXT equal lines (ring);
+ * a hunk is written once CONTEXT * 2 equal lines follow its last change.
+ */
 struct differ {
 	struct lines a, b;
-	struct op *ops;
+	struct op *ops;         /* the hunk being built */
 	size_t nops, cap;
-	int failed;
+	size_t trailing;        /* equal lines at its end */
+	struct op ring[CONTEXT];
+	size_t nring;
+	size_t apos, bpos;      /* lines before ops[0] (or ring[0]) */
+	const struct out *o;
+	const char *name;
+	int header, failed;
 };
 
 struct pair {
@@ -42,7 +60,6 @@ struct pair {
 };
 
 #define LCS_MAX 250000u  /* cells of the LCS table for one gap */
-#define CONTEXT 3
 
 static uint32_t hash_line(const char *p, size_t n)
 {
@@ -84,7 +101,9 @@ static int same(const struct differ *d, size_t i, size_t j)
 	return x->h == y->h && x->n == y->n && memcmp(x->p, y->p, x->n) == 0;
 }
 
-static void push(struct differ *d, int t, size_t a, size_t b)
+static void hunk(struct differ *d, size_t to);
+
+static void append(struct differ *d, struct op op)
 {
 	if (d->nops == d->cap) {
 		size_t c = d->cap ? d->cap * 2 : 256;
@@ -97,10 +116,57 @@ static void push(struct differ *d, int t, size_t a, size_t b)
 		d->ops = v;
 		d->cap = c;
 	}
-	d->ops[d->nops].t = (unsigned char)t;
-	d->ops[d->nops].a = (uint32_t)a;
-	d->ops[d->nops].b = (uint32_t)b;
-	d->nops++;
+	d->ops[d->nops++] = op;
+}
+
+/* An equal line between hunks: the oldest of the kept ones is passed. */
+static void ring_add(struct differ *d, struct op op)
+{
+	if (d->nring == CONTEXT) {
+		memmove(d->ring, d->ring + 1, (CONTEXT - 1) * sizeof(op));
+		d->nring--;
+		d->apos++;
+		d->bpos++;
+	}
+	d->ring[d->nring++] = op;
+}
+
+/* Write the hunk, its trailing context cut to CONTEXT lines. */
+static void close_hunk(struct differ *d)
+{
+	size_t keep = d->nops - d->trailing +
+		      (d->trailing < CONTEXT ? d->trailing : CONTEXT), i;
+
+	hunk(d, keep);
+	for (i = 0; i < keep; i++) {
+		d->apos += d->ops[i].t != OP_ADD;
+		d->bpos += d->ops[i].t != OP_DEL;
+	}
+	for (; i < d->nops; i++)
+		ring_add(d, d->ops[i]);
+	d->nops = d->trailing = 0;
+}
+
+static void push(struct differ *d, int t, size_t a, size_t b)
+{
+	struct op op = { (uint32_t)a, (uint32_t)b, (unsigned char)t };
+	size_t i;
+
+	if (d->failed)
+		return;
+	if (!d->nops && t == OP_EQ) {
+		ring_add(d, op);
+		return;
+	}
+	if (!d->nops) {
+		for (i = 0; i < d->nring; i++)
+			append(d, d->ring[i]);
+		d->nring = 0;
+	}
+	append(d, op);
+	d->trailing = t == OP_EQ ? d->trailing + 1 : 0;
+	if (d->trailing > 2 * CONTEXT)
+		close_hunk(d);
 }
 
 static void replace_all(struct differ *d, size_t alo, size_t ahi,
@@ -282,11 +348,6 @@ static void diff_range(struct differ *d, size_t alo, size_t ahi, size_t blo,
 
 /* ---- the text, through the sink ------------------------------------------ */
 
-struct out {
-	mb_diff_sink *fn;
-	void *ctx;
-};
-
 static void put(const struct out *o, const char *p, size_t n)
 {
 	o->fn(o->ctx, p, n);
@@ -317,75 +378,36 @@ static void put_line(const struct out *o, char mark, const struct line *l)
 		puts_(o, "\n\\ No newline at end of file\n");
 }
 
-/* One hunk: ops [from, to); apos and bpos count the lines before it. */
-static void hunk(const struct out *o, const struct differ *d, size_t from,
-		 size_t to, size_t apos, size_t bpos)
+/* The hunk's ops [0, to), after the file header if it is the first. */
+static void hunk(struct differ *d, size_t to)
 {
+	const struct out *o = d->o;
 	size_t i, na = 0, nb = 0;
 
-	for (i = from; i < to; i++) {
+	if (!d->header) {
+		d->header = 1;
+		puts_(o, "--- a/");
+		puts_(o, d->name);
+		puts_(o, "\n+++ b/");
+		puts_(o, d->name);
+		puts_(o, "\n");
+	}
+	for (i = 0; i < to; i++) {
 		na += d->ops[i].t != OP_ADD;
 		nb += d->ops[i].t != OP_DEL;
 	}
 	puts_(o, "@@ -");
-	range(o, apos, na);
+	range(o, d->apos, na);
 	puts_(o, " +");
-	range(o, bpos, nb);
+	range(o, d->bpos, nb);
 	puts_(o, " @@\n");
-	for (i = from; i < to; i++) {
+	for (i = 0; i < to; i++) {
 		const struct op *p = &d->ops[i];
 
 		if (p->t == OP_ADD)
 			put_line(o, '+', &d->b.v[p->b]);
 		else
 			put_line(o, p->t == OP_EQ ? ' ' : '-', &d->a.v[p->a]);
-	}
-}
-
-/* End of the hunk that starts with a change at i (context merged). */
-static size_t hunk_end(const struct differ *d, size_t i)
-{
-	size_t j = i, k;
-
-	for (;;) {
-		while (j < d->nops && d->ops[j].t != OP_EQ)
-			j++;
-		for (k = j; k < d->nops && d->ops[k].t == OP_EQ; k++)
-			;
-		if (k == d->nops || k - j > 2 * CONTEXT)
-			break;
-		j = k;
-	}
-	return j + CONTEXT < d->nops ? j + CONTEXT : d->nops;
-}
-
-/* The hunks; skipped counts the lines before the region (both sides). */
-static void emit(const struct out *o, const struct differ *d,
-		 const char *name, size_t skipped)
-{
-	size_t i = 0, cur = 0, apos = skipped, bpos = skipped, from, to;
-	int header = 0;
-
-	while (i < d->nops) {
-		while (i < d->nops && d->ops[i].t == OP_EQ)
-			i++;
-		if (i == d->nops)
-			break;
-		if (!header++) {
-			puts_(o, "--- a/");
-			puts_(o, name);
-			puts_(o, "\n+++ b/");
-			puts_(o, name);
-			puts_(o, "\n");
-		}
-		from = i > CONTEXT ? i - CONTEXT : 0;
-		to = hunk_end(d, i);
-		for (; cur < from; cur++) {
-			apos += d->ops[cur].t != OP_ADD;
-			bpos += d->ops[cur].t != OP_DEL;
-		}
-		hunk(o, d, from, to, apos, bpos);
-		i = to;
 	}
 }
 
@@ -452,15 +474,17 @@ int mb_diff_unified(const char *name, const char *a, size_t alen,
 		return -1;
 	region(a, alen, b, blen, &pre, &suf, &skipped);
 	memset(&d, 0, sizeof(d));
+	d.o = &o;
+	d.name = name;
+	d.apos = d.bpos = skipped;
 	if (split_lines(a + pre, alen - suf - pre, &d.a) ||
 	    split_lines(b + pre, blen - suf - pre, &d.b)) {
 		r = -1;
 	} else {
 		diff_range(&d, 0, d.a.n, 0, d.b.n);
-		if (d.failed)
-			r = -1;
-		else
-			emit(&o, &d, name, skipped);
+		if (d.nops && !d.failed)
+			close_hunk(&d);
+		r = d.failed ? -1 : 0;
 	}
 	free(d.a.v);
 	free(d.b.v);
