@@ -10,8 +10,8 @@
  * texts share at their start and end are skipped before any line is
  * indexed, so a small change to a large file costs the change, and the
  * text goes out hunk by hunk through a sink as it is made: memory is the
- * changed region's line index (16 bytes a line per side, 12 an
- * operation), never a copy of the diff.
+ * changed region's line index (16 bytes a line per side) and the anchor
+ * table, never the list of operations nor a copy of the diff.
  */
 #ifndef MB_DIFF_H
 #define MB_DIFF_H
