@@ -36,31 +36,38 @@ struct coll {
 	int all;       /* --service all: skip what has nothing to collapse */
 };
 
+const struct cli_opt cli_collapse_opts[] = {
+	{ CLI_O_ACCOUNT, "account", 0, "NAME", "the account to keep (default: "
+	  "the one most keys use)", 0, NULL },
+	{ CLI_O_SERVICE, "service", 0, "w3svc|msftpsvc|all", "which service "
+	  "(default w3svc; all: both in one write)", 0, NULL },
+	{ CLI_O_PASSWORD_FROM, "password-from", 0, "PATH", "keep the "
+	  "encrypted password in effect at PATH", 0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
+
 static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 {
-	const char *v;
-	int i, r;
+	struct cli_parser p;
+	int id, r;
 
 	c->svc = services[0];
-	for (i = 1; i < argc; i++) {
-		if ((r = mb_wsess_option(s, "collapse", argv[i])) != 0) {
+	cli_parser_init(&p, "collapse", cli_collapse_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((r = mb_wsess_option(s, "collapse", id, p.word)) != 0) {
 			if (r < 0)
 				return s->cli->err.status;
-		} else if (mb_cli_value(argc, argv, &i, "--account", &v)) {
-			if (!(c->account = v))
-				return mb_cli_usage(s->cli, "collapse",
-						    "--account needs a NAME");
-		} else if (mb_cli_value(argc, argv, &i, "--password-from", &v)) {
-			if (!(c->from = v))
-				return mb_cli_usage(s->cli, "collapse",
-					"--password-from needs a PATH");
-		} else if (mb_cli_value(argc, argv, &i, "--service", &v)) {
-			if (!v || mb_cli_service(v, &c->svc))
-				return mb_cli_usage(s->cli, "collapse",
-					"--service takes w3svc, msftpsvc or "
-					"all");
-		} else
-			return mb_cli_bad_option(s->cli, "collapse", argv[i]);
+		} else if (id == CLI_O_ACCOUNT) {
+			c->account = p.val;
+		} else if (id == CLI_O_PASSWORD_FROM) {
+			c->from = p.val;
+		} else if (id != CLI_O_SERVICE) {
+			return cli_unexpected(s->cli, &p, id);
+		} else if (mb_cli_service(p.val, &c->svc)) {
+			return mb_cli_usage(s->cli, "collapse", "--service "
+					    "takes w3svc, msftpsvc or all");
+		}
 	}
 	return MB_OK;
 }

@@ -56,51 +56,50 @@ static int read_pass(struct mb_cli *cli, struct reset *r)
 	return MB_OK;
 }
 
-static int take(struct mb_wsess *s, struct reset *r, int argc, char **argv,
-		int *i)
-{
-	const char *v = NULL;
-	int taken = mb_cli_keys_option(s->cli, CMD, &r->keys,
-				       MB_KEYS_SIGNING | MB_KEYS_EXCHANGE,
-				       argc, argv, i);
+const struct cli_opt cli_reset_opts[] = {
+	{ CLI_O_ACCOUNT, "account", 0, "NAME", "the account to reset "
+	  "(required)", CLI_OPT_REQUIRED, NULL },
+	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "the new "
+	  "password, from FILE or standard input", CLI_OPT_STDIN, NULL },
+	{ CLI_O_GENERATE, "generate", 0, NULL, "a fresh random password (the "
+	  "default)", 0, NULL },
+	CLI_INCLUDE(cli_script_opts),
+	CLI_INCLUDE(cli_key_opts),
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
 
-	if (taken)
-		return taken < 0 ? MB_EUSAGE : MB_OK;
-	if (mb_cli_is(argv[*i], "--domain-controller")) {
-		r->dc = 1;
-		return MB_OK;
+/* reset's own options: 1 taken (*st its status), 0 not one of them. */
+static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
+		int *st)
+{
+	*st = MB_OK;
+	switch (id) {
+	case CLI_O_DOMAIN_CONTROLLER: r->dc = 1; return 1;
+	case CLI_O_GENERATE: r->generate = 1; return 1;
+	case CLI_O_ACCOUNT: r->account = v; return 1;
+	case CLI_O_PASSWORD_FILE: r->pw_file = v; return 1;
+	case CLI_O_OUTPUT: r->out_file = v; return 1;
+	case CLI_O_SHELL: *st = mb_cli_shell(cli, CMD, v, &r->ps); return 1;
+	default: return mb_cli_keys_option(&r->keys, id, v);
 	}
-	if (mb_cli_is(argv[*i], "--generate")) {
-		r->generate = 1;
-		return MB_OK;
-	}
-	if (mb_cli_value(argc, argv, i, "--account", &v))
-		r->account = v;
-	else if (mb_cli_value(argc, argv, i, "--password-file", &v))
-		r->pw_file = v;
-	else if (mb_cli_value(argc, argv, i, "-o", &v) ||
-		 mb_cli_value(argc, argv, i, "--output", &v))
-		r->out_file = v;
-	else if (mb_cli_value(argc, argv, i, "--shell", &v)) {
-		if (v && strcmp(v, "cmd") && strcmp(v, "powershell"))
-			v = NULL;
-		r->ps = v && strcmp(v, "powershell") == 0;
-	} else
-		return mb_cli_bad_option(s->cli, CMD, argv[*i]);
-	return v ? MB_OK : mb_cli_usage(s->cli, CMD, "%s needs a value",
-					argv[*i]);
 }
 
 static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 {
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		if ((st = mb_wsess_option(s, CMD, argv[i])) != 0) {
+	cli_parser_init(&p, CMD, cli_reset_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, CMD, id, p.word)) != 0) {
 			if (st < 0)
 				return s->cli->err.status;
-		} else if ((st = take(s, r, argc, argv, &i)))
+		} else if (!take(s->cli, r, id, p.val, &st)) {
+			return cli_unexpected(s->cli, &p, id);
+		} else if (st) {
 			return st;
+		}
 	}
 	if (!r->account)
 		return mb_cli_usage(s->cli, CMD, "--account NAME is required");

@@ -201,39 +201,55 @@ struct sam {
 	int have_rep;
 };
 
+/* The script options sam and reset share. */
+const struct cli_opt cli_script_opts[] = {
+	{ CLI_O_SHELL, "shell", 0, "cmd|powershell", "the commands' shell "
+	  "(default cmd)", 0, NULL },
+	{ CLI_O_DOMAIN_CONTROLLER, "domain-controller", 0, NULL, "the server "
+	  "is a domain controller: every account is a domain account", 0,
+	  NULL },
+	{ CLI_O_OUTPUT, "output", 'o', "FILE", "write the commands to FILE "
+	  "(created mode 0600)", 0, NULL },
+	CLI_END,
+};
+
+const struct cli_opt cli_sam_opts[] = {
+	CLI_INCLUDE(cli_script_opts),
+	{ CLI_O_SIGNING_KEY, "signing-key", 0, "FILE", "the machine's signing "
+	  "key: recovers the passwords at once", 0, NULL },
+	{ CLI_O_NO_CACHE, "no-cache", 0, NULL, "do not read or write the "
+	  "signing-modulus cache", 0, NULL },
+	CLI_END,
+};
+
+int mb_cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+		 int *ps)
+{
+	if (strcmp(v, "cmd") && strcmp(v, "powershell"))
+		return mb_cli_usage(cli, cmd, "--shell takes cmd or "
+				    "powershell");
+	*ps = strcmp(v, "powershell") == 0;
+	return MB_OK;
+}
+
 static int parse(struct sam *m, int argc, char **argv)
 {
-	const char *v = NULL;
-	int i, taken;
+	struct cli_parser p;
+	int id;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--no-cache")) {
+	cli_parser_init(&p, CMD, cli_sam_opts, argc, argv);
+	while ((id = cli_next(&p, &m->cli->err)) != CLI_DONE) {
+		if (id == CLI_O_NO_CACHE)
 			m->no_cache = 1;
-			continue;
-		}
-		if (mb_cli_is(argv[i], "--domain-controller")) {
+		else if (id == CLI_O_DOMAIN_CONTROLLER)
 			m->dc = 1;
-			continue;
-		}
-		taken = mb_cli_keys_option(m->cli, CMD, &m->keys,
-					   MB_KEYS_SIGNING, argc, argv, &i);
-		if (taken < 0)
-			return MB_EUSAGE;
-		if (taken)
-			continue;
-		if (mb_cli_value(argc, argv, &i, "--shell", &v)) {
-			if (!v || (strcmp(v, "cmd") && strcmp(v, "powershell")))
-				return mb_cli_usage(m->cli, CMD, "--shell "
-					"takes cmd or powershell");
-			m->ps = strcmp(v, "powershell") == 0;
-		} else if (mb_cli_value(argc, argv, &i, "-o", &v) ||
-			 mb_cli_value(argc, argv, &i, "--output", &v))
-			m->out_file = v;
-		else
-			return mb_cli_bad_option(m->cli, CMD, argv[i]);
-		if (!v)
-			return mb_cli_usage(m->cli, CMD, "%s needs a value",
-					    argv[i]);
+		else if (id == CLI_O_OUTPUT)
+			m->out_file = p.val;
+		else if (id == CLI_O_SHELL) {
+			if (mb_cli_shell(m->cli, CMD, p.val, &m->ps))
+				return MB_EUSAGE;
+		} else if (!mb_cli_keys_option(&m->keys, id, p.val))
+			return cli_unexpected(m->cli, &p, id);
 	}
 	return MB_OK;
 }

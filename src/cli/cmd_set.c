@@ -391,55 +391,52 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	return st;
 }
 
-/* set's own options: 1 taken, 0 not one, -1 (cli->err set) bad. */
-static int take_option(struct mb_wsess *s, struct set_req *r, int argc,
-		       char **argv, int *i)
-{
-	const char *v = NULL;
+const struct cli_opt cli_set_opts[] = {
+	{ CLI_O_FORCE, "force", 0, NULL, "write even where the schema does "
+	  "not allow the property at the key's KeyType", 0, NULL },
+	CLI_INCLUDE(cli_key_opts),
+	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "a secure "
+	  "value, from FILE or standard input (with the machine keys)",
+	  CLI_OPT_STDIN, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
 
-	if (mb_cli_is(argv[*i], "--force")) {
+/* set's own options: 1 taken, 0 not one of them. */
+static int take_option(struct set_req *r, int id, const char *v)
+{
+	if (id == CLI_O_FORCE)
 		r->force = 1;
-		return 1;
-	}
-	if (mb_cli_value(argc, argv, i, "--password-file", &v)) {
+	else if (id == CLI_O_PASSWORD_FILE)
 		r->pw_file = v;
-		if (v)
-			return 1;
-		mb_cli_usage(s->cli, "set", "--password-file needs a FILE (or "
-			     "- for stdin)");
-		return -1;
-	}
-	return mb_cli_keys_option(s->cli, "set", &r->keys,
-				  MB_KEYS_SIGNING | MB_KEYS_EXCHANGE, argc,
-				  argv, i);
+	else
+		return mb_cli_keys_option(&r->keys, id, v);
+	return 1;
 }
 
 static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 		      char **argv)
 {
-	int i, st, opts = 1;
+	struct cli_parser p;
+	int id, st;
 
 	r->vals = calloc((size_t)argc, sizeof(*r->vals));
 	if (!r->vals)
 		return mb_error_set(&s->cli->err, MB_EFILE, "set", NULL,
 				    "out of memory");
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && (st = mb_wsess_option(s, "set", a)) != 0) {
+	cli_parser_init(&p, "set", cli_set_opts, argc, argv);
+	p.dash_args = 1;  /* "-1" is a value, not an option */
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, "set", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (opts && (st = take_option(s, r, argc, argv, &i))) {
-			if (st < 0)
-				return MB_EUSAGE;
-		} else if (opts && mb_cli_is(a, "--")) {
-			opts = 0;
-		} else if (opts && a[0] == '-' && a[1] == '-') {
-			return mb_cli_bad_option(s->cli, "set", a);
-		} else if (!r->arg) {
-			r->arg = a;
-		} else {
-			r->vals[r->nvals++] = a; /* "-1" is a value, not an option */
+		} else if (id == CLI_ARG) {
+			if (!r->arg)
+				r->arg = p.val;
+			else
+				r->vals[r->nvals++] = p.val;
+		} else if (!take_option(r, id, p.val)) {
+			return cli_unexpected(s->cli, &p, id);
 		}
 	}
 	/* with machine keys a secure VALUE comes from a file or the tty */

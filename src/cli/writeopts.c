@@ -180,23 +180,24 @@ void mb_wsess_release(struct mb_wsess *s)
 	s->owned = NULL;
 }
 
-int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg)
+int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+		    const char *word)
 {
 	int *flag = NULL;
 
-	if (mb_cli_is(arg, "--dry-run"))
+	if (id == CLI_O_DRY_RUN)
 		flag = &s->opts.dry_run;
-	else if (mb_cli_is(arg, "--no-backup"))
+	else if (id == CLI_O_NO_BACKUP)
 		flag = &s->opts.no_backup;
-	else if (mb_cli_is(arg, "--break-lock"))
+	else if (id == CLI_O_BREAK_LOCK)
 		flag = &s->opts.break_lock;
-	else if (mb_cli_is(arg, "--yes"))
+	else if (id == CLI_O_YES)
 		flag = s->batch ? &s->line_yes : &s->opts.yes;
 	if (!flag)
 		return 0;
 	if (s->batch && flag != &s->line_yes) {
 		mb_cli_usage(s->cli, cmd, "%s applies to the whole batch: "
-			     "give it to 'batch', not to one line", arg);
+			     "give it to 'batch', not to one line", word);
 		return -1;
 	}
 	*flag = 1;
