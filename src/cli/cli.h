@@ -23,6 +23,7 @@
 #include "mb/doc.h"
 #include "mb/err.h"
 #include "mb/schema.h"
+#include "mb/shellquote.h"
 #include "mb/splice.h"
 #include "parseopt.h"
 
@@ -379,9 +380,10 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 		      const char *cmd, const char *arg, char **pass);
 int mb_cli_service(const char *name, const char **svc);
-/* --shell cmd|powershell: *ps set, or a usage error. */
+/* --shell cmd|powershell: *sh set (MB_SHELL_CMD or MB_SHELL_PS), or a
+ * usage error. */
 int mb_cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
-		 int *ps);
+		 enum mb_shell *sh);
 
 int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv);
@@ -433,20 +435,7 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
 int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
-/* The scripts sam and reset print (cmd_sam.c; quoting: mb/shellquote.h). */
-/* A fresh random password of n characters (no shell metacharacters). */
-int mb_sam_generate(char *out, size_t n);
-int mb_sam_safe(const char *p, int wsh);
-void mb_sam_header(struct mb_buf *b, int ps, const char *what);
-/*
- * domain: the server is a domain controller (--domain-controller): it has
- * no local accounts, so every account is set in Active Directory, not
- * only DOMAIN\name ones.
- */
-void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
-		      const char *pass, int domain);
-void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
-			 const char *prop, const char *pass);
+/* The scripts sam and reset print: mb/samcmd.h. */
 /* Create file (O_EXCL, mode 0600) holding b. */
 int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
 		      const struct mb_buf *b);

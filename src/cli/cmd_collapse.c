@@ -34,6 +34,7 @@ struct coll {
 	char *name;    /* the account, as the file spells it */
 	char *pass;    /* the blob text to keep */
 	int all;       /* --service all: skip what has nothing to collapse */
+	struct mb_buf others; /* the other accounts it removes, ", "-joined */
 };
 
 const struct cli_opt cli_collapse_opts[] = {
@@ -46,6 +47,25 @@ const struct cli_opt cli_collapse_opts[] = {
 	CLI_INCLUDE(cli_write_opts),
 	CLI_END,
 };
+
+#define MAX_NAMED 20
+
+/* Every other anonymous account of the service: collapse removes them. */
+static void name_others(struct coll *c, const struct mb_accts *a,
+			const struct mb_acct *keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++) {
+		if (&a->v[i] == keep || strcmp(a->v[i].kind, "anonymous"))
+			continue;
+		if (n++ < MAX_NAMED)
+			mb_buf_printf(&c->others, "%s%s", n > 1 ? ", " : "",
+				      a->v[i].name);
+	}
+	if (n > MAX_NAMED)
+		mb_buf_printf(&c->others, " and %zu more", n - MAX_NAMED);
+}
 
 static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 {
@@ -130,8 +150,10 @@ static int choose(struct mb_wsess *s, struct coll *c)
 		st = mb_cli_usage(s->cli, "collapse", "%s has no password "
 				  "at %s", ac->name, mb_path_display(
 				  s->doc->keys[ac->keys[0]].location));
-	if (!st && ac)
+	if (!st && ac) {
 		c->name = strdup(ac->name);
+		name_others(c, &a, ac);
+	}
 	mb_accts_free(&a);
 	return st;
 }
@@ -202,6 +224,13 @@ static int apply(struct mb_wsess *s, struct coll *c)
 		mb_buf_printf(&s->echo, "%s is already the only anonymous "
 			      "account of %s\n", c->name,
 			      mb_path_display(c->svc));
+	else if (!st && c->others.len)
+		mb_buf_printf(&s->echo, "removes the other anonymous accounts "
+			      "of %s: %s (every key below now uses %s)\n",
+			      mb_path_display(c->svc), c->others.data, c->name);
+	if (!st && mb_buf_failed(&c->others))
+		st = mb_error_set(&s->cli->err, MB_EFILE, "collapse", NULL,
+				  "out of memory");
 	return st;
 }
 
@@ -228,6 +257,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	int st;
 
 	c.svc = svc;
+	mb_buf_init(&c.others);
 	c.svckey = mb_doc_find(s->doc, svc);
 	if (c.svckey == MB_NOKEY && !c.all)
 		return mb_cli_no_path(s->cli, "collapse", svc, s->doc, svc);
@@ -248,6 +278,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	free(c.name);
 	free(c.pass);
 	free(dflt);
+	mb_buf_release(&c.others);
 	return st;
 }
 

@@ -24,13 +24,15 @@
 #include "cli.h"
 #include "mb/edit.h"
 #include "mb/path.h"
+#include "mb/samcmd.h"
 
 #define CMD "reset"
 #define MAX_PASS 1024
 
 struct reset {
 	const char *account, *pw_file, *out_file;
-	int generate, ps;
+	int generate;
+	enum mb_shell sh;         /* MB_SHELL_CMD or MB_SHELL_PS */
 	int dc;                   /* --domain-controller (as sam) */
 	char *pass;               /* wiped and freed at the end */
 	size_t pass_len;
@@ -48,7 +50,7 @@ static int read_pass(struct mb_cli *cli, struct reset *r)
 		return st;
 	/* with the machine keys no adsutil.vbs line carries it: '"' is fine */
 	if (!r->pass_len || strlen(r->pass) != r->pass_len ||
-	    !mb_sam_safe(r->pass, !r->keys.exchange))
+	    !mb_samcmd_safe(r->pass, !r->keys.exchange))
 		return mb_cli_usage(cli, CMD, "the password must be non-empty, "
 				    "without control characters%s",
 				    r->keys.exchange ? "" : " or '\"' "
@@ -80,7 +82,7 @@ static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
 	case CLI_O_ACCOUNT: r->account = v; return 1;
 	case CLI_O_PASSWORD_FILE: r->pw_file = v; return 1;
 	case CLI_O_OUTPUT: r->out_file = v; return 1;
-	case CLI_O_SHELL: *st = mb_cli_shell(cli, CMD, v, &r->ps); return 1;
+	case CLI_O_SHELL: *st = mb_cli_shell(cli, CMD, v, &r->sh); return 1;
 	default: return mb_cli_keys_option(&r->keys, id, v);
 	}
 }
@@ -110,7 +112,7 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 		return read_pass(s->cli, r);
 	r->pass_len = 20;
 	r->pass = calloc(1, r->pass_len + 1);
-	if (!r->pass || mb_sam_generate(r->pass, r->pass_len))
+	if (!r->pass || mb_samcmd_generate(r->pass, r->pass_len))
 		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
 				    "no random numbers (RAND_bytes)");
 	return MB_OK;
@@ -186,52 +188,63 @@ static int plan(struct mb_wsess *s, struct reset *r)
 	return st;
 }
 
-static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+/* The account's lines (the user command, then adsutil.vbs SET at each of
+ * its keys unless the file itself holds the new password). */
+static int account_lines(struct mb_wsess *s, struct reset *r,
+			 const struct mb_acct *a, struct mb_buf *b)
 {
-	size_t i, j;
-	const char *c = r->ps ? "#" : "rem";
+	struct mb_error *err = &s->cli->err;
+	size_t j;
+	int st;
 
-	mb_sam_header(b, r->ps, "reset");
-	if (r->blob)
-		mb_buf_printf(b, "%s the file holds the new password of %s; "
-			      "after the restore, set it in Windows too:\n",
-			      c, r->account);
-	else
-		mb_buf_printf(b, "%s after the restore, set the new password "
-			      "of %s on both sides:\n", c, r->account);
-	for (i = 0; i < r->a.n; i++)
-		if (strcasecmp(r->a.v[i].name, r->account) == 0) {
-			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass,
-					 r->dc);
-			break;
-		}
-	for (i = 0; !r->blob && i < r->a.n; i++) {
-		const struct mb_acct *a = &r->a.v[i];
-
-		if (strcasecmp(a->name, r->account))
-			continue;
-		for (j = 0; j < a->nkeys; j++)
-			mb_sam_adsutil_line(b, r->ps, mb_path_display(
-				s->doc->keys[a->keys[j]].location),
-				mb_idkind_of(a)->pass, r->pass);
-	}
+	st = mb_samcmd_user(b, r->sh, a->name, r->pass, r->dc, err);
+	for (j = 0; !st && !r->blob && j < a->nkeys; j++)
+		st = mb_samcmd_adsutil(b, r->sh, mb_path_display(
+			s->doc->keys[a->keys[j]].location),
+			mb_idkind_of(a)->pass, r->pass, err);
+	return st;
 }
 
-static int finish(struct mb_wsess *s, struct reset *r)
+/*
+ * Built before the write, so that a name the shell cannot carry refuses
+ * the command while the metabase is still untouched.
+ */
+static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 {
-	struct mb_buf b;
+	const char *c = r->sh == MB_SHELL_PS ? "#" : "rem";
+	size_t i;
+	int st;
+
+	for (i = 0; i < r->a.n; i++)
+		if (strcasecmp(r->a.v[i].name, r->account) == 0)
+			break;
+	if (i == r->a.n)
+		return MB_OK;
+	mb_samcmd_header(b, r->sh, "reset");
+	mb_buf_printf(b, r->blob ? "%s the file holds the new password of " :
+		      "%s after the restore, set the new password of ", c);
+	st = mb_samcmd_word(b, r->sh, r->a.v[i].name, &s->cli->err);
+	mb_buf_puts(b, r->blob ? "; after the restore, set it in Windows "
+		    "too:\n" : " on both sides:\n");
+	if (!st)
+		st = account_lines(s, r, &r->a.v[i], b);
+	if (!st && mb_buf_failed(b))
+		st = mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
+				  "out of memory");
+	return st;
+}
+
+static int finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+{
 	int st = MB_OK;
 
-	mb_buf_init(&b);
-	script(s, r, &b);
 	if (r->out_file && !s->opts.dry_run) {
-		st = mb_sam_write_file(s->cli, CMD, r->out_file, &b);
+		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
 		if (!st)
 			mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
 				      r->out_file);
 	} else
-		mb_buf_append(&s->cli->out, b.data, b.len);
-	mb_buf_wipe(&b);
+		mb_buf_append(&s->cli->out, b->data, b->len);
 	return st;
 }
 
@@ -240,17 +253,23 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 {
 	struct mb_wsess s;
 	struct reset r;
+	struct mb_buf b;
 	int st;
 
 	memset(&r, 0, sizeof(r));
+	r.sh = MB_SHELL_CMD;
 	mb_wsess_init(&s, cli, doc, argv[0]);
 	st = parse(&s, &r, argc, argv);
+	mb_buf_init(&b);
 	if (!st)
 		st = plan(&s, &r);
 	if (!st)
+		st = script(&s, &r, &b);
+	if (!st)
 		st = mb_wsess_commit(&s);
 	if (!st)
-		st = finish(&s, &r);
+		st = finish(&s, &r, &b);
+	mb_buf_wipe(&b);
 	mb_wsess_release(&s);
 	mb_accts_free(&r.a);
 	mb_cli_keys_free(&r.keys);
