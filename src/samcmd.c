@@ -129,6 +129,8 @@ const char *mb_samcmd_refusal(enum mb_shell sh, const char *name)
 
 	if (why)
 		return why;
+	if (!*name)
+		return "names no user (nothing after DOMAIN\\)";
 	if (sh != MB_SHELL_PS && name[0] == '/')
 		return "starts with '/', which net.exe reads as an option";
 	if (sh == MB_SHELL_PS && strpbrk(name, "/,"))

@@ -704,6 +704,8 @@ static void put_escaped(FILE *f, const char *s)
 			fputs("&lt;", f);
 		else if (*s == '"')
 			fputs("&quot;", f);
+		else if (*s == '\n' || *s == '\r' || *s == '\t')
+			fprintf(f, "&#%d;", *s); /* literal ones become spaces */
 		else
 			fputc(*s, f);
 	}
