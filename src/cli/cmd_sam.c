@@ -5,8 +5,9 @@
  * Directory) match the metabase. On a domain controller there is no local
  * SAM: IUSR_<DC> lives in Active Directory, so --domain-controller gives
  * every account the domain forms. Every secure value goes to the solver (as reveal --all does);
- * an account whose levels all hold one verified (or consistent) password
- * gets that password. Otherwise a fresh random password is generated, and
+ * an account whose levels all hold one proven password (verified by its
+ * signature, or decrypted with the machine key) gets that password; one
+ * that merely fits the cribs is never acted on. Otherwise a fresh random password is generated, and
  * the adsutil.vbs SET lines for the live server are printed as well.
  *
  * The lines themselves (and the OS each form needs): mb/samcmd.h.
@@ -148,8 +149,13 @@ static int solve(struct sam *m)
 	return MB_OK;
 }
 
-/* The recovered password in effect at key, or NULL. */
-static const char *pass_at(const struct sam *m, size_t key, const char *prop)
+/*
+ * The recovered password in effect at key, or NULL (why says why). Only a
+ * proven value counts: a password that merely fits the cribs may be wrong,
+ * and a wrong one in net user would cause the very 401.1 sam is for.
+ */
+static const char *pass_at(const struct sam *m, size_t key, const char *prop,
+			   const char **why)
 {
 	const struct mb_reveal_value *v;
 	size_t i;
@@ -163,9 +169,10 @@ static const char *pass_at(const struct sam *m, size_t key, const char *prop)
 			if (!m->item_of[i])
 				return NULL;
 			v = &m->rep.values[m->item_of[i] - 1];
-			if ((v->status != MB_REVEAL_VERIFIED &&
-			     v->status != MB_REVEAL_CONSISTENT) ||
-			    v->type != MB_T_STRING || !v->text)
+			if (v->status == MB_REVEAL_CONSISTENT && !v->proven)
+				*why = "its password fits the cribs but is not "
+				       "verified by its signature";
+			if (!v->proven || v->type != MB_T_STRING || !v->text)
 				return NULL;
 			return v->text;
 		}
@@ -181,11 +188,10 @@ static const char *account_pass(const struct sam *m,
 	size_t i;
 
 	for (i = 0; i < a->nkeys; i++) {
-		q = pass_at(m, a->keys[i], k->pass);
-		if (!q) {
-			*why = "its password could not be recovered";
+		*why = "its password could not be recovered";
+		q = pass_at(m, a->keys[i], k->pass, why);
+		if (!q)
 			return NULL;
-		}
 		if (p && strcmp(p, q)) {
 			*why = "its levels hold different passwords";
 			return NULL;
