@@ -106,7 +106,7 @@ static enum mb_status put(struct mb_buf *b, enum mb_shell sh, const char *s,
 				    "be quoted for %s: it %s",
 				    mb_shellquote_shell_name(sh), why);
 	if (!q && why)
-		return refuse(err, sh, "value", s, why);
+		return refuse(err, sh, "name", s, why);
 	if (q) {
 		mb_buf_puts(b, q);
 		OPENSSL_cleanse(q, strlen(q));

@@ -5,7 +5,8 @@
 For each name of the corpus below, mbgen writes the 401.1 story with the
 name as the anonymous account of W3SVC/1 and W3SVC/1/ROOT/VD2 (two
 password groups: MB001, MB002) and as the domain UNC account of VD3
-(MB011, MB013). doctor, sam and reset (cmd and PowerShell) then run on it,
+(MB011, MB013), and as a WAM account stored without a password at
+W3SVC/2 (the checklist's adsutil.vbs line). doctor, sam report, and reset (cmd and PowerShell) then run on it,
 and every printed command line that names it is parsed by the rules of
 the shell it is meant for. The name must come back as one literal
 argument, or the line must be refused (never printed). Nothing may run:
@@ -34,6 +35,7 @@ sh: parsed by /bin/sh itself.
 
 Usage: hostile_quoting.py MBTOOL MBGEN SRCDIR
 """
+import html
 import os
 import re
 import subprocess
@@ -165,6 +167,10 @@ def cut_comment(line, quote, escape):
 
 
 def cmd_args(line, script):
+    """net.exe's argv from the command part of a line; the whole line
+    (its comment too, which cmd.exe reads as more arguments) must hold no
+    operator outside quotes."""
+    cmd_phase2(percent(line, script))
     return argv_w(cmd_phase2(percent(cut_comment(line, '"', '^'), script)))
 
 
@@ -270,6 +276,7 @@ def gen(mbgen, name, tmp):
                     '--set', '/LM/W3SVC/1:AnonymousUserName=' + name,
                     '--set', '/LM/W3SVC/1/ROOT/VD2:AnonymousUserName=' + name,
                     '--set', '/LM/W3SVC/1/ROOT/VD3:UNCUserName=m2\\' + name,
+                    '--set', '/LM/W3SVC/2:WAMUserName=' + name,
                     '-o', f], check=True)
     return f
 
@@ -324,6 +331,53 @@ def check_sam(mbtool, src, name, f, tmp, shell):
     return n
 
 
+def check_reset(mbtool, name, f, tmp, shell):
+    """reset prints its script, or refuses before writing anything."""
+    g = os.path.join(tmp, 'reset.xml')
+    out = os.path.join(tmp, 'reset.' + shell)
+    for x in (g, out):
+        if os.path.exists(x):
+            os.unlink(x)
+    with open(f, 'rb') as a, open(g, 'wb') as b:
+        before = a.read()
+        b.write(before)
+    p = run([mbtool, '-f', g, 'reset', '--account', name, '--generate',
+             '--no-backup', '--shell', shell, '-o', out], tmp)
+    if p.returncode:
+        if not refusable(name, shell):
+            fail(name, 'reset --shell %s refused: %s' % (shell, p.stderr))
+        if os.path.exists(out) or open(g, 'rb').read() != before:
+            fail(name, 'reset refused after writing')
+        return 0
+    n = 0
+    for line in open(out, encoding='utf-8').read().splitlines():
+        try:
+            if shell == 'cmd' and line.startswith('net user '):
+                n += cmd_args(line, True)[2] == user_part(name)
+            elif shell == 'cmd':
+                percent(line, True)
+            elif line.startswith('$u = [ADSI]'):
+                n += ps_strings(line)[0].endswith(
+                    '/%s,user' % user_part(name))
+        except (ValueError, IndexError) as e:
+            fail(name, 'reset %s: %s: %s' % (shell, e, line))
+    if n != 1:
+        fail(name, 'reset --shell %s names it %d times' % (shell, n))
+    return n
+
+
+def report_lines(mbtool, f, tmp):
+    """The fix and checklist lines of report's page, as text."""
+    page = os.path.join(tmp, 'report.html')
+    if os.path.exists(page):
+        os.unlink(page)
+    run([mbtool, '-f', f, 'report', '-o', page], tmp)
+    text = open(page, encoding='utf-8').read()
+    found = re.findall(r'<pre>(.*?)</pre>|<li><code>(.*?)</code>', text,
+                       re.S)
+    return '\n'.join(html.unescape(a or b) for a, b in found)
+
+
 def main():
     mbtool, mbgen, src = sys.argv[1:4]
     total = 0
@@ -332,6 +386,9 @@ def main():
             f = gen(mbgen, name, tmp)
             p = run([mbtool, '-f', f, 'doctor'], tmp)
             seen = check_doctor(name, p.stdout.decode(), tmp)
+            page = check_doctor(name, report_lines(mbtool, f, tmp), tmp)
+            if page != seen:
+                fail(name, 'report %r, doctor %r' % (page, seen))
             if refusable(name, 'sh'):
                 if not seen['refused']:
                     fail(name, 'doctor printed no refusal')
@@ -340,6 +397,7 @@ def main():
                 fail(name, 'doctor lines not found: %r' % seen)
             for shell in ('cmd', 'powershell'):
                 total += check_sam(mbtool, src, name, f, tmp, shell)
+                total += check_reset(mbtool, name, f, tmp, shell)
             total += sum(seen.values())
             if os.path.exists(os.path.join(tmp, 'pwned')):
                 fail(name, 'a printed line ran a command')

@@ -357,6 +357,7 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 	const char *svc = in_service(loc, "/LM/MSFTPSVC") ? "/LM/MSFTPSVC" :
 		"/LM/W3SVC";
 	const struct mb_acct *o;
+	char *q = NULL;
 	size_t i, j;
 
 	for (i = 0; i < d->accts->n; i++) {
@@ -366,8 +367,15 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 		for (j = 0; j < o->nkeys; j++)
 			if (in_service(d->doc->keys[o->keys[j]].location, svc))
 				break;
-		if (j < o->nkeys)
-			mb_buf_printf(b, "%s%s", b->len ? ", " : "", o->name);
+		/* quoted: the comment is part of a pasted sh line */
+		if (j < o->nkeys && (q = mb_shellquote_word(MB_SHELL_SH,
+							    o->name)))
+			mb_buf_printf(b, "%s%s", b->len ? ", " : "", q);
+		else if (j < o->nkeys)
+			mb_buf_printf(b, "%sa name with control characters",
+				      b->len ? ", " : "");
+		free(q);
+		q = NULL;
 	}
 }
 
@@ -516,13 +524,16 @@ static void pending_pass(struct mb_drun *d, size_t k,
 	const char *p = mb_path_display(d->doc->keys[k].location);
 	const char *q = mb_dr_qf(d, NULL, MB_SHELL_CMDLINE, "%s/%s", p,
 				 kd->pass);
+	/* the comment is on the cmd.exe line too: quoted as well */
+	const char *qn = q ? mb_dr_q(d, NULL, MB_SHELL_CMDLINE, name, -1, 0) :
+		NULL;
 
-	if (q)
+	if (qn)
 		mb_dr_check(d, "cscript %%SystemDrive%%\\Inetpub\\AdminScripts"
 			    "\\adsutil.vbs SET %s \"<the password>\"  (no "
 			    "level that names %s stores its password, as after "
 			    "mbtool reset: set it on the live server, as the "
-			    "reset script does)", q, name);
+			    "reset script does)", q, qn);
 }
 
 static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)

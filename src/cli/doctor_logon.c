@@ -458,7 +458,7 @@ static void rights_checks(struct mb_drun *d)
 static void unc_checks(struct mb_drun *d)
 {
 	char *path, *user;
-	const char *q, *qu;
+	const char *q, *qu, *qk;
 	size_t k;
 
 	for (k = 0; k < d->doc->nkeys; k++) {
@@ -469,11 +469,12 @@ static void unc_checks(struct mb_drun *d)
 		    (q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, path,
 				 share_len(path), 0)) &&
 		    (qu = mb_dr_qf(d, NULL, MB_SHELL_CMDLINE, "/user:%s",
-				   user)))
+				   user)) &&
+		    (qk = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, mb_path_display(
+				  d->doc->keys[k].location), -1, 0)))
 			mb_dr_check(d, "net use %s %s *  (from the IIS server: "
 				    "the UNC account of %s opens the share, and "
-				    "has Read on it and in NTFS)", q, qu,
-				    mb_path_display(d->doc->keys[k].location));
+				    "has Read on it and in NTFS)", q, qu, qk);
 		free(user);
 		free(path);
 	}
