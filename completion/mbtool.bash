@@ -19,41 +19,23 @@ _mbtool()
         cword=$COMP_CWORD
     fi
 
-    local commands="get find enum enum_all tree secrets reveal set delete
-        create copy move batch accounts collapse sync-passwords sam reset
-        doctor report help"
-    local globals="-f --file --schema --json --jsonl -j --jobs --help
-        --version --include-history --keep-backups"
+    # Generated from the option tables (src/cli/complete.c).
+    local commands="
+@COMMANDS@
+    "
+    local globals="
+@GLOBALS@
+    "
 
     case "$prev" in
-        -f|--file)
-            compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -f -- "$cur"))
-            return ;;
-        --schema|--stylesheet|-o|--output|--password-file|--signing-key|\
-        --exchange-key)
-            compopt -o filenames 2>/dev/null
-            COMPREPLY=($(compgen -f -- "$cur"))
-            return ;;
-        -j|--jobs|--keep-backups)
-            COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur"))
-            return ;;
-        --service)
-            COMPREPLY=($(compgen -W "w3svc msftpsvc all" -- "$cur"))
-            return ;;
-        --shell)
-            COMPREPLY=($(compgen -W "cmd powershell" -- "$cur"))
-            return ;;
-        --prop)
-            COMPREPLY=($(compgen -W "$_mbtool_props" -- "$cur"))
-            return ;;
+@VALUES@
     esac
 
     # The command: the first word that is not a global option or its value.
     local i cmd=""
     for ((i = 1; i < cword; i++)); do
         case "${words[i]}" in
-            -f|--file|--schema|-j|--jobs|--keep-backups) ((i++)) ;;
+            @GLOBAL_VALUED@) ((i++)) ;;
             -*) ;;
             *) cmd="${words[i]}"; break ;;
         esac
@@ -68,33 +50,12 @@ _mbtool()
         return
     fi
 
-    local opts="--json --jsonl --jobs"
-    case "$cmd" in
-        get) opts+=" --local" ;;
-        find) opts+=" --values" ;;
-        enum|enum_all) opts+=" --effective" ;;
-        tree) opts+=" --prop" ;;
-        reveal) opts+=" --all --known --password-file --signing-key
-            --exchange-key --no-cache -o" ;;
-        set) opts+=" --force --exchange-key --signing-key --password-file
-            --dry-run --no-backup --break-lock" ;;
-        delete) opts+=" --yes --dry-run --no-backup --break-lock --force" ;;
-        create) opts+=" --parents --force --dry-run --no-backup --break-lock" ;;
-        copy|move) opts+=" --force --dry-run --no-backup --break-lock" ;;
-        batch) opts+=" --yes --dry-run --no-backup --break-lock --force" ;;
-        accounts) opts+=" --service --all-identities" ;;
-        collapse) opts+=" --account --service --password-from --dry-run
-            --no-backup --break-lock --force" ;;
-        sync-passwords) opts+=" --account --from --dry-run --no-backup
-            --break-lock --force" ;;
-        sam) opts+=" --shell --domain-controller -o" ;;
-        reset) opts+=" --account --password-file --generate --domain-controller --shell -o
-            --exchange-key --signing-key --dry-run --no-backup
-            --break-lock --force" ;;
-        report) opts+=" -o --stylesheet" ;;
+    local opts="--json --jsonl --jobs --help"
+    case "${cmd,,}" in
         help)
             COMPREPLY=($(compgen -W "$commands" -- "$cur"))
             return ;;
+@CMDOPTS@
     esac
 
     if [[ "$cur" == -* ]]; then

@@ -2,12 +2,15 @@
 /*
  * Build-time helper: copy the completion script template (argv[1]) to
  * argv[2], replacing the line "@PROPERTIES@" with the property names of the
- * built-in schema (and their flag sub-properties), one shell word a line.
+ * built-in schema (and their flag sub-properties), one shell word a line,
+ * and the other @MARKERS@ with what the command and option tables say
+ * (mb_cli_completion).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "mb/alias.h"
 #include "mb/schema.h"
 
@@ -68,9 +71,35 @@ static int emit_props(FILE *out)
 	return 0;
 }
 
+/* A whole-line marker: @COMMANDS@, @VALUES@, ... (src/cli/complete.c). */
+static void emit_marker(FILE *out, char *line)
+{
+	line[strcspn(line, "\n")] = '\0';
+	mb_cli_completion(out, line);
+}
+
+/* A marker inside a line: the line around the generated words. */
+static void emit_inline(FILE *out, const char *line, const char *at,
+			const char *marker)
+{
+	char *words = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&words, &len);
+
+	if (!m)
+		return;
+	mb_cli_completion(m, marker);
+	fclose(m);
+	words[strcspn(words, "\n")] = '\0';
+	/* "|-f|--file...": the first bar would make an empty pattern */
+	fprintf(out, "%.*s%s%s", (int)(at - line), line,
+		words[0] == '|' ? words + 1 : words, at + strlen(marker));
+	free(words);
+}
+
 int main(int argc, char **argv)
 {
-	char line[4096];
+	char line[4096], *at;
 	FILE *in, *out;
 	int bad = 0;
 
@@ -87,6 +116,10 @@ int main(int argc, char **argv)
 	while (fgets(line, sizeof(line), in)) {
 		if (strcmp(line, "@PROPERTIES@\n") == 0)
 			bad |= emit_props(out) != 0;
+		else if (line[0] == '@')
+			emit_marker(out, line);
+		else if ((at = strstr(line, "@GLOBAL_VALUED@")) != NULL)
+			emit_inline(out, line, at, "@GLOBAL_VALUED@");
 		else
 			fputs(line, out);
 	}

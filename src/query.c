@@ -6,6 +6,7 @@
 
 #include "mb/buf.h"
 #include "mb/query.h"
+#include "mb/suggest.h"
 #include "mb/value.h"
 
 /* A <Custom Name="name"> at key or above: the schema does not know it. */
@@ -71,6 +72,7 @@ enum mb_status mb_query_resolve(const struct mb_doc *doc, size_t key,
 				struct mb_error *err)
 {
 	const struct mb_custom *c;
+	const char *near;
 
 	memset(out, 0, sizeof(*out));
 	out->prop = mb_schema_prop(doc->schema, name);
@@ -85,9 +87,12 @@ enum mb_status mb_query_resolve(const struct mb_doc *doc, size_t key,
 		return MB_OK;
 	}
 	out->prop = NULL;
+	near = mb_schema_nearest(doc->schema, name);
 	return mb_error_set(err, MB_EPROP, "property", name,
 			    "unknown property: the IIS 6.0 schema has no "
-			    "property or flag by that name");
+			    "property or flag by that name%s%s%s",
+			    near ? "; did you mean '" : "", near ? near : "",
+			    near ? "'?" : "");
 }
 
 void mb_ref_release(struct mb_ref *ref)

@@ -198,6 +198,8 @@ struct dv {
 	size_t ascii_conflict;   /* first byte where the ASCII vote lost */
 	int dict_done;
 	size_t searched_at;      /* known-byte count at last failed search */
+	unsigned char (*refuted)[16]; /* MD5s of plaintexts proven wrong */
+	size_t nrefuted;
 	struct layout lay[MAXLAY];
 	size_t nlay;
 };
@@ -331,11 +333,15 @@ static int ent_cmp(const void *pa, const void *pb)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+static int is_odbc(const char *prop)
+{
+	return prop && strcasecmp(prop, "LogOdbcPassword") == 0;
+}
+
 static size_t add_dv(struct solver *s, size_t item, enum vkind k)
 {
 	const struct mb_blob *b = s->items[item].blob;
 	struct dv *d = &s->v[s->nv];
-	const char *prop = s->items[item].prop;
 
 	memset(d, 0, sizeof(*d));
 	d->blob = b;
@@ -343,7 +349,6 @@ static size_t add_dv(struct solver *s, size_t item, enum vkind k)
 	d->n = b->data_len;
 	d->kind = k;
 	d->first = item;
-	d->is_odbc = prop && strcasecmp(prop, "LogOdbcPassword") == 0;
 	d->na = calloc(1, d->n + 1);
 	if (d->n > s->L && k != VK_CLEAR)
 		s->L = d->n;
@@ -415,6 +420,8 @@ static int setup_items(struct solver *s)
 		if (i == 0 || mb_blob_cmp(e[i - 1].b, e[i].b))
 			di = add_dv(s, e[i].i, kind_of(&s->items[e[i].i]));
 		s->map[e[i].i] = di;
+		/* the default holds for the blob, whichever item came first */
+		s->v[di].is_odbc |= is_odbc(s->items[e[i].i].prop);
 		if (s->items[e[i].i].known)
 			set_known(s, e[i].i, di);
 	}
@@ -497,9 +504,26 @@ static void hard_plain(struct solver *s, size_t i, const unsigned char *pt)
 		hard_set(s, j, s->v[i].c[j] ^ pt[j], (int)i);
 }
 
+/* The first byte where d's known value contradicts the certain keystream:
+ * its source + 1 (-1 for structure), 0 when it agrees everywhere. */
+static int known_conflict(const struct solver *s, const struct dv *d,
+			  size_t *at)
+{
+	size_t j;
+
+	for (j = 0; j < d->n; j++) {
+		if (!s->hset[j] || s->hk[j] == (d->c[j] ^ d->known[j]))
+			continue;
+		*at = j;
+		return s->hsrc[j] >= 0 ? s->hsrc[j] + 1 : -1;
+	}
+	return 0;
+}
+
+/* All or nothing: a rejected known value leaves no byte behind. */
 static void hard_knowns(struct solver *s)
 {
-	size_t i, j;
+	size_t i, j = 0;
 	int r;
 
 	for (i = 0; i < s->nv; i++) {
@@ -507,18 +531,18 @@ static void hard_knowns(struct solver *s)
 
 		if (!d->known || d->known_bad || d->excluded || d->verified)
 			continue;
-		for (j = 0; j < d->n; j++) {
-			r = hard_set(s, j, d->c[j] ^ d->known[j], (int)i);
-			if (!r)
-				continue;
-			d->known_bad = 1;
-			snprintf(d->known_why, sizeof(d->known_why),
-				 "the known value contradicts %s%s%s at byte "
-				 "%zu", r > 0 ? dv_label(s, (size_t)r - 1) : "",
-				 r > 0 ? " " : "the file's structure",
-				 r > 0 ? dv_name(s, (size_t)r - 1) : "", j);
-			break;
+		r = known_conflict(s, d, &j);
+		if (!r) {
+			for (j = 0; j < d->n; j++)
+				hard_set(s, j, d->c[j] ^ d->known[j], (int)i);
+			continue;
 		}
+		d->known_bad = 1;
+		snprintf(d->known_why, sizeof(d->known_why),
+			 "the known value contradicts %s%s%s at byte %zu",
+			 r > 0 ? dv_label(s, (size_t)r - 1) : "",
+			 r > 0 ? " " : "the file's structure",
+			 r > 0 ? dv_name(s, (size_t)r - 1) : "", j);
 	}
 }
 
@@ -1434,7 +1458,37 @@ static void mark_verified(struct solver *s, struct dv *d,
 	d->method = method;
 }
 
-/* Check every fully determined value; commit: mark the good ones. */
+/* Has a failed gcd proven this plaintext of d wrong? */
+static int is_refuted(struct solver *s, const struct dv *d,
+		      const unsigned char *pt)
+{
+	unsigned char h[16];
+	size_t i;
+
+	if (!d->nrefuted || mb_crypt_md5_run(s->md5, pt, d->n, h))
+		return 0;
+	for (i = 0; i < d->nrefuted; i++)
+		if (!memcmp(h, d->refuted[i], 16))
+			return 1;
+	return 0;
+}
+
+static void refute(struct dv *d, const unsigned char *md5)
+{
+	unsigned char (*r)[16] = realloc(d->refuted,
+					 (d->nrefuted + 1) * sizeof(*r));
+
+	if (!r)
+		return;
+	d->refuted = r;
+	memcpy(d->refuted[d->nrefuted++], md5, 16);
+}
+
+/*
+ * Check every fully determined value against its signature (or, without
+ * a modulus, against the plaintexts a failed gcd refuted); commit: mark
+ * the good ones verified.
+ */
 static int evaluate(struct solver *s, const struct bset *cand, int commit,
 		    int *failed)
 {
@@ -1446,10 +1500,12 @@ static int evaluate(struct solver *s, const struct bset *cand, int commit,
 	for (i = 0; pt && i < s->nv; i++) {
 		struct dv *d = &s->v[i];
 
-		if (d->excluded || d->verified || !d->md5_ok ||
-		    d->kind == VK_CLEAR || !value_plain(d, cand, pt))
+		if (d->excluded || d->verified || d->kind == VK_CLEAR ||
+		    !value_plain(d, cand, pt))
 			continue;
-		if (md5_matches(s, d, pt)) {
+		if (!d->md5_ok) {
+			*failed += is_refuted(s, d, pt);
+		} else if (md5_matches(s, d, pt)) {
 			ok++;
 			if (commit)
 				mark_verified(s, d, pt, d->known &&
@@ -1473,10 +1529,7 @@ static int try_level(struct solver *s, int pass, int lvl, struct bset *tmp,
 		return 0;
 	if (solve_level(s, lvl, pass == 0, tmp))
 		return 0;
-	*score = 0;
-	*failed = 0;
-	if (s->have_mod)
-		*score = evaluate(s, tmp, 0, failed);
+	*score = evaluate(s, tmp, 0, failed);
 	*score -= 2 * *failed;
 	return 1;
 }
@@ -1503,7 +1556,7 @@ static void choose_level(struct solver *s)
 				best = pass * NLEVELS + lvl;
 				bscore = score;
 			}
-			done = !s->have_mod || failed == 0;
+			done = failed == 0;
 		}
 	free(tmp);
 	s->level = best < 0 ? NLEVELS : best % NLEVELS;
@@ -1610,13 +1663,20 @@ static void modulus_early(struct solver *s)
 
 /* ==== recovering the modulus by gcd ==================================== */
 
+/* Full-size gcds one run may spend (each takes seconds). */
+#define MAX_GCDS 3
+
+enum { PAIR_ANCHOR, PAIR_KNOWN, PAIR_DERIVED };
+
 struct pairs {
 	struct mb_sigpair p[2 + MB_SIGMOD_MAX_CANDIDATES];
+	size_t dv[2 + MB_SIGMOD_MAX_CANDIDATES];
+	int kind[2 + MB_SIGMOD_MAX_CANDIDATES];
 	size_t n, anchors;
 };
 
 static void pair_add(struct pairs *ps, const struct mb_blob *b,
-		     const unsigned char *md5)
+		     const unsigned char *md5, size_t dv, int kind)
 {
 	if (ps->n >= sizeof(ps->p) / sizeof(ps->p[0]))
 		return;
@@ -1624,6 +1684,8 @@ static void pair_add(struct pairs *ps, const struct mb_blob *b,
 	ps->p[ps->n].sig_len = b->sig_len;
 	memcpy(ps->p[ps->n].md5, md5, 16);
 	ps->p[ps->n].ok = 0;
+	ps->dv[ps->n] = dv;
+	ps->kind[ps->n] = kind;
 	ps->n++;
 }
 
@@ -1646,14 +1708,15 @@ static int certain_plain(struct solver *s, const struct dv *d,
 	return 1;
 }
 
-static void gather_pairs(struct solver *s, struct pairs *ps,
-			 unsigned char *pt, unsigned char *used)
+static void gather_anchors(struct solver *s, struct pairs *ps,
+			   unsigned char *pt, unsigned char *used)
 {
 	unsigned char h[16];
-	size_t i, pass;
+	size_t i;
 
 	if (s->session_ok)
-		pair_add(ps, s->o->session, s->session_md5);
+		pair_add(ps, s->o->session, s->session_md5, NOVAL,
+			 PAIR_ANCHOR);
 	for (i = 0; i < s->nv && ps->n < 2; i++) {
 		struct dv *d = &s->v[i];
 
@@ -1661,30 +1724,72 @@ static void gather_pairs(struct solver *s, struct pairs *ps,
 		    !certain_plain(s, d, pt) ||
 		    mb_crypt_md5_run(s->md5, pt, d->n, h))
 			continue;
-		pair_add(ps, d->blob, h);
+		pair_add(ps, d->blob, h, i, PAIR_ANCHOR);
 		used[i] = 1;
 	}
 	ps->anchors = ps->n;
+}
+
+static void gather_pairs(struct solver *s, struct pairs *ps,
+			 unsigned char *pt, unsigned char *used)
+{
+	unsigned char h[16];
+	size_t i, pass;
+
+	gather_anchors(s, ps, pt, used);
 	/* Candidates: user cribs first, then what the cribs determine. */
 	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < s->nv; i++) {
 			struct dv *d = &s->v[i];
 			const unsigned char *src = NULL;
 
-			if (used[i] || d->excluded || d->kind == VK_CLEAR)
+			if (used[i] || d->excluded || d->kind == VK_CLEAR ||
+			    ps->n >= ps->anchors + MB_SIGMOD_MAX_CANDIDATES)
 				continue;
 			if (pass == 0 && d->known && !d->known_bad)
 				src = d->known;
-			else if (pass == 1 && value_plain(d, s->cand, pt))
+			else if (pass == 1 && value_plain(d, s->cand, pt) &&
+				 !is_refuted(s, d, pt))
 				src = pt;
 			if (!src || mb_crypt_md5_run(s->md5, src, d->n, h))
 				continue;
-			pair_add(ps, d->blob, h);
+			pair_add(ps, d->blob, h, i, pass ? PAIR_DERIVED
+							 : PAIR_KNOWN);
 			used[i] = 1;
 		}
 }
 
-static void stage_gcd(struct solver *s)
+/*
+ * The gcd against a certain anchor failed: no candidate multiplied in is
+ * right (a right one would have kept the modulus in the gcd). A known
+ * value is a conflict; a plaintext the cribs gave is a hypothesis dropped.
+ */
+static void refute_candidates(struct solver *s, const struct pairs *ps)
+{
+	size_t i;
+
+	for (i = ps->anchors; i < ps->n; i++) {
+		struct dv *d = &s->v[ps->dv[i]];
+
+		if (ps->kind[i] == PAIR_KNOWN) {
+			d->known_bad = 1;
+			snprintf(d->known_why, sizeof(d->known_why),
+				 "the known value is refuted: no signing key "
+				 "signs both it and %s, so it is not the "
+				 "stored password", s->session_ok
+				 ? "the SessionKey" : "the file's certain "
+				 "values");
+		} else {
+			refute(d, ps->p[i].md5);
+			note(s, "%s %s: the value the cribs gave was refuted by "
+			     "the signatures; those cribs were dropped",
+			     dv_label(s, ps->dv[i]), dv_name(s, ps->dv[i]));
+		}
+	}
+}
+
+/* One gcd; 1 when it refuted candidates (worth another try). */
+static int gcd_once(struct solver *s, int first)
 {
 	struct pairs ps;
 	struct mb_sigmod_stats st;
@@ -1700,25 +1805,46 @@ static void stage_gcd(struct solver *s)
 		OPENSSL_cleanse(pt, s->L + 1);
 	free(pt);
 	if (ps.n < 2) {
-		note(s, "the signing key cannot be recovered: fewer than two "
-			"values have a known plaintext");
-		return;
+		if (first)
+			note(s, "the signing key cannot be recovered: fewer "
+				"than two values have a known plaintext");
+		return 0;
 	}
 	mb_error_clear(&e);
-	if (s->o->before_gcd)
+	if (s->o->before_gcd && first)
 		s->o->before_gcd(s->o->before_gcd_ctx);
+	memset(&st, 0, sizeof(st));
 	if (mb_sigmod_recover(ps.p, ps.n, ps.anchors, 65537,
 			      &m, &st, &e) != MB_OK) {
-		s->gcd_seconds = st.seconds;
+		s->gcd_seconds += st.seconds;
 		note(s, "signing key not recovered: %s", e.reason);
-		return;
+		/* Refutation needs exactly one anchor: with two, the
+		 * candidates took no part; with none, one may be right. */
+		if (!st.refuted || ps.anchors != 1 || s->password_protected)
+			return 0;
+		refute_candidates(s, &ps);
+		return 1;
 	}
-	s->gcd_seconds = st.seconds;
+	s->gcd_seconds += st.seconds;
 	use_modulus(s, &m, MB_MODSRC_GCD);
 	if (s->session_ok && !s->o->no_cache &&
 	    mb_sigmod_cache_store(s->o->cache_dir, s->o->session->raw,
 				  s->o->session->raw_len, &m, &e) != MB_OK)
 		note(s, "could not cache the signing key: %s", e.reason);
+	return 0;
+}
+
+/* Gcds until the modulus comes out or no untried candidate is left. */
+static void stage_gcd(struct solver *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_GCDS && !s->have_mod; i++) {
+		if (!gcd_once(s, i == 0))
+			break;
+		rebuild_hard(s);
+		choose_level(s);
+	}
 }
 
 /* ==== completion by signature search =================================== */
@@ -2396,22 +2522,60 @@ static void set_reason(struct mb_reveal_value *r, const char *why)
 	snprintf(r->reason, sizeof(r->reason), "%s", why);
 }
 
-/* Complete values whose signature rejects them lose their soft bytes. */
-static void demote_rejected(struct solver *s, const struct dv *d,
-			    struct mb_reveal_value *r)
+/* Only certain bytes stay known: hypotheses are not shown as facts. */
+static void keep_certain(struct solver *s, const struct dv *d,
+			 struct mb_reveal_value *r)
 {
 	size_t j;
 
 	for (j = 4; j < d->n; j++)
 		if (!s->hset[j])
 			r->known[j - 4] = 0;
+}
+
+/* Complete values the signatures reject lose their soft bytes. */
+static void demote_rejected(struct solver *s, const struct dv *d,
+			    struct mb_reveal_value *r, const char *by)
+{
+	keep_certain(s, d, r);
 	r->status = all_known(r) ? MB_REVEAL_CONFLICT : MB_REVEAL_PARTIAL;
-	set_reason(r, all_known(r)
-			      ? "the certain facts give a value that its "
-				"signature rejects"
-			      : "the cribs give a value that its signature "
-				"rejects: the unproven bytes are shown as "
-				"unknown");
+	snprintf(r->reason, sizeof(r->reason), all_known(r)
+		 ? "the certain facts give a value that %s rejects"
+		 : "the cribs give a value that %s rejects: the unproven "
+		   "bytes are shown as unknown", by);
+}
+
+/* Is the complete value r of d one a failed gcd refuted? */
+static int refuted_value(struct solver *s, const struct dv *d,
+			 const struct mb_reveal_value *r)
+{
+	unsigned char *pt;
+	int bad;
+
+	if (!d->nrefuted || !(pt = calloc(1, d->n)))
+		return 0;
+	memcpy(pt + 4, r->bytes, d->n - 4);
+	bad = is_refuted(s, d, pt);
+	OPENSSL_cleanse(pt, d->n);
+	free(pt);
+	return bad;
+}
+
+/* A value that is complete but unproven: say which hypotheses gave it. */
+static void unverified(struct solver *s, const struct dv *d,
+		       struct mb_reveal_value *r)
+{
+	r->status = MB_REVEAL_CONSISTENT;
+	if (s->mk)
+		set_reason(r, "decrypted with the machine key; no signing key "
+			   "to verify the signature");
+	else
+		set_reason(r, d->from_default
+			   ? "unverified: the documented default, consistent "
+			     "with every other crib; no signing key to "
+			     "verify it"
+			   : "unverified: consistent with every crib; no "
+			     "signing key to verify the signature");
 }
 
 static void status_of(struct solver *s, const struct dv *d,
@@ -2427,30 +2591,28 @@ static void status_of(struct solver *s, const struct dv *d,
 	} else if (d->verified) {
 		r->status = MB_REVEAL_VERIFIED;
 	} else if (d->sig_bad) {
+		keep_certain(s, d, r);
 		r->status = all_known(r) ? MB_REVEAL_CONFLICT
 					 : MB_REVEAL_PARTIAL;
 		set_reason(r, "its signature does not decode under the file's "
 			   "signing key: the value is damaged or was copied "
 			   "from another server");
 	} else if (!all_known(r)) {
+		keep_certain(s, d, r);
 		r->status = MB_REVEAL_PARTIAL;
 		set_reason(r, d->md5_ok ? "keystream not known for every byte, "
 				"and the signature search did not complete it"
 					: "keystream not known for every byte");
 	} else if (d->md5_ok) {
-		demote_rejected(s, d, r);
-	} else if (s->mk) {
-		r->status = MB_REVEAL_CONSISTENT;
-		set_reason(r, "decrypted with the machine key; no signing key "
-			   "to verify the signature");
+		demote_rejected(s, d, r, "its signature");
+	} else if (!s->mk && refuted_value(s, d, r)) {
+		demote_rejected(s, d, r, "the signatures (a failed gcd)");
 	} else {
-		r->status = MB_REVEAL_CONSISTENT;
-		set_reason(r, d->from_default
-			   ? "the documented default, consistent with every "
-			     "other crib; no signing key to verify it"
-			   : "consistent with every crib; no signing key to "
-			     "verify the signature");
+		unverified(s, d, r);
 	}
+	/* Proven: what IIS itself would decrypt, not a hypothesis. */
+	r->proven = r->status == MB_REVEAL_VERIFIED ||
+		    (r->status == MB_REVEAL_CONSISTENT && s->mk);
 	if (d->md5_ok) {
 		r->has_md5 = 1;
 		memcpy(r->md5, d->md5, 16);
@@ -2484,11 +2646,13 @@ static int result_for(struct solver *s, size_t item,
 		return -1;
 	fill_bytes(s, d, r);
 	status_of(s, d, r);
-	value_text(r, d);
 	if (it->known && d->known_bad) {
+		keep_certain(s, d, r);
 		r->status = MB_REVEAL_CONFLICT;
+		r->proven = 0;
 		set_reason(r, d->known_why);
 	}
+	value_text(r, d);
 	return r->text ? 0 : -1;
 }
 
@@ -2548,6 +2712,7 @@ static void solver_free(struct solver *s)
 		free(d->known);
 		free(d->pt);
 		free(d->na);
+		free(d->refuted);
 	}
 	if (s->hk)
 		OPENSSL_cleanse(s->hk, s->L + 1);
@@ -2646,6 +2811,16 @@ static const char *const level_text[NLEVELS + 1] = {
 	"structure only (prefix and terminators)",
 };
 
+static int any_sd(const struct solver *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nv; i++)
+		if (s->v[i].kind == VK_SD && !s->v[i].excluded)
+			return 1;
+	return 0;
+}
+
 /* Tell the user which hypotheses held and where cribs disagreed. */
 static void crib_notes(struct solver *s)
 {
@@ -2654,7 +2829,7 @@ static void crib_notes(struct solver *s)
 	if (s->mk)
 		return;
 	note(s, "cribs in force: %s%s", level_text[s->level],
-	     s->used_sd ? ", AdminACL descriptor layouts" : "");
+	     s->used_sd && any_sd(s) ? ", AdminACL descriptor layouts" : "");
 	for (i = 0; i < s->nv; i++) {
 		const struct dv *d = &s->v[i];
 

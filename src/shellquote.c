@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Quoting for cmd.exe scripts and PowerShell (rules in
- * include/mb/shellquote.h).
+ * Quoting for POSIX sh, cmd.exe and PowerShell, and the names each one
+ * refuses (rules in include/mb/shellquote.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +19,9 @@ static char *finish(struct mb_buf *b)
 }
 
 /* One character that is neither '\\' nor '"'. */
-static void cmd_char(struct mb_buf *b, char c, int inq)
+static void cmd_char(struct mb_buf *b, char c, int inq, int script)
 {
-	if (c == '%') {
+	if (c == '%' && script) {
 		mb_buf_puts(b, "%%");
 		return;
 	}
@@ -36,7 +36,7 @@ static void backslashes(struct mb_buf *b, size_t n)
 		mb_buf_putc(b, '\\');
 }
 
-char *mb_shellquote_cmd(const char *s)
+static char *cmd_quote(const char *s, int script)
 {
 	struct mb_buf b;
 	size_t bs = 0;
@@ -55,12 +55,33 @@ char *mb_shellquote_cmd(const char *s)
 			inq = !inq;
 		} else {
 			backslashes(&b, bs);
-			cmd_char(&b, *s, inq);
+			cmd_char(&b, *s, inq, script);
 		}
 		bs = 0;
 	}
 	backslashes(&b, 2 * bs); /* so the closing '"' still delimits */
 	mb_buf_putc(&b, '"');
+	return finish(&b);
+}
+
+char *mb_shellquote_cmd(const char *s)
+{
+	return cmd_quote(s, 1);
+}
+
+char *mb_shellquote_sh(const char *s)
+{
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	mb_buf_putc(&b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			mb_buf_puts(&b, "'\\''");
+		else
+			mb_buf_putc(&b, *s);
+	}
+	mb_buf_putc(&b, '\'');
 	return finish(&b);
 }
 
@@ -95,20 +116,88 @@ char *mb_shellquote_ps(const char *s)
 	return finish(&b);
 }
 
-static int plain_word(const char *s)
+const char *mb_shellquote_shell_name(enum mb_shell sh)
+{
+	switch (sh) {
+	case MB_SHELL_SH:
+		return "sh";
+	case MB_SHELL_PS:
+		return "PowerShell";
+	default:
+		return "cmd.exe";
+	}
+}
+
+const char *mb_shellquote_refusal(enum mb_shell sh, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; *u; u++) {
+		if (*u == '\n' || *u == '\r')
+			return "holds a line break, which ends the command";
+		if (*u < 0x20 || *u == 0x7f)
+			return "holds a control character, which a pasted "
+			       "line cannot carry";
+		if (*u == '%' && sh == MB_SHELL_CMDLINE)
+			return "holds a '%', which nothing escapes inside "
+			       "quotes at the cmd.exe prompt";
+	}
+	return NULL;
+}
+
+char *mb_shellquote(enum mb_shell sh, const char *s)
+{
+	if (mb_shellquote_refusal(sh, s))
+		return NULL;
+	switch (sh) {
+	case MB_SHELL_SH:
+		return mb_shellquote_sh(s);
+	case MB_SHELL_PS:
+		return mb_shellquote_ps(s);
+	case MB_SHELL_CMDLINE:
+		return cmd_quote(s, 0);
+	default:
+		return cmd_quote(s, 1);
+	}
+}
+
+/* Characters no shell gives a meaning to (\ only on Windows). */
+static int plain_word(enum mb_shell sh, const char *s)
 {
 	if (!*s || *s == '-')
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || strchr("_-./\\:", *s)))
+		      (*s >= '0' && *s <= '9') || strchr("_-./:", *s) ||
+		      (*s == '\\' && sh != MB_SHELL_SH)))
 			return 0;
 	return 1;
 }
 
-char *mb_shellquote_word(const char *s, int ps)
+char *mb_shellquote_word(enum mb_shell sh, const char *s)
 {
-	if (plain_word(s))
+	if (plain_word(sh, s))
 		return strdup(s);
-	return ps ? mb_shellquote_ps(s) : mb_shellquote_cmd(s);
+	return mb_shellquote(sh, s);
+}
+
+char *mb_shellquote_show(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	for (; *u; u++) {
+		if (*u == '\n')
+			mb_buf_puts(&b, "\\n");
+		else if (*u == '\r')
+			mb_buf_puts(&b, "\\r");
+		else if (*u == '\t')
+			mb_buf_puts(&b, "\\t");
+		else if (*u < 0x20 || *u == 0x7f)
+			mb_buf_printf(&b, "\\x%02x", *u);
+		else
+			mb_buf_putc(&b, (char)*u);
+	}
+	return finish(&b);
 }

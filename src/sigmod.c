@@ -233,6 +233,9 @@ enum mb_status mb_sigmod_recover(struct mb_sigpair *pairs, size_t npairs,
 		found = try_anchor(g, pairs, 2, 0, e, st);
 	for (a = 0; !found && a < (nanchors == 1 || npairs == 2 ? 1u : 2u); a++)
 		found = try_anchor(g, pairs, npairs, a, e, st);
+	/* A certain anchor whose gcd with the product has no modulus-size
+	 * factor: n divides no candidate's number, so none is right. */
+	st->refuted = nanchors == 1 && !found && st->gcds;
 	if (found)
 		refine(g, pairs, npairs, e, 8 * pairs[0].sig_len);
 	found = found && right_size(g, 8 * pairs[0].sig_len);
@@ -240,6 +243,12 @@ enum mb_status mb_sigmod_recover(struct mb_sigpair *pairs, size_t npairs,
 		pairs[i].ok = found && pair_fits(g, &pairs[i], e);
 	if (found)
 		export_pub(g, e, out);
+	else if (st->refuted)
+		status = mb_error_set(err, MB_ESECRET, "signing key", NULL,
+				      "no %zu-bit modulus divides the "
+				      "signatures: none of the plaintexts "
+				      "tried against the certain one is right",
+				      8 * pairs[0].sig_len);
 	else
 		status = mb_error_set(err, MB_ESECRET, "signing key", NULL,
 				      "no %zu-bit modulus divides the "

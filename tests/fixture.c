@@ -18,6 +18,17 @@
 const char fx_old[] = "line 1\nline 2\nline 3\n";
 const char fx_new[] = "line 1\nline two\nline 3\n";
 
+void fx_corpus_absent(void)
+{
+	const char *need = getenv("MB_REQUIRE_CORPUS");
+	const char *dir = getenv("MB_CORPUS");
+
+	if (need && strcmp(need, "1") == 0)
+		fail_msg("the corpus is absent at '%s' (MB_REQUIRE_CORPUS=1)",
+			 dir ? dir : "(MB_CORPUS unset)");
+	skip();
+}
+
 void fx_put(const char *path, const char *text, mode_t mode)
 {
 	FILE *f = fopen(path, "wb");

@@ -27,6 +27,13 @@ int fx_setup(void **state);
 int fx_teardown(void **state);
 #define FX_TEST(t) cmocka_unit_test_setup_teardown(t, fx_setup, fx_teardown)
 
+/*
+ * For a test that needs the corpus ($MB_CORPUS, the meson option 'corpus')
+ * and did not find it: skipped (meson counts it through tests/cmocka_tap.py),
+ * or failed when MB_REQUIRE_CORPUS=1 says the corpus must be there (CI).
+ */
+void fx_corpus_absent(void);
+
 void fx_put(const char *path, const char *text, mode_t mode);
 /* The file's bytes in a static buffer (up to 128 KiB), NULL if absent. */
 char *fx_slurp(const char *path);

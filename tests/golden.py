@@ -9,7 +9,10 @@
    stdin     optional: fed to standard input
    setup     optional: shell commands run first in a fresh $TMP
    check     optional: shell commands run after; must exit 0
-A case whose cmd mentions $CORPUS is skipped when the corpus is absent.
+A case whose cmd or setup mentions $CORPUS (MB_CORPUS, the meson option
+'corpus') is skipped when the corpus is absent, and fails instead when
+MB_REQUIRE_CORPUS=1 (CI, where the corpus is there).
+Prints TAP (meson's protocol 'tap'), so meson counts each case and skip.
 Usage: golden.py MBTOOL CASES_DIR [--update] [NAME...]"""
 import os
 import shlex
@@ -33,19 +36,35 @@ def expand(text, env):
     return text
 
 
+def shell(script, env, tmp):
+    """Runs a setup or check script in tmp: its status and output. The
+    output goes to a file, not a pipe, as a script may leave a background
+    reader behind; stdin is empty, standard output carries only TAP."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.run(['sh', '-e', '-c', expand(script.decode(), env)],
+                           stdin=subprocess.DEVNULL, stdout=out,
+                           stderr=subprocess.STDOUT, cwd=tmp)
+        out.seek(0)
+        return p.returncode, out.read().decode(errors='replace')
+
+
 def run_case(mbtool, case, env, update):
     cmd = read(os.path.join(case, 'cmd')).decode().strip()
     setup_text = (read(os.path.join(case, 'setup'), b'')).decode()
     if ('$CORPUS' in cmd + setup_text and
             not os.path.isdir(env['CORPUS'])):
+        if os.environ.get('MB_REQUIRE_CORPUS') == '1':
+            return 'needs the corpus, absent at %s (MB_REQUIRE_CORPUS=1)' % (
+                env['CORPUS'])
         return 'skip'
     tmp = tempfile.mkdtemp(prefix='mbgolden-')
     env = dict(env, TMP=tmp)
     try:
         setup = read(os.path.join(case, 'setup'))
         if setup:
-            subprocess.run(['sh', '-e', '-c', expand(setup.decode(), env)],
-                           check=True, cwd=tmp)
+            rc, text = shell(setup, env, tmp)
+            if rc:
+                return 'setup failed: ' + text
         args = [expand(a, env) for a in shlex.split(cmd)]
         p = subprocess.run([mbtool] + args, input=read(os.path.join(
             case, 'stdin'), b''), capture_output=True, cwd=tmp,
@@ -76,10 +95,9 @@ def run_case(mbtool, case, env, update):
                                                      p.stderr))
         check = read(os.path.join(case, 'check'))
         if check:
-            c = subprocess.run(['sh', '-e', '-c', expand(check.decode(),
-                                                          env)], cwd=tmp)
-            if c.returncode:
-                errs.append('check failed')
+            rc, text = shell(check, env, tmp)
+            if rc:
+                errs.append('check failed: ' + text)
         return '\n'.join(errs) or 'ok'
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -95,21 +113,20 @@ def main():
     env = {'SAMPLES': os.path.join(src, 'samples'),
            'CORPUS': os.path.normpath(corpus), 'SRC': src}
     names = args[2:] or sorted(os.listdir(cases))
-    passed = failed = skipped = 0
-    for name in names:
+    print('1..%d' % len(names))
+    failed = 0
+    for n, name in enumerate(names, 1):
         res = run_case(mbtool, os.path.join(cases, name), env, update)
         if res == 'ok':
-            passed += 1
-            print('ok      %s' % name)
+            print('ok %d %s' % (n, name))
         elif res == 'skip':
-            skipped += 1
-            print('skip    %s (corpus absent)' % name)
+            print('ok %d %s # SKIP corpus absent' % (n, name))
         else:
             failed += 1
-            print('FAIL    %s\n%s' % (name, res))
-    print('%d passed, %d failed, %d skipped' % (passed, failed, skipped))
+            print('not ok %d %s' % (n, name))
+            print('\n'.join('# ' + line for line in res.split('\n')))
+        sys.stdout.flush()
     return 1 if failed else 0
-
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -15,6 +15,8 @@
  *            anonymous account IUSR_S<n>, and every 10th site sets it again
  *            at ROOT with another password, a lockout risk)
  *   options: --seed S --crlf --no-bom --keys DIR --manifest FILE
+ *            --no-acl (no AdminACL at all: no descriptor cribs)
+ *            --no-session (no SessionKey: no certain signature anchor)
  *            --ftp (the story with an FTP service and its anonymous
  *            accounts too: IUSR_m1 at the service, IUSR_m2 at site 1 with
  *            the web site's blob, IUSR_ftp at its pub folder)
@@ -54,7 +56,7 @@ struct key {
 };
 
 struct opts {
-	int story, crlf, no_bom, seeded, ftp, per_site;
+	int story, crlf, no_bom, seeded, ftp, per_site, no_acl, no_session;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
 	const char *out, *keys, *manifest;
@@ -400,7 +402,11 @@ static void secure_sd(struct gen *g, struct key *k, int root)
 {
 	unsigned char sd[1024];
 	size_t n = random_sd(g, root, sd);
-	char *hex = encrypt_hex(g, sd, n);
+	char *hex;
+
+	if (g->o.no_acl)
+		return; /* drawn all the same: the other values stay as they were */
+	hex = encrypt_hex(g, sd, n);
 
 	attr_add(k, "AdminACL", hex);
 	free(hex);
@@ -427,7 +433,8 @@ static void session_key(struct gen *g, struct key *k)
 		die("cannot make the SessionKey", e.reason);
 	mb_buf_init(&hex);
 	mb_blob_emit(&b, &hex);
-	attr_add(k, "SessionKey", hex.data);
+	if (!g->o.no_session) /* a fragment: values without their key */
+		attr_add(k, "SessionKey", hex.data);
 	mb_buf_release(&hex);
 	mb_blob_free(&b);
 }
@@ -704,6 +711,8 @@ static void put_escaped(FILE *f, const char *s)
 			fputs("&lt;", f);
 		else if (*s == '"')
 			fputs("&quot;", f);
+		else if (*s == '\n' || *s == '\r' || *s == '\t')
+			fprintf(f, "&#%d;", *s); /* literal ones become spaces */
 		else
 			fputc(*s, f);
 	}
@@ -773,6 +782,7 @@ static void usage(void)
 {
 	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M] [--per-site]) "
 	      "[--seed S] [--crlf] [--no-bom]\n"
+	      "             [--no-acl] [--no-session]\n"
 	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n"
 	      "             [--set LOCATION:PROP=VALUE]... "
 	      "[--secure LOCATION:PROP=PLAINTEXT]...\n",
@@ -824,6 +834,10 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->ftp = 1;
 		else if (!strcmp(a, "--per-site"))
 			o->per_site = 1;
+		else if (!strcmp(a, "--no-acl"))
+			o->no_acl = 1;
+		else if (!strcmp(a, "--no-session"))
+			o->no_session = 1;
 		else if (!strcmp(a, "--sites"))
 			o->sites = (unsigned long)number(v), i++;
 		else if (!strcmp(a, "--vdirs"))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "mb/blob.h"
 
 #define CORPUS_FILE "/metabase/modulogrc_modSIC__metabaseSample.xml"
@@ -399,7 +400,7 @@ static void corpus_roundtrip(const char *file, int expect_count)
 
 	text = path ? read_file(path, &len) : NULL;
 	if (!text)
-		skip();
+		fx_corpus_absent();
 	n = scan_secure(text, sc, 64);
 	assert_int_equal(n, expect_count);
 	mb_buf_init(&out);
@@ -449,7 +450,7 @@ static void test_corpus_groups(void **state)
 	(void)state;
 	text = path ? read_file(path, &len) : NULL;
 	if (!text)
-		skip();
+		fx_corpus_absent();
 	n = scan_secure(text, sc, 16);
 	for (i = 0; i < n; i++)
 		assert_int_equal(mb_blob_parse(sc[i].value, sc[i].len, &b[i],

@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "fixture.h"
 #include "mb/blob.h"
 #include "mb/crypt.h"
 #include "mb/legacy.h"
@@ -124,7 +125,7 @@ static void test_key_formats(void **state)
 	struct mb_rsakey *pem = load("signing.pem"), *pvk = load("signing.pvk");
 	struct mb_rsakey *pub = load("signing.pub.pem"), *blob = NULL;
 	unsigned char *raw;
-	size_t len;
+	size_t len = 0;
 
 	(void)state;
 	assert_true(mb_crypt_key_is_private(pem));
@@ -287,7 +288,7 @@ static void test_corpus_oracle(void **state)
 	snprintf(path, sizeof(path), "%s%s", dir ? dir : "", CORPUS_FILE);
 	text = dir ? read_all(path, &len) : NULL;
 	if (!text)
-		skip();
+		fx_corpus_absent();
 	corpus_pub(&pub);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		assert_int_equal(corpus_blob((char *)text, names[i], &b), 0);

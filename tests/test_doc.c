@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "mb/doc.h"
 #include "mb/splice.h"
 
@@ -244,7 +245,7 @@ static void test_corpus(void **state)
 
 	(void)state;
 	if (!corpus("modulogrc_modSIC__metabaseSample.xml", path, sizeof(path)))
-		skip();
+		fx_corpus_absent();
 	assert_int_equal(mb_doc_load(path, mb_schema_builtin(), &d, &err), 0);
 	assert_int_equal(d->nkeys, 57);
 	assert_true(d->bom);
@@ -265,7 +266,7 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	if (!corpus("modulogrc_modSIC__metabaseSample.xml", path, sizeof(path)))
-		skip();
+		fx_corpus_absent();
 	round_trip(path);
 	assert_non_null(corpus("modulogrc_modSIC__metabaseSampleWith"
 			       "IncompleteSessions.xml", path, sizeof(path)));

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "mb/hive.h"
 #include "mb/hivecheck.h"
 #include "mb/hiveset.h"
@@ -64,7 +65,7 @@ static struct mb_hiveset *open_set(const char *set)
 	char *dir = set_path(set, NULL);
 
 	if (!dir)
-		skip();
+		fx_corpus_absent();
 	mb_error_clear(&e);
 	if (mb_hiveset_open(dir, &hs, &e))
 		fail_msg("%s: %s", e.subject, e.reason);
@@ -338,7 +339,7 @@ static void test_other_machine(void **state)
 {
 	(void)state;
 	if (!hives_dir())
-		skip();
+		fx_corpus_absent();
 	expect_error(set_path("xp-rawr", "SAM"), set_path("xp-angry", "SYSTEM"),
 		     NULL, "xp-rawr/SAM", "another machine");
 }
@@ -350,7 +351,7 @@ static void test_vista(void **state)
 
 	(void)state;
 	if (!hives_dir())
-		skip();
+		fx_corpus_absent();
 	mb_error_clear(&e);
 	assert_int_equal(mb_hiveset_open(set_path("win10-regipy", NULL), &hs,
 					 &e), MB_EFILE);
@@ -370,7 +371,7 @@ static void test_missing_system(void **state)
 
 	(void)state;
 	if (!hives_dir())
-		skip();
+		fx_corpus_absent();
 	assert_non_null(mkdtemp(dir));
 	snprintf(link, sizeof(link), "%s/sam", dir);
 	assert_int_equal(symlink(set_path("partial", "xp-SAM-only"), link), 0);
@@ -397,7 +398,7 @@ static void test_find_root(void **state)
 
 	(void)state;
 	if (!hives_dir())
-		skip();
+		fx_corpus_absent();
 	assert_non_null(mkdtemp(dir));
 	snprintf(p, sizeof(p), "%s/windows", dir);
 	assert_int_equal(mkdir(p, 0700), 0);
@@ -443,7 +444,7 @@ static void test_malformed(void **state)
 
 	(void)state;
 	if (!d)
-		skip();
+		fx_corpus_absent();
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -476,7 +477,7 @@ static void test_reader(void **state)
 
 	(void)state;
 	if (!path)
-		skip();
+		fx_corpus_absent();
 	assert_int_equal(mb_hive_open(path, &h, &e), MB_OK);
 	assert_int_equal(mb_hive_subkeys(h, "SAM\\Domains\\Account\\Users",
 					 &names, &n, &e), MB_OK);

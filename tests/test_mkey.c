@@ -19,6 +19,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include "fixture.h"
 #include "mb/blob.h"
 #include "mb/crypt.h"
 #include "mb/legacy.h"
@@ -280,7 +281,7 @@ static void test_same_layout_as_iis(void **state)
 
 	(void)state;
 	if (corpus_anon(&iis))
-		skip();
+		fx_corpus_absent();
 	mk = open_test(&x, &s, &sess);
 	mb_buf_init(&hex);
 	assert_int_equal(mb_mkey_string(mk, "abcdefghijklmn", &hex, NULL),

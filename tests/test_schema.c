@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "mb/schema.h"
 
 #define CORPUS_SCHEMA "/schema/modulogrc_modSIC__mbSchemaSample.xml"
@@ -437,10 +438,10 @@ static void test_load_corpus(void **state)
 
 	(void)state;
 	if (!corpus)
-		skip();
+		fx_corpus_absent();
 	snprintf(path, sizeof(path), "%s%s", corpus, CORPUS_SCHEMA);
 	if (access(path, R_OK) != 0)
-		skip();
+		fx_corpus_absent();
 	mb_error_clear(&err);
 	assert_int_equal(mb_schema_load(path, &s, &err), MB_OK);
 	assert_int_equal(mb_schema_nprops(s), mb_schema_nprops(b));

@@ -122,7 +122,7 @@ static void test_ps(void **state)
 
 static void word_is(const char *in, int ps, const char *want)
 {
-	char *got = mb_shellquote_word(in, ps);
+	char *got = mb_shellquote_word(ps ? MB_SHELL_PS : MB_SHELL_CMD, in);
 
 	assert_non_null(got);
 	assert_string_equal(got, want);
@@ -151,6 +151,81 @@ static void test_word(void **state)
 	word_is("", 0, "\"\"");
 }
 
+static void sh_is(const char *in, const char *want)
+{
+	char *got = mb_shellquote(MB_SHELL_SH, in);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void word_sh(const char *in, const char *want)
+{
+	char *got = mb_shellquote_word(MB_SHELL_SH, in);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_sh(void **state)
+{
+	(void)state;
+	/* POSIX 2.2.2: inside '...' every character is literal, so $(...),
+	 * backticks, ", \ and ; & | < > * ? stay as they are. */
+	sh_is("IUSR$(touch pwned)", "'IUSR$(touch pwned)'");
+	sh_is("`id`\"\\;&|<>*?~!", "'`id`\"\\;&|<>*?~!'");
+	/* A ' cannot appear inside '...': close, \', reopen. */
+	sh_is("it's", "'it'\\''s'");
+	sh_is("", "''");
+	/* A word: \ is special to sh (unlike cmd), so a DOMAIN\user is
+	 * quoted; a plain path is not. */
+	word_sh("m2\\poolsvc", "'m2\\poolsvc'");
+	word_sh("W3SVC/1/ROOT", "W3SVC/1/ROOT");
+	word_sh("-rf", "'-rf'");
+}
+
+static void test_refusal(void **state)
+{
+	const enum mb_shell all[] = { MB_SHELL_SH, MB_SHELL_CMD,
+				      MB_SHELL_CMDLINE, MB_SHELL_PS };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		/* A line break ends a command in every shell (and a pasted
+		 * one runs the line so far): refused, never printed. */
+		assert_non_null(mb_shellquote_refusal(all[i], "a\nb"));
+		assert_non_null(mb_shellquote_refusal(all[i], "a\rb"));
+		assert_non_null(mb_shellquote_refusal(all[i], "a\x1b[2Jb"));
+		assert_null(mb_shellquote(all[i], "a\nb"));
+		assert_null(mb_shellquote_word(all[i], "a\tb"));
+		/* Everything printable is quoted, hostile or not. */
+		assert_null(mb_shellquote_refusal(all[i], "x\" & calc & \""));
+		assert_null(mb_shellquote_refusal(all[i], "caf\xc3\xa9"));
+	}
+	/* '%': doubled in a script, refused at the cmd.exe prompt. */
+	assert_null(mb_shellquote_refusal(MB_SHELL_CMD, "a%PATH%"));
+	assert_non_null(mb_shellquote_refusal(MB_SHELL_CMDLINE, "a%PATH%"));
+	assert_null(mb_shellquote_refusal(MB_SHELL_SH, "a%PATH%"));
+}
+
+static void test_cmdline(void **state)
+{
+	char *q;
+
+	(void)state;
+	/* At the prompt the same rules as in a script, but no %% (a typed
+	 * "%%" stays two characters). */
+	q = mb_shellquote(MB_SHELL_CMDLINE, "x\" & calc & \"");
+	assert_non_null(q);
+	assert_string_equal(q, "\"x\\\" ^& calc ^& \\\"\"");
+	free(q);
+	assert_string_equal(mb_shellquote_shell_name(MB_SHELL_CMDLINE),
+			    "cmd.exe");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -160,6 +235,9 @@ int main(void)
 		cmocka_unit_test(test_cmd_backslashes),
 		cmocka_unit_test(test_ps),
 		cmocka_unit_test(test_word),
+		cmocka_unit_test(test_sh),
+		cmocka_unit_test(test_refusal),
+		cmocka_unit_test(test_cmdline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

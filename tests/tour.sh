@@ -60,8 +60,8 @@ fi
 if has sam; then
 section "Commands that make Windows agree (sample passwords are invented)"
 run sam --no-cache --signing-key "$SRC/tests/keys/signing.pub.pem" -o sam.cmd
-printf '$ head -4 sam.cmd; ls -l sam.cmd | cut -c1-10\n'
-head -4 sam.cmd; ls -l sam.cmd | cut -c1-10
+printf '$ head -6 sam.cmd; ls -l sam.cmd | cut -c1-10\n'
+head -6 sam.cmd; ls -l sam.cmd | cut -c1-10
 end
 fi
 if has report; then

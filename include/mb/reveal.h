@@ -88,9 +88,11 @@ struct mb_reveal_opts {
 
 enum mb_reveal_status {
 	MB_REVEAL_VERIFIED = 0, /* every byte known, signature matches */
-	MB_REVEAL_CONSISTENT,   /* every byte known from cribs; no modulus to
-				   check the signature */
-	MB_REVEAL_PARTIAL,      /* some bytes unknown ('?' in text) */
+	MB_REVEAL_CONSISTENT,   /* every byte known, unverified: from cribs
+				   (hypotheses) with no modulus to check the
+				   signature, or from the machine key alone */
+	MB_REVEAL_PARTIAL,      /* some bytes unknown ('?' in text); only
+				   certain bytes are shown as known */
 	MB_REVEAL_CONFLICT,     /* facts disagree (e.g. a wrong known value) */
 	MB_REVEAL_ERROR,        /* the blob cannot be worked on (reason) */
 };
@@ -99,6 +101,10 @@ struct mb_reveal_value {
 	const char *label, *prop;  /* as given */
 	enum mb_type type;         /* as decided */
 	enum mb_reveal_status status;
+	int proven;                /* the plaintext IIS holds: verified by
+				      its signature, or decrypted with the
+				      machine key. Only a proven value may
+				      be acted on (sam, scripts). */
 	char reason[320];          /* why not verified; empty when verified */
 	const char *method;        /* "cribs", "signature search",
 				      "dictionary", "known value",

@@ -41,6 +41,9 @@ struct mb_sigmod_stats {
 	double seconds;           /* wall time of the whole recovery */
 	unsigned gcds;            /* full-size gcds computed */
 	unsigned candidates;      /* pairs multiplied into a gcd */
+	int refuted;              /* one anchor, and its gcd with the
+				     candidates' product holds no modulus:
+				     every candidate is wrong */
 };
 
 /* At most this many candidates are multiplied into one gcd. */

@@ -6,49 +6,50 @@
 #include "cli.h"
 #include "mb/path.h"
 
-int mb_cli_is(const char *arg, const char *opt)
-{
-	return strcmp(arg, opt) == 0;
-}
-
-int mb_cli_value(int argc, char **argv, int *i, const char *opt,
-		 const char **val)
-{
-	size_t n = strlen(opt);
-
-	if (strncmp(argv[*i], opt, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*val = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		*val = NULL;
-		return 1;
-	}
-	*val = argv[++*i];
-	return 1;
-}
-
 int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 {
 	const struct mb_cmd *c = mb_cli_command(cmd);
+	struct mb_buf syn;
 	char msg[512];
 	va_list ap;
+	int st;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL,
-			    "%s; usage: mbtool %s", msg,
-			    c ? c->usage : cmd);
+	mb_buf_init(&syn);
+	if (c)
+		mb_cli_synopsis(&syn, c);
+	/* one line: the synopsis when short, else where the options are */
+	if (syn.data && syn.len <= 60)
+		st = mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL,
+				  "%s; usage: mbtool %s", msg, syn.data);
+	else
+		st = mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL,
+				  "%s (usage: mbtool help %s)", msg, cmd);
+	mb_buf_release(&syn);
+	return st;
 }
 
-int mb_cli_bad_option(struct mb_cli *cli, const char *cmd, const char *arg)
+int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id)
 {
-	return mb_cli_usage(cli, cmd, "unknown option '%s'", arg);
+	if (id == CLI_HELP)
+		return mb_cli_usage(cli, p->cmd, "'%s' is not for a batch "
+				    "line", p->word);
+	if (id == CLI_ERR)
+		return MB_EUSAGE;  /* cli->err says why */
+	return mb_cli_usage(cli, p->cmd, "'%s' is not handled here",
+			    p->word);
+}
+
+int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
+		 const char **arg)
+{
+	if (*arg)
+		return mb_cli_usage(cli, p->cmd, "wrong number of arguments "
+				    "('%s')", p->val);
+	*arg = p->val;
+	return MB_OK;
 }
 
 int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,

@@ -23,7 +23,9 @@
 #include "mb/doc.h"
 #include "mb/err.h"
 #include "mb/schema.h"
+#include "mb/shellquote.h"
 #include "mb/splice.h"
+#include "parseopt.h"
 
 struct mb_cli {
 	const struct mb_schema *schema;
@@ -40,36 +42,64 @@ struct mb_cli {
 	int keep_backups;        /* --keep-backups N; 0: the default */
 };
 
-#define MB_CMD_NODOC  0x1u  /* runs once, without a metabase */
-#define MB_CMD_WRITES 0x2u  /* modifies the file */
+/*
+ * A command's capabilities, which the harness reads instead of guessing
+ * from argv: NODOC runs once without a metabase; WRITES changes the file;
+ * STDIN reads standard input when its argument is absent or "-" (an option
+ * flagged CLI_OPT_STDIN reads it when its value is "-"); DASHARGS takes
+ * unknown "-x" words as arguments (set's VALUE "-1"). A command with a
+ * plan function is batchable: batch plans its lines with it.
+ */
+#define MB_CMD_NODOC    0x1u
+#define MB_CMD_WRITES   0x2u
+#define MB_CMD_STDIN    0x4u
+#define MB_CMD_DASHARGS 0x8u
+
+struct mb_wsess;
+typedef int mb_plan_fn(struct mb_wsess *s, int argc, char **argv);
 
 struct mb_cmd {
 	const char *name;
 	int (*run)(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
 	unsigned flags;
-	const char *usage;
-	const char *summary;
+	const struct cli_opt *opts; /* its option table (parseopt.h) */
+	const char *args;           /* the arguments, as in the synopsis */
+	const char *summary;        /* one sentence, for help */
+	const char *example;        /* one command line, after "mbtool " */
+	mb_plan_fn *plan;           /* batchable: plans one batch line */
 };
 
 /* The synopsis and global options: the head of the usage and of help. */
 #define MB_CLI_SYNOPSIS \
-	"usage: mbtool [-f FILE|DIR]... [--schema MBSchema.xml] " \
-	"[--json|--jsonl] [-j N]\n              COMMAND [ARGS]\n\n" \
-	"  -f, --file FILE|DIR  the metabase (repeatable; a folder: the " \
-	"metabases in it)\n" \
-	"  --include-history    writes over a folder also change History " \
-	"and MetaBack copies\n" \
-	"  --keep-backups N     mbtool backups kept per file (default 10; " \
-	"older ones pruned)\n" \
-	"  -j, --jobs N         run the files in N worker processes, " \
-	"output in input order\n" \
-	"  --json               one JSON document (with several files, " \
-	"one object each)\n" \
-	"  --jsonl              one JSON line per file, as each is done\n"
+	"usage: mbtool [GLOBAL OPTION]... COMMAND [OPTION]... [ARG]...\n"
 
 const struct mb_cmd *mb_cli_commands(size_t *n);
+/* By name, case-insensitive (adsutil's are): NULL when none. */
 const struct mb_cmd *mb_cli_command(const char *name);
+/*
+ * The command line as typed, with adsutil's own command names mapped
+ * (create_vdir PATH -> create PATH IIsWebVirtualDir; enumall -> enum_all)
+ * and commands of a running server (start_server, appunload, ...) answered
+ * with what to do: *cmd is the command to run, or NULL with err filled
+ * (exit 2). *argv may be replaced by a new array (freed by the caller
+ * when it differs).
+ */
+int mb_cli_resolve(const char *typed, int *argc, char ***argv,
+		   const struct mb_cmd **cmd, struct mb_error *err);
+/* "usage: mbtool CMD ..." and every option with one line, an example. */
+void mb_cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c);
+/* The command list, wrapped at 80 columns. */
+void mb_cli_help_all(struct mb_buf *b);
+/* One-line synopsis of c ("get [--local] PATH/PROP") into b. */
+void mb_cli_synopsis(struct mb_buf *b, const struct mb_cmd *c);
+/*
+ * The generated part of the bash completion named by marker (a template
+ * line: @COMMANDS@, @GLOBALS@, @GLOBAL_VALUED@, @VALUES@, @CMDOPTS@).
+ */
+void mb_cli_completion(FILE *out, const char *marker);
+/* Whether c, with these arguments, reads standard input. */
+int mb_cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv);
 
 /*
  * The files of a run (files.c): each folder in *files replaced by the IIS
@@ -136,16 +166,25 @@ int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
 		    const char *cmd, const char *arg, unsigned flags,
 		    struct mb_path *path, size_t *key);
 
-/* Argument helpers (reentrant: no getopt state). */
-int mb_cli_is(const char *arg, const char *opt);
-/* "--opt VALUE" or "--opt=VALUE"; advances *i past a separate value. */
-int mb_cli_value(int argc, char **argv, int *i, const char *opt,
-		 const char **val);
 /* Fill cli->err with a usage error for cmd and return MB_EUSAGE. */
 int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* "unknown option" / "wrong number of arguments" in one place. */
-int mb_cli_bad_option(struct mb_cli *cli, const char *cmd, const char *arg);
+/*
+ * After cli_next: an id the command does not take (CLI_ERR: cli->err is
+ * already filled; CLI_HELP in a batch line) as MB_EUSAGE.
+ */
+int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id);
+/* The command's single argument into *arg; a second one is an error. */
+int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
+		 const char **arg);
+
+/* The commands' option tables (each in its cmd_<verb>.c). */
+extern const struct cli_opt cli_get_opts[], cli_find_opts[], cli_enum_opts[],
+	cli_tree_opts[], cli_secrets_opts[], cli_reveal_opts[], cli_set_opts[],
+	cli_delete_opts[], cli_create_opts[], cli_copy_opts[],
+	cli_batch_opts[], cli_accounts_opts[], cli_collapse_opts[],
+	cli_sync_opts[], cli_sam_opts[], cli_reset_opts[], cli_doctor_opts[],
+	cli_report_opts[], cli_help_opts[], cli_script_opts[];
 
 int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
@@ -205,21 +244,16 @@ int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
 
 /*
- * Secret inputs (secret.c). The machine key options: which says which of
- * --signing-key / --exchange-key the command takes; 1 when argv[*i] was
- * one (taken), 0 when not, -1 (cli->err set) when its FILE is missing.
+ * Secret inputs (secret.c). The machine key options (cli_key_opts): 1
+ * when id is one of them (its FILE recorded in k), else 0.
  */
-#define MB_KEYS_SIGNING  0x1u
-#define MB_KEYS_EXCHANGE 0x2u
 
 struct mb_cli_keys {
 	const char *exchange, *signing; /* FILE as given, or NULL */
 	struct mb_rsakey *exch, *sign;  /* loaded by mb_cli_keys_load */
 };
 
-int mb_cli_keys_option(struct mb_cli *cli, const char *cmd,
-		       struct mb_cli_keys *k, unsigned which, int argc,
-		       char **argv, int *i);
+int mb_cli_keys_option(struct mb_cli_keys *k, int id, const char *val);
 int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k);
 void mb_cli_keys_free(struct mb_cli_keys *k);
 /*
@@ -291,17 +325,16 @@ struct mb_wsess {
 	size_t nchanges, cchanges;
 };
 
-typedef int mb_plan_fn(struct mb_wsess *s, int argc, char **argv);
-
 void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
 		   struct mb_doc *doc, const char *command);
 void mb_wsess_release(struct mb_wsess *s);
 /*
- * The shared write options (--dry-run, --no-backup, --yes, --break-lock):
- * 1 when arg is one (recorded in s->opts), 0 when not, -1 (cli->err set)
+ * The shared write options (--dry-run, --no-backup, --yes, --break-lock),
+ * by option id (parseopt.h): 1 when id is one (recorded in s->opts), 0 when not, -1 (cli->err set)
  * when it is not allowed here (a batch line takes only --yes).
  */
-int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg);
+int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+		    const char *word);
 /*
  * A planner names the Locations it reads or changes before it looks keys
  * up: in a batch, when an earlier line touched a related key (same, above
@@ -380,6 +413,10 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 		      const char *cmd, const char *arg, char **pass);
 int mb_cli_service(const char *name, const char **svc);
+/* --shell cmd|powershell: *sh set (MB_SHELL_CMD or MB_SHELL_PS), or a
+ * usage error. */
+int mb_cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+		 enum mb_shell *sh);
 
 int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv);
@@ -431,20 +468,7 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
 int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
-/* The scripts sam and reset print (cmd_sam.c; quoting: mb/shellquote.h). */
-/* A fresh random password of n characters (no shell metacharacters). */
-int mb_sam_generate(char *out, size_t n);
-int mb_sam_safe(const char *p, int wsh);
-void mb_sam_header(struct mb_buf *b, int ps, const char *what);
-/*
- * domain: the server is a domain controller (--domain-controller): it has
- * no local accounts, so every account is set in Active Directory, not
- * only DOMAIN\name ones.
- */
-void mb_sam_user_line(struct mb_buf *b, int ps, const char *account,
-		      const char *pass, int domain);
-void mb_sam_adsutil_line(struct mb_buf *b, int ps, const char *path,
-			 const char *prop, const char *pass);
+/* The scripts sam and reset print: mb/samcmd.h. */
 /* Create file (O_EXCL, mode 0600) holding b. */
 int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
 		      const struct mb_buf *b);

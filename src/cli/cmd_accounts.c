@@ -126,22 +126,31 @@ int mb_cli_service(const char *name, const char **svc)
 	return 0;
 }
 
+const struct cli_opt cli_accounts_opts[] = {
+	{ CLI_O_SERVICE, "service", 0, "w3svc|msftpsvc|all", "which "
+	  "service's accounts (default w3svc)", 0, NULL },
+	{ CLI_O_ALL_IDENTITIES, "all-identities", 0, NULL, "also the WAM, "
+	  "UNC and application pool identities", 0, NULL },
+	CLI_END,
+};
+
 int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv)
 {
-	const char *svc = NULL, *v;
+	const char *svc = NULL;
 	struct mb_accts a;
-	int i, all_ids = 0;
+	struct cli_parser p;
+	int id, all_ids = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--all-identities"))
+	cli_parser_init(&p, "accounts", cli_accounts_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_ALL_IDENTITIES)
 			all_ids = 1;
-		else if (mb_cli_value(argc, argv, &i, "--service", &v)) {
-			if (!v || mb_cli_service(v, &svc))
-				return mb_cli_usage(cli, "accounts", "--service "
-					"takes w3svc, msftpsvc or all");
-		} else
-			return mb_cli_bad_option(cli, "accounts", argv[i]);
+		else if (id != CLI_O_SERVICE)
+			return cli_unexpected(cli, &p, id);
+		else if (mb_cli_service(p.val, &svc))
+			return mb_cli_usage(cli, "accounts", "--service "
+					    "takes w3svc, msftpsvc or all");
 	}
 	if (mb_accts_collect(doc, svc, all_ids, &a)) {
 		mb_accts_free(&a);

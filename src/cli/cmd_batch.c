@@ -18,15 +18,12 @@
 #include "cli.h"
 #include "mb/script.h"
 
-static const struct {
-	const char *name;
-	mb_plan_fn *plan;
-} planners[] = {
-	{ "set", mb_plan_set },
-	{ "delete", mb_plan_delete },
-	{ "create", mb_plan_create },
-	{ "copy", mb_plan_copy },
-	{ "move", mb_plan_copy },
+const struct cli_opt cli_batch_opts[] = {
+	{ CLI_O_YES, "yes", 'y', NULL, "let delete PATH/ lines delete keys "
+	  "without asking", 0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_INCLUDE(cli_force_opts),
+	CLI_END,
 };
 
 /*
@@ -77,16 +74,15 @@ static int read_script(struct mb_cli *cli, const char *path,
 	return MB_OK;
 }
 
+/* A batchable command's planner (the command table says which). */
 static mb_plan_fn *planner(char *name)
 {
-	size_t i;
+	const struct mb_cmd *c = mb_cli_command(name);
 
-	for (i = 0; i < sizeof(planners) / sizeof(planners[0]); i++)
-		if (strcasecmp(name, planners[i].name) == 0) {
-			strcpy(name, planners[i].name); /* same length */
-			return planners[i].plan;
-		}
-	return NULL;
+	if (!c || !c->plan)
+		return NULL;
+	strcpy(name, c->name); /* same length: matched case-insensitively */
+	return c->plan;
 }
 
 /* The failing line's number and text go in front of the reason. */
@@ -141,19 +137,21 @@ static int run_script(struct mb_wsess *s, const char *text, size_t len)
 static int parse_args(struct mb_wsess *s, int argc, char **argv,
 		      const char **script)
 {
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
 	*script = NULL;
-	for (i = 1; i < argc; i++) {
-		if ((st = mb_wsess_option(s, "batch", argv[i])) != 0) {
+	cli_parser_init(&p, "batch", cli_batch_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, "batch", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return mb_cli_bad_option(s->cli, "batch", argv[i]);
+		} else if (id != CLI_ARG) {
+			return cli_unexpected(s->cli, &p, id);
 		} else if (*script) {
 			return mb_cli_usage(s->cli, "batch", "one SCRIPT only");
 		} else {
-			*script = argv[i];
+			*script = p.val;
 		}
 	}
 	return MB_OK;

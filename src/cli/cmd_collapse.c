@@ -34,33 +34,61 @@ struct coll {
 	char *name;    /* the account, as the file spells it */
 	char *pass;    /* the blob text to keep */
 	int all;       /* --service all: skip what has nothing to collapse */
+	struct mb_buf others; /* the other accounts it removes, ", "-joined */
 };
+
+const struct cli_opt cli_collapse_opts[] = {
+	{ CLI_O_ACCOUNT, "account", 0, "NAME", "the account to keep (default: "
+	  "the one most keys use)", 0, NULL },
+	{ CLI_O_SERVICE, "service", 0, "w3svc|msftpsvc|all", "which service "
+	  "(default w3svc; all: both in one write)", 0, NULL },
+	{ CLI_O_PASSWORD_FROM, "password-from", 0, "PATH", "keep the "
+	  "encrypted password in effect at PATH", 0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_INCLUDE(cli_force_opts),
+	CLI_END,
+};
+
+#define MAX_NAMED 20
+
+/* Every other anonymous account of the service: collapse removes them. */
+static void name_others(struct coll *c, const struct mb_accts *a,
+			const struct mb_acct *keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++) {
+		if (&a->v[i] == keep || strcmp(a->v[i].kind, "anonymous"))
+			continue;
+		if (n++ < MAX_NAMED)
+			mb_buf_printf(&c->others, "%s%s", n > 1 ? ", " : "",
+				      a->v[i].name);
+	}
+	if (n > MAX_NAMED)
+		mb_buf_printf(&c->others, " and %zu more", n - MAX_NAMED);
+}
 
 static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 {
-	const char *v;
-	int i, r;
+	struct cli_parser p;
+	int id, r;
 
 	c->svc = services[0];
-	for (i = 1; i < argc; i++) {
-		if ((r = mb_wsess_option(s, "collapse", argv[i])) != 0) {
+	cli_parser_init(&p, "collapse", cli_collapse_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((r = mb_wsess_option(s, "collapse", id, p.word)) != 0) {
 			if (r < 0)
 				return s->cli->err.status;
-		} else if (mb_cli_value(argc, argv, &i, "--account", &v)) {
-			if (!(c->account = v))
-				return mb_cli_usage(s->cli, "collapse",
-						    "--account needs a NAME");
-		} else if (mb_cli_value(argc, argv, &i, "--password-from", &v)) {
-			if (!(c->from = v))
-				return mb_cli_usage(s->cli, "collapse",
-					"--password-from needs a PATH");
-		} else if (mb_cli_value(argc, argv, &i, "--service", &v)) {
-			if (!v || mb_cli_service(v, &c->svc))
-				return mb_cli_usage(s->cli, "collapse",
-					"--service takes w3svc, msftpsvc or "
-					"all");
-		} else
-			return mb_cli_bad_option(s->cli, "collapse", argv[i]);
+		} else if (id == CLI_O_ACCOUNT) {
+			c->account = p.val;
+		} else if (id == CLI_O_PASSWORD_FROM) {
+			c->from = p.val;
+		} else if (id != CLI_O_SERVICE) {
+			return cli_unexpected(s->cli, &p, id);
+		} else if (mb_cli_service(p.val, &c->svc)) {
+			return mb_cli_usage(s->cli, "collapse", "--service "
+					    "takes w3svc, msftpsvc or all");
+		}
 	}
 	return MB_OK;
 }
@@ -123,8 +151,10 @@ static int choose(struct mb_wsess *s, struct coll *c)
 		st = mb_cli_usage(s->cli, "collapse", "%s has no password "
 				  "at %s", ac->name, mb_path_display(
 				  s->doc->keys[ac->keys[0]].location));
-	if (!st && ac)
+	if (!st && ac) {
 		c->name = strdup(ac->name);
+		name_others(c, &a, ac);
+	}
 	mb_accts_free(&a);
 	return st;
 }
@@ -195,6 +225,13 @@ static int apply(struct mb_wsess *s, struct coll *c)
 		mb_buf_printf(&s->echo, "%s is already the only anonymous "
 			      "account of %s\n", c->name,
 			      mb_path_display(c->svc));
+	else if (!st && c->others.len)
+		mb_buf_printf(&s->echo, "removes the other anonymous accounts "
+			      "of %s: %s (every key below now uses %s)\n",
+			      mb_path_display(c->svc), c->others.data, c->name);
+	if (!st && mb_buf_failed(&c->others))
+		st = mb_error_set(&s->cli->err, MB_EFILE, "collapse", NULL,
+				  "out of memory");
 	return st;
 }
 
@@ -221,6 +258,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	int st;
 
 	c.svc = svc;
+	mb_buf_init(&c.others);
 	c.svckey = mb_doc_find(s->doc, svc);
 	if (c.svckey == MB_NOKEY && !c.all)
 		return mb_cli_no_path(s->cli, "collapse", svc, s->doc, svc);
@@ -241,6 +279,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	free(c.name);
 	free(c.pass);
 	free(dflt);
+	mb_buf_release(&c.others);
 	return st;
 }
 

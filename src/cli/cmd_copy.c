@@ -109,26 +109,35 @@ static int plan(struct mb_wsess *s, struct copy_req *r)
 	return st;
 }
 
+const struct cli_opt cli_copy_opts[] = {
+	{ CLI_O_FORCE, "force", 0, NULL, "even where DST's parent may not hold "
+	  "SRC's KeyType; also replace a read-only metabase", 0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
+
 int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
 {
 	struct copy_req r;
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
 	memset(&r, 0, sizeof(r));
 	r.move = strcmp(argv[0], "move") == 0;
 	r.cmd = r.move ? "move" : "copy";
-	for (i = 1; i < argc; i++) {
-		if ((st = mb_wsess_option(s, r.cmd, argv[i])) != 0) {
+	cli_parser_init(&p, r.cmd, cli_copy_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, r.cmd, id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (mb_cli_is(argv[i], "--force")) {
+		} else if (id == CLI_O_FORCE) {
 			r.force = 1;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return mb_cli_bad_option(s->cli, r.cmd, argv[i]);
+		} else if (id != CLI_ARG) {
+			return cli_unexpected(s->cli, &p, id);
 		} else if (!r.src_arg) {
-			r.src_arg = argv[i];
+			r.src_arg = p.val;
 		} else if (!r.dst_arg) {
-			r.dst_arg = argv[i];
+			r.dst_arg = p.val;
 		} else {
 			return mb_cli_usage(s->cli, r.cmd, "wrong number of "
 					    "arguments");

@@ -204,27 +204,37 @@ static int resolve_type(struct mb_wsess *s, struct create_req *r)
 			    "(--force creates it anyway)");
 }
 
+const struct cli_opt cli_create_opts[] = {
+	{ CLI_O_PARENTS, "parents", 'p', NULL, "create missing parent keys "
+	  "too (without KeyType)", 0, NULL },
+	{ CLI_O_FORCE, "force", 0, NULL, "even where the parent may not hold "
+	  "the KeyType, or the KeyType is unknown; also replace a read-only "
+	  "metabase", 0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
+
 static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 		      char **argv)
 {
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if ((st = mb_wsess_option(s, "create", a)) != 0) {
+	cli_parser_init(&p, "create", cli_create_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, "create", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (mb_cli_is(a, "--parents") || mb_cli_is(a, "-p")) {
+		} else if (id == CLI_O_PARENTS) {
 			r->parents = 1;
-		} else if (mb_cli_is(a, "--force")) {
+		} else if (id == CLI_O_FORCE) {
 			r->force = 1;
-		} else if (a[0] == '-' && a[1]) {
-			return mb_cli_bad_option(s->cli, "create", a);
+		} else if (id != CLI_ARG) {
+			return cli_unexpected(s->cli, &p, id);
 		} else if (!r->arg) {
-			r->arg = a;
+			r->arg = p.val;
 		} else if (!r->type_arg) {
-			r->type_arg = a;
+			r->type_arg = p.val;
 		} else {
 			return mb_cli_usage(s->cli, "create", "wrong number "
 					    "of arguments");

@@ -121,23 +121,30 @@ static int prop_or_child(struct mb_wsess *s, const char *arg,
 	return st;
 }
 
+const struct cli_opt cli_delete_opts[] = {
+	{ CLI_O_YES, "yes", 'y', NULL, "delete a key (PATH/) without asking",
+	  0, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_INCLUDE(cli_force_opts),
+	CLI_END,
+};
+
 int mb_plan_delete(struct mb_wsess *s, int argc, char **argv)
 {
 	const char *arg = NULL, *loc;
 	struct mb_path p;
-	int i, st;
+	struct cli_parser ps;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		if ((st = mb_wsess_option(s, "delete", argv[i])) != 0) {
+	cli_parser_init(&ps, "delete", cli_delete_opts, argc, argv);
+	while ((id = cli_next(&ps, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, "delete", id, ps.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return mb_cli_bad_option(s->cli, "delete", argv[i]);
-		} else if (arg) {
-			return mb_cli_usage(s->cli, "delete", "wrong number "
-					    "of arguments");
-		} else {
-			arg = argv[i];
+		} else if (id != CLI_ARG) {
+			return cli_unexpected(s->cli, &ps, id);
+		} else if ((st = cli_take_arg(s->cli, &ps, &arg)) != 0) {
+			return st;
 		}
 	}
 	if (!arg)

@@ -98,14 +98,20 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f)
 	mb_buf_release(&scratch);
 }
 
+const struct cli_opt cli_doctor_opts[] = { CLI_END };
+
 int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv)
 {
 	struct mb_findings f;
-	int st;
+	struct cli_parser p;
+	int st, id;
 
-	if (argc > 1)
-		return mb_cli_bad_option(cli, "doctor", argv[1]);
+	cli_parser_init(&p, "doctor", cli_doctor_opts, argc, argv);
+	if ((id = cli_next(&p, &cli->err)) != CLI_DONE)
+		return id == CLI_ARG ? mb_cli_usage(cli, "doctor", "takes no "
+						    "arguments") :
+		       cli_unexpected(cli, &p, id);
 	st = mb_doctor_run(doc, &f, &cli->err);
 	if (st)
 		return st;

@@ -296,29 +296,34 @@ static int enum_main(struct mb_cli *cli, struct mb_doc *doc, int argc,
 {
 	struct enum_run e;
 	const char *arg = NULL;
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
 	memset(&e, 0, sizeof(e));
 	e.cli = cli;
 	e.doc = doc;
 	e.all = all;
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--effective"))
+	cli_parser_init(&p, argv[0], cli_enum_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_EFFECTIVE)
 			e.effective = 1;
-		else if (strcasecmp(argv[i], "/P") == 0)
+		else if (id != CLI_ARG)
+			return cli_unexpected(cli, &p, id);
+		else if (strcasecmp(p.val, "/P") == 0)
 			e.paths_only = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return mb_cli_bad_option(cli, argv[0], argv[i]);
-		else if (arg)
-			return mb_cli_usage(cli, argv[0], "wrong number of "
-					    "arguments");
-		else
-			arg = argv[i];
+		else if ((st = cli_take_arg(cli, &p, &arg)) != 0)
+			return st;
 	}
 	st = run(&e, arg, argv[0]);
 	free(e.seen);
 	return st;
 }
+
+const struct cli_opt cli_enum_opts[] = {
+	{ CLI_O_EFFECTIVE, "effective", 0, NULL, "also the inherited values "
+	  "in effect at each key, marked with where they come from", 0, NULL },
+	CLI_END,
+};
 
 int mb_cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {

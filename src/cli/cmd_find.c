@@ -127,22 +127,27 @@ static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	return st;
 }
 
+const struct cli_opt cli_find_opts[] = {
+	{ CLI_O_VALUES, "values", 0, NULL, "print each key's value too", 0,
+	  NULL },
+	CLI_END,
+};
+
 int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		char **argv)
 {
 	const char *arg = NULL;
-	int i, values = 0;
+	struct cli_parser p;
+	int id, st, values = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--values"))
+	cli_parser_init(&p, "find", cli_find_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_VALUES)
 			values = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return mb_cli_bad_option(cli, "find", argv[i]);
-		else if (arg)
-			return mb_cli_usage(cli, "find", "wrong number of "
-					    "arguments");
-		else
-			arg = argv[i];
+		else if (id != CLI_ARG)
+			return cli_unexpected(cli, &p, id);
+		else if ((st = cli_take_arg(cli, &p, &arg)) != 0)
+			return st;
 	}
 	if (!arg)
 		return mb_cli_usage(cli, "find", "missing PROP");

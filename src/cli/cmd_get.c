@@ -168,21 +168,26 @@ static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	return st;
 }
 
+const struct cli_opt cli_get_opts[] = {
+	{ CLI_O_LOCAL, "local", 0, NULL, "strict adsutil: exit 3 unless the "
+	  "key itself holds the value", 0, NULL },
+	CLI_END,
+};
+
 int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	const char *arg = NULL;
-	int i, local = 0;
+	struct cli_parser p;
+	int id, st, local = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--local"))
+	cli_parser_init(&p, "get", cli_get_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_LOCAL)
 			local = 1;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return mb_cli_bad_option(cli, "get", argv[i]);
-		else if (arg)
-			return mb_cli_usage(cli, "get", "wrong number of "
-					    "arguments");
-		else
-			arg = argv[i];
+		else if (id != CLI_ARG)
+			return cli_unexpected(cli, &p, id);
+		else if ((st = cli_take_arg(cli, &p, &arg)) != 0)
+			return st;
 	}
 	if (!arg)
 		return mb_cli_usage(cli, "get", "missing PATH/PROP");

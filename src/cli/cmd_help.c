@@ -1,26 +1,134 @@
 /* SPDX-License-Identifier: MIT */
-/* help [COMMAND]: the command list, or one command's usage. */
+/*
+ * help [COMMAND]: the command list, or one command's usage, made from the
+ * command table and the commands' option tables (so they cannot drift),
+ * every line within 80 columns.
+ */
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+#define OPTCOL 24   /* where an option's help line starts */
+
+const struct cli_opt cli_help_opts[] = { CLI_END };
+
+static void synopsis_opt(const struct cli_opt *o, void *ctx)
+{
+	struct mb_buf *b = ctx;
+
+	int req = (o->flags & CLI_OPT_REQUIRED) != 0;
+
+	mb_buf_puts(b, req ? " " : " [");
+	if (o->letter)
+		mb_buf_printf(b, "-%c", o->letter);
+	else
+		mb_buf_printf(b, "--%s", o->name);
+	if (o->arg)
+		mb_buf_printf(b, " %s", o->arg);
+	if (!req)
+		mb_buf_puts(b, "]");
+}
+
+void mb_cli_synopsis(struct mb_buf *b, const struct mb_cmd *c)
+{
+	mb_buf_puts(b, c->name);
+	cli_opt_each(c->opts, synopsis_opt, b);
+	if (c->args[0])
+		mb_buf_printf(b, " %s", c->args);
+}
+
+static void option_line(const struct cli_opt *o, void *ctx)
+{
+	struct mb_buf *b = ctx;
+	size_t start = b->len, n;
+
+	mb_buf_puts(b, "  ");
+	cli_opt_label(b, o);
+	n = b->len - start;
+	if (n + 2 > OPTCOL) {
+		mb_buf_printf(b, "\n%*s", OPTCOL, "");
+		n = OPTCOL;
+	} else {
+		mb_buf_printf(b, "%*s", (int)(OPTCOL - n), "");
+		n = OPTCOL;
+	}
+	cli_wrap(b, o->help, OPTCOL, n);
+}
+
+static void global_line(const struct cli_opt *o, void *ctx)
+{
+	option_line(o, ctx);
+}
+
+void mb_cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
+{
+	struct mb_buf syn;
+
+	mb_buf_init(&syn);
+	mb_cli_synopsis(&syn, c);
+	mb_buf_puts(b, "usage: mbtool ");
+	cli_wrap(b, syn.data ? syn.data : c->name, 8, 14);
+	mb_buf_release(&syn);
+	mb_buf_puts(b, "\n");
+	cli_wrap(b, c->summary, 0, 0);
+	mb_buf_puts(b, "\noptions:\n");
+	cli_opt_each(c->opts, option_line, b);
+	option_line(&(const struct cli_opt){ 0, "help", 'h', NULL,
+		    "this help", 0, NULL }, b);
+	mb_buf_printf(b, "\nexample:\n  mbtool -f MetaBase.xml %s\n",
+		      c->example);
+	if (!(c->flags & MB_CMD_NODOC))
+		mb_buf_puts(b, "\nglobal options (before or after the "
+			    "command): mbtool help\n");
+}
+
+void mb_cli_help_all(struct mb_buf *b)
+{
+	size_t i, n;
+	const struct mb_cmd *c = mb_cli_commands(&n);
+
+	mb_buf_puts(b, MB_CLI_SYNOPSIS "\nglobal options (before or after "
+		    "the command):\n");
+	cli_opt_each(cli_global_opts, global_line, b);
+	mb_buf_puts(b, "\ncommands (mbtool help COMMAND: its options and an "
+		    "example):\n");
+	for (i = 0; i < n; i++) {
+		mb_buf_printf(b, "  %-16s", c[i].name);
+		cli_wrap(b, c[i].summary, 18, 18);
+	}
+	mb_buf_puts(b, "\nadsutil's command names work too (GET, ENUM_ALL, "
+		    "CREATE_VDIR, ...).\nexit status: 0 ok, 1 doctor found "
+		    "problems, 2 usage, 3 not set at this node,\n4 path not "
+		    "found, 5 unknown or disallowed property, 6 file error,\n"
+		    "7 secure value not recovered\n");
+}
 
 int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	const struct mb_cmd *c;
-	size_t i, n;
+	struct cli_parser p;
+	const char *name = NULL;
+	char **av;
+	int id;
 
 	(void)doc;
-	if (argc > 1) {
-		c = mb_cli_command(argv[1]);
-		if (!c)
-			return mb_error_set(&cli->err, MB_EUSAGE, "help",
-					    argv[1], "no such command");
-		mb_buf_printf(&cli->out, "usage: mbtool %s\n\n%s\n", c->usage,
-			      c->summary);
+	cli_parser_init(&p, "help", cli_help_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id != CLI_ARG || name)
+			return id == CLI_ERR ? MB_EUSAGE :
+			       mb_cli_usage(cli, "help", "one COMMAND only");
+		name = p.val;
+	}
+	if (!name) {
+		mb_cli_help_all(&cli->out);
 		return MB_OK;
 	}
-	c = mb_cli_commands(&n);
-	mb_buf_puts(&cli->out, MB_CLI_SYNOPSIS "\ncommands:\n");
-	for (i = 0; i < n; i++)
-		mb_buf_printf(&cli->out, "  %-40s %s\n", c[i].usage,
-			      c[i].summary);
+	av = argv;
+	if (mb_cli_resolve(name, &argc, &av, &c, &cli->err))
+		return MB_EUSAGE;
+	if (av != argv)
+		free(av);  /* create_vdir: help on create */
+	mb_cli_help_cmd(&cli->out, c);
 	return MB_OK;
 }

@@ -535,27 +535,28 @@ static int load_stylesheet(struct mb_cli *cli, struct render *rd,
 	return MB_OK; /* sdoc is owned by rd->xsl now */
 }
 
+const struct cli_opt cli_report_opts[] = {
+	{ CLI_O_OUTPUT, "output", 'o', "FILE|-", "the page (required; - "
+	  "writes to standard output)", CLI_OPT_REQUIRED, NULL },
+	{ CLI_O_STYLESHEET, "stylesheet", 0, "FILE.xsl", "another XSLT "
+	  "stylesheet instead of the built-in one", 0, NULL },
+	CLI_END,
+};
+
 static int parse_args(struct mb_cli *cli, int argc, char **argv,
 		      const char **out, const char **style)
 {
-	const char *v;
-	int i;
+	struct cli_parser p;
+	int id;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_value(argc, argv, &i, "-o", &v) ||
-		    mb_cli_value(argc, argv, &i, "--output", &v)) {
-			if (!v)
-				return mb_cli_usage(cli, "report",
-						    "-o needs a file (- = stdout)");
-			*out = v;
-		} else if (mb_cli_value(argc, argv, &i, "--stylesheet", &v)) {
-			if (!v)
-				return mb_cli_usage(cli, "report",
-						    "--stylesheet needs a file");
-			*style = v;
-		} else {
-			return mb_cli_bad_option(cli, "report", argv[i]);
-		}
+	cli_parser_init(&p, "report", cli_report_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_OUTPUT)
+			*out = p.val;
+		else if (id == CLI_O_STYLESHEET)
+			*style = p.val;
+		else
+			return cli_unexpected(cli, &p, id);
 	}
 	if (!*out)
 		return mb_cli_usage(cli, "report", "-o FILE is required "

@@ -25,13 +25,15 @@
 #include "cli.h"
 #include "mb/edit.h"
 #include "mb/path.h"
+#include "mb/samcmd.h"
 
 #define CMD "reset"
 #define MAX_PASS 1024
 
 struct reset {
 	const char *account, *pw_file, *out_file;
-	int generate, ps;
+	int generate;
+	enum mb_shell sh;         /* MB_SHELL_CMD or MB_SHELL_PS */
 	int dc;                   /* --domain-controller (as sam) */
 	char *pass;               /* wiped and freed at the end */
 	size_t pass_len;
@@ -49,7 +51,7 @@ static int read_pass(struct mb_cli *cli, struct reset *r)
 		return st;
 	/* with the machine keys no adsutil.vbs line carries it: '"' is fine */
 	if (!r->pass_len || strlen(r->pass) != r->pass_len ||
-	    !mb_sam_safe(r->pass, !r->keys.exchange))
+	    !mb_samcmd_safe(r->pass, !r->keys.exchange))
 		return mb_cli_usage(cli, CMD, "the password must be non-empty, "
 				    "without control characters%s",
 				    r->keys.exchange ? "" : " or '\"' "
@@ -57,51 +59,51 @@ static int read_pass(struct mb_cli *cli, struct reset *r)
 	return MB_OK;
 }
 
-static int take(struct mb_wsess *s, struct reset *r, int argc, char **argv,
-		int *i)
-{
-	const char *v = NULL;
-	int taken = mb_cli_keys_option(s->cli, CMD, &r->keys,
-				       MB_KEYS_SIGNING | MB_KEYS_EXCHANGE,
-				       argc, argv, i);
+const struct cli_opt cli_reset_opts[] = {
+	{ CLI_O_ACCOUNT, "account", 0, "NAME", "the account to reset "
+	  "(required)", CLI_OPT_REQUIRED, NULL },
+	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "the new "
+	  "password, from FILE or standard input", CLI_OPT_STDIN, NULL },
+	{ CLI_O_GENERATE, "generate", 0, NULL, "a fresh random password (the "
+	  "default)", 0, NULL },
+	CLI_INCLUDE(cli_script_opts),
+	CLI_INCLUDE(cli_key_opts),
+	CLI_INCLUDE(cli_write_opts),
+	CLI_INCLUDE(cli_force_opts),
+	CLI_END,
+};
 
-	if (taken)
-		return taken < 0 ? MB_EUSAGE : MB_OK;
-	if (mb_cli_is(argv[*i], "--domain-controller")) {
-		r->dc = 1;
-		return MB_OK;
+/* reset's own options: 1 taken (*st its status), 0 not one of them. */
+static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
+		int *st)
+{
+	*st = MB_OK;
+	switch (id) {
+	case CLI_O_DOMAIN_CONTROLLER: r->dc = 1; return 1;
+	case CLI_O_GENERATE: r->generate = 1; return 1;
+	case CLI_O_ACCOUNT: r->account = v; return 1;
+	case CLI_O_PASSWORD_FILE: r->pw_file = v; return 1;
+	case CLI_O_OUTPUT: r->out_file = v; return 1;
+	case CLI_O_SHELL: *st = mb_cli_shell(cli, CMD, v, &r->sh); return 1;
+	default: return mb_cli_keys_option(&r->keys, id, v);
 	}
-	if (mb_cli_is(argv[*i], "--generate")) {
-		r->generate = 1;
-		return MB_OK;
-	}
-	if (mb_cli_value(argc, argv, i, "--account", &v))
-		r->account = v;
-	else if (mb_cli_value(argc, argv, i, "--password-file", &v))
-		r->pw_file = v;
-	else if (mb_cli_value(argc, argv, i, "-o", &v) ||
-		 mb_cli_value(argc, argv, i, "--output", &v))
-		r->out_file = v;
-	else if (mb_cli_value(argc, argv, i, "--shell", &v)) {
-		if (v && strcmp(v, "cmd") && strcmp(v, "powershell"))
-			v = NULL;
-		r->ps = v && strcmp(v, "powershell") == 0;
-	} else
-		return mb_cli_bad_option(s->cli, CMD, argv[*i]);
-	return v ? MB_OK : mb_cli_usage(s->cli, CMD, "%s needs a value",
-					argv[*i]);
 }
 
 static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 {
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		if ((st = mb_wsess_option(s, CMD, argv[i])) != 0) {
+	cli_parser_init(&p, CMD, cli_reset_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, CMD, id, p.word)) != 0) {
 			if (st < 0)
 				return s->cli->err.status;
-		} else if ((st = take(s, r, argc, argv, &i)))
+		} else if (!take(s->cli, r, id, p.val, &st)) {
+			return cli_unexpected(s->cli, &p, id);
+		} else if (st) {
 			return st;
+		}
 	}
 	if (!r->account)
 		return mb_cli_usage(s->cli, CMD, "--account NAME is required");
@@ -112,7 +114,7 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 		return read_pass(s->cli, r);
 	r->pass_len = 20;
 	r->pass = calloc(1, r->pass_len + 1);
-	if (!r->pass || mb_sam_generate(r->pass, r->pass_len))
+	if (!r->pass || mb_samcmd_generate(r->pass, r->pass_len))
 		return mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
 				    "no random numbers (RAND_bytes)");
 	return MB_OK;
@@ -188,50 +190,65 @@ static int plan(struct mb_wsess *s, struct reset *r)
 	return st;
 }
 
-static void script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+/* The account's lines (the user command, then adsutil.vbs SET at each of
+ * its keys unless the file itself holds the new password). */
+static int account_lines(struct mb_wsess *s, struct reset *r,
+			 const struct mb_acct *a, struct mb_buf *b)
 {
-	size_t i, j;
-	const char *c = r->ps ? "#" : "rem";
+	struct mb_error *err = &s->cli->err;
+	size_t j;
+	int st;
 
-	mb_sam_header(b, r->ps, "reset");
-	if (r->blob)
-		mb_buf_printf(b, "%s the file holds the new password of %s; "
-			      "after the restore, set it in Windows too:\n",
-			      c, r->account);
-	else
-		mb_buf_printf(b, "%s after the restore, set the new password "
-			      "of %s on both sides:\n", c, r->account);
-	for (i = 0; i < r->a.n; i++)
-		if (strcasecmp(r->a.v[i].name, r->account) == 0) {
-			mb_sam_user_line(b, r->ps, r->a.v[i].name, r->pass,
-					 r->dc);
-			break;
-		}
-	for (i = 0; !r->blob && i < r->a.n; i++) {
-		const struct mb_acct *a = &r->a.v[i];
-
-		if (strcasecmp(a->name, r->account))
-			continue;
-		for (j = 0; j < a->nkeys; j++)
-			mb_sam_adsutil_line(b, r->ps, mb_path_display(
-				s->doc->keys[a->keys[j]].location),
-				mb_idkind_of(a)->pass, r->pass);
-	}
+	st = mb_samcmd_user(b, r->sh, a->name, r->pass, r->dc, err);
+	for (j = 0; !st && !r->blob && j < a->nkeys; j++)
+		st = mb_samcmd_adsutil(b, r->sh, mb_path_display(
+			s->doc->keys[a->keys[j]].location),
+			mb_idkind_of(a)->pass, r->pass, err);
+	return st;
 }
 
 /*
- * The script, and the -o file, before the metabase is written: a FILE
- * that exists (or cannot be written) fails the run while the metabase is
- * still byte-identical. *made says the file was made, for commit_or_undo.
+ * Built before the write, so that a name the shell cannot carry refuses
+ * the command while the metabase is still untouched.
+ */
+static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+{
+	const char *c = r->sh == MB_SHELL_PS ? "#" : "rem";
+	size_t i;
+	int st;
+
+	for (i = 0; i < r->a.n; i++)
+		if (strcasecmp(r->a.v[i].name, r->account) == 0)
+			break;
+	if (i == r->a.n)
+		return MB_OK;
+	mb_samcmd_header(b, r->sh, "reset");
+	mb_buf_printf(b, r->blob ? "%s the file holds the new password of " :
+		      "%s after the restore, set the new password of ", c);
+	st = mb_samcmd_word(b, r->sh, r->a.v[i].name, &s->cli->err);
+	mb_buf_puts(b, r->blob ? "; after the restore, set it in Windows "
+		    "too:\n" : " on both sides:\n");
+	if (!st)
+		st = account_lines(s, r, &r->a.v[i], b);
+	if (!st && mb_buf_failed(b))
+		st = mb_error_set(&s->cli->err, MB_EFILE, CMD, NULL,
+				  "out of memory");
+	return st;
+}
+
+/*
+ * The script, and the -o file, before the metabase is written: a name the
+ * shell cannot carry, or a FILE that exists (or cannot be written), fails
+ * the run while the metabase is still byte-identical. *made says the file
+ * was made, for commit_or_undo.
  */
 static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
 		   int *made)
 {
-	int st = MB_OK;
+	int st = script(s, r, b);
 
 	*made = 0;
-	script(s, r, b);
-	if (r->out_file && !s->opts.dry_run) {
+	if (!st && r->out_file && !s->opts.dry_run) {
 		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
 		*made = !st;
 	}
@@ -266,9 +283,10 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	int st, made = 0;
 
 	memset(&r, 0, sizeof(r));
-	mb_buf_init(&b);
+	r.sh = MB_SHELL_CMD;
 	mb_wsess_init(&s, cli, doc, argv[0]);
 	st = parse(&s, &r, argc, argv);
+	mb_buf_init(&b);
 	if (!st)
 		st = plan(&s, &r);
 	if (!st)

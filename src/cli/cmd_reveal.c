@@ -52,56 +52,65 @@ struct rv {
 	int have_rep;
 };
 
-static int take_option(struct rv *r, int argc, char **argv, int *i)
+const struct cli_opt cli_reveal_opts[] = {
+	{ CLI_O_ALL, "all", 0, NULL, "every secure value of the file", 0,
+	  NULL },
+	{ CLI_O_KNOWN, "known", 0, "PATH/PROP", "a value whose plaintext you "
+	  "know (repeatable; each followed by --password-file)", 0, NULL },
+	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "the plaintext "
+	  "of the --known before it", CLI_OPT_STDIN, NULL },
+	CLI_INCLUDE(cli_key_opts),
+	{ CLI_O_NO_CACHE, "no-cache", 0, NULL, "do not read or write the "
+	  "signing-modulus cache", 0, NULL },
+	{ CLI_O_OUTPUT, "output", 'o', "FILE", "write the plaintexts to FILE "
+	  "(created mode 0600)", 0, NULL },
+	CLI_END,
+};
+
+static int take_option(struct rv *r, int id, const char *v)
 {
-	const char *v = NULL;
-	int taken = mb_cli_keys_option(r->cli, "reveal", &r->keys,
-				       MB_KEYS_SIGNING | MB_KEYS_EXCHANGE,
-				       argc, argv, i);
+	struct known *k = r->nknown ? &r->known[r->nknown - 1] : NULL;
 
-	if (taken)
-		return taken < 0 ? MB_EUSAGE : MB_OK;
-	if (mb_cli_value(argc, argv, i, "--known", &v)) {
-		if (!v || r->nknown == MAX_ARGS)
-			return mb_cli_usage(r->cli, "reveal", "--known needs "
-					    "PATH/PROP");
+	if (id == CLI_O_KNOWN) {
+		if (r->nknown == MAX_ARGS)
+			return mb_cli_usage(r->cli, "reveal", "too many "
+					    "--known");
 		r->known[r->nknown++].arg = v;
-	} else if (mb_cli_value(argc, argv, i, "--password-file", &v)) {
-		struct known *k = r->nknown ? &r->known[r->nknown - 1] : NULL;
-
-		if (!v || !k || k->value)
+	} else if (id == CLI_O_PASSWORD_FILE) {
+		if (!k || k->value)
 			return mb_cli_usage(r->cli, "reveal", "--password-file "
 					    "F must follow --known PATH/PROP");
 		return mb_cli_secret_file(r->cli, "reveal", v, MAX_SECRET,
 					  &k->value, &k->len);
-	} else if (mb_cli_value(argc, argv, i, "-o", &v) ||
-		   mb_cli_value(argc, argv, i, "--output", &v)) {
+	} else if (id == CLI_O_OUTPUT) {
 		r->out_file = v;
-	} else {
-		return mb_cli_bad_option(r->cli, "reveal", argv[*i]);
+	} else if (id == CLI_O_ALL) {
+		r->all = 1;
+	} else if (id == CLI_O_NO_CACHE) {
+		r->no_cache = 1;
+	} else if (!mb_cli_keys_option(&r->keys, id, v)) {
+		return mb_cli_usage(r->cli, "reveal", "'%s' is not handled "
+				    "here", v ? v : "?");
 	}
-	return v ? MB_OK : mb_cli_usage(r->cli, "reveal", "%s needs a value",
-					argv[*i]);
+	return MB_OK;
 }
 
 static int parse_args(struct rv *r, int argc, char **argv)
 {
-	int i, st;
+	struct cli_parser p;
+	int id, st;
 	size_t k;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_is(argv[i], "--all"))
-			r->all = 1;
-		else if (mb_cli_is(argv[i], "--no-cache"))
-			r->no_cache = 1;
-		else if (argv[i][0] == '-' && argv[i][1]) {
-			st = take_option(r, argc, argv, &i);
-			if (st)
-				return st;
-		} else if (r->nwant == MAX_ARGS)
+	cli_parser_init(&p, "reveal", cli_reveal_opts, argc, argv);
+	while ((id = cli_next(&p, &r->cli->err)) != CLI_DONE) {
+		if (id < CLI_ARG)
+			return cli_unexpected(r->cli, &p, id);
+		if (id > 0 && (st = take_option(r, id, p.val)) != 0)
+			return st;
+		if (id == CLI_ARG && r->nwant == MAX_ARGS)
 			return mb_cli_usage(r->cli, "reveal", "too many paths");
-		else
-			r->want[r->nwant++] = argv[i];
+		if (id == CLI_ARG)
+			r->want[r->nwant++] = p.val;
 	}
 	for (k = 0; k < r->nknown; k++)
 		if (!r->known[k].value)

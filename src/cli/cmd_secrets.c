@@ -324,22 +324,23 @@ static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
 	return MB_OK;
 }
 
+const struct cli_opt cli_secrets_opts[] = { CLI_END };
+
 int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv)
 {
 	const char *arg = NULL;
 	struct mb_secrets s;
+	struct cli_parser p;
 	size_t *sel, n;
-	int i, st;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' && argv[i][1])
-			return mb_cli_bad_option(cli, "secrets", argv[i]);
-		if (arg)
-			return mb_cli_usage(cli, "secrets", "wrong number of "
-					    "arguments");
-		arg = argv[i];
-	}
+	cli_parser_init(&p, "secrets", cli_secrets_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE)
+		if (id != CLI_ARG)
+			return cli_unexpected(cli, &p, id);
+		else if ((st = cli_take_arg(cli, &p, &arg)) != 0)
+			return st;
 	st = mb_secrets_gather(doc, &s, &cli->err);
 	if (st)
 		return st;

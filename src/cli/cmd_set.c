@@ -22,6 +22,7 @@
 #include "mb/edit.h"
 #include "mb/path.h"
 #include "mb/query.h"
+#include "mb/shellquote.h"
 #include "mb/value.h"
 
 #define MAX_PASS 1024 /* a longer password file is the wrong file */
@@ -40,22 +41,45 @@ struct set_req {
 };
 
 /*
+ * PATH/PROP as one word of a command line for sh (mb/shellquote.h); a
+ * placeholder when that shell cannot carry the key's name. malloc'd, NULL
+ * when out of memory.
+ */
+static char *target(enum mb_shell sh, const char *where, const char *prop)
+{
+	struct mb_buf b;
+	char *q;
+
+	mb_buf_init(&b);
+	mb_buf_printf(&b, "%s/%s", where, prop);
+	q = b.data ? mb_shellquote_word(sh, b.data) : NULL;
+	mb_buf_release(&b);
+	return q || mb_shellquote_refusal(sh, where) == NULL ? q :
+		strdup("PATH/PROPERTY");
+}
+
+/*
  * Secure properties (AnonymousUserPass, WAMUserPass, UNCPassword,
  * AdminACL...) are stored encrypted with the server's machine keys, which
  * are not in the file. Without them: refuse, and say what does work.
  */
 static int no_keys(struct mb_wsess *s, const struct set_req *r)
 {
-	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+	char *t = target(MB_SHELL_CMDLINE, mb_path_display(r->path.location),
+			 r->ref.prop->name);
+	int st;
+
+	st = mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
 		"%s is a secure property: IIS keeps it encrypted with the "
 		"server's machine key, which is not in the file, so it cannot "
 		"be set offline. On the live server run: cscript "
 		"%%SystemDrive%%\\Inetpub\\AdminScripts\\adsutil.vbs SET "
-		"%s/%s <password> (and make Windows agree: net user <account> "
+		"%s <password> (and make Windows agree: net user <account> "
 		"<password>). To reuse an encrypted value already in this "
 		"file, use 'mbtool collapse' or 'mbtool sync-passwords --from "
-		"PATH'", r->ref.prop->name,
-		mb_path_display(r->path.location), r->ref.prop->name);
+		"PATH'", r->ref.prop->name, t ? t : "PATH/PROPERTY");
+	free(t);
+	return st;
 }
 
 static int has_keys(const struct set_req *r)
@@ -302,16 +326,18 @@ static void command_hint(char *out, size_t n, const struct set_req *r,
 {
 	const struct mb_alias *a = r->alias;
 	const struct mb_alias_verb *v = &a->verbs[code - 1];
+	char *t = target(MB_SHELL_SH, where, a->autostart ? a->autostart : "");
 
 	if (v->autostart)
 		snprintf(out, n, "For the state after IIS next starts, set "
-			 "%s in the file: mbtool set %s/%s %s. To %s it now, "
-			 "on the live server run", a->autostart, where,
-			 a->autostart, v->autostart, v->verb);
+			 "%s in the file: mbtool set %s %s. To %s it now, "
+			 "on the live server run", a->autostart,
+			 t ? t : "PATH/PROPERTY", v->autostart, v->verb);
 	else
 		snprintf(out, n, "A %s does not outlast a restart, so no "
 			 "setting in the file stands for it. To %s it now, "
 			 "on the live server run", v->verb, v->verb);
+	free(t);
 }
 
 /*
@@ -327,7 +353,7 @@ static int server_command(struct mb_wsess *s, const struct set_req *r)
 	const struct mb_key *k = &s->doc->keys[r->key];
 	const char *type = s->doc->buf + k->elem.off;
 	const char *where = mb_path_display(k->location);
-	char hint[700];
+	char hint[700], *t;
 	unsigned code;
 	int st;
 
@@ -345,14 +371,17 @@ static int server_command(struct mb_wsess *s, const struct set_req *r)
 	if (st)
 		return st;
 	command_hint(hint, sizeof(hint), r, where, code);
-	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
-			    "%s %u (%s) is an order to the running IIS, not a "
-			    "setting: it is never stored in the file, so "
-			    "offline there is nothing to %s. %s: cscript "
-			    "%%SystemDrive%%\\Inetpub\\AdminScripts\\"
-			    "adsutil.vbs SET %s/%s %u", a->name, code,
-			    a->verbs[code - 1].verb, a->verbs[code - 1].verb,
-			    hint, where, a->name, code);
+	t = target(MB_SHELL_CMDLINE, where, a->name);
+	st = mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
+			  "%s %u (%s) is an order to the running IIS, not a "
+			  "setting: it is never stored in the file, so "
+			  "offline there is nothing to %s. %s: cscript "
+			  "%%SystemDrive%%\\Inetpub\\AdminScripts\\"
+			  "adsutil.vbs SET %s %u", a->name, code,
+			  a->verbs[code - 1].verb, a->verbs[code - 1].verb,
+			  hint, t ? t : "PATH/PROPERTY", code);
+	free(t);
+	return st;
 }
 
 static int plan(struct mb_wsess *s, struct set_req *r)
@@ -391,55 +420,53 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	return st;
 }
 
-/* set's own options: 1 taken, 0 not one, -1 (cli->err set) bad. */
-static int take_option(struct mb_wsess *s, struct set_req *r, int argc,
-		       char **argv, int *i)
-{
-	const char *v = NULL;
+const struct cli_opt cli_set_opts[] = {
+	{ CLI_O_FORCE, "force", 0, NULL, "write even where the schema does "
+	  "not allow the property at the key's KeyType; also replace a "
+	  "read-only metabase", 0, NULL },
+	CLI_INCLUDE(cli_key_opts),
+	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "a secure "
+	  "value, from FILE or standard input (with the machine keys)",
+	  CLI_OPT_STDIN, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_END,
+};
 
-	if (mb_cli_is(argv[*i], "--force")) {
+/* set's own options: 1 taken, 0 not one of them. */
+static int take_option(struct set_req *r, int id, const char *v)
+{
+	if (id == CLI_O_FORCE)
 		r->force = 1;
-		return 1;
-	}
-	if (mb_cli_value(argc, argv, i, "--password-file", &v)) {
+	else if (id == CLI_O_PASSWORD_FILE)
 		r->pw_file = v;
-		if (v)
-			return 1;
-		mb_cli_usage(s->cli, "set", "--password-file needs a FILE (or "
-			     "- for stdin)");
-		return -1;
-	}
-	return mb_cli_keys_option(s->cli, "set", &r->keys,
-				  MB_KEYS_SIGNING | MB_KEYS_EXCHANGE, argc,
-				  argv, i);
+	else
+		return mb_cli_keys_option(&r->keys, id, v);
+	return 1;
 }
 
 static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 		      char **argv)
 {
-	int i, st, opts = 1;
+	struct cli_parser p;
+	int id, st;
 
 	r->vals = calloc((size_t)argc, sizeof(*r->vals));
 	if (!r->vals)
 		return mb_error_set(&s->cli->err, MB_EFILE, "set", NULL,
 				    "out of memory");
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && (st = mb_wsess_option(s, "set", a)) != 0) {
+	cli_parser_init(&p, "set", cli_set_opts, argc, argv);
+	p.dash_args = 1;  /* "-1" is a value, not an option */
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((st = mb_wsess_option(s, "set", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
-		} else if (opts && (st = take_option(s, r, argc, argv, &i))) {
-			if (st < 0)
-				return MB_EUSAGE;
-		} else if (opts && mb_cli_is(a, "--")) {
-			opts = 0;
-		} else if (opts && a[0] == '-' && a[1] == '-') {
-			return mb_cli_bad_option(s->cli, "set", a);
-		} else if (!r->arg) {
-			r->arg = a;
-		} else {
-			r->vals[r->nvals++] = a; /* "-1" is a value, not an option */
+		} else if (id == CLI_ARG) {
+			if (!r->arg)
+				r->arg = p.val;
+			else
+				r->vals[r->nvals++] = p.val;
+		} else if (!take_option(r, id, p.val)) {
+			return cli_unexpected(s->cli, &p, id);
 		}
 	}
 	/* with machine keys a secure VALUE comes from a file or the tty */

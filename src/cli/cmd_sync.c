@@ -26,25 +26,33 @@ struct sync {
 	char *pass;
 };
 
+const struct cli_opt cli_sync_opts[] = {
+	{ CLI_O_ACCOUNT, "account", 0, "NAME", "the account whose passwords "
+	  "to make agree (required)", CLI_OPT_REQUIRED, NULL },
+	{ CLI_O_FROM, "from", 0, "PATH", "the key whose encrypted password "
+	  "is copied (required)", CLI_OPT_REQUIRED, NULL },
+	CLI_INCLUDE(cli_write_opts),
+	CLI_INCLUDE(cli_force_opts),
+	CLI_END,
+};
+
 static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
 {
-	const char *v;
-	int i, r;
+	struct cli_parser p;
+	int id, r;
 
-	for (i = 1; i < argc; i++) {
-		if ((r = mb_wsess_option(s, CMD, argv[i])) != 0) {
+	cli_parser_init(&p, CMD, cli_sync_opts, argc, argv);
+	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
+		if ((r = mb_wsess_option(s, CMD, id, p.word)) != 0) {
 			if (r < 0)
 				return s->cli->err.status;
-		} else if (mb_cli_value(argc, argv, &i, "--account", &v)) {
-			if (!(c->account = v))
-				return mb_cli_usage(s->cli, CMD,
-						    "--account needs a NAME");
-		} else if (mb_cli_value(argc, argv, &i, "--from", &v)) {
-			if (!(c->from = v))
-				return mb_cli_usage(s->cli, CMD,
-						    "--from needs a PATH");
-		} else
-			return mb_cli_bad_option(s->cli, CMD, argv[i]);
+		} else if (id == CLI_O_ACCOUNT) {
+			c->account = p.val;
+		} else if (id == CLI_O_FROM) {
+			c->from = p.val;
+		} else {
+			return cli_unexpected(s->cli, &p, id);
+		}
 	}
 	if (!c->account || !c->from)
 		return mb_cli_usage(s->cli, CMD, "--account NAME and --from "

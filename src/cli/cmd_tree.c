@@ -133,28 +133,29 @@ static void walk(struct tree_run *t, size_t key, int last, int root)
 	t->prefix.data[saved] = '\0';
 }
 
+const struct cli_opt cli_tree_opts[] = {
+	{ CLI_O_PROP, "prop", 0, "PROP", "show where PROP comes from at each "
+	  "key (repeatable)", 0, NULL },
+	CLI_END,
+};
+
 static int parse_args(struct tree_run *t, int argc, char **argv,
 		      const char **arg)
 {
-	const char *v;
-	int i;
+	struct cli_parser p;
+	int id, st;
 
-	for (i = 1; i < argc; i++) {
-		if (mb_cli_value(argc, argv, &i, "--prop", &v)) {
-			if (!v)
-				return mb_cli_usage(t->cli, "tree",
-						    "--prop needs a name");
+	cli_parser_init(&p, "tree", cli_tree_opts, argc, argv);
+	while ((id = cli_next(&p, &t->cli->err)) != CLI_DONE) {
+		if (id == CLI_O_PROP) {
 			if (t->nprops == MAX_PROPS)
 				return mb_cli_usage(t->cli, "tree", "at most "
 						    "%d --prop", MAX_PROPS);
-			t->names[t->nprops++] = v;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return mb_cli_bad_option(t->cli, "tree", argv[i]);
-		} else if (*arg) {
-			return mb_cli_usage(t->cli, "tree",
-					    "wrong number of arguments");
-		} else {
-			*arg = argv[i];
+			t->names[t->nprops++] = p.val;
+		} else if (id != CLI_ARG) {
+			return cli_unexpected(t->cli, &p, id);
+		} else if ((st = cli_take_arg(t->cli, &p, arg)) != 0) {
+			return st;
 		}
 	}
 	return MB_OK;

@@ -16,6 +16,7 @@
 #include "doctor_priv.h"
 #include "mb/blob.h"
 #include "mb/path.h"
+#include "mb/samcmd.h"
 #include "mb/value.h"
 
 struct drule {
@@ -209,6 +210,67 @@ void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
 		d->oom = 1;
 }
 
+static const char *hold(struct mb_drun *d, char *q)
+{
+	if (!q || push(&d->held, &d->nheld, q)) {
+		d->oom = 1;
+		return NULL;
+	}
+	return q;
+}
+
+const char *mb_dr_q(struct mb_drun *d, struct mb_finding *f,
+		    enum mb_shell sh, const char *s, int n, int user)
+{
+	char *w = n < 0 ? strdup(s) : strndup(s, (size_t)n), *shown;
+	const char *why;
+
+	if (d->oom || !w) {
+		d->oom = 1;
+		free(w);
+		return NULL;
+	}
+	why = user ? mb_samcmd_refusal(sh, w) : mb_shellquote_refusal(sh, w);
+	if (!why) {
+		shown = mb_shellquote_word(sh, w);
+		free(w);
+		return hold(d, shown);
+	}
+	shown = mb_shellquote_show(w);
+	free(w);
+	if (f)
+		mb_dr_fix(d, f, "(no %s command printed for '%s': it %s)",
+			  mb_shellquote_shell_name(sh), shown ? shown : "",
+			  why);
+	else
+		mb_dr_check(d, "(no %s command printed for '%s': it %s)",
+			    mb_shellquote_shell_name(sh), shown ? shown : "",
+			    why);
+	free(shown);
+	return NULL;
+}
+
+const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
+		     enum mb_shell sh, const char *fmt, ...)
+{
+	const char *q;
+	va_list ap;
+	char *s;
+
+	if (d->oom)
+		return NULL;
+	va_start(ap, fmt);
+	s = vfmt(fmt, ap);
+	va_end(ap);
+	if (!s) {
+		d->oom = 1;
+		return NULL;
+	}
+	q = mb_dr_q(d, f, sh, s, -1, 0);
+	free(s);
+	return q;
+}
+
 /* ---- shared helpers --------------------------------------------------------- */
 
 int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,
@@ -278,27 +340,97 @@ static int privileged(const char *name)
 	       strcasecmp(n, "Enterprise Admins") == 0;
 }
 
+/* 1 when Location loc is in service svc ("/LM/W3SVC"). */
+static int in_service(const char *loc, const char *svc)
+{
+	size_t n = strlen(svc);
+
+	return strncasecmp(loc, svc, n) == 0 && (!loc[n] || loc[n] == '/');
+}
+
+/* The other anonymous accounts of a's service, which collapse removes
+ * (", "-separated). */
+static void others(struct mb_drun *d, const struct mb_acct *a,
+		   struct mb_buf *b)
+{
+	const char *loc = d->doc->keys[a->keys[0]].location;
+	const char *svc = in_service(loc, "/LM/MSFTPSVC") ? "/LM/MSFTPSVC" :
+		"/LM/W3SVC";
+	const struct mb_acct *o;
+	char *q = NULL;
+	size_t i, j;
+
+	for (i = 0; i < d->accts->n; i++) {
+		o = &d->accts->v[i];
+		if (o == a || strcmp(o->kind, "anonymous"))
+			continue;
+		for (j = 0; j < o->nkeys; j++)
+			if (in_service(d->doc->keys[o->keys[j]].location, svc))
+				break;
+		/* quoted: the comment is part of a pasted sh line */
+		if (j < o->nkeys && (q = mb_shellquote_word(MB_SHELL_SH,
+							    o->name)))
+			mb_buf_printf(b, "%s%s", b->len ? ", " : "", q);
+		else if (j < o->nkeys)
+			mb_buf_printf(b, "%sa name with control characters",
+				      b->len ? ", " : "");
+		free(q);
+		q = NULL;
+	}
+}
+
+static void fix_collapse(struct mb_drun *d, struct mb_finding *f,
+			 const struct mb_acct *a, const char *from)
+{
+	const char *q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0);
+	struct mb_buf o;
+
+	if (!q || !from)
+		return;
+	mb_buf_init(&o);
+	others(d, a, &o);
+	mb_dr_fix(d, f, "or, for one global account: mbtool collapse "
+		  "--account %s --password-from %s  (moves it to the service "
+		  "key and deletes every AnonymousUserName/AnonymousUserPass "
+		  "below it%s%s%s)", q, from, o.len ? ": the other anonymous "
+		  "accounts " : "", o.len ? o.data : "", o.len ? " are no "
+		  "longer used" : "");
+	if (mb_buf_failed(&o))
+		d->oom = 1;
+	mb_buf_release(&o);
+}
+
 static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
 {
 	const char *first = mb_path_display(d->doc->keys[a->keys[0]].location);
 	struct mb_finding *f = mb_dr_new(d, "MB001", "lockout risk: %s has %d "
 					 "different passwords", a->name,
 					 a->ngroups);
+	const char *q, *from, *u;
+	int n;
 
 	acct_keys(d, f, a, 1);
-	if (strcmp(a->kind, "anonymous") == 0)
-		mb_dr_fix(d, f, "mbtool collapse --account \"%s\" "
-			  "--password-from %s", a->name, first);
-	else
+	u = mb_dr_user(a->name, &n);
+	if (strcmp(a->kind, "anonymous") == 0 &&
+	    (q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)) &&
+	    (from = mb_dr_q(d, f, MB_SHELL_SH, first, -1, 0))) {
+		mb_dr_fix(d, f, "mbtool sync-passwords --account %s --from %s"
+			  "  (keeps every account and level; all of them then "
+			  "hold the password of %s, group A: name the level "
+			  "whose password Windows has)", q, from, first);
+		fix_collapse(d, f, a, from);
+	} else if (strcmp(a->kind, "anonymous"))
 		mb_dr_fix(d, f, "set one password for %s at every level "
-			  "listed, and the same in Windows: net user \"%s\" *",
-			  a->name, a->name);
+			  "listed, and the same in Windows:", a->name);
+	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
+		mb_dr_fix(d, f, "net user %s *%s  (on the server: the same "
+			  "password in Windows)", q, mb_dr_domain_opt(a->name));
 }
 
 static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
 {
 	struct mb_finding *f;
-	const char *p;
+	const char *p, *q, *q2;
 	size_t i;
 
 	for (i = 0; i < a->nkeys; i++) {
@@ -308,8 +440,11 @@ static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
 		f = mb_dr_new(d, "MB006", "AuthAnonymous is off where %s is "
 			      "set", a->name);
 		mb_dr_key(d, f, a->keys[i], 0);
-		mb_dr_fix(d, f, "mbtool set %s/AuthAnonymous TRUE  (or "
-			  "mbtool delete .../AnonymousUserName)", p);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AuthAnonymous", p)) &&
+		    (q2 = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AnonymousUserName",
+				   p)))
+			mb_dr_fix(d, f, "mbtool set %s TRUE  (or mbtool delete "
+				  "%s)", q, q2);
 	}
 }
 
@@ -317,6 +452,7 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 {
 	int anon = strcmp(a->kind, "anonymous") == 0;
 	struct mb_finding *f;
+	const char *q;
 
 	if (a->ngroups > 1)
 		rule_lockout(d, a);
@@ -324,8 +460,12 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 		f = mb_dr_new(d, "MB002", "%s is set at several levels",
 			      a->name);
 		acct_keys(d, f, a, 0);
-		mb_dr_fix(d, f, "mbtool collapse --account \"%s\"%s", a->name,
-			  a->ngroups > 1 ? " --password-from PATH" : "");
+		if ((q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)))
+			mb_dr_fix(d, f, "mbtool collapse --account %s%s  (one "
+				  "global account; it removes the other "
+				  "anonymous accounts set below the service)",
+				  q, a->ngroups > 1 ? " --password-from PATH" :
+				  "");
 	}
 	if (privileged(a->name)) {
 		f = mb_dr_new(d, "MB003", "%s account %s looks privileged",
@@ -339,20 +479,84 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 		rule_anon_off(d, a);
 }
 
+/* 1 when IIS reads k's content over UNC (its effective Path is \\...):
+ * only then does it use UNCUserName/UNCPassword. */
+static int unc_content(const struct mb_doc *doc, size_t k)
+{
+	char *path = mb_acct_value(doc, k, "Path", 0);
+	int unc = path && strncmp(path, "\\\\", 2) == 0;
+
+	free(path);
+	return unc;
+}
+
+/* 1 when some key that sets the account name (of kind kd) stores its
+ * password itself. */
+static int stores_pass(struct mb_drun *d, const struct mb_idkind *kd,
+		       const char *name)
+{
+	const struct mb_acct *a;
+	size_t i, j;
+	char *t;
+	int any = 0;
+
+	for (i = 0; i < d->accts->n; i++) {
+		a = &d->accts->v[i];
+		if (strcmp(a->kind, kd->kind) || strcasecmp(a->name, name))
+			continue;
+		for (j = 0; !any && j < a->nkeys; j++) {
+			t = mb_acct_value(d->doc, a->keys[j], kd->pass, 1);
+			any = t != NULL;
+			free(t);
+		}
+	}
+	return any;
+}
+
+/*
+ * An account none of whose levels stores its password: what mbtool reset
+ * leaves for the live server to complete (the reset script's adsutil.vbs
+ * lines). A check, not an MB004 error whose fix would undo the reset.
+ */
+static void pending_pass(struct mb_drun *d, size_t k,
+			 const struct mb_idkind *kd, const char *name)
+{
+	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *q = mb_dr_qf(d, NULL, MB_SHELL_CMDLINE, "%s/%s", p,
+				 kd->pass);
+	/* the comment is on the cmd.exe line too: quoted as well */
+	const char *qn = q ? mb_dr_q(d, NULL, MB_SHELL_CMDLINE, name, -1, 0) :
+		NULL;
+
+	if (qn)
+		mb_dr_check(d, "cscript %%SystemDrive%%\\Inetpub\\AdminScripts"
+			    "\\adsutil.vbs SET %s \"<the password>\"  (no "
+			    "level that names %s stores its password, as after "
+			    "mbtool reset: set it on the live server, as the "
+			    "reset script does)", q, qn);
+}
+
 static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)
 {
 	char *name = mb_acct_value(d->doc, k, kd->name, 1);
 	char *pass = mb_acct_value(d->doc, k, kd->pass, 1);
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f = NULL;
 
-	if (name && !pass) {
+	if ((name || pass) && strcmp(kd->name, "UNCUserName") == 0 &&
+	    !unc_content(d->doc, k))
+		; /* local content: IIS never uses these */
+	else if (name && !pass && !stores_pass(d, kd, name))
+		pending_pass(d, k, kd, name);
+	else if (name && !pass) {
 		f = mb_dr_new(d, "MB004", "%s without %s", kd->name, kd->pass);
-		mb_dr_fix(d, f, "mbtool delete %s/%s  (or set the password "
-			  "there)", p, kd->name);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->name)))
+			mb_dr_fix(d, f, "mbtool delete %s  (or set the "
+				  "password there)", q);
 	} else if (pass && !name) {
 		f = mb_dr_new(d, "MB004", "%s without %s", kd->pass, kd->name);
-		mb_dr_fix(d, f, "mbtool delete %s/%s", p, kd->pass);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->pass)))
+			mb_dr_fix(d, f, "mbtool delete %s", q);
 	}
 	mb_dr_key(d, f, k, 0);
 	free(name);
@@ -363,7 +567,7 @@ static void rule_pool(struct mb_drun *d, size_t k)
 {
 	char *name = mb_acct_value(d->doc, k, "WAMUserName", 0);
 	char *pass = mb_acct_value(d->doc, k, "WAMUserPass", 0);
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f;
 
 	if (!name || !*name || !pass || !*pass) {
@@ -371,9 +575,10 @@ static void rule_pool(struct mb_drun *d, size_t k)
 			      "type 3 without %s", p, name && *name ?
 			      "WAMUserPass" : "WAMUserName");
 		mb_dr_key(d, f, k, 0);
-		mb_dr_fix(d, f, "mbtool set %s/WAMUserName DOMAIN\\user, then "
-			  "set its password in IIS Manager (pool %s, Identity "
-			  "tab)", p, p);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/WAMUserName", p)))
+			mb_dr_fix(d, f, "mbtool set %s 'DOMAIN\\user', then set "
+				  "its password in IIS Manager (pool %s, "
+				  "Identity tab)", q, p);
 	}
 	free(name);
 	free(pass);
@@ -381,7 +586,7 @@ static void rule_pool(struct mb_drun *d, size_t k)
 
 static void rules_key(struct mb_drun *d, size_t k)
 {
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f;
 	size_t i, nk;
 	const struct mb_idkind *kd = mb_idkinds(&nk);
@@ -393,7 +598,9 @@ static void rules_key(struct mb_drun *d, size_t k)
 	if (mb_dr_num(d->doc, k, "AnonymousPasswordSync", 1, &v) && v) {
 		f = mb_dr_new(d, "MB005", "AnonymousPasswordSync is TRUE");
 		mb_dr_key(d, f, k, 0);
-		mb_dr_fix(d, f, "mbtool set %s/AnonymousPasswordSync FALSE", p);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AnonymousPasswordSync",
+				  p)))
+			mb_dr_fix(d, f, "mbtool set %s FALSE", q);
 	}
 	if (mb_dr_num(d->doc, k, "IIs5IsolationModeEnabled", 1, &v) && v &&
 	    (wam = mb_acct_value(d->doc, k, "WAMUserName", 0)) != NULL) {
@@ -411,7 +618,7 @@ static void rules_key(struct mb_drun *d, size_t k)
 static void rule_secure(struct mb_drun *d, size_t k)
 {
 	const struct mb_key *key = &d->doc->keys[k];
-	const char *p = mb_path_display(key->location);
+	const char *p = mb_path_display(key->location), *q;
 	const struct mb_prop *prop;
 	struct mb_finding *f;
 	struct mb_blob b;
@@ -435,8 +642,9 @@ static void rule_secure(struct mb_drun *d, size_t k)
 		f = mb_dr_new(d, "MB009", "%s at %s cannot be decrypted",
 			      prop->name, p);
 		mb_dr_key(d, f, k, 0);
-		mb_dr_fix(d, f, "set it again: mbtool set %s/%s NEWVALUE on "
-			  "the server, or adsutil.vbs SET there", p, prop->name);
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, prop->name)))
+			mb_dr_fix(d, f, "set it again: mbtool set %s NEWVALUE "
+				  "on the server, or adsutil.vbs SET there", q);
 	}
 }
 
@@ -445,16 +653,18 @@ static void rule_secure(struct mb_drun *d, size_t k)
 static void account_checks(struct mb_drun *d)
 {
 	const struct mb_accts *a = d->accts;
-	const char *u;
+	const char *u, *q;
 	size_t i;
 	int n;
 
 	for (i = 0; i < a->n; i++) {
 		u = mb_dr_user(a->v[i].name, &n);
-		mb_dr_check(d, "net user \"%.*s\"%s  (%s account: active, "
-			    "password not expired, not locked out, logon "
-			    "hours, \"log on to\" workstations)", n, u,
-			    mb_dr_domain_opt(a->v[i].name), a->v[i].kind);
+		if ((q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, u, n, 1)))
+			mb_dr_check(d, "net user %s%s  (%s account: active, "
+				    "password not expired, not locked out, "
+				    "logon hours, \"log on to\" workstations)",
+				    q, mb_dr_domain_opt(a->v[i].name),
+				    a->v[i].kind);
 	}
 	mb_dr_check(d, "net localgroup Guests  (the anonymous accounts are "
 		    "members)");
@@ -486,6 +696,9 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	if (!d.oom)
 		mb_dr_logon_checks(&d);
 	mb_accts_free(&a);
+	for (i = 0; i < d.nheld; i++)
+		free(d.held[i]);
+	free(d.held);
 	if (!d.oom)
 		return MB_OK;
 	mb_findings_free(out);

@@ -16,6 +16,7 @@
 #include "mb/blob.h"
 #include "mb/edit.h"
 #include "mb/path.h"
+#include "mb/samcmd.h"
 #include "mb/value.h"
 
 #define SECEDIT "secedit /export /areas USER_RIGHTS /cfg " \
@@ -148,12 +149,14 @@ static void logon_fixes(struct mb_drun *d, struct mb_finding *f,
 			uint32_t m, const struct names *s)
 {
 	const struct right *r = &rights[right_index(m)];
+	const char *q;
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		mb_dr_fix(d, f, "ntrights -u \"%s\" +r %s  (Resource Kit; or "
-			  "secpol.msc, User Rights Assignment, \"%s\")",
-			  s->v[i], r->allow, r->allow_name);
+		if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, s->v[i], -1, 0)))
+			mb_dr_fix(d, f, "ntrights -u %s +r %s  (Resource Kit; "
+				  "or secpol.msc, User Rights Assignment, "
+				  "\"%s\")", q, r->allow, r->allow_name);
 	mb_dr_fix(d, f, "\"%s\" must name neither the account nor Guests: "
 		  SECEDIT, r->deny_name, r->allow, r->deny);
 }
@@ -161,7 +164,7 @@ static void logon_fixes(struct mb_drun *d, struct mb_finding *f,
 static void logon_finding(struct mb_drun *d, size_t k, int dflt, uint32_t m,
 			  const struct names *s)
 {
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f;
 	struct mb_buf who;
 	size_t i;
@@ -180,13 +183,14 @@ static void logon_finding(struct mb_drun *d, size_t k, int dflt, uint32_t m,
 			      who.data ? who.data : "");
 	mb_buf_release(&who);
 	mb_dr_key(d, f, k, 0);
-	if (dflt)
-		mb_dr_fix(d, f, "mbtool set %s/LogonMethod 3  (network "
-			  "cleartext: needs only \"%s\")", p, rights[2].allow_name);
-	else
-		mb_dr_fix(d, f, "mbtool delete %s/LogonMethod  (back to the "
-			  "inherited or default method; IIS 6's 3, network "
-			  "cleartext, needs only \"%s\")", p, rights[2].allow_name);
+	q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/LogonMethod", p);
+	if (q && dflt)
+		mb_dr_fix(d, f, "mbtool set %s 3  (network cleartext: needs "
+			  "only \"%s\")", q, rights[2].allow_name);
+	else if (q)
+		mb_dr_fix(d, f, "mbtool delete %s  (back to the inherited or "
+			  "default method; IIS 6's 3, network cleartext, needs "
+			  "only \"%s\")", q, rights[2].allow_name);
 	if (m <= 3)
 		logon_fixes(d, f, m, s);
 }
@@ -241,33 +245,43 @@ static int empty_secret(const struct mb_doc *doc, size_t k, const char *prop)
 	return empty;
 }
 
+static void empty_fixes(struct mb_drun *d, struct mb_finding *f,
+			const char *name, const char *p, const char *prop)
+{
+	int n;
+	const char *u = mb_dr_user(name, &n), *q;
+
+	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
+		mb_dr_fix(d, f, "net user %s *%s  (on the server: give the "
+			  "account a password)", q, mb_dr_domain_opt(name));
+	if ((q = mb_dr_qf(d, f, MB_SHELL_CMDLINE, "%s/%s", p, prop)))
+		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
+			  "AdminScripts\\adsutil.vbs SET %s \"<the same "
+			  "password>\"", q);
+	if ((q = mb_dr_q(d, f, MB_SHELL_SH, name, -1, 0)))
+		mb_dr_fix(d, f, "or offline: mbtool reset --account %s "
+			  "--generate -o reset.cmd  (then run reset.cmd on the "
+			  "server)", q);
+}
+
 static void rule_empty(struct mb_drun *d, size_t k)
 {
-	const char *p = mb_path_display(d->doc->keys[k].location), *u;
+	const char *p = mb_path_display(d->doc->keys[k].location);
 	struct mb_finding *f;
 	size_t i, nk;
 	const struct mb_idkind *kd = mb_idkinds(&nk);
 	char *name;
-	int n;
 
 	for (i = 0; i < nk; i++) {
 		if (!empty_secret(d->doc, k, kd[i].pass))
 			continue;
 		name = mb_acct_value(d->doc, k, kd[i].name, 0);
 		if (name && *name) {
-			u = mb_dr_user(name, &n);
 			f = mb_dr_new(d, "MB011", "empty %s for %s at %s",
 				      kd[i].pass, name, p);
 			mb_dr_key(d, f, k, 0);
-			mb_dr_fix(d, f, "net user \"%.*s\" *%s  (on the server: "
-				  "give the account a password)", n, u,
-				  mb_dr_domain_opt(name));
-			mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
-				  "AdminScripts\\adsutil.vbs SET %s/%s \"<the "
-				  "same password>\"", p, kd[i].pass);
-			mb_dr_fix(d, f, "or offline: mbtool reset --account "
-				  "\"%s\" --generate -o reset.cmd  (then run "
-				  "reset.cmd on the server)", name);
+			empty_fixes(d, f, name, mb_path_display(
+				d->doc->keys[k].location), kd[i].pass);
 		}
 		free(name);
 	}
@@ -300,23 +314,26 @@ static int share_len(const char *path)
 static void unc_fixes(struct mb_drun *d, struct mb_finding *f, size_t k,
 		      const char *path)
 {
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 
-	mb_dr_fix(d, f, "mbtool set %s/UNCUserName \"DOMAIN\\user\"  (an "
-		  "account the file server knows, with Read on the share and "
-		  "in NTFS)", p);
-	mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\AdminScripts\\"
-		  "adsutil.vbs SET %s/UNCPassword \"<its password>\"  (on the "
-		  "server; or IIS Manager, the directory's Connect As)", p);
-	mb_dr_fix(d, f, "net use %.*s /user:DOMAIN\\user *  (from the IIS "
-		  "server: the account opens the share)", share_len(path),
-		  path);
+	if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/UNCUserName", p)))
+		mb_dr_fix(d, f, "mbtool set %s 'DOMAIN\\user'  (an account the "
+			  "file server knows, with Read on the share and in "
+			  "NTFS)", q);
+	if ((q = mb_dr_qf(d, f, MB_SHELL_CMDLINE, "%s/UNCPassword", p)))
+		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
+			  "AdminScripts\\adsutil.vbs SET %s \"<its password>\""
+			  "  (on the server; or IIS Manager, the directory's "
+			  "Connect As)", q);
+	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, path, share_len(path), 0)))
+		mb_dr_fix(d, f, "net use %s /user:DOMAIN\\user *  (from the "
+			  "IIS server: the account opens the share)", q);
 }
 
 static void rule_unc(struct mb_drun *d, size_t k)
 {
 	char *path = unc_path(d->doc, k), *user;
-	const char *p = mb_path_display(d->doc->keys[k].location);
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f = NULL;
 
 	if (!path)
@@ -331,9 +348,10 @@ static void rule_unc(struct mb_drun *d, size_t k)
 	if (f) {
 		mb_dr_key(d, f, k, 0);
 		unc_fixes(d, f, k, path);
-		if (user && *user)
-			mb_dr_fix(d, f, "or on the file server: net user \"%s\" "
-				  "* /add  (the same name and password)", user);
+		if (user && *user &&
+		    (q = mb_dr_q(d, f, MB_SHELL_CMDLINE, user, -1, 1)))
+			mb_dr_fix(d, f, "or on the file server: net user %s * "
+				  "/add  (the same name and password)", q);
 	}
 	free(user);
 	free(path);
@@ -341,10 +359,34 @@ static void rule_unc(struct mb_drun *d, size_t k)
 
 /* ---- MB013 ------------------------------------------------------------------ */
 
+/* PowerShell 1.0/2.0 has no AD module: [ADSI] WinNT: reads the account. */
+static void domain_ps(struct mb_drun *d, struct mb_finding *f,
+		      const char *name)
+{
+	const char *bs = strrchr(name, '\\'), *q;
+	size_t i;
+
+	if (!bs || strchr(bs, '@'))
+		return; /* name@domain: WinNT: needs the NetBIOS domain */
+	for (i = 0; name + i < bs; i++)
+		if (name[i] == '/' || name[i] == ',')
+			return;
+	if (mb_samcmd_refusal(MB_SHELL_PS, bs + 1))
+		return;
+	q = mb_dr_qf(d, f, MB_SHELL_PS, "WinNT://%.*s/%s,user",
+		     (int)(bs - name), name, bs + 1);
+	if (q)
+		mb_dr_fix(d, f, "PowerShell 1.0/2.0 (Windows Server 2003 SP1 "
+			  "and later): $u = [ADSI]%s; 'AccountDisabled',"
+			  "'IsAccountLocked','PasswordExpired',"
+			  "'AccountExpirationDate','LoginWorkstations' | "
+			  "%%{ $_ + ': ' + $u.psbase.InvokeGet($_) }", q);
+}
+
 static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
 {
 	struct mb_finding *f;
-	const char *u;
+	const char *u, *q;
 	size_t i;
 	int n;
 
@@ -356,19 +398,16 @@ static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
 		      a->name);
 	for (i = 0; i < a->nkeys; i++)
 		mb_dr_key(d, f, a->keys[i], 0);
-	mb_dr_fix(d, f, "net user \"%.*s\" /domain  (Account active, Account "
+	if (!(q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
+		return;
+	mb_dr_fix(d, f, "net user %s /domain  (Account active, Account "
 		  "expires, Password expires, Workstations allowed, Logon "
-		  "hours allowed)", n, u);
-	mb_dr_fix(d, f, "net user \"%.*s\" /times:all /domain  (every logon "
-		  "hour)", n, u);
-	mb_dr_fix(d, f, "net user \"%.*s\" /workstations:* /domain  (or list "
-		  "this IIS server among them)", n, u);
-	mb_dr_fix(d, f, "PowerShell: Get-ADUser \"%.*s\" -Properties Enabled,"
-		  "LockedOut,PasswordExpired,AccountExpirationDate,"
-		  "LogonWorkstations,logonHours", n, u);
-	mb_dr_fix(d, f, "PowerShell: Set-ADUser \"%.*s\" -LogonWorkstations "
-		  "\"<IIS server>,<others>\"  (or -Clear LogonWorkstations)",
-		  n, u);
+		  "hours allowed)", q);
+	mb_dr_fix(d, f, "net user %s /times:all /domain  (every logon hour)",
+		  q);
+	mb_dr_fix(d, f, "net user %s /workstations:* /domain  (or list this "
+		  "IIS server among them)", q);
+	domain_ps(d, f, a->name);
 }
 
 void mb_dr_logon_rules(struct mb_drun *d)
@@ -419,18 +458,23 @@ static void rights_checks(struct mb_drun *d)
 static void unc_checks(struct mb_drun *d)
 {
 	char *path, *user;
+	const char *q, *qu, *qk;
 	size_t k;
 
 	for (k = 0; k < d->doc->nkeys; k++) {
 		if (!(path = unc_path(d->doc, k)))
 			continue;
 		user = mb_acct_value(d->doc, k, "UNCUserName", 0);
-		if (user && *user)
-			mb_dr_check(d, "net use %.*s /user:%s *  (from the IIS "
-				    "server: the UNC account of %s opens the "
-				    "share, and has Read on it and in NTFS)",
-				    share_len(path), path, user,
-				    mb_path_display(d->doc->keys[k].location));
+		if (user && *user &&
+		    (q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, path,
+				 share_len(path), 0)) &&
+		    (qu = mb_dr_qf(d, NULL, MB_SHELL_CMDLINE, "/user:%s",
+				   user)) &&
+		    (qk = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, mb_path_display(
+				  d->doc->keys[k].location), -1, 0)))
+			mb_dr_check(d, "net use %s %s *  (from the IIS server: "
+				    "the UNC account of %s opens the share, and "
+				    "has Read on it and in NTFS)", q, qu, qk);
 		free(user);
 		free(path);
 	}

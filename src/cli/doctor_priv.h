@@ -11,11 +11,14 @@
 #include <stdint.h>
 
 #include "cli.h"
+#include "mb/shellquote.h"
 
 struct mb_drun {
 	const struct mb_doc *doc;
 	const struct mb_accts *accts;   /* every identity (all kinds) */
 	struct mb_findings *out;
+	char **held;                    /* quoted words, freed at the end */
+	size_t nheld;
 	int oom;
 };
 
@@ -36,6 +39,22 @@ void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
 /* Add one line to the checks that need Windows. */
 void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Every name or path from the file that a fix or check line puts into a
+ * command goes through here (mb/shellquote.h): s (n bytes, or all of it
+ * when n < 0) as one word for sh, valid until the run ends. user: s is a
+ * user name given to net user or a WinNT: ADsPath (mb_samcmd_refusal).
+ * NULL when sh cannot carry it: then a line saying so has been added
+ * instead, to f's fixes (or to the checks when f is NULL), and the caller
+ * prints no command.
+ */
+const char *mb_dr_q(struct mb_drun *d, struct mb_finding *f,
+		    enum mb_shell sh, const char *s, int n, int user);
+/* As mb_dr_q (user 0) for the word printf makes of fmt. */
+const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
+		     enum mb_shell sh, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* A DWORD or BOOL property at key, local only or effective; 1 when set. */
 int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,

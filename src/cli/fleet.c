@@ -226,27 +226,15 @@ static void emit_ready(struct loop *l)
 /* ---- standard input ------------------------------------------------------ */
 
 /*
- * Whether the command reads standard input: a --password-file - secret,
- * or a batch script given as - or not at all. Such input can be read only
- * once, so with several files it is read here, before any file runs, and
- * each file gets its own copy: parallel workers cannot race for it, and
- * the last file sees the same input as the first.
+ * Whether the command reads standard input, as its table says
+ * (mb_cli_reads_stdin): such input can be read only once, so with several
+ * files it is read here, before any file runs, and each file gets its own
+ * copy: parallel workers cannot race for it, and the last file sees the
+ * same input as the first.
  */
 static int reads_stdin(const struct mb_fleet *f)
 {
-	int i, script = 0;
-
-	for (i = 1; i < f->argc; i++) {
-		const char *a = f->argv[i];
-
-		if (strcmp(a, "--password-file=-") == 0 ||
-		    (strcmp(a, "--password-file") == 0 && i + 1 < f->argc &&
-		     strcmp(f->argv[i + 1], "-") == 0))
-			return 1;
-		if (a[0] != '-')
-			script = 1;
-	}
-	return strcmp(f->argv[0], "batch") == 0 && !script;
+	return mb_cli_reads_stdin(f->cmd, f->argc, f->argv);
 }
 
 static int read_input(struct loop *l)

@@ -3,7 +3,6 @@
  * mbtool: global options, the command table, and the per-file loop. Only
  * this file prints errors and chooses the exit status.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,97 +10,6 @@
 
 #include "cli.h"
 #include "mb_config.h"
-
-static const struct mb_cmd commands[] = {
-	{ "get", mb_cmd_get, 0, "get [--local] PATH/PROP",
-	  "the effective value of a property, and where it comes from" },
-	{ "find", mb_cmd_find, 0, "find [--values] [PATH/]PROP",
-	  "every key that sets a property, in file order" },
-	{ "enum", mb_cmd_enum, 0, "enum [PATH] [--effective] [/P]",
-	  "the properties set at a key, and its child keys" },
-	{ "enum_all", mb_cmd_enum_all, 0, "enum_all [PATH] [--effective] [/P]",
-	  "enum for a key and its whole subtree" },
-	{ "tree", mb_cmd_tree, 0, "tree [PATH] [--prop PROP]...",
-	  "the key tree, with where each named property comes from" },
-	{ "secrets", mb_cmd_secrets, 0, "secrets [PATH]",
-	  "every secure value: key, property, length, password group" },
-	{ "reveal", mb_cmd_reveal, 0,
-	  "reveal [PATH/PROP]... | reveal --all [--known PATH/PROP "
-	  "--password-file F]... [--signing-key F] [--exchange-key F] "
-	  "[--no-cache] [-o FILE]",
-	  "recover the plaintext of secure values (explicit only)" },
-	{ "set", mb_cmd_set, MB_CMD_WRITES,
-	  "set [--force] PATH/PROP VALUE... | set PATH/PROP --exchange-key F "
-	  "--signing-key F [--password-file F|-]",
-	  "write a property at a key, as adsutil SET, with its special names "
-	  "(AccessPerm, Authorization, VRPath); a secure string with "
-	  "the machine keys (all writes take --dry-run, --no-backup, "
-	  "--break-lock, --force for a read-only file)" },
-	{ "delete", mb_cmd_delete, MB_CMD_WRITES,
-	  "delete PATH/PROP | delete [--yes] PATH/",
-	  "remove a local value (the key then inherits), or a key and its "
-	  "subtree" },
-	{ "create", mb_cmd_create, MB_CMD_WRITES,
-	  "create [--parents] [--force] PATH [KeyType]",
-	  "add a key (default KeyType IIsConfigObject)" },
-	{ "copy", mb_cmd_copy, MB_CMD_WRITES, "copy [--force] SRC DST",
-	  "copy a key and its subtree (Locations and AppRoots rewritten)" },
-	{ "move", mb_cmd_copy, MB_CMD_WRITES, "move [--force] SRC DST",
-	  "move or rename a key and its subtree" },
-	{ "batch", mb_cmd_batch, MB_CMD_WRITES, "batch [--yes] [SCRIPT]",
-	  "set/delete/create/copy/move lines from SCRIPT or stdin, in one "
-	  "all-or-nothing write" },
-	{ "accounts", mb_cmd_accounts, 0,
-	  "accounts [--service w3svc|msftpsvc|all] [--all-identities]",
-	  "each anonymous account, where it is set, its password groups" },
-	{ "collapse", mb_cmd_collapse, MB_CMD_WRITES,
-	  "collapse [--account NAME] [--service w3svc|msftpsvc|all] "
-	  "[--password-from PATH]",
-	  "one global anonymous account at the service key, overrides "
-	  "removed" },
-	{ "sync-passwords", mb_cmd_sync, MB_CMD_WRITES,
-	  "sync-passwords --account NAME --from PATH",
-	  "copy the encrypted password at PATH to every key that sets NAME" },
-	{ "sam", mb_cmd_sam, 0,
-	  "sam [--shell cmd|powershell] [--domain-controller] "
-	  "[--signing-key F] [--no-cache] [-o FILE]",
-	  "the net user / Set-LocalUser commands that make Windows match the "
-	  "metabase passwords" },
-	{ "reset", mb_cmd_reset, MB_CMD_WRITES,
-	  "reset --account NAME [--password-file F|- | --generate] "
-	  "[--shell cmd|powershell] [--domain-controller] [-o FILE] "
-	  "[--exchange-key F "
-	  "--signing-key F]",
-	  "remove NAME's stored passwords before a restore; print the "
-	  "commands that set a new one on both sides" },
-	{ "doctor", mb_cmd_doctor, 0, "doctor",
-	  "account and password problems (rules MB001...), and the checks "
-	  "that need Windows; exit 1 on an error or warning" },
-	{ "report", mb_cmd_report, 0,
-	  "report -o FILE|- [--stylesheet FILE.xsl]",
-	  "one self-contained HTML page: key tree, accounts, password "
-	  "groups, doctor findings" },
-	{ "help", mb_cmd_help, MB_CMD_NODOC, "help [COMMAND]",
-	  "this list, or one command's usage" },
-};
-
-const struct mb_cmd *mb_cli_commands(size_t *n)
-{
-	*n = sizeof(commands) / sizeof(commands[0]);
-	return commands;
-}
-
-const struct mb_cmd *mb_cli_command(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i].name, name) == 0)
-			return &commands[i];
-	if (strcmp(name, "enumall") == 0)
-		return mb_cli_command("enum_all");
-	return NULL;
-}
 
 static void print_error(const struct mb_error *e)
 {
@@ -121,6 +29,7 @@ struct run {
 	int nfiles;
 	int argc;
 	char **argv;
+	char **own_argv;   /* argv as the command sees it (allocated) */
 	const char *jobs;  /* --jobs, as typed */
 	int jsonl;
 };
@@ -153,93 +62,160 @@ static int keep_backups(struct run *r, const char *v)
 	return 0;
 }
 
-/*
- * Global options may also follow the command (mbtool get --json X): take
- * them out of the command's arguments.
- */
-static int take_globals(struct run *r, int argc, char **argv)
+/* A global option: recorded in r. */
+static int take_global(struct run *r, int id, const char *val)
 {
-	int i, n = 0;
-	const char *v;
-
-	for (i = 0; i < argc; i++) {
-		if (i > 0 && mb_cli_is(argv[i], "--json")) {
-			r->cli.json = 1;
-		} else if (i > 0 && mb_cli_is(argv[i], "--jsonl")) {
-			r->jsonl = r->cli.json = 1;
-		} else if (i > 0 && mb_cli_is(argv[i], "--include-history")) {
-			r->cli.include_history = 1;
-		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--jobs", &v) ||
-			   mb_cli_value(argc, argv, &i, "-j", &v))) {
-			if (!v)
-				return -1;
-			r->jobs = v;
-		} else if (i > 0 && (mb_cli_value(argc, argv, &i, "--file", &v) ||
-			   mb_cli_value(argc, argv, &i, "-f", &v))) {
-			if (!v || add_file(r, v))
-				return -1;
-		} else if (i > 0 && mb_cli_value(argc, argv, &i,
-						 "--keep-backups", &v)) {
-			if (!v || keep_backups(r, v))
-				return -1;
-		} else if (i > 0 && mb_cli_value(argc, argv, &i, "--schema",
-						 &v)) {
-			if (!v)
-				return -1;
-			r->cli.schema_path = v;
-		} else {
-			argv[n++] = argv[i];
-		}
+	switch (id) {
+	case CLI_G_FILE: return add_file(r, val) ? -1 : 0;
+	case CLI_G_SCHEMA: r->cli.schema_path = val; return 0;
+	case CLI_G_JSON: r->cli.json = 1; return 0;
+	case CLI_G_JSONL: r->jsonl = r->cli.json = 1; return 0;
+	case CLI_G_JOBS: r->jobs = val; return 0;
+	case CLI_G_INCLUDE_HISTORY: r->cli.include_history = 1; return 0;
+	case CLI_G_KEEP_BACKUPS: return keep_backups(r, val);
+	case CLI_G_VERSION: printf("mbtool %s\n", MB_VERSION); exit(0);
+	default: return 1;
 	}
-	argv[n] = NULL;
+}
+
+static int fail(struct run *r)
+{
+	print_error(&r->cli.err);
+	return -1;
+}
+
+/*
+ * Whether word, before the command, is the value of the command option
+ * just before it (--account NAME collapse): it is not a command and the
+ * next word is one.
+ */
+static int early_value(const char *word, const char *next, char **early,
+		       int nearly)
+{
+	const char *o = nearly ? early[nearly - 1] : NULL;
+
+	return o && o[0] == '-' && !strchr(o, '=') && next &&
+	       !mb_cli_command(word) && mb_cli_command(next);
+}
+
+/*
+ * The words before the command: global options, and options of the
+ * command given before it, kept in early[] (their values too, when the
+ * value is the next word: --account NAME collapse). Returns the index of
+ * the command word, argc when there is none, -1 after an error (printed).
+ */
+static int before_command(struct run *r, int argc, char **argv,
+			  char **early, int *nearly)
+{
+	struct cli_parser p;
+	int id;
+
+	cli_parser_init(&p, "mbtool", cli_global_opts, argc, argv);
+	for (;;) {
+		int at = p.i;
+
+		id = cli_next(&p, &r->cli.err);
+		if (id == CLI_DONE)
+			return argc;
+		if (id == CLI_HELP)
+			return argc + 1;
+		if (id == CLI_ARG && p.no_opts && at < argc &&
+		    strcmp(argv[at], "--") == 0)
+			return p.i - 1;
+		if (id == CLI_ERR && p.opt)
+			return fail(r);  /* a global option without its value */
+		if (id == CLI_ARG && !early_value(p.val, argv[at + 1], early,
+						  *nearly))
+			return at;
+		if (id == CLI_ARG || id == CLI_ERR) {
+			/* an option of the command, or its value */
+			early[(*nearly)++] = argv[at];
+			continue;
+		}
+		if (take_global(r, id, p.val) < 0)
+			return -1;
+	}
+}
+
+/*
+ * The command's words, in place: global options taken out (into r), the
+ * command's own options checked against its table, -h/--help answered.
+ * Returns the new count, -1 after an error (printed), -2 for help.
+ */
+static int after_command(struct run *r)
+{
+	struct cli_parser p;
+	int id, n = 1, at;
+
+	cli_parser_init(&p, r->cmd->name, r->cmd->opts, r->argc, r->argv);
+	p.more = cli_global_opts;
+	p.dash_args = (r->cmd->flags & MB_CMD_DASHARGS) != 0;
+	while ((at = p.i, id = cli_next(&p, &r->cli.err)) != CLI_DONE) {
+		if (id == CLI_ERR)
+			return fail(r);
+		if (id == CLI_HELP)
+			return -2;
+		if (id >= CLI_G_FILE) {
+			if (take_global(r, id, p.val) < 0)
+				return -1;
+			continue;
+		}
+		while (at < p.i)
+			r->argv[n++] = r->argv[at++];
+	}
+	r->argv[n] = NULL;
 	return n;
 }
 
-static void usage(FILE *f)
+/* argv for the command: its name, the early options, then the rest. */
+static int command_argv(struct run *r, const char *typed, char **early,
+			int nearly, char **rest, int nrest)
 {
-	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	char **v = calloc((size_t)(nearly + nrest + 2), sizeof(*v));
+	char **mapped;
+	int n = 0, i;
 
-	fprintf(f, "%s\ncommands:\n", MB_CLI_SYNOPSIS);
-	for (i = 0; i < n; i++)
-		fprintf(f, "  %-40s %s\n", c[i].usage, c[i].summary);
-	fprintf(f, "\nexit status: 0 ok, 1 doctor found problems, 2 usage, "
-		"3 not set at this node,\n4 path not found, 5 unknown or "
-		"disallowed property, 6 file error,\n7 secure value not "
-		"recovered\n");
+	if (!v)
+		return -1;
+	v[n++] = (char *)typed;
+	for (i = 0; i < nearly; i++)
+		v[n++] = early[i];
+	for (i = 0; i < nrest; i++)
+		v[n++] = rest[i];
+	mapped = v;
+	if (mb_cli_resolve(typed, &n, &mapped, &r->cmd, &r->cli.err)) {
+		free(v);
+		return fail(r);
+	}
+	if (mapped != v)
+		free(v);
+	r->argv = r->own_argv = mapped;
+	r->argv[0] = (char *)r->cmd->name;
+	r->argc = n;
+	return 0;
 }
 
-static int parse_globals(struct run *r, int argc, char **argv)
+static int parse_args(struct run *r, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "schema", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "jsonl", no_argument, NULL, 'L' },
-		{ "include-history", no_argument, NULL, 'H' },
-		{ "keep-backups", required_argument, NULL, 'K' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	char **early = calloc((size_t)argc + 1, sizeof(*early));
+	int nearly = 0, first, st = 0;
 
-	while ((c = getopt_long(argc, argv, "+f:hj:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': if (add_file(r, optarg)) return -1; break;
-		case 's': r->cli.schema_path = optarg; break;
-		case 'J': r->cli.json = 1; break;
-		case 'L': r->jsonl = r->cli.json = 1; break;
-		case 'H': r->cli.include_history = 1; break;
-		case 'K': if (keep_backups(r, optarg)) return -1; break;
-		case 'j': r->jobs = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("mbtool %s\n", MB_VERSION); exit(0);
-		default: return -1;
-		}
-	}
-	return optind;
+	if (!early)
+		return -1;
+	first = before_command(r, argc, argv, early, &nearly);
+	if (first < 0)
+		st = -1;
+	else if (first > argc)
+		st = -3;             /* mbtool --help */
+	else if (first == argc)
+		st = -4;             /* no command */
+	else if (command_argv(r, argv[first], early, nearly, argv + first + 1,
+			      argc - first - 1))
+		st = -1;
+	else if ((r->argc = after_command(r)) < 0)
+		st = r->argc;
+	free(early);
+	return st;
 }
 
 static void flush_out(struct mb_cli *cli)
@@ -296,9 +272,35 @@ static int load_schema(struct run *r, struct mb_schema **owned)
 	return 0;
 }
 
+static int help_exit(struct run *r, int st)
+{
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	if (st == -2)
+		mb_cli_help_cmd(&b, r->cmd);
+	else
+		mb_cli_help_all(&b);
+	fwrite(b.data, 1, b.len, st == -4 ? stderr : stdout);
+	mb_buf_release(&b);
+	return st == -4 ? MB_EUSAGE : MB_OK;
+}
+
+static void run_release(struct run *r, struct mb_schema *owned)
+{
+	mb_schema_free(owned);
+	mb_buf_release(&r->cli.out);
+	mb_buf_release(&r->cli.notes);
+	while (r->nfiles > 0)
+		free(r->files[--r->nfiles]);
+	free(r->files);
+	free(r->own_argv);
+}
+
 /*
- * -f FILE|DIR as given, folders expanded for this command; no -f at all:
- * $MBTOOL_FILE, else ./MetaBase.xml (never after a -f that found nothing).
+ * The files to run: -f FILE|DIR as given, folders expanded for this
+ * command; no -f at all: $MBTOOL_FILE, else ./MetaBase.xml (never after a
+ * -f that found nothing).
  */
 static int pick_files(struct run *r)
 {
@@ -321,44 +323,29 @@ int main(int argc, char **argv)
 {
 	struct run r;
 	struct mb_schema *owned = NULL;
-	int first, st;
+	int st;
 
 	memset(&r, 0, sizeof(r));
 	mb_buf_init(&r.cli.out);
 	mb_buf_init(&r.cli.notes);
 	cli_cleanup_install();
-	first = parse_globals(&r, argc, argv);
-	if (first < 0 || first >= argc) {
-		usage(stderr);
-		return MB_EUSAGE;
-	}
-	r.cmd = mb_cli_command(argv[first]);
-	if (!r.cmd) {
-		fprintf(stderr, "mbtool: command not recognized: '%s'; "
-			"run 'mbtool help'\n", argv[first]);
-		return MB_EUSAGE;
-	}
-	r.argv = argv + first;
-	r.argc = take_globals(&r, argc - first, r.argv);
-	if (r.argc < 0) {
-		fprintf(stderr, "mbtool: option needs a value\n");
-		return MB_EUSAGE;
-	}
-	st = pick_files(&r);
-	r.cli.nfiles = r.nfiles;
-	if (!st)
+	st = parse_args(&r, argc, argv);
+	if (st == -1)
+		st = MB_EUSAGE;
+	else if (st < 0)
+		st = help_exit(&r, st);
+	else if ((st = pick_files(&r)) == MB_OK)
+		st = -5;
+	if (st == -5) {
+		r.cli.nfiles = r.nfiles;
 		st = check_jobs(&r);
-	if (!st)
-		st = load_schema(&r, &owned);
-	if (!st)
-		st = run_all(&r);
-	mb_schema_free(owned);
-	mb_buf_release(&r.cli.out);
-	mb_buf_release(&r.cli.notes);
+		if (!st)
+			st = load_schema(&r, &owned);
+		if (!st)
+			st = run_all(&r);
+	}
+	run_release(&r, owned);
 	if (cli_stdout_check())
 		st = MB_EFILE;
-	while (r.nfiles > 0)
-		free(r.files[--r.nfiles]);
-	free(r.files);
 	return st;
 }

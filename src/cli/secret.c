@@ -22,24 +22,15 @@
 
 /* ---- machine keys ------------------------------------------------------ */
 
-int mb_cli_keys_option(struct mb_cli *cli, const char *cmd,
-		       struct mb_cli_keys *k, unsigned which, int argc,
-		       char **argv, int *i)
+int mb_cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
 {
-	const char *v = NULL, *opt = argv[*i];
-
-	if ((which & MB_KEYS_SIGNING) &&
-	    mb_cli_value(argc, argv, i, "--signing-key", &v))
-		k->signing = v;
-	else if ((which & MB_KEYS_EXCHANGE) &&
-		 mb_cli_value(argc, argv, i, "--exchange-key", &v))
-		k->exchange = v;
+	if (id == CLI_O_SIGNING_KEY)
+		k->signing = val;
+	else if (id == CLI_O_EXCHANGE_KEY)
+		k->exchange = val;
 	else
 		return 0;
-	if (v)
-		return 1;
-	mb_cli_usage(cli, cmd, "%s needs a key FILE", opt);
-	return -1;
+	return 1;
 }
 
 int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)

@@ -181,44 +181,51 @@ void mb_wsess_release(struct mb_wsess *s)
 	s->owned = NULL;
 }
 
+const struct cli_opt cli_force_opts[] = {
+	{ CLI_O_FORCE, "force", 0, NULL, "also replace a read-only metabase",
+	  0, NULL },
+	CLI_END,
+};
+
 /*
  * --force also lets a write replace a read-only file. set, create, copy
  * and move have a --force of their own (schema checks): it is noted here
- * and left to them; a batch line's --force is that line's.
+ * and left to them too. A batch line's --force is that line's.
  */
-static int force_option(struct mb_wsess *s)
+static int force_option(struct mb_wsess *s, const char *cmd)
 {
 	static const char *const own[] = { "set", "create", "copy", "move" };
 	size_t i;
 
-	if (s->batch)
-		return 0;
-	s->opts.force = 1;
 	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		if (strcmp(s->command, own[i]) == 0)
+		if (strcmp(cmd, own[i]) == 0) {
+			s->opts.force |= !s->batch;
 			return 0;
+		}
+	s->opts.force |= !s->batch;
 	return 1;
 }
 
-int mb_wsess_option(struct mb_wsess *s, const char *cmd, const char *arg)
+int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+		    const char *word)
 {
 	int *flag = NULL;
 
-	if (mb_cli_is(arg, "--force"))
-		return force_option(s);
-	if (mb_cli_is(arg, "--dry-run"))
+	if (id == CLI_O_FORCE)
+		return force_option(s, cmd);
+	if (id == CLI_O_DRY_RUN)
 		flag = &s->opts.dry_run;
-	else if (mb_cli_is(arg, "--no-backup"))
+	else if (id == CLI_O_NO_BACKUP)
 		flag = &s->opts.no_backup;
-	else if (mb_cli_is(arg, "--break-lock"))
+	else if (id == CLI_O_BREAK_LOCK)
 		flag = &s->opts.break_lock;
-	else if (mb_cli_is(arg, "--yes"))
+	else if (id == CLI_O_YES)
 		flag = s->batch ? &s->line_yes : &s->opts.yes;
 	if (!flag)
 		return 0;
 	if (s->batch && flag != &s->line_yes) {
 		mb_cli_usage(s->cli, cmd, "%s applies to the whole batch: "
-			     "give it to 'batch', not to one line", arg);
+			     "give it to 'batch', not to one line", word);
 		return -1;
 	}
 	*flag = 1;
