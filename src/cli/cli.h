@@ -144,6 +144,12 @@ int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
  * already filled; CLI_HELP in a batch line) as MB_EUSAGE.
  */
 int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id);
+/*
+ * A secure property nothing sets, at the key or above: shown as "(nothing
+ * stored)", never as a masked "**********" of its schema default.
+ */
+struct mb_result;
+int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r);
 /* The command's single argument into *arg; a second one is an error. */
 int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
 		 const char **arg);
