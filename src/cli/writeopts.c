@@ -391,15 +391,21 @@ static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
 	mb_json_obj_end(&j);
 }
 
+/*
+ * Text: what the run changes, as the real run says it (collapse's list of
+ * keys, adsutil's echo); with --dry-run the same lines, then the diff.
+ */
 static void report(struct mb_wsess *s, const struct mb_write_result *r,
 		   const struct mb_buf *diff)
 {
-	const struct mb_buf *text = s->opts.dry_run ? diff : &s->echo;
-
-	if (s->cli->json)
+	if (s->cli->json) {
 		report_json(s, r, diff);
-	else if (text->len)
-		mb_buf_append(&s->cli->out, text->data, text->len);
+		return;
+	}
+	if (s->echo.len)
+		mb_buf_append(&s->cli->out, s->echo.data, s->echo.len);
+	if (s->opts.dry_run && diff->len)
+		mb_buf_append(&s->cli->out, diff->data, diff->len);
 }
 
 /*
