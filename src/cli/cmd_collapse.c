@@ -106,16 +106,22 @@ static const struct mb_acct *chosen(struct coll *c,
 static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 {
 	size_t i;
-	char list[2048] = "";
+	char list[2048] = "", id[32];
+	struct mb_secrets g;
+	int have = cli_groups_load(&g, s->doc) == 0;
 
 	for (i = 0; i < a->nkeys && strlen(list) < 1800; i++) {
 		char one[300];
 
-		snprintf(one, sizeof(one), "%s%s (%c)", i ? ", " : "",
+		cli_group_name(a->group[i] < 0 || !have ? -1 : cli_group_of(&g,
+			       s->doc, a->keys[i], mb_idkind_of(a)->pass), id,
+			       sizeof(id));
+		snprintf(one, sizeof(one), "%s%s (%s)", i ? ", " : "",
 			 mb_path_display(s->doc->keys[a->keys[i]].location),
-			 a->group[i] < 0 ? '-' : 'A' + a->group[i]);
+			 id);
 		strcat(list, one);
 	}
+	mb_secrets_free(&g);
 	return mb_cli_usage(s->cli, "collapse", "the levels that set %s "
 			    "hold %d different passwords: %s; choose the one "
 			    "to keep with --password-from PATH (nothing "

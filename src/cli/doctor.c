@@ -161,7 +161,7 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 }
 
 void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
-	       char group)
+	       long group)
 {
 	struct mb_finding_key *k;
 
@@ -325,7 +325,8 @@ static void acct_keys(struct mb_drun *d, struct mb_finding *f,
 
 	for (i = 0; i < a->nkeys; i++)
 		mb_dr_key(d, f, a->keys[i], !groups ? 0 : a->group[i] < 0 ?
-			  '-' : (char)('A' + a->group[i]));
+			  -1 : cli_group_of(&d->groups, d->doc, a->keys[i],
+					    mb_idkind_of(a)->pass));
 }
 
 static int privileged(const char *name)
@@ -407,17 +408,20 @@ static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
 					 "different passwords", a->name,
 					 a->ngroups);
 	const char *q, *from, *u;
+	char g[32];
 	int n;
 
 	acct_keys(d, f, a, 1);
+	cli_group_name(cli_group_of(&d->groups, d->doc, a->keys[0],
+				    mb_idkind_of(a)->pass), g, sizeof(g));
 	u = mb_dr_user(a->name, &n);
 	if (strcmp(a->kind, "anonymous") == 0 &&
 	    (q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)) &&
 	    (from = mb_dr_q(d, f, MB_SHELL_SH, first, -1, 0))) {
 		mb_dr_fix(d, f, "mbtool sync-passwords --account %s --from %s"
 			  "  (keeps every account and level; all of them then "
-			  "hold the password of %s, group A: name the level "
-			  "whose password Windows has)", q, from, first);
+			  "hold the password of %s, group %s: name the level "
+			  "whose password Windows has)", q, from, first, g);
 		fix_collapse(d, f, a, from);
 	} else if (strcmp(a->kind, "anonymous"))
 		mb_dr_fix(d, f, "set one password for %s at every level "
@@ -682,7 +686,8 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	d.doc = doc;
 	d.out = out;
 	d.accts = &a;
-	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0;
+	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0 ||
+		cli_groups_load(&d.groups, doc) != 0;
 	for (i = 0; !d.oom && i < a.n; i++)
 		rules_account(&d, &a.v[i]);
 	for (i = 0; !d.oom && i < doc->nkeys; i++) {
@@ -696,6 +701,7 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	if (!d.oom)
 		mb_dr_logon_checks(&d);
 	mb_accts_free(&a);
+	mb_secrets_free(&d.groups);
 	for (i = 0; i < d.nheld; i++)
 		free(d.held[i]);
 	free(d.held);
