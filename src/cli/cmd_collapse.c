@@ -20,6 +20,7 @@
 #include "mb/blob.h"
 #include "mb/edit.h"
 #include "mb/path.h"
+#include "mb/shellquote.h"
 
 #define NAMEP "AnonymousUserName"
 #define PASSP "AnonymousUserPass"
@@ -55,13 +56,19 @@ static void name_others(struct coll *c, const struct mb_accts *a,
 			const struct mb_acct *keep)
 {
 	size_t i, n = 0;
+	char *shown = NULL;
 
 	for (i = 0; i < a->n; i++) {
 		if (&a->v[i] == keep || strcmp(a->v[i].kind, "anonymous"))
 			continue;
-		if (n++ < MAX_NAMED)
+		if (n++ < MAX_NAMED && (shown = mb_shellquote_show(
+						a->v[i].name)) != NULL)
 			mb_buf_printf(&c->others, "%s%s", n > 1 ? ", " : "",
-				      a->v[i].name);
+				      shown); /* no line break from the file */
+		else if (n <= MAX_NAMED)
+			c->others.failed = 1;
+		free(shown);
+		shown = NULL;
 	}
 	if (n > MAX_NAMED)
 		mb_buf_printf(&c->others, " and %zu more", n - MAX_NAMED);

@@ -101,7 +101,7 @@ static const struct drule *rule(const char *id)
 
 /* ---- building findings ---------------------------------------------------- */
 
-static char *vfmt(const char *fmt, va_list ap)
+static char *vfmt_raw(const char *fmt, va_list ap)
 {
 	struct mb_buf b;
 
@@ -111,6 +111,22 @@ static char *vfmt(const char *fmt, va_list ap)
 		return NULL;
 	}
 	return mb_buf_detach(&b, NULL);
+}
+
+/*
+ * A line of a finding: control characters from the file shown escaped
+ * (\n), so that a name cannot start a line that looks like a fix of its
+ * own. Commands never hold any: mb_dr_q refuses them.
+ */
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s = vfmt_raw(fmt, ap), *shown;
+
+	if (!s || !mb_shellquote_refusal(MB_SHELL_SH, s))
+		return s;
+	shown = mb_shellquote_show(s);
+	free(s);
+	return shown;
 }
 
 /* Append s (taken over) to a string array; 0, or -1 with s freed. */
@@ -173,7 +189,8 @@ void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
 		return;
 	}
 	f->keys = k;
-	k[f->nkeys].path = strdup(mb_path_display(d->doc->keys[key].location));
+	k[f->nkeys].path = mb_shellquote_show(mb_path_display(
+		d->doc->keys[key].location));
 	k[f->nkeys].key = key;
 	k[f->nkeys].group = group;
 	if (!k[f->nkeys].path)
@@ -260,7 +277,7 @@ const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
 	if (d->oom)
 		return NULL;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt_raw(fmt, ap);
 	va_end(ap);
 	if (!s) {
 		d->oom = 1;
@@ -380,22 +397,24 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 	}
 }
 
+/* collapse, with what it removes named; lead: "" or "or, ...: ". */
 static void fix_collapse(struct mb_drun *d, struct mb_finding *f,
-			 const struct mb_acct *a, const char *from)
+			 const struct mb_acct *a, const char *from,
+			 const char *lead)
 {
 	const char *q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0);
 	struct mb_buf o;
 
-	if (!q || !from)
+	if (!q)
 		return;
 	mb_buf_init(&o);
 	others(d, a, &o);
-	mb_dr_fix(d, f, "or, for one global account: mbtool collapse "
-		  "--account %s --password-from %s  (moves it to the service "
-		  "key and deletes every AnonymousUserName/AnonymousUserPass "
-		  "below it%s%s%s)", q, from, o.len ? ": the other anonymous "
-		  "accounts " : "", o.len ? o.data : "", o.len ? " are no "
-		  "longer used" : "");
+	mb_dr_fix(d, f, "%smbtool collapse --account %s%s%s  (one global "
+		  "account: moves it to the service key and deletes every "
+		  "AnonymousUserName/AnonymousUserPass below it%s%s%s)", lead,
+		  q, from ? " --password-from " : "", from ? from : "",
+		  o.len ? "; the other anonymous accounts " : "",
+		  o.len ? o.data : "", o.len ? " are no longer used" : "");
 	if (mb_buf_failed(&o))
 		d->oom = 1;
 	mb_buf_release(&o);
@@ -422,7 +441,7 @@ static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
 			  "  (keeps every account and level; all of them then "
 			  "hold the password of %s, group %s: name the level "
 			  "whose password Windows has)", q, from, first, g);
-		fix_collapse(d, f, a, from);
+		fix_collapse(d, f, a, from, "or: ");
 	} else if (strcmp(a->kind, "anonymous"))
 		mb_dr_fix(d, f, "set one password for %s at every level "
 			  "listed, and the same in Windows:", a->name);
@@ -456,7 +475,6 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 {
 	int anon = strcmp(a->kind, "anonymous") == 0;
 	struct mb_finding *f;
-	const char *q;
 
 	if (a->ngroups > 1)
 		rule_lockout(d, a);
@@ -464,12 +482,7 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 		f = mb_dr_new(d, "MB002", "%s is set at several levels",
 			      a->name);
 		acct_keys(d, f, a, 0);
-		if ((q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)))
-			mb_dr_fix(d, f, "mbtool collapse --account %s%s  (one "
-				  "global account; it removes the other "
-				  "anonymous accounts set below the service)",
-				  q, a->ngroups > 1 ? " --password-from PATH" :
-				  "");
+		fix_collapse(d, f, a, a->ngroups > 1 ? "PATH" : NULL, "");
 	}
 	if (privileged(a->name)) {
 		f = mb_dr_new(d, "MB003", "%s account %s looks privileged",
