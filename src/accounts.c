@@ -172,12 +172,35 @@ static int collect_setters(struct coll *c)
 	return 0;
 }
 
+/*
+ * Whether key answers requests (a site, virtual directory, directory or
+ * file of the web or FTP service): an anonymous account in effect at an
+ * AppPools, Filters or IIsCertMapper key logs nobody on there.
+ */
+static int serves(const struct mb_doc *doc, size_t key)
+{
+	static const char *const types[] = {
+		"IIsWebServer", "IIsWebVirtualDir", "IIsWebDirectory",
+		"IIsWebFile", "IIsFtpServer", "IIsFtpVirtualDir",
+	};
+	const struct mb_key *k = &doc->keys[key];
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (k->elem.len == strlen(types[i]) &&
+		    memcmp(doc->buf + k->elem.off, types[i], k->elem.len) == 0)
+			return 1;
+	return 0;
+}
+
 static int count_users(struct coll *c)
 {
 	size_t k, a;
+	int anon = strcmp(c->kd->kind, "anonymous") == 0;
 
 	for (k = 0; k < c->doc->nkeys; k++) {
-		if (c->src[k] == MB_NOKEY || !in_scope(c, k))
+		if (c->src[k] == MB_NOKEY || !in_scope(c, k) ||
+		    (anon && !serves(c->doc, k)))
 			continue;
 		a = acct_at(c, c->src[k], 0);
 		if (a == UNSEEN)

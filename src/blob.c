@@ -131,9 +131,17 @@ static enum mb_status parse_signed(struct mb_blob *b, struct mb_error *err)
 		return mb_error_set(err, MB_ESECRET, "decode", NULL,
 				    "encrypted length %llu is shorter than the "
 				    "4-byte prefix", (unsigned long long)n);
-	if (sl == 0)
+	/*
+	 * IIS 6 signs with RSA-512: 64 bytes. Any other length is damage, and
+	 * a longer one would send the modulus search into a gcd of numbers
+	 * that grow with it (hostile files: 512 bytes cost minutes).
+	 */
+	if (sl != MB_BLOB_SIG_LEN)
 		return mb_error_set(err, MB_ESECRET, "decode", NULL,
-				    "the blob carries no signature");
+				    "signature of %llu bytes: IIS 6 signs "
+				    "with RSA-512 (%u bytes); the value is "
+				    "damaged", (unsigned long long)sl,
+				    MB_BLOB_SIG_LEN);
 	b->data_len = (uint32_t)n;
 	b->sig_len = (uint32_t)sl;
 	b->pad_len = (uint32_t)pad;

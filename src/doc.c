@@ -4,18 +4,21 @@
  * the Location tree, local and inherited values, decoded text.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "doc_priv.h"
 #include "mb/hidx.h"
 
-static size_t hash_loc(const char *p, size_t n)
+static uint64_t hash_loc(const char *p, size_t n)
 {
-	return (size_t)mb_hidx_fold(MB_HIDX_SEED, p, n);
+	return mb_hidx_fold(MB_HIDX_SEED, p, n);
 }
 
 static int loc_eq(const char *a, const char *b, size_t blen)
@@ -23,20 +26,26 @@ static int loc_eq(const char *a, const char *b, size_t blen)
 	return strlen(a) == blen && strncasecmp(a, b, blen) == 0;
 }
 
-size_t mb_doc_find_n(const struct mb_doc *doc, const char *loc, size_t len)
+/* The key at loc[0, len) whose hash is h, or MB_NOKEY. */
+static size_t find_hashed(const struct mb_doc *d, const char *loc, size_t len,
+			  uint64_t h)
 {
-	size_t mask, i;
+	size_t mask = d->index_cap - 1, i;
 
-	if (!doc->index_cap)
-		return MB_NOKEY;
-	mask = doc->index_cap - 1;
-	for (i = hash_loc(loc, len) & mask; doc->index[i]; i = (i + 1) & mask) {
-		size_t k = doc->index[i] - 1;
+	for (i = (size_t)h & mask; d->index[i]; i = (i + 1) & mask) {
+		size_t k = d->index[i] - 1;
 
-		if (loc_eq(doc->keys[k].location, loc, len))
+		if (loc_eq(d->keys[k].location, loc, len))
 			return k;
 	}
 	return MB_NOKEY;
+}
+
+size_t mb_doc_find_n(const struct mb_doc *doc, const char *loc, size_t len)
+{
+	if (!doc->index_cap)
+		return MB_NOKEY;
+	return find_hashed(doc, loc, len, hash_loc(loc, len));
 }
 
 size_t mb_doc_find(const struct mb_doc *doc, const char *location)
@@ -67,30 +76,39 @@ static enum mb_status build_index(struct mb_doc *d, struct mb_error *err)
 				"duplicate Location '%s' (first at line %ld): "
 				"remove one of the two keys", l,
 				mb_doc_line(d, d->keys[dup].start));
-		for (i = hash_loc(l, n) & mask; d->index[i]; i = (i + 1) & mask)
+		for (i = (size_t)hash_loc(l, n) & mask; d->index[i];
+		     i = (i + 1) & mask)
 			;
 		d->index[i] = k + 1;
 	}
 	return MB_OK;
 }
 
-/* Nearest existing ancestor by Location ("/LM/W3SVC/1" -> "/LM/W3SVC"). */
+/*
+ * Nearest existing ancestor by Location ("/LM/W3SVC/1" -> "/LM/W3SVC").
+ * One pass hashes every prefix that ends before a '/', then the prefixes
+ * are probed longest first: linear in the Location, not one hash of a
+ * prefix per level (a 500,000-level Location took minutes that way).
+ */
 static size_t find_parent(const struct mb_doc *d, const char *loc)
 {
-	size_t n = strlen(loc);
+	size_t cut[MB_DOC_MAX_DEPTH + 1], n = 0, i;
+	uint64_t hash[MB_DOC_MAX_DEPTH + 1], h = MB_HIDX_SEED;
 
-	if (n == 0 || strcmp(loc, ".") == 0 || strcmp(loc, "/") == 0)
+	if (!*loc || strcmp(loc, ".") == 0 || strcmp(loc, "/") == 0)
 		return MB_NOKEY;
-	while (n > 0) {
-		while (n > 0 && loc[n - 1] != '/')
-			n--;
-		if (n == 0)
-			break;
-		n--;
-		if (n == 0)
+	for (i = 0; loc[i] && n <= MB_DOC_MAX_DEPTH; i++) {
+		if (loc[i] == '/') {
+			cut[n] = i;
+			hash[n++] = h;
+		}
+		h = mb_hidx_fold(h, loc + i, 1);
+	}
+	while (n-- > 0) {
+		if (cut[n] == 0)
 			return mb_doc_find_n(d, "/", 1);
-		if (mb_doc_find_n(d, loc, n) != MB_NOKEY)
-			return mb_doc_find_n(d, loc, n);
+		if ((i = find_hashed(d, loc, cut[n], hash[n])) != MB_NOKEY)
+			return i;
 	}
 	return MB_NOKEY;
 }
@@ -186,6 +204,8 @@ static enum mb_status parse_owned(const char *name, char *buf, size_t len,
 	d->schema = schema;
 	st = check_bytes(d, err);
 	if (!st)
+		st = mb_doc_check_limits(d, err);
+	if (!st)
 		st = mb_doc_check_xml(d, err);
 	if (!st)
 		st = mb_doc_scan(d, err);
@@ -226,36 +246,73 @@ enum mb_status mb_doc_parse_take(const char *name, char *buf, size_t len,
 	return parse_owned(name, buf, len, schema, out, err);
 }
 
-static enum mb_status read_all(const char *path, char **buf, size_t *len,
-			       struct mb_error *err)
+/*
+ * Opened without blocking (a FIFO would wait for a writer forever), then
+ * refused unless it is a regular file of at most MB_DOC_MAX_SIZE bytes:
+ * `-f /dev/zero` used to read until the OOM killer came.
+ */
+static enum mb_status open_regular(const char *path, int *fd, size_t *size,
+				   struct mb_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0, r;
-	char *b = NULL, *nb;
+	struct stat st;
 
-	if (!f)
+	*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fd < 0)
 		return mb_error_set(err, MB_EFILE, "open", path, "%s%s",
 			strerror(errno), errno == ENOENT ? "; name the "
 			"metabase with -f FILE or set MBTOOL_FILE" : "");
-	for (;;) {
-		if (!(nb = realloc(b, cap + 1)))
-			break;
-		b = nb;
-		r = fread(b + n, 1, cap - n, f);
-		n += r;
-		if (n < cap)
-			break;
-		cap *= 2;
+	if (fstat(*fd, &st) != 0) {
+		close(*fd);
+		return mb_error_set(err, MB_EFILE, "open", path, "%s",
+				    strerror(errno));
 	}
-	if (!nb || ferror(f)) {
-		int e = nb ? errno : ENOMEM;
+	if (!S_ISREG(st.st_mode)) {
+		close(*fd);
+		return mb_error_set(err, MB_EFILE, "open", path, "not a "
+				    "regular file (%s): a metabase is a file",
+				    S_ISFIFO(st.st_mode) ? "a FIFO" :
+				    S_ISDIR(st.st_mode) ? "a folder" :
+				    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ?
+				    "a device" : "a socket or special file");
+	}
+	if ((uint64_t)st.st_size > MB_DOC_MAX_SIZE) {
+		close(*fd);
+		return mb_error_set(err, MB_EFILE, "open", path, "%lld bytes: "
+				    "more than the %u MiB a metabase may have",
+				    (long long)st.st_size,
+				    (unsigned)(MB_DOC_MAX_SIZE >> 20));
+	}
+	fcntl(*fd, F_SETFL, fcntl(*fd, F_GETFL) & ~O_NONBLOCK);
+	*size = (size_t)st.st_size;
+	return MB_OK;
+}
 
-		fclose(f);
-		free(b);
-		return mb_error_set(err, MB_EFILE, "read", path, "%s",
-				    strerror(e ? e : EIO));
+static enum mb_status read_all(const char *path, char **buf, size_t *len,
+			       struct mb_error *err)
+{
+	size_t cap = 0, n = 0;
+	ssize_t r = 0;
+	char *b;
+	int fd, e = 0;
+	enum mb_status st = open_regular(path, &fd, &cap, err);
+
+	if (st)
+		return st;
+	/* One byte more than the size: a file that grew is noticed. */
+	b = malloc(cap + 2);
+	while (b && n <= cap && (r = read(fd, b + n, cap + 1 - n)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		n += r > 0 ? (size_t)r : 0;
 	}
-	fclose(f);
+	e = !b ? ENOMEM : r < 0 ? errno : 0;
+	close(fd);
+	if (e || n > cap) {
+		free(b);
+		return mb_error_set(err, MB_EFILE, "read", path, "%s", e ?
+				    strerror(e) : "the file grew while it was "
+				    "read; try again");
+	}
 	b[n] = '\0';
 	*buf = b;
 	*len = n;

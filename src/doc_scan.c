@@ -407,6 +407,16 @@ static enum mb_status check_ns(struct mb_doc *d)
 	return MB_EFILE;
 }
 
+/* The number of '/' separated levels of a Location. */
+static size_t depth(const char *loc)
+{
+	size_t n = 0;
+
+	for (; *loc; loc++)
+		n += *loc == '/';
+	return n;
+}
+
 /* Pool indexes become pointers once the pool stops moving. */
 static enum mb_status finish(struct scan *s)
 {
@@ -451,6 +461,10 @@ static enum mb_status finish(struct scan *s)
 		key->location = mb_doc_text(d, key->loc.value);
 		if (!key->location)
 			return oom(s);
+		if (depth(key->location) > MB_DOC_MAX_DEPTH)
+			return fail(s, key->start, "Location of %zu levels: a "
+				    "metabase key is at most %u deep",
+				    depth(key->location), MB_DOC_MAX_DEPTH);
 	}
 	return MB_OK;
 }
@@ -489,4 +503,59 @@ enum mb_status mb_doc_scan(struct mb_doc *doc, struct mb_error *err)
 		st = finish(&s);
 	scan_release(&s);
 	return st;
+}
+
+/* Past the end of what follows p up to and including lit, or NULL. */
+static const char *past(const char *p, const char *lit)
+{
+	const char *e = strstr(p, lit);
+
+	return e ? e + strlen(lit) : NULL;
+}
+
+/* The attributes (name="value" pairs) of the tag at p; *end after it. */
+static size_t count_attrs(const char *p, const char **end)
+{
+	size_t n = 0;
+	char quote = 0;
+
+	for (p++; *p; p++) {
+		if (quote) {
+			quote = *p == quote ? 0 : quote;
+		} else if (*p == '"' || *p == '\'') {
+			quote = *p;
+		} else if (*p == '=') {
+			n++;
+		} else if (*p == '>') {
+			p++;
+			break;
+		}
+	}
+	*end = p;
+	return n;
+}
+
+enum mb_status mb_doc_check_limits(const struct mb_doc *doc,
+				   struct mb_error *err)
+{
+	const char *p = doc->buf, *tag;
+	size_t n;
+
+	while ((tag = strchr(p, '<')) != NULL) {
+		if (strncmp(tag, "<!--", 4) == 0)
+			p = past(tag + 4, "-->");
+		else if (strncmp(tag, "<![CDATA[", 9) == 0)
+			p = past(tag + 9, "]]>");
+		else if (strncmp(tag, "<?", 2) == 0)
+			p = past(tag + 2, "?>");
+		else if ((n = count_attrs(tag, &p)) > MB_DOC_MAX_ATTRS)
+			return mb_error_set_line(err, MB_EFILE, "parse",
+				doc->path, mb_doc_line(doc, (size_t)(tag -
+				doc->buf)), "element with %zu attributes: a "
+				"metabase key has at most %u", n,
+				MB_DOC_MAX_ATTRS);
+		if (!p)
+			break;  /* unterminated: libxml2 says where */
+	}
+	return MB_OK;
 }

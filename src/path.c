@@ -33,10 +33,37 @@ static char *sanitise(const char *arg, int *trailing)
 	return s;
 }
 
+/*
+ * The two keys outside /LM by the names the file gives them (their element
+ * names), since "/" already means /LM: "IIS_ROOT[/...]" is Location "/...",
+ * "IIS_Global" is ".". 1 when s (n bytes) is one, *out set.
+ */
+static int special_key(const char *s, size_t n, char **out)
+{
+	static const size_t root = sizeof("IIS_ROOT") - 1;
+
+	if (*s == '/') {
+		s++;
+		n = n ? n - 1 : 0;
+	}
+	if (n == sizeof("IIS_Global") - 1 &&
+	    strncasecmp(s, "IIS_Global", n) == 0) {
+		*out = strdup(".");
+		return 1;
+	}
+	if (n < root || strncasecmp(s, "IIS_ROOT", root) != 0 ||
+	    (n > root && s[root] != '/'))
+		return 0;
+	*out = n > root ? strndup(s + root, n - root) : strdup("/");
+	return 1;
+}
+
 static enum mb_status set_location(struct mb_path *out, const char *s,
 				   size_t n, struct mb_error *err)
 {
-	if (is_location_form(s)) {
+	if (special_key(s, n, &out->location)) {
+		/* out->location set (NULL when out of memory) */
+	} else if (is_location_form(s)) {
 		out->location = strndup(s, n);
 	} else {
 		if (*s == '/') {
@@ -104,5 +131,9 @@ const char *mb_path_display(const char *location)
 {
 	if (strncasecmp(location, "/LM/", 4) == 0 && location[4])
 		return location + 4;
+	if (strcmp(location, "/") == 0)
+		return "IIS_ROOT";
+	if (strcmp(location, ".") == 0)
+		return "IIS_Global";
 	return location;
 }

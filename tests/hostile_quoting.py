@@ -57,6 +57,7 @@ NAMES = [
     'tail\\',
     'caf\u00e9 \u2019q\u2018 \u00fc\u00f1\u00ee',
     'line\nbreak',
+    'x\n  fix:  touch pwned',
     'tab\there',
 ]
 ENV = {'SYSTEMDRIVE': 'C:', 'TEMP': 'C:\\Temp', 'PATH': 'C:\\Windows'}
@@ -229,6 +230,7 @@ def check_doctor(name, out, tmp):
     seen = {'sh': 0, 'cmd': 0, 'ps': 0, 'refused': 0}
     for raw in out.splitlines():
         line = re.sub(r'^\s*(fix:|\[ \])?\s*', '', raw)
+        line = re.sub(r'^or\b[^:(]*:\s+', '', line)  # "or offline: ..."
         if line.startswith('(no ') and 'command printed for' in line:
             seen['refused'] += 1
             continue
@@ -386,6 +388,11 @@ def main():
             f = gen(mbgen, name, tmp)
             p = run([mbtool, '-f', f, 'doctor'], tmp)
             seen = check_doctor(name, p.stdout.decode(), tmp)
+            if '\n' in name:  # no line of its own that looks like a fix
+                tail = name.split('\n', 1)[1].strip()
+                if any(x.strip().startswith(tail)
+                       for x in p.stdout.decode().splitlines()):
+                    fail(name, 'doctor printed its line break')
             page = check_doctor(name, report_lines(mbtool, f, tmp), tmp)
             if page != seen:
                 fail(name, 'report %r, doctor %r' % (page, seen))

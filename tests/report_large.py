@@ -43,7 +43,12 @@ def fail(msg):
 
 
 def display(loc):
-    """mb_path_display: /LM/W3SVC/1 is shown as W3SVC/1."""
+    """mb_path_display: /LM/W3SVC/1 is shown as W3SVC/1, / as IIS_ROOT and
+    . as IIS_Global."""
+    if loc == '/':
+        return 'IIS_ROOT'
+    if loc == '.':
+        return 'IIS_Global'
     return loc[4:] if loc.upper().startswith('/LM/') and loc[4:] else loc
 
 

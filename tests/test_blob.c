@@ -197,6 +197,34 @@ static void expect_bad(const char *hex, const char *why)
 	assert_null(b.raw);
 }
 
+/*
+ * Only IIS 6's 64-byte (RSA-512) signatures are values: a hostile file's
+ * 512-byte ones would cost minutes of gcd in reveal and sam.
+ */
+static void sig_lengths(void)
+{
+	static const uint32_t bad[] = { 0, 1, 63, 65, 128, 512 };
+	unsigned char data[34] = { 0x11, 0x11, 0x11, 0x11 }, sig[512];
+	struct mb_blob b;
+	struct mb_error e;
+	char want[32];
+	size_t i;
+
+	memset(sig, 0x5a, sizeof(sig));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		mb_error_clear(&e);
+		assert_int_equal(mb_blob_build(MB_BLOB_DATA, data, 34, sig,
+					       bad[i], &b, &e), MB_ESECRET);
+		snprintf(want, sizeof(want), "signature of %u bytes",
+			 (unsigned)bad[i]);
+		assert_non_null(strstr(e.reason, want));
+		assert_non_null(strstr(e.reason, "damaged"));
+	}
+	assert_int_equal(mb_blob_build(MB_BLOB_DATA, data, 34, sig, 64, &b,
+				       &e), MB_OK);
+	mb_blob_free(&b);
+}
+
 static void test_damaged(void **state)
 {
 	struct mb_blob b;
@@ -222,6 +250,7 @@ static void test_damaged(void **state)
 	expect_bad(hex, "not a hex digit");
 	free(hex);
 	mb_blob_free(&b);
+	sig_lengths();
 }
 
 /* Every prefix and random mutation must fail cleanly, never crash. */

@@ -13,7 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "mb/blob.h"
+#include "mb/buf.h"
 #include "mb/doc.h"
 
 #define NS "urn:microsoft-catalog:XML_Metabase_V64_0"
@@ -354,6 +359,136 @@ static void test_blob_truncations(void **state)
 	}
 }
 
+/* ---- bounded work (issue 15): depth, attributes, file kind, size ---- */
+
+/* A document of one key chain: /LM/a/a/... with keys at every level. */
+static char *chain(unsigned levels, size_t seglen, int every)
+{
+	struct mb_buf b, loc;
+	unsigned i;
+
+	mb_buf_init(&b);
+	mb_buf_init(&loc);
+	mb_buf_puts(&b, HEAD);
+	mb_buf_puts(&loc, "/LM");
+	for (i = 1; i < levels; i++) {
+		mb_buf_putc(&loc, '/');
+		while (seglen > 1 && loc.len % seglen)
+			mb_buf_putc(&loc, 'a');
+		mb_buf_putc(&loc, 'a');
+		if (every || i + 1 == levels)
+			mb_buf_printf(&b, "<IIsConfigObject Location=\"%s\">"
+				      "</IIsConfigObject>\n", loc.data);
+	}
+	mb_buf_puts(&b, TAIL);
+	mb_buf_release(&loc);
+	assert_false(mb_buf_failed(&b));
+	return mb_buf_detach(&b, NULL);
+}
+
+static void test_location_depth(void **state)
+{
+	struct mb_error err;
+	struct mb_doc *d = NULL;
+	char *text;
+
+	(void)state;
+	/* At the limit: accepted, each key's parent the level above. */
+	text = chain(MB_DOC_MAX_DEPTH, 1, 1);
+	assert_int_equal(mb_doc_parse("deep.xml", text, strlen(text),
+				      mb_schema_builtin(), &d, &err), MB_OK);
+	assert_int_equal(d->nkeys, MB_DOC_MAX_DEPTH - 1);
+	assert_int_equal(d->keys[d->nkeys - 1].parent, d->nkeys - 2);
+	assert_int_equal(d->keys[0].parent, MB_NOKEY);
+	mb_doc_free(d);
+	free(text);
+	/* One level more: refused at the key's line, not walked. */
+	text = chain(MB_DOC_MAX_DEPTH + 1, 1, 0);
+	assert_int_equal(parse(text, &err), MB_EFILE);
+	assert_non_null(strstr(err.reason, "257 levels"));
+	assert_int_equal(err.line, 4);
+	free(text);
+	/* Long levels (4 KB each, 1 MB in all) with no key between: the
+	 * nearest ancestor is found in one pass (bench: hostile rows). */
+	text = chain(MB_DOC_MAX_DEPTH, 4096, 0);
+	assert_int_equal(parse(text, &err), MB_OK);
+	free(text);
+}
+
+static char *many_attrs(unsigned n)
+{
+	struct mb_buf b;
+	unsigned i;
+
+	mb_buf_init(&b);
+	/* A comment's '=' are not attributes. */
+	mb_buf_puts(&b, HEAD "<!-- a=1 b=2 -->\n"
+		    "<IIsWebService Location=\"/LM/W3SVC\"");
+	for (i = 1; i < n; i++)
+		mb_buf_printf(&b, "\n\tA%u=\"x>=y\"", i);
+	mb_buf_puts(&b, ">\n</IIsWebService>\n" TAIL);
+	assert_false(mb_buf_failed(&b));
+	return mb_buf_detach(&b, NULL);
+}
+
+static void test_attribute_limit(void **state)
+{
+	struct mb_error err;
+	char *text;
+
+	(void)state;
+	text = many_attrs(MB_DOC_MAX_ATTRS);
+	assert_int_equal(parse(text, &err), MB_OK);
+	free(text);
+	/* Refused before libxml2 sees the element (its duplicate check is
+	 * quadratic: 500,000 attributes took minutes). */
+	text = many_attrs(500000);
+	assert_int_equal(parse(text, &err), MB_EFILE);
+	assert_non_null(strstr(err.reason, "500000 attributes"));
+	assert_int_equal(err.line, 5);
+	free(text);
+}
+
+static enum mb_status load(const char *path, struct mb_error *err)
+{
+	struct mb_doc *d = NULL;
+	enum mb_status st;
+
+	mb_error_clear(err);
+	st = mb_doc_load(path, mb_schema_builtin(), &d, err);
+	mb_doc_free(d);
+	return st;
+}
+
+static void test_not_a_file(void **state)
+{
+	char dir[] = "/tmp/mbmal.XXXXXX", path[64];
+	struct mb_error err;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	/* A FIFO with no writer: refused at once, no wait. */
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(load(path, &err), MB_EFILE);
+	assert_non_null(strstr(err.reason, "not a regular file (a FIFO)"));
+	unlink(path);
+	/* A device: /dev/zero used to be read until memory ran out. */
+	assert_int_equal(load("/dev/zero", &err), MB_EFILE);
+	assert_non_null(strstr(err.reason, "(a device)"));
+	/* Over the size limit (sparse: no disk used), refused unread. */
+	snprintf(path, sizeof(path), "%s/big.xml", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)MB_DOC_MAX_SIZE + 1), 0);
+	close(fd);
+	assert_int_equal(load(path, &err), MB_EFILE);
+	assert_non_null(strstr(err.reason, "more than the 1024 MiB"));
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -369,6 +504,9 @@ int main(void)
 		cmocka_unit_test(test_huge_attribute),
 		cmocka_unit_test(test_blobs),
 		cmocka_unit_test(test_blob_truncations),
+		cmocka_unit_test(test_location_depth),
+		cmocka_unit_test(test_attribute_limit),
+		cmocka_unit_test(test_not_a_file),
 	};
 
 	return cmocka_run_group_tests(tests, load_sample, free_sample);

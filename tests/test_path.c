@@ -67,13 +67,26 @@ static void test_trailing_slash(void **state)
 	mb_path_release(&p);
 }
 
+/* The keys above /LM by their names, the same in input and output. */
+static void test_root_and_global(void **state)
+{
+	(void)state;
+	check("IIS_ROOT", 0, "/", NULL);
+	check("iis_root/AdminACL", MB_PATH_PROP, "/", "AdminACL");
+	check("/IIS_ROOT/LM", 0, "/LM", NULL);
+	check("IIS_Global/SessionKey", MB_PATH_PROP, ".", "SessionKey");
+	check("IIS_ROOTS", 0, "/LM/IIS_ROOTS", NULL);
+	check("w3svc/IIS_ROOT", 0, "/LM/w3svc/IIS_ROOT", NULL);
+	assert_string_equal(mb_path_display("/"), "IIS_ROOT");
+	assert_string_equal(mb_path_display("."), "IIS_Global");
+	assert_string_equal(mb_path_display("/LM"), "/LM");
+}
+
 static void test_display(void **state)
 {
 	(void)state;
 	assert_string_equal(mb_path_display("/LM/W3SVC/1/ROOT"), "W3SVC/1/ROOT");
 	assert_string_equal(mb_path_display("/LM"), "/LM");
-	assert_string_equal(mb_path_display("/"), "/");
-	assert_string_equal(mb_path_display("."), ".");
 }
 
 int main(void)
@@ -84,6 +97,7 @@ int main(void)
 		cmocka_unit_test(test_property_only),
 		cmocka_unit_test(test_trailing_slash),
 		cmocka_unit_test(test_display),
+		cmocka_unit_test(test_root_and_global),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,7 +37,10 @@ struct mb_acct {
 	int *group;         /* their password group (0 = A), -1 none */
 	size_t nkeys;
 	int ngroups;
-	size_t used;        /* keys in scope where the name is effective */
+	size_t used;        /* keys in scope where the name is effective
+			     * (anonymous: only keys that serve requests,
+			     * sites, virtual directories, directories and
+			     * files, not AppPools or IIsCertMapper) */
 	size_t anon_on;     /* setters with AuthAnonymous effective */
 };
 

@@ -79,6 +79,8 @@ struct mb_simpleblob {
 #define MB_CALG_RC4      0x6801u
 #define MB_CALG_RSA_KEYX 0xa400u
 #define MB_CALG_RSA_SIGN 0x2400u
+/* IIS 6's signature length (RSA-512); blobs with any other are damaged. */
+#define MB_BLOB_SIG_LEN 64u
 
 /* Hex codec. Decoding accepts either case and rejects odd or bad digits. */
 enum mb_status mb_blob_hex_decode(const char *hex, size_t len,

@@ -31,6 +31,15 @@
 #include "mb/schema.h"
 
 #define MB_NOKEY ((size_t)-1)
+/*
+ * Deepest Location accepted (levels, i.e. '/' characters). Real files go
+ * about 8 deep; the limit bounds what a hostile file can make a load cost.
+ */
+#define MB_DOC_MAX_DEPTH 256u
+/* Largest file read (bytes): hosting files of 200,000 sites are ~250 MB. */
+#define MB_DOC_MAX_SIZE (1024u * 1024 * 1024)
+/* Most attributes one element may carry (the schema has some 500). */
+#define MB_DOC_MAX_ATTRS 2048u
 
 struct mb_span {
 	uint32_t off;

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "mb/path.h"
+#include "mb/query.h"
 
 int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 {
@@ -29,6 +30,11 @@ int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 				  "%s (usage: mbtool help %s)", msg, cmd);
 	mb_buf_release(&syn);
 	return st;
+}
+
+int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r)
+{
+	return (p->attrs & MB_ATTR_SECURE) && r->origin == MB_ORIGIN_DEFAULT;
 }
 
 int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id)

@@ -174,6 +174,12 @@ int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
  * already filled; CLI_HELP in a batch line) as MB_EUSAGE.
  */
 int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id);
+/*
+ * A secure property nothing sets, at the key or above: shown as "(nothing
+ * stored)", never as a masked "**********" of its schema default.
+ */
+struct mb_result;
+int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r);
 /* The command's single argument into *arg; a second one is an error. */
 int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
 		 const char **arg);
@@ -233,6 +239,23 @@ size_t mb_secrets_at(const struct mb_secrets *s, size_t key);
 /* The file's IIS_Global/SessionKey blob, or NULL. */
 const struct mb_blob *mb_secrets_session(const struct mb_secrets *s);
 void mb_secrets_free(struct mb_secrets *s);
+/*
+ * Password groups, one scheme for secrets, accounts, collapse, doctor and
+ * report: G1, G2, ... number every distinct encrypted value of the file
+ * in file order; values that show the same group hold the same bytes, so
+ * the same password. cli_groups_load gathers and numbers them (0, or -1
+ * out of memory; free with mb_secrets_free); cli_group_of is the group of
+ * the value of prop in effect at key (its own or inherited), -1 none.
+ */
+#define CLI_GROUP_LEGEND \
+	"password groups: G1, G2, ... number the distinct encrypted values " \
+	"of the file\nin file order; the same group means the same bytes, " \
+	"so the same password\n(secrets lists every value)"
+int cli_groups_load(struct mb_secrets *s, const struct mb_doc *doc);
+long cli_group_of(const struct mb_secrets *s, const struct mb_doc *doc,
+		  size_t key, const char *prop);
+/* "G3", or "-" for none (g <= 0). */
+void cli_group_name(long g, char *out, size_t n);
 /*
  * The reveal solver's input: one item per usable value (the SessionKey and
  * damaged blobs left out). (*of)[i] is secret i's item index + 1, 0 = none.
@@ -436,7 +459,8 @@ int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 struct mb_finding_key {
 	char *path;   /* adsutil display path */
 	size_t key;   /* index into doc->keys (report marks the key tree) */
-	char group;   /* its password group 'A'..., '-' none, 0 not shown */
+	long group;   /* its password group G<n> (cli_group_of), -1 none,
+		       * 0 not shown */
 };
 
 struct mb_finding {

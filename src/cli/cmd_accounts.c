@@ -38,33 +38,47 @@ int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 
 /* ---- output -------------------------------------------------------------- */
 
-static void print_acct(struct mb_buf *o, const struct mb_doc *doc,
-		       const struct mb_acct *a)
+/* The setter's password group in the file-wide numbering (cli.h). */
+static void setter_group(const struct mb_secrets *g, const struct mb_doc *doc,
+			 const struct mb_acct *a, size_t i, char *out,
+			 size_t n)
 {
+	cli_group_name(a->group[i] < 0 ? -1 : cli_group_of(g, doc,
+		       a->keys[i], mb_idkind_of(a)->pass), out, n);
+}
+
+static void print_acct(struct mb_buf *o, const struct mb_doc *doc,
+		       const struct mb_secrets *g, const struct mb_acct *a)
+{
+	int anon = strcmp(a->kind, "anonymous") == 0;
+	char id[32];
 	size_t i;
 
-	mb_buf_printf(o, "%s (%s)%s\n", a->name, a->kind,
-		      a->ngroups > 1 ? "  LOCKOUT-RISK" : "");
-	mb_buf_printf(o, "  used by %zu key%s; %d password group%s; "
-		      "AuthAnonymous on at %zu of %zu\n", a->used,
-		      a->used == 1 ? "" : "s", a->ngroups,
-		      a->ngroups == 1 ? "" : "s", a->anon_on, a->nkeys);
+	mb_buf_printf(o, "%s (%s)  %s%d password group%s\n", a->name, a->kind,
+		      a->ngroups > 1 ? "LOCKOUT-RISK: " : "", a->ngroups,
+		      a->ngroups == 1 ? "" : "s");
+	mb_buf_printf(o, "  in effect at %zu key%s%s\n", a->used,
+		      a->used == 1 ? "" : "s",
+		      !anon ? "" : a->used == 1 ? " that answers requests "
+		      "(site, directory, file)" : " that answer requests "
+		      "(sites, directories, files)");
+	if (anon)
+		mb_buf_printf(o, "  AuthAnonymous on at %zu of the %zu key%s "
+			      "that set%s it\n", a->anon_on, a->nkeys,
+			      a->nkeys == 1 ? "" : "s", a->nkeys == 1 ? "s" : "");
 	for (i = 0; i < a->nkeys; i++) {
-		const char *p = mb_path_display(doc->keys[a->keys[i]].location);
-
-		if (a->group[i] < 0)
-			mb_buf_printf(o, "  set at %-30s password -\n", p);
-		else
-			mb_buf_printf(o, "  set at %-30s password %c\n", p,
-				      'A' + a->group[i]);
+		setter_group(g, doc, a, i, id, sizeof(id));
+		mb_buf_printf(o, "  set at %-30s password %s\n",
+			      mb_path_display(doc->keys[a->keys[i]].location),
+			      id);
 	}
 }
 
 static void json_acct(struct mb_json *j, const struct mb_doc *doc,
-		      const struct mb_acct *a)
+		      const struct mb_secrets *g, const struct mb_acct *a)
 {
+	char id[32];
 	size_t i;
-	char g[2] = { 0, 0 };
 
 	mb_json_obj_begin(j);
 	mb_json_kstr(j, "account", a->name);
@@ -79,12 +93,12 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 		mb_json_obj_begin(j);
 		mb_json_kstr(j, "path",
 			     mb_path_display(doc->keys[a->keys[i]].location));
-		g[0] = (char)('A' + a->group[i]);
+		setter_group(g, doc, a, i, id, sizeof(id));
 		mb_json_key(j, "group");
 		if (a->group[i] < 0)
 			mb_json_null(j);
 		else
-			mb_json_str(j, g);
+			mb_json_str(j, id);
 		mb_json_obj_end(j);
 	}
 	mb_json_arr_end(j);
@@ -92,7 +106,7 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 }
 
 static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
-		      const struct mb_accts *a)
+		      const struct mb_secrets *g, const struct mb_accts *a)
 {
 	struct mb_json j;
 	size_t i;
@@ -101,15 +115,17 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 		mb_json_init(&j, &cli->out);
 		mb_json_arr_begin(&j);
 		for (i = 0; i < a->n; i++)
-			json_acct(&j, doc, &a->v[i]);
+			json_acct(&j, doc, g, &a->v[i]);
 		mb_json_arr_end(&j);
 		mb_buf_printf(&cli->out, "\n");
 		return;
 	}
 	for (i = 0; i < a->n; i++)
-		print_acct(&cli->out, doc, &a->v[i]);
+		print_acct(&cli->out, doc, g, &a->v[i]);
 	if (!a->n)
 		mb_buf_printf(&cli->out, "no accounts set\n");
+	else
+		mb_buf_printf(&cli->out, "%s\n", CLI_GROUP_LEGEND);
 }
 
 /* "w3svc" -> "/LM/W3SVC"; "all" -> NULL; 0 on success. */
@@ -139,6 +155,7 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 {
 	const char *svc = NULL;
 	struct mb_accts a;
+	struct mb_secrets g;
 	struct cli_parser p;
 	int id, all_ids = 0;
 
@@ -152,12 +169,15 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 			return mb_cli_usage(cli, "accounts", "--service "
 					    "takes w3svc, msftpsvc or all");
 	}
-	if (mb_accts_collect(doc, svc, all_ids, &a)) {
+	if (mb_accts_collect(doc, svc, all_ids, &a) ||
+	    cli_groups_load(&g, doc)) {
 		mb_accts_free(&a);
+		mb_secrets_free(&g);
 		return mb_error_set(&cli->err, MB_EFILE, "accounts", NULL,
 				    "out of memory");
 	}
-	print_all(cli, doc, &a);
+	print_all(cli, doc, &g, &a);
+	mb_secrets_free(&g);
 	mb_accts_free(&a);
 	return MB_OK;
 }

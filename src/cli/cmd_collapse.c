@@ -20,6 +20,7 @@
 #include "mb/blob.h"
 #include "mb/edit.h"
 #include "mb/path.h"
+#include "mb/shellquote.h"
 
 #define NAMEP "AnonymousUserName"
 #define PASSP "AnonymousUserPass"
@@ -56,13 +57,19 @@ static void name_others(struct coll *c, const struct mb_accts *a,
 			const struct mb_acct *keep)
 {
 	size_t i, n = 0;
+	char *shown = NULL;
 
 	for (i = 0; i < a->n; i++) {
 		if (&a->v[i] == keep || strcmp(a->v[i].kind, "anonymous"))
 			continue;
-		if (n++ < MAX_NAMED)
+		if (n++ < MAX_NAMED && (shown = mb_shellquote_show(
+						a->v[i].name)) != NULL)
 			mb_buf_printf(&c->others, "%s%s", n > 1 ? ", " : "",
-				      a->v[i].name);
+				      shown); /* no line break from the file */
+		else if (n <= MAX_NAMED)
+			c->others.failed = 1;
+		free(shown);
+		shown = NULL;
 	}
 	if (n > MAX_NAMED)
 		mb_buf_printf(&c->others, " and %zu more", n - MAX_NAMED);
@@ -107,16 +114,22 @@ static const struct mb_acct *chosen(struct coll *c,
 static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 {
 	size_t i;
-	char list[2048] = "";
+	char list[2048] = "", id[32];
+	struct mb_secrets g;
+	int have = cli_groups_load(&g, s->doc) == 0;
 
 	for (i = 0; i < a->nkeys && strlen(list) < 1800; i++) {
 		char one[300];
 
-		snprintf(one, sizeof(one), "%s%s (%c)", i ? ", " : "",
+		cli_group_name(a->group[i] < 0 || !have ? -1 : cli_group_of(&g,
+			       s->doc, a->keys[i], mb_idkind_of(a)->pass), id,
+			       sizeof(id));
+		snprintf(one, sizeof(one), "%s%s (%s)", i ? ", " : "",
 			 mb_path_display(s->doc->keys[a->keys[i]].location),
-			 a->group[i] < 0 ? '-' : 'A' + a->group[i]);
+			 id);
 		strcat(list, one);
 	}
+	mb_secrets_free(&g);
 	return mb_cli_usage(s->cli, "collapse", "the levels that set %s "
 			    "hold %d different passwords: %s; choose the one "
 			    "to keep with --password-from PATH (nothing "

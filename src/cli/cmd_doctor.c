@@ -13,9 +13,12 @@
 
 static void key_text(struct mb_buf *o, const struct mb_finding_key *k)
 {
+	char g[32];
+
 	mb_buf_puts(o, k->path);
+	cli_group_name(k->group, g, sizeof(g));
 	if (k->group)
-		mb_buf_printf(o, " (%c)", k->group);
+		mb_buf_printf(o, " (%s)", g);
 }
 
 static void print_finding(struct mb_buf *o, const struct mb_finding *f)
@@ -34,6 +37,18 @@ static void print_finding(struct mb_buf *o, const struct mb_finding *f)
 	mb_buf_putc(o, '\n');
 }
 
+/* Whether a finding names password groups (then the legend follows). */
+static int shows_groups(const struct mb_findings *f)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->n; i++)
+		for (k = 0; k < f->v[i].nkeys; k++)
+			if (f->v[i].keys[k].group)
+				return 1;
+	return 0;
+}
+
 static void print_text(struct mb_buf *o, const struct mb_findings *f)
 {
 	size_t i;
@@ -46,6 +61,8 @@ static void print_text(struct mb_buf *o, const struct mb_findings *f)
 	for (i = 0; i < f->nchecks; i++)
 		mb_buf_printf(o, "  [ ] %s\n", f->checks[i]);
 	mb_buf_printf(o, "\n%zu finding%s\n", f->n, f->n == 1 ? "" : "s");
+	if (shows_groups(f))
+		mb_buf_printf(o, "%s\n", CLI_GROUP_LEGEND);
 }
 
 static void json_finding(struct mb_json *j, struct mb_buf *scratch,

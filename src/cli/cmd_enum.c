@@ -201,6 +201,9 @@ static char *child_path(const char *typed, const struct mb_doc *doc,
 	size_t n = strlen(typed) + strlen(loc) + 3;
 	char *s = malloc(n);
 
+	/* below IIS_ROOT is /LM, whose name is its Location ("[/LM]") */
+	if (strcmp(loc, "/LM") == 0)
+		typed = "";
 	if (s)
 		snprintf(s, n, "%s%s%s", typed, *typed ? "/" : "",
 			 last ? last + 1 : loc);

@@ -61,7 +61,7 @@ static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
 	else
 		mb_json_null(&j);
 	mb_json_key(&j, "value");
-	if (res->text)
+	if (res->text && !cli_nothing_stored(p, res))
 		mb_value_json(&j, p, res->text);
 	else
 		mb_json_null(&j);
@@ -74,6 +74,11 @@ static void print_text(struct mb_cli *cli, const struct mb_doc *doc,
 {
 	char suffix[1200];
 
+	if (cli_nothing_stored(p, res)) {
+		mb_buf_printf(&cli->out, "%-32s: (%s) (nothing stored)\n", shown,
+			      mb_value_tag(p));
+		return;
+	}
 	suffix[0] = '\0';
 	if (res->origin == MB_ORIGIN_INHERITED)
 		snprintf(suffix, sizeof(suffix), "  (inherited from %s)",

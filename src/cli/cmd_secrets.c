@@ -169,15 +169,15 @@ static int same_value(size_t item, const void *ctx)
 }
 
 /*
- * Group letters: one per distinct blob, in file order, per kind (type).
- * Earlier values are found by hash, not compared one by one. -1: out of
- * memory.
+ * Password groups: G1, G2, ... one per distinct encrypted value, in file
+ * order, one sequence for the whole file (cli.h). Earlier values are
+ * found by hash, not compared one by one. -1: out of memory.
  */
 static int assign_groups(struct mb_secrets *s)
 {
 	struct mb_hidx ix;
 	struct same_ctx c = { s, NULL };
-	size_t i, j, next[16] = { 0 };
+	size_t i, j, next = 0;
 	uint64_t h;
 	int st = 0;
 
@@ -192,22 +192,46 @@ static int assign_groups(struct mb_secrets *s)
 			s->v[i].group = s->v[j].group;
 			continue;
 		}
-		s->v[i].group = ++next[(unsigned)c.e->type % 16];
+		s->v[i].group = ++next;
 		st = mb_hidx_add(&ix, h, i);
 	}
 	mb_hidx_free(&ix);
 	return st;
 }
 
+void cli_group_name(long g, char *out, size_t n)
+{
+	if (g > 0)
+		snprintf(out, n, "G%ld", g);
+	else
+		snprintf(out, n, "-");
+}
+
 static void group_name(size_t g, char *out, size_t n)
 {
-	if (!g)
-		snprintf(out, n, "-");
-	else if (g <= 26)
-		snprintf(out, n, "%c", (char)('A' + g - 1));
-	else
-		snprintf(out, n, "%c%zu", (char)('A' + (g - 1) % 26),
-			 (g - 1) / 26);
+	cli_group_name((long)g, out, n);
+}
+
+int cli_groups_load(struct mb_secrets *s, const struct mb_doc *doc)
+{
+	if (mb_secrets_gather(doc, s, NULL))
+		return -1;
+	return assign_groups(s);
+}
+
+long cli_group_of(const struct mb_secrets *s, const struct mb_doc *doc,
+		  size_t key, const char *prop)
+{
+	size_t i;
+
+	/* the value in effect: the key's own, or the nearest ancestor's */
+	for (; key != MB_NOKEY; key = doc->keys[key].parent)
+		for (i = mb_secrets_at(s, key); i < s->n && s->v[i].key == key;
+		     i++)
+			if (strcasecmp(s->v[i].prop, prop) == 0)
+				return s->v[i].group ? (long)s->v[i].group :
+				       -1;
+	return -1;
 }
 
 static long value_len(const struct mb_secret *e, const char **unit)
@@ -249,7 +273,8 @@ static void print_text(struct mb_cli *cli, const struct mb_secrets *s,
 			mb_buf_printf(&cli->out, "  error: %s", e->error);
 		mb_buf_putc(&cli->out, '\n');
 	}
-	mb_buf_printf(&cli->out, "%zu secure value%s\n", n, n == 1 ? "" : "s");
+	mb_buf_printf(&cli->out, "%zu secure value%s\n%s\n", n,
+		      n == 1 ? "" : "s", CLI_GROUP_LEGEND);
 }
 
 static void print_json(struct mb_cli *cli, const struct mb_doc *doc,

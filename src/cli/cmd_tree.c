@@ -76,7 +76,7 @@ static void prop_line(struct tree_run *t, size_t key, int i, int more)
 			mb_json_kstr(&t->j, "set_at", mb_path_display(
 				t->doc->keys[r.value.key].location));
 		mb_json_key(&t->j, "value");
-		if (r.text)
+		if (r.text && !cli_nothing_stored(p, &r))
 			mb_value_json(&t->j, p, r.text);
 		else
 			mb_json_null(&t->j);
@@ -84,11 +84,14 @@ static void prop_line(struct tree_run *t, size_t key, int i, int more)
 	} else {
 		mb_buf_printf(&t->cli->out, "%s%s    %s = ", t->prefix.data,
 			      more ? "|" : " ", t->names[i]);
-		if (r.text)
+		if (cli_nothing_stored(p, &r))
+			mb_buf_puts(&t->cli->out, "(nothing stored)");
+		else if (r.text)
 			value_text(&t->cli->out, p, r.text);
 		else
 			mb_buf_puts(&t->cli->out, "(not set)");
-		origin_text(&t->cli->out, t->doc, key, &r);
+		if (!cli_nothing_stored(p, &r))
+			origin_text(&t->cli->out, t->doc, key, &r);
 		mb_buf_putc(&t->cli->out, '\n');
 	}
 	mb_result_release(&r);

@@ -101,7 +101,7 @@ static const struct drule *rule(const char *id)
 
 /* ---- building findings ---------------------------------------------------- */
 
-static char *vfmt(const char *fmt, va_list ap)
+static char *vfmt_raw(const char *fmt, va_list ap)
 {
 	struct mb_buf b;
 
@@ -111,6 +111,22 @@ static char *vfmt(const char *fmt, va_list ap)
 		return NULL;
 	}
 	return mb_buf_detach(&b, NULL);
+}
+
+/*
+ * A line of a finding: control characters from the file shown escaped
+ * (\n), so that a name cannot start a line that looks like a fix of its
+ * own. Commands never hold any: mb_dr_q refuses them.
+ */
+static char *vfmt(const char *fmt, va_list ap)
+{
+	char *s = vfmt_raw(fmt, ap), *shown;
+
+	if (!s || !mb_shellquote_refusal(MB_SHELL_SH, s))
+		return s;
+	shown = mb_shellquote_show(s);
+	free(s);
+	return shown;
 }
 
 /* Append s (taken over) to a string array; 0, or -1 with s freed. */
@@ -161,7 +177,7 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 }
 
 void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
-	       char group)
+	       long group)
 {
 	struct mb_finding_key *k;
 
@@ -173,7 +189,8 @@ void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
 		return;
 	}
 	f->keys = k;
-	k[f->nkeys].path = strdup(mb_path_display(d->doc->keys[key].location));
+	k[f->nkeys].path = mb_shellquote_show(mb_path_display(
+		d->doc->keys[key].location));
 	k[f->nkeys].key = key;
 	k[f->nkeys].group = group;
 	if (!k[f->nkeys].path)
@@ -260,7 +277,7 @@ const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
 	if (d->oom)
 		return NULL;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	s = vfmt_raw(fmt, ap);
 	va_end(ap);
 	if (!s) {
 		d->oom = 1;
@@ -325,7 +342,8 @@ static void acct_keys(struct mb_drun *d, struct mb_finding *f,
 
 	for (i = 0; i < a->nkeys; i++)
 		mb_dr_key(d, f, a->keys[i], !groups ? 0 : a->group[i] < 0 ?
-			  '-' : (char)('A' + a->group[i]));
+			  -1 : cli_group_of(&d->groups, d->doc, a->keys[i],
+					    mb_idkind_of(a)->pass));
 }
 
 static int privileged(const char *name)
@@ -379,22 +397,24 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 	}
 }
 
+/* collapse, with what it removes named; lead: "" or "or, ...: ". */
 static void fix_collapse(struct mb_drun *d, struct mb_finding *f,
-			 const struct mb_acct *a, const char *from)
+			 const struct mb_acct *a, const char *from,
+			 const char *lead)
 {
 	const char *q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0);
 	struct mb_buf o;
 
-	if (!q || !from)
+	if (!q)
 		return;
 	mb_buf_init(&o);
 	others(d, a, &o);
-	mb_dr_fix(d, f, "or, for one global account: mbtool collapse "
-		  "--account %s --password-from %s  (moves it to the service "
-		  "key and deletes every AnonymousUserName/AnonymousUserPass "
-		  "below it%s%s%s)", q, from, o.len ? ": the other anonymous "
-		  "accounts " : "", o.len ? o.data : "", o.len ? " are no "
-		  "longer used" : "");
+	mb_dr_fix(d, f, "%smbtool collapse --account %s%s%s  (one global "
+		  "account: moves it to the service key and deletes every "
+		  "AnonymousUserName/AnonymousUserPass below it%s%s%s)", lead,
+		  q, from ? " --password-from " : "", from ? from : "",
+		  o.len ? "; the other anonymous accounts " : "",
+		  o.len ? o.data : "", o.len ? " are no longer used" : "");
 	if (mb_buf_failed(&o))
 		d->oom = 1;
 	mb_buf_release(&o);
@@ -407,18 +427,21 @@ static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
 					 "different passwords", a->name,
 					 a->ngroups);
 	const char *q, *from, *u;
+	char g[32];
 	int n;
 
 	acct_keys(d, f, a, 1);
+	cli_group_name(cli_group_of(&d->groups, d->doc, a->keys[0],
+				    mb_idkind_of(a)->pass), g, sizeof(g));
 	u = mb_dr_user(a->name, &n);
 	if (strcmp(a->kind, "anonymous") == 0 &&
 	    (q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)) &&
 	    (from = mb_dr_q(d, f, MB_SHELL_SH, first, -1, 0))) {
 		mb_dr_fix(d, f, "mbtool sync-passwords --account %s --from %s"
 			  "  (keeps every account and level; all of them then "
-			  "hold the password of %s, group A: name the level "
-			  "whose password Windows has)", q, from, first);
-		fix_collapse(d, f, a, from);
+			  "hold the password of %s, group %s: name the level "
+			  "whose password Windows has)", q, from, first, g);
+		fix_collapse(d, f, a, from, "or: ");
 	} else if (strcmp(a->kind, "anonymous"))
 		mb_dr_fix(d, f, "set one password for %s at every level "
 			  "listed, and the same in Windows:", a->name);
@@ -452,7 +475,6 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 {
 	int anon = strcmp(a->kind, "anonymous") == 0;
 	struct mb_finding *f;
-	const char *q;
 
 	if (a->ngroups > 1)
 		rule_lockout(d, a);
@@ -460,12 +482,7 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 		f = mb_dr_new(d, "MB002", "%s is set at several levels",
 			      a->name);
 		acct_keys(d, f, a, 0);
-		if ((q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)))
-			mb_dr_fix(d, f, "mbtool collapse --account %s%s  (one "
-				  "global account; it removes the other "
-				  "anonymous accounts set below the service)",
-				  q, a->ngroups > 1 ? " --password-from PATH" :
-				  "");
+		fix_collapse(d, f, a, a->ngroups > 1 ? "PATH" : NULL, "");
 	}
 	if (privileged(a->name)) {
 		f = mb_dr_new(d, "MB003", "%s account %s looks privileged",
@@ -682,7 +699,8 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	d.doc = doc;
 	d.out = out;
 	d.accts = &a;
-	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0;
+	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0 ||
+		cli_groups_load(&d.groups, doc) != 0;
 	for (i = 0; !d.oom && i < a.n; i++)
 		rules_account(&d, &a.v[i]);
 	for (i = 0; !d.oom && i < doc->nkeys; i++) {
@@ -696,6 +714,7 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	if (!d.oom)
 		mb_dr_logon_checks(&d);
 	mb_accts_free(&a);
+	mb_secrets_free(&d.groups);
 	for (i = 0; i < d.nheld; i++)
 		free(d.held[i]);
 	free(d.held);

@@ -16,6 +16,7 @@
 struct mb_drun {
 	const struct mb_doc *doc;
 	const struct mb_accts *accts;   /* every identity (all kinds) */
+	struct mb_secrets groups;       /* password groups (cli_group_of) */
 	struct mb_findings *out;
 	char **held;                    /* quoted words, freed at the end */
 	size_t nheld;
@@ -32,7 +33,7 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 	__attribute__((format(printf, 3, 4)));
 /* Add key (an index into doc->keys), with a password group or 0. */
 void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
-	       char group);
+	       long group);
 /* Add one line of the fix. */
 void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -10,7 +10,8 @@
 
 const struct cli_opt cli_write_opts[] = {
 	{ CLI_O_DRY_RUN, "dry-run", 0, NULL,
-	  "print what would change (a unified diff), write nothing", 0, NULL },
+	  "print what the run would say, then a unified diff; write nothing",
+	  0, NULL },
 	{ CLI_O_NO_BACKUP, "no-backup", 0, NULL,
 	  "keep no .bak copy of the file", 0, NULL },
 	{ CLI_O_BREAK_LOCK, "break-lock", 0, NULL,

@@ -127,11 +127,19 @@ static void add_props(const struct mb_report *r, xmlNodePtr n, size_t key)
 	}
 }
 
+/* Setter i of a's password group, in the file-wide numbering. */
+static void setter_group(const struct mb_report *r, const struct mb_acct *a,
+			 size_t i, char *out, size_t n)
+{
+	cli_group_name(a->group[i] < 0 ? -1 : cli_group_of(&r->groups,
+		       r->doc, a->keys[i], mb_idkind_of(a)->pass), out, n);
+}
+
 static void add_markers(const struct mb_report *r, xmlNodePtr n, size_t key)
 {
 	const struct mb_finding *f;
 	const struct mb_acct *a;
-	char group[2] = { 0, 0 }, anchor[32];
+	char group[32], anchor[32];
 	xmlNodePtr m;
 	size_t i;
 
@@ -140,8 +148,7 @@ static void add_markers(const struct mb_report *r, xmlNodePtr n, size_t key)
 		m = xmlNewChild(n, NULL, X("acct"), NULL);
 		xmlNewProp(m, X("name"), X(a->name));
 		xmlNewProp(m, X("kind"), X(a->kind));
-		group[0] = a->group[r->acct_v[i].at] < 0 ? '-' :
-			   (char)('A' + a->group[r->acct_v[i].at]);
+		setter_group(r, a, r->acct_v[i].at, group, sizeof(group));
 		xmlNewProp(m, X("group"), X(group));
 		xmlNewProp(m, X("lockout"), X(a->ngroups > 1 ? "yes" : "no"));
 	}
@@ -326,9 +333,7 @@ static void add_accounts(const struct mb_report *r, xmlNodePtr root)
 			kn = xmlNewChild(an, NULL, X("set-at"), NULL);
 			xmlNewProp(kn, X("path"), X(mb_path_display(
 				r->doc->keys[ac->keys[j]].location)));
-			buf[0] = ac->group[j] < 0 ? '-' :
-				 (char)('A' + ac->group[j]);
-			buf[1] = '\0';
+			setter_group(r, ac, j, buf, sizeof(buf));
 			xmlNewProp(kn, X("password-group"), X(buf));
 		}
 	}
@@ -340,7 +345,7 @@ static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 	const struct mb_finding *f = &r->finds.v[fi];
 	xmlNodePtr n = xmlNewChild(parent, NULL, X("finding"), NULL), at;
 	size_t i, cap = r->fold ? LIST_CAP : (size_t)-1;
-	char group[2] = { 0, 0 }, anchor[32];
+	char group[32], anchor[32];
 
 	xmlNewProp(n, X("id"), X(f->id));
 	xmlNewProp(n, X("severity"), X(f->severity));
@@ -351,8 +356,8 @@ static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 	for (i = 0; i < f->nkeys && i < cap; i++) {
 		at = xmlNewChild(n, NULL, X("at"), NULL);
 		xmlNewProp(at, X("path"), X(f->keys[i].path));
-		group[0] = f->keys[i].group;
-		if (group[0])
+		cli_group_name(f->keys[i].group, group, sizeof(group));
+		if (f->keys[i].group)
 			xmlNewProp(at, X("group"), X(group));
 	}
 	xmlNewTextChild(n, NULL, X("why"), X(f->why));
@@ -588,7 +593,8 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc)
 	r->doc = doc;
 	r->fold = doc->nkeys > MB_REPORT_FOLD_OVER;
 	mb_error_clear(&err);
-	if (mb_accts_collect(doc, NULL, 1, &r->accts))
+	if (mb_accts_collect(doc, NULL, 1, &r->accts) ||
+	    cli_groups_load(&r->groups, doc))
 		return -1;
 	if (mb_doctor_run(doc, &r->finds, &err)) {
 		memset(&r->finds, 0, sizeof(r->finds));
@@ -604,6 +610,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc)
 void mb_report_free(struct mb_report *r)
 {
 	mb_accts_free(&r->accts);
+	mb_secrets_free(&r->groups);
 	mb_findings_free(&r->finds);
 	free(r->mark);
 	free(r->shown_in);

@@ -37,6 +37,7 @@ struct mb_report_acct {
 struct mb_report {
 	const struct mb_doc *doc;
 	struct mb_accts accts;
+	struct mb_secrets groups;   /* password groups (cli_group_of) */
 	struct mb_findings finds;
 	unsigned char *mark;        /* why each key is shown (report_doc.c) */
 	uint32_t *shown_in;         /* shown keys in each key's subtree */

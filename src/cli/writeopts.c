@@ -422,6 +422,11 @@ static void notes(struct mb_wsess *s, const struct mb_write_result *r)
 			 "--keep-backups removed)" : "");
 }
 
+/*
+ * Text: what the run changes, as the real run says it (collapse's list of
+ * keys, adsutil's echo); with --dry-run the same lines, then the diff
+ * (which commit streams after them).
+ */
 static void report(struct mb_wsess *s, const struct mb_write_result *r,
 		   const struct mb_buf *diff)
 {
@@ -467,6 +472,8 @@ static int commit(struct mb_wsess *s, int shed)
 	wo.break_lock = s->opts.break_lock;
 	wo.force = s->opts.force;
 	wo.keep_backups = s->cli->keep_backups;
+	if (s->opts.dry_run && !s->cli->json && s->echo.len)
+		mb_buf_append(&s->cli->out, s->echo.data, s->echo.len);
 	if (s->opts.dry_run)
 		st = mb_txn_preview(&t, s->cli->json ? diff_to_buf :
 				    diff_to_out, s->cli->json ? (void *)&diff :

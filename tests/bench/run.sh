@@ -7,19 +7,29 @@
 #   tests/bench/run.sh BUILDDIR [SIZES]
 #   e.g. tests/bench/run.sh build            (1000 10000 50000 sites)
 #        tests/bench/run.sh build "1000 5000"
+#        LAYOUT=per-site tests/bench/run.sh build "10000 50000 200000"
+#        HOSTILE=1 tests/bench/run.sh build ""   (the hostile files only)
+#
+# LAYOUT=global (default): one anonymous account for most sites;
+# LAYOUT=per-site: the hosting layout, each site its own account (mbgen
+# --per-site), where every account command is measured. HOSTILE=1 adds
+# the time bounds of issue 15: small files built to force long work.
 #
 # Needs BUILDDIR/tests/mbgen and BUILDDIR/src/cli/mbtool, /usr/bin/time and
 # xmllint; xmlstarlet is skipped when absent. Installs nothing. Every time
-# is the best of 3 wall-clock runs; peak RSS comes from /usr/bin/time -v.
+# is the best of 3 runs (wall-clock, or CPU time with BENCH_CPU=1); peak
+# RSS comes from /usr/bin/time -v.
 # Columns: seconds, ratio to xmllint on the same file, peak MB, peak RSS
 # divided by the file size. Work files go to $TMPDIR (removed at the end).
 set -eu
 
 BUILD=${1:?usage: tests/bench/run.sh BUILDDIR [SIZES]}
-SIZES=${2:-"1000 10000 50000"}
+SIZES=${2-"1000 10000 50000"}
 MBGEN=$BUILD/tests/mbgen
 MBTOOL=$BUILD/src/cli/mbtool
 VDIRS=${VDIRS:-3}
+LAYOUT=${LAYOUT:-global}
+KEYS=$(dirname "$0")/../keys
 for f in "$MBGEN" "$MBTOOL"; do
 	[ -x "$f" ] || { echo "run.sh: $f not built" >&2; exit 2; }
 done
@@ -32,9 +42,11 @@ trap 'rm -rf "$WORK"' EXIT INT TERM
 
 now_ns() { date +%s%N; }
 
-# measure NAME PREP CMD...: best-of-3 seconds and max peak RSS (kB) into
-# $BEST and $RSS. PREP (a shell snippet, may be ':') runs untimed before
-# each run (the set benchmark copies a fresh file).
+# measure PREP CMD...: best-of-3 time and max peak RSS (kB) into $BEST
+# and $RSS. PREP (a shell snippet, may be ':') runs untimed before each run
+# (the set benchmark copies a fresh file). The time is CPU time (user +
+# system, in ns) with BENCH_CPU=1, which holds on a machine shared with
+# other work; wall-clock otherwise.
 measure() {
 	prep=$1; shift
 	BEST=
@@ -42,7 +54,10 @@ measure() {
 	for i in 1 2 3; do
 		eval "$prep"
 		t0=$(now_ns)
-		if ! /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt"; then
+		st=0
+		/usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || st=$?
+		# doctor exits 1 when it finds problems (the generated files have some)
+		if [ "$st" -gt 1 ]; then
 			echo "run.sh: failed: $*" >&2
 			sed 's/^/  /' "$WORK/err.txt" >&2
 			BEST=FAIL
@@ -50,10 +65,16 @@ measure() {
 		fi
 		t1=$(now_ns)
 		dt=$((t1 - t0))
+		if [ "${BENCH_CPU:-0}" = 1 ]; then
+			dt=$(awk -F': ' '/User time|System time/ { s += $2 }
+				END { printf "%.0f", s * 1e9 }' "$WORK/time.txt")
+		fi
 		if [ -z "$BEST" ] || [ "$dt" -lt "$BEST" ]; then BEST=$dt; fi
 		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
 		if [ "$r" -gt "$RSS" ]; then RSS=$r; fi
 	done
+	# A zero floor (CPU time under 10 ms) would divide by zero.
+	if [ "$BEST" = 0 ]; then BEST=1; fi
 }
 
 row() { # label file_bytes floor_ns
@@ -66,14 +87,90 @@ row() { # label file_bytes floor_ns
 		'BEGIN { printf "%-34s %9.3f %7.2fx %9.1f %7.2fx\n", l, t/1e9, t/f, r/1024, r*1024/b }'
 }
 
+# The account commands, on the per-site layout (each site its own account).
+accounts_rows() { # file bytes floor
+	f=$1
+	for cmd in "accounts --all-identities" doctor enum_all \
+		"enum_all --effective"; do
+		# shellcheck disable=SC2086 # cmd is words
+		measure : "$MBTOOL" -f "$f" $cmd
+		row "mbtool $cmd" "$2" "$3"
+	done
+	measure : "$MBTOOL" -f "$f" report -o "$WORK/report.html"
+	row "mbtool report -o FILE" "$2" "$3"
+	measure : "$MBTOOL" -f "$f" sam --signing-key "$KEYS/signing.pem"
+	row "mbtool sam --signing-key" "$2" "$3"
+	measure "cp '$f' '$WORK/set.xml'" \
+		"$MBTOOL" -f "$WORK/set.xml" collapse --no-backup --yes
+	row "mbtool collapse --no-backup" "$2" "$3"
+	measure "cp '$f' '$WORK/set.xml'" \
+		"$MBTOOL" -f "$WORK/set.xml" sync-passwords --no-backup \
+		--account IUSR_S10 --from w3svc/10
+	row "mbtool sync-passwords --no-backup" "$2" "$3"
+}
+
+# Issue 15's hostile files: each must end (exit 6) in well under a second.
+# Columns: seconds and the exit status (no xmllint floor: the point is the
+# bound, and xmllint itself takes minutes on some of them).
+hostile() { # label, then the command
+	label=$1; shift
+	t0=$(now_ns)
+	st=0
+	"$@" >/dev/null 2>"$WORK/err.txt" || st=$?
+	t1=$(now_ns)
+	awk -v l="$label" -v t="$((t1 - t0))" -v s="$st" \
+		'BEGIN { printf "%-34s %9.3f   exit %d\n", l, t/1e9, s }'
+}
+
+hostile_rows() {
+	echo
+	echo "== hostile inputs (seconds, exit status)"
+	h=$WORK/hostile.xml
+	head='<?xml version="1.0"?><configuration xmlns="urn:microsoft-catalog:XML_Metabase_V64_0"><MBProperty>'
+	tail='</MBProperty></configuration>'
+	{ printf '%s<IIsConfigObject Location="/LM' "$head"
+	  awk 'BEGIN { for (i = 0; i < 500000; i++) printf "/a" }'
+	  printf '"></IIsConfigObject>%s' "$tail"; } >"$h"
+	hostile "500,000-level Location (1 MB)" "$MBTOOL" -f "$h" get /LM/AuthFlags
+	{ printf '%s<IIsWebService Location="/LM/W3SVC"' "$head"
+	  awk 'BEGIN { for (i = 0; i < 500000; i++) printf " A%d=\"\"", i }'
+	  printf '></IIsWebService>%s' "$tail"; } >"$h"
+	hostile "500,000 attributes on one element" "$MBTOOL" -f "$h" get w3svc/AuthFlags
+	"$MBGEN" --story -o "$h"
+	python3 - "$h" <<'PY'
+import re, struct, sys
+s = open(sys.argv[1]).read()
+def sig512(m):
+    raw = bytes.fromhex(m.group(2))
+    if raw[:4] != b'IcDb':
+        return m.group(0)
+    n = struct.unpack('<I', raw[8:12])[0]
+    body = struct.pack('<II', n, 512) + raw[16:16 + n] + \
+        b'\0' * ((8 - n % 8) % 8) + bytes(range(256)) * 2
+    blob = raw[:4] + struct.pack('<I', len(body)) + body
+    return '%s="%s"' % (m.group(1), blob.hex())
+open(sys.argv[1], 'w').write(re.sub(r'(\w+)="([0-9a-f]{64,})"', sig512, s))
+PY
+	hostile "512-byte signatures: reveal --all" env HOME="$WORK" XDG_CACHE_HOME="$WORK" \
+		"$MBTOOL" -f "$h" reveal --all
+	hostile "512-byte signatures: sam" env HOME="$WORK" XDG_CACHE_HOME="$WORK" \
+		"$MBTOOL" -f "$h" sam
+	hostile "-f /dev/zero" "$MBTOOL" -f /dev/zero get w3svc/AuthFlags
+	mkfifo "$WORK/fifo"
+	hostile "-f FIFO (no writer)" "$MBTOOL" -f "$WORK/fifo" get w3svc/AuthFlags
+	rm -f "$h" "$WORK/fifo"
+}
+
 printf '%-34s %9s %8s %9s %8s\n' "command" "seconds" "/xmllint" "peak MB" "/file"
 for n in $SIZES; do
 	f=$WORK/mb$n.xml
-	"$MBGEN" --sites "$n" --vdirs "$VDIRS" --seed 7 -o "$f"
+	# shellcheck disable=SC2046 # no flag or one
+	"$MBGEN" --sites "$n" --vdirs "$VDIRS" --seed 7 -o "$f" \
+		$([ "$LAYOUT" = per-site ] && echo --per-site)
 	bytes=$(wc -c <"$f")
 	mid=$(( n / 2 > 0 ? n / 2 : 1 ))
 	echo
-	awk -v n="$n" -v v="$VDIRS" -v b="$bytes" 'BEGIN { printf "== %d sites x %d vdirs: %.1f MB\n", n, v, b/1048576 }'
+	awk -v n="$n" -v v="$VDIRS" -v b="$bytes" -v l="$LAYOUT" 'BEGIN { printf "== %d sites x %d vdirs (%s): %.1f MB\n", n, v, l, b/1048576 }'
 
 	measure : xmllint --noout "$f"
 	floor=$BEST
@@ -98,5 +195,8 @@ for n in $SIZES; do
 		"$MBTOOL" -f "$WORK/set.xml" set --no-backup \
 		"w3svc/$mid/root/AnonymousUserName" IUSR_BENCH
 	row "mbtool set --no-backup" "$bytes" "$floor"
-	rm -f "$f" "$WORK/set.xml"
+	[ "$LAYOUT" = per-site ] && accounts_rows "$f" "$bytes" "$floor"
+	rm -f "$f" "$WORK/set.xml" "$WORK/report.html"
 done
+[ "${HOSTILE:-0}" = 1 ] && hostile_rows
+exit 0
