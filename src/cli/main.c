@@ -96,7 +96,7 @@ static int before_command(struct run *r, int argc, char **argv,
 	struct cli_parser p;
 	int id;
 
-	cli_parser_init(&p, "mbtool", cli_global_opts, argc, argv);
+	cli_parser_init(&p, "option", cli_global_opts, argc, argv);
 	for (;;) {
 		int at = p.i;
 
