@@ -5,10 +5,14 @@
  * Adding a command: write src/cli/cmd_<verb>.c with
  *   int mb_cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
  *                     int argc, char **argv);
- * declare it below, add a row to the table in main.c and the file to
- * src/cli/meson.build. A command writes its output into cli->out (never to
- * stdout directly: several files may run in parallel) and returns an
- * enum mb_status; on failure it fills cli->err. argv[0] is the command name.
+ * and its option table (const struct cli_opt cli_<verb>_opts[],
+ * parseopt.h), parsed with cli_next; declare both below, add a row to the
+ * table in commands.c and the file to src/cli/meson.build. help, the bash
+ * completion and the man page check (tests/test_cliopts.c, which fails
+ * until doc/mbtool.1 has the entry) follow from the row; add golden cases.
+ * A command writes its output into cli->out (never to stdout directly:
+ * several files may run in parallel) and returns an enum mb_status; on
+ * failure it fills cli->err. argv[0] is the command name.
  */
 #ifndef MB_CLI_H
 #define MB_CLI_H
