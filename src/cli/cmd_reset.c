@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "mb/edit.h"
+#include "mb/json.h"
 #include "mb/path.h"
 #include "mb/samcmd.h"
 
@@ -39,6 +40,7 @@ struct reset {
 	struct mb_cli_keys keys;  /* machine-key mode when given */
 	char *blob;               /* the new value's hex, in that mode */
 	struct mb_accts a;
+	const struct mb_buf *script; /* the commands, for --json */
 };
 
 static int read_pass(struct mb_cli *cli, struct reset *r)
@@ -234,16 +236,35 @@ static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 	return st;
 }
 
+/* The file goes to -o FILE only when the metabase is really written. */
+static int to_file(const struct mb_wsess *s, const struct reset *r)
+{
+	return r->out_file && !s->opts.dry_run;
+}
+
+/* --json: the script's facts inside the write's result object. */
+static void json_more(struct mb_wsess *s, struct mb_json *j, void *arg)
+{
+	struct reset *r = arg;
+
+	mb_json_kstr(j, "account", r->account);
+	mb_json_kstr(j, "password", r->pw_file ? "given" : "generated");
+	mb_json_kstr(j, "shell", r->sh == MB_SHELL_PS ? "powershell" : "cmd");
+	mb_json_kbool(j, "domain_controller", r->dc);
+	mb_json_kstr(j, "output", to_file(s, r) ? r->out_file : NULL);
+	mb_sam_json_lines(j, r->script, r->sh, !to_file(s, r));
+}
+
 static int finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 {
 	int st = MB_OK;
 
-	if (r->out_file && !s->opts.dry_run) {
+	if (to_file(s, r)) {
 		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
-		if (!st)
+		if (!st && !s->cli->json)
 			mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
 				      r->out_file);
-	} else
+	} else if (!s->cli->json)
 		mb_buf_append(&s->cli->out, b->data, b->len);
 	return st;
 }
@@ -265,8 +286,12 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		st = plan(&s, &r);
 	if (!st)
 		st = script(&s, &r, &b);
-	if (!st)
+	if (!st) {
+		r.script = &b;
+		s.json_more = json_more;
+		s.json_arg = &r;
 		st = mb_wsess_commit(&s);
+	}
 	if (!st)
 		st = finish(&s, &r, &b);
 	mb_buf_wipe(&b);
