@@ -102,7 +102,7 @@ void mb_cli_help_all(struct mb_buf *b)
 		    "CREATE_VDIR, ...).\nexit status: 0 ok, 1 doctor found "
 		    "problems, 2 usage, 3 not set at this node,\n4 path not "
 		    "found, 5 unknown or disallowed property, 6 file error,\n"
-		    "7 secure value not recovered\n");
+		    "7 secure value not recovered, 8 confirmation declined\n");
 }
 
 /* --json: {"commands": [{"name", "usage", "summary", "writes"}]} */

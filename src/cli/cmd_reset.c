@@ -180,9 +180,10 @@ static int plan(struct mb_wsess *s, struct reset *r)
 				     : drop(s, a->keys[j], pass);
 	}
 	if (!st && !found)
-		return mb_cli_usage(s->cli, CMD, "no key sets %s as an "
-				    "anonymous, WAM or UNC account",
-				    r->account);
+		return mb_error_set(&s->cli->err, MB_ENOPATH, CMD, r->account,
+				    "no key sets this anonymous, WAM or UNC "
+				    "account; 'mbtool accounts "
+				    "--all-identities' lists them");
 	if (!st && !s->nchanges)
 		mb_buf_printf(&s->echo, r->blob ? "the file already holds "
 			      "that password for %s\n" : "no password of %s "

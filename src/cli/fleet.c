@@ -27,7 +27,7 @@
 #include "mb/write.h"
 
 #define BAR 30          /* progress bar cells */
-#define NSTATUS 8       /* exit statuses 0..7 (enum mb_status) */
+#define NSTATUS 9       /* exit statuses 0..8 (enum mb_status) */
 
 struct result {
 	struct mb_buf out;  /* for stdout: header and output, or JSON */
@@ -117,7 +117,7 @@ static void summary(const struct loop *l)
 	static const char *const words[NSTATUS] = {
 		"ok", "with findings", "with usage errors", "not set",
 		"path not found", "with unknown properties", "failed",
-		"with secrets not recovered",
+		"with secrets not recovered", "declined",
 	};
 	int s;
 
@@ -176,7 +176,10 @@ static void run_one(const struct mb_fleet *f, int idx, struct result *r)
 		st = f->cmd->run(cli, doc, f->argc, f->argv);
 	format_result(f, idx, st, doc ? cli_doc_kind(doc) : NULL, &cli->err,
 		      r);
-	if (st && st != MB_EFOUND && st != MB_ENOTSET)
+	/* doctor's findings (1) and adsutil's "not set at this node" (3)
+	 * are answers the output already gives; other errors, and those
+	 * two when nothing was printed, go to stderr. */
+	if (st && ((st != MB_EFOUND && st != MB_ENOTSET) || !cli->out.len))
 		cli_error_text(&r->err, &cli->err);
 	r->status = st;
 	r->done = 1;

@@ -321,7 +321,7 @@ int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
 	if (!s->batch && isatty(STDIN_FILENO)) {
 		if (ask(what))
 			return MB_OK;
-		return mb_error_set(&s->cli->err, MB_EUSAGE, cmd, NULL,
+		return mb_error_set(&s->cli->err, MB_EDECLINED, cmd, what,
 				    "not confirmed; nothing changed");
 	}
 	return mb_cli_usage(s->cli, cmd, "%s: this removes a whole subtree; "
