@@ -158,6 +158,18 @@ void mb_json_null(struct mb_json *j)
 	mb_buf_puts(j->b, "null");
 }
 
+void mb_json_lines(struct mb_json *j, const char *text)
+{
+	const char *nl;
+
+	mb_json_arr_begin(j);
+	for (; text && *text; text = nl ? nl + 1 : text + strlen(text)) {
+		nl = strchr(text, '\n');
+		mb_json_strn(j, text, nl ? (size_t)(nl - text) : strlen(text));
+	}
+	mb_json_arr_end(j);
+}
+
 void mb_json_kstr(struct mb_json *j, const char *key, const char *s)
 {
 	mb_json_key(j, key);
@@ -200,4 +212,32 @@ int mb_json_compact(struct mb_buf *out, const char *text, size_t len)
 	}
 	mb_buf_append(out, text + start, len - start);
 	return mb_buf_failed(out) ? -1 : 0;
+}
+
+int mb_json_indent(struct mb_buf *out, const char *text, size_t len,
+		   int depth)
+{
+	size_t i, start = 0;
+	int k;
+
+	while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		len--;
+	/* The writer escapes newlines inside strings: every one here is
+	 * between tokens. */
+	for (i = 0; i < len; i++) {
+		if (text[i] != '\n')
+			continue;
+		mb_buf_append(out, text + start, i + 1 - start);
+		for (k = 0; k < depth; k++)
+			mb_buf_puts(out, "  ");
+		start = i + 1;
+	}
+	mb_buf_append(out, text + start, len - start);
+	return mb_buf_failed(out) ? -1 : 0;
+}
+
+void mb_json_raw(struct mb_json *j, const char *text, size_t len)
+{
+	before_value(j);
+	mb_json_indent(j->b, text, len, j->depth);
 }

@@ -97,7 +97,8 @@ def shape(name, args, p):
     if args[0] == '--jsonl':
         lines = p.stdout.decode().splitlines()
         if len(lines) != NFILES or any(
-                set(parse(x) or {}) != {'file', 'kind', 'exit', 'result'}
+                set(parse(x) or {}) != {'mbtool_json', 'command', 'file',
+                                        'kind', 'exit', 'error', 'result'}
                 for x in lines):
             errs.append('%s: not one JSON line per file' % name)
     elif args[0] == '--json':

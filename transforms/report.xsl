@@ -174,6 +174,12 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
             </tr>
           </xsl:for-each>
         </table>
+        <p>Password groups G1, G2, ... number the distinct encrypted values
+          of the file in file order, as <code>mbtool secrets</code>,
+          <code>accounts</code> and <code>doctor</code> show them: the same
+          group means the same bytes, so the same password. Keys using an
+          anonymous account count the sites, directories and files where it
+          is in effect.</p>
       </xsl:when>
       <xsl:otherwise><p>No accounts.</p></xsl:otherwise>
     </xsl:choose>

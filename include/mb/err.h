@@ -22,6 +22,7 @@ enum mb_status {
 	MB_EPROP = 5,    /* unknown property, or not allowed at that key */
 	MB_EFILE = 6,    /* file cannot be read, parsed or written */
 	MB_ESECRET = 7,  /* a secure value could not be recovered */
+	MB_EDECLINED = 8, /* the user answered no to a confirmation */
 };
 
 struct mb_error {

@@ -37,6 +37,8 @@ void mb_json_strn(struct mb_json *j, const char *s, size_t n);
 void mb_json_int(struct mb_json *j, long long v);
 void mb_json_bool(struct mb_json *j, int v);
 void mb_json_null(struct mb_json *j);
+/* Text as an array of its lines (no newlines; a last empty one left out). */
+void mb_json_lines(struct mb_json *j, const char *text);
 /* Shorthands for "key": value members. */
 void mb_json_kstr(struct mb_json *j, const char *key, const char *s);
 void mb_json_kint(struct mb_json *j, const char *key, long long v);
@@ -48,5 +50,14 @@ void mb_json_kbool(struct mb_json *j, const char *key, int v);
  * line-per-record output (--jsonl); -1 when out of memory.
  */
 int mb_json_compact(struct mb_buf *out, const char *text, size_t len);
+/*
+ * Append text (JSON as this writer makes it, at depth 0) to out with every
+ * line after the first indented by depth levels, trailing newlines dropped:
+ * a document nested into another one. -1 when out of memory.
+ */
+int mb_json_indent(struct mb_buf *out, const char *text, size_t len,
+		   int depth);
+/* A value that is already JSON text (this writer's), nested at this point. */
+void mb_json_raw(struct mb_json *j, const char *text, size_t len);
 
 #endif

@@ -5,10 +5,14 @@
  * Adding a command: write src/cli/cmd_<verb>.c with
  *   int mb_cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
  *                     int argc, char **argv);
- * declare it below, add a row to the table in main.c and the file to
- * src/cli/meson.build. A command writes its output into cli->out (never to
- * stdout directly: several files may run in parallel) and returns an
- * enum mb_status; on failure it fills cli->err. argv[0] is the command name.
+ * and its option table (const struct cli_opt cli_<verb>_opts[],
+ * parseopt.h), parsed with cli_next; declare both below, add a row to the
+ * table in commands.c and the file to src/cli/meson.build. help, the bash
+ * completion and the man page check (tests/test_cliopts.c, which fails
+ * until doc/mbtool.1 has the entry) follow from the row; add golden cases.
+ * A command writes its output into cli->out (never to stdout directly:
+ * several files may run in parallel) and returns an enum mb_status; on
+ * failure it fills cli->err. argv[0] is the command name.
  */
 #ifndef MB_CLI_H
 #define MB_CLI_H
@@ -153,8 +157,44 @@ struct mb_fleet {
 int mb_cli_run_files(struct mb_fleet *f);
 /* --jobs N: N from 1 to MB_CLI_MAXJOBS, else -1. */
 int mb_cli_jobs(const char *s);
-/* "mbtool: <what> '<subject>': <reason>\n", appended to b. */
-void mb_cli_error_text(struct mb_buf *b, const struct mb_error *e);
+
+/*
+ * Messages (msg.c): the only way mbtool writes an error, a warning or a
+ * note to stderr, each one line "mbtool: [warning: |note: ]<what>
+ * '<subject>': <reason>" ("mbtool: <what>: <reason>" without a subject).
+ */
+void cli_error_text(struct mb_buf *b, const struct mb_error *e);
+void cli_error(const struct mb_error *e);
+void cli_errorf(const char *what, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cli_warnf(const char *what, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cli_notef(const char *what, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The --json/--jsonl envelope (envelope.c; the contract: doc/json.md).
+ * cli_env_head, then cli_env_file per file (first = the first one), then
+ * cli_env_tail with the run's exit status; --jsonl: cli_env_file only.
+ */
+#define CLI_JSON_VERSION 1
+
+struct cli_env_file {
+	const char *command;         /* the command's canonical name */
+	const char *file;            /* NULL: the command reads no file */
+	const char *kind;            /* "metabase", ...; NULL: not loaded */
+	int status;                  /* its exit status */
+	const struct mb_error *err;  /* why, when status is not 0 */
+	const char *result;          /* the command's JSON (len 0: null) */
+	size_t len;
+};
+
+void cli_env_head(struct mb_buf *b, const char *command);
+void cli_env_file(struct mb_buf *b, const struct cli_env_file *f, int jsonl,
+		  int first);
+void cli_env_tail(struct mb_buf *b, int status);
+/* A loaded file's kind for the envelope: "metabase", "history", ... */
+const char *cli_doc_kind(const struct mb_doc *doc);
 
 /*
  * PATH (adsutil or Location form; NULL = /LM) to its key, for the read
@@ -331,6 +371,7 @@ struct mb_change {
 };
 
 struct mb_scopes;
+struct mb_json;
 
 struct mb_wsess {
 	struct mb_cli *cli;
@@ -346,6 +387,9 @@ struct mb_wsess {
 	struct mb_buf echo;         /* adsutil echo lines */
 	struct mb_change *changes;
 	size_t nchanges, cchanges;
+	/* --json: members a command adds to the result (reset's script) */
+	void (*json_more)(struct mb_wsess *s, struct mb_json *j, void *arg);
+	void *json_arg;
 };
 
 void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
@@ -493,6 +537,13 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
 /* The scripts sam and reset print: mb/samcmd.h. */
+/*
+ * --json: a script's lines (no header) as "commands" (the lines to run,
+ * byte for byte) and "notes" (its comment lines, without "rem "/"# ");
+ * both null when !shown (the script went to a file, not to the output).
+ */
+void mb_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
+		       enum mb_shell sh, int shown);
 /* Create file (O_EXCL, mode 0600) holding b. */
 int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
 		      const struct mb_buf *b);

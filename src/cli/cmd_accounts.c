@@ -113,11 +113,13 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 
 	if (cli->json) {
 		mb_json_init(&j, &cli->out);
+		mb_json_obj_begin(&j);
+		mb_json_key(&j, "accounts");
 		mb_json_arr_begin(&j);
 		for (i = 0; i < a->n; i++)
 			json_acct(&j, doc, g, &a->v[i]);
 		mb_json_arr_end(&j);
-		mb_buf_printf(&cli->out, "\n");
+		mb_json_obj_end(&j);
 		return;
 	}
 	for (i = 0; i < a->n; i++)

@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "mb/script.h"
+#include "mb/suggest.h"
 
 const struct cli_opt cli_batch_opts[] = {
 	{ CLI_O_YES, "yes", 'y', NULL, "let delete PATH/ lines delete keys "
@@ -98,14 +99,34 @@ static int at_line(struct mb_cli *cli, int st, long no, const char *text)
 	return st;
 }
 
+/* "only set, delete, ..." from the command table, and the nearest. */
+static int not_batchable(struct mb_cli *cli, const char *typed)
+{
+	const char *names[32], *near;
+	char list[256] = "";
+	size_t i, n, k = 0;
+	const struct mb_cmd *c = mb_cli_commands(&n);
+
+	for (i = 0; i < n && k < 32; i++) {
+		if (!c[i].plan)
+			continue;
+		names[k++] = c[i].name;
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+			 "%s%s", k > 1 ? ", " : "", c[i].name);
+	}
+	near = mb_suggest(typed, names, k);
+	return mb_cli_usage(cli, "batch", "'%s' cannot be used in a batch: "
+			    "only %s%s%s%s", typed, list,
+			    near ? "; did you mean '" : "", near ? near : "",
+			    near ? "'?" : "");
+}
+
 static int run_line(struct mb_wsess *s, struct mb_script *sc)
 {
 	mb_plan_fn *plan = planner(sc->argv[0]);
 
 	if (!plan)
-		return mb_cli_usage(s->cli, "batch", "'%s' cannot be used in "
-				    "a batch: only set, delete, create, copy "
-				    "and move", sc->argv[0]);
+		return not_batchable(s->cli, sc->argv[0]);
 	s->line_yes = 0;
 	return plan(s, sc->argc, sc->argv);
 }

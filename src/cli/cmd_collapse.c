@@ -153,17 +153,20 @@ static int choose(struct mb_wsess *s, struct coll *c)
 			      "left as is\n", mb_path_display(c->svc),
 			      c->account);
 	else if (!ac)
-		st = mb_cli_usage(s->cli, "collapse", "no key below %s sets "
-				  "AnonymousUserName %s", c->svc, c->account);
+		st = mb_error_set(&s->cli->err, MB_ENOPATH, "collapse",
+				  c->account, "no key below %s sets this "
+				  "AnonymousUserName; 'mbtool accounts' lists "
+				  "them", mb_path_display(c->svc));
 	else if (c->from)
 		st = mb_acct_pass_from(s->cli, s->doc, "collapse", c->from,
 				       &c->pass);
 	else if (ac->ngroups > 1)
 		st = refuse(s, ac);
 	else if (!(c->pass = mb_acct_value(s->doc, ac->keys[0], PASSP, 0)))
-		st = mb_cli_usage(s->cli, "collapse", "%s has no password "
-				  "at %s", ac->name, mb_path_display(
-				  s->doc->keys[ac->keys[0]].location));
+		st = mb_error_set(&s->cli->err, MB_ENOTSET, "collapse",
+				  mb_path_display(s->doc->keys[ac->keys[0]].location),
+				  "%s is set here without a password "
+				  "(AnonymousUserPass): nothing to keep", ac->name);
 	if (!st && ac) {
 		c->name = strdup(ac->name);
 		name_others(c, &a, ac);

@@ -65,8 +65,44 @@ static void print_text(struct mb_buf *o, const struct mb_findings *f)
 		mb_buf_printf(o, "%s\n", CLI_GROUP_LEGEND);
 }
 
-static void json_finding(struct mb_json *j, struct mb_buf *scratch,
-			 const struct mb_finding *f)
+/* The keys of one password group: the keys holding one stored password. */
+static void json_group(struct mb_json *j, const struct mb_finding *f, char g)
+{
+	size_t i;
+
+	mb_json_obj_begin(j);
+	mb_json_key(j, "group");
+	mb_json_strn(j, &g, 1);
+	mb_json_key(j, "paths");
+	mb_json_arr_begin(j);
+	for (i = 0; i < f->nkeys; i++)
+		if (f->keys[i].group == g)
+			mb_json_str(j, f->keys[i].path);
+	mb_json_arr_end(j);
+	mb_json_obj_end(j);
+}
+
+/* The groups the text shows after the keys ("W3SVC/1 (A)"), in order. */
+static void json_groups(struct mb_json *j, const struct mb_finding *f)
+{
+	char seen[256];
+	size_t i;
+	unsigned char g;
+
+	memset(seen, 0, sizeof(seen));
+	mb_json_key(j, "password_groups");
+	mb_json_arr_begin(j);
+	for (i = 0; i < f->nkeys; i++) {
+		g = (unsigned char)f->keys[i].group;
+		if (g && g != '-' && !seen[g]) {
+			seen[g] = 1;
+			json_group(j, f, (char)g);
+		}
+	}
+	mb_json_arr_end(j);
+}
+
+static void json_finding(struct mb_json *j, const struct mb_finding *f)
 {
 	size_t i;
 
@@ -76,12 +112,10 @@ static void json_finding(struct mb_json *j, struct mb_buf *scratch,
 	mb_json_kstr(j, "title", f->title);
 	mb_json_key(j, "keys");
 	mb_json_arr_begin(j);
-	for (i = 0; i < f->nkeys; i++) {
-		mb_buf_reset(scratch);
-		key_text(scratch, &f->keys[i]);
-		mb_json_str(j, scratch->data ? scratch->data : "");
-	}
+	for (i = 0; i < f->nkeys; i++)
+		mb_json_str(j, f->keys[i].path);
 	mb_json_arr_end(j);
+	json_groups(j, f);
 	mb_json_kstr(j, "why", f->why);
 	mb_json_key(j, "fix");
 	mb_json_arr_begin(j);
@@ -93,17 +127,15 @@ static void json_finding(struct mb_json *j, struct mb_buf *scratch,
 
 static void print_json(struct mb_buf *o, const struct mb_findings *f)
 {
-	struct mb_buf scratch;
 	struct mb_json j;
 	size_t i;
 
-	mb_buf_init(&scratch);
 	mb_json_init(&j, o);
 	mb_json_obj_begin(&j);
 	mb_json_key(&j, "findings");
 	mb_json_arr_begin(&j);
 	for (i = 0; i < f->n; i++)
-		json_finding(&j, &scratch, &f->v[i]);
+		json_finding(&j, &f->v[i]);
 	mb_json_arr_end(&j);
 	mb_json_key(&j, "windows_checks");
 	mb_json_arr_begin(&j);
@@ -111,8 +143,6 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f)
 		mb_json_str(&j, f->checks[i]);
 	mb_json_arr_end(&j);
 	mb_json_obj_end(&j);
-	mb_buf_putc(o, '\n');
-	mb_buf_release(&scratch);
 }
 
 const struct cli_opt cli_doctor_opts[] = { CLI_END };

@@ -281,7 +281,6 @@ static int run(struct enum_run *e, const char *arg, const char *cmd)
 	mb_json_init(&e->j, &e->cli->out);
 	if (e->cli->json && e->all) {
 		mb_json_obj_begin(&e->j);
-		mb_json_kstr(&e->j, "file", e->doc->path);
 		mb_json_key(&e->j, "keys");
 		mb_json_arr_begin(&e->j);
 	}

@@ -69,7 +69,6 @@ static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
 	mb_json_init(&j, &cli->out);
 	if (cli->json) {
 		mb_json_obj_begin(&j);
-		mb_json_kstr(&j, "file", doc->path);
 		mb_json_kstr(&j, "property", typed);
 		if (alias)
 			mb_json_kstr(&j, "alias_of", alias->target);

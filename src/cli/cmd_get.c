@@ -46,7 +46,6 @@ static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
 
 	mb_json_init(&j, &cli->out);
 	mb_json_obj_begin(&j);
-	mb_json_kstr(&j, "file", doc->path);
 	mb_json_kstr(&j, "path", path);
 	mb_json_kstr(&j, "property", name->typed);
 	if (name->alias)

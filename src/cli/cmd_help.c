@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mb/json.h"
 
 #define OPTCOL 24   /* where an option's help line starts */
 
@@ -101,7 +102,34 @@ void mb_cli_help_all(struct mb_buf *b)
 		    "CREATE_VDIR, ...).\nexit status: 0 ok, 1 doctor found "
 		    "problems, 2 usage, 3 not set at this node,\n4 path not "
 		    "found, 5 unknown or disallowed property, 6 file error,\n"
-		    "7 secure value not recovered\n");
+		    "7 secure value not recovered, 8 confirmation declined\n");
+}
+
+/* --json: {"commands": [{"name", "usage", "summary", "writes"}]} */
+static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
+{
+	struct mb_json j;
+	struct mb_buf syn;
+	size_t i;
+
+	mb_buf_init(&syn);
+	mb_json_init(&j, &cli->out);
+	mb_json_obj_begin(&j);
+	mb_json_key(&j, "commands");
+	mb_json_arr_begin(&j);
+	for (i = 0; i < n; i++) {
+		mb_buf_reset(&syn);
+		mb_cli_synopsis(&syn, &c[i]);
+		mb_json_obj_begin(&j);
+		mb_json_kstr(&j, "name", c[i].name);
+		mb_json_kstr(&j, "usage", syn.data ? syn.data : c[i].name);
+		mb_json_kstr(&j, "summary", c[i].summary);
+		mb_json_kbool(&j, "writes", (c[i].flags & MB_CMD_WRITES) != 0);
+		mb_json_obj_end(&j);
+	}
+	mb_json_arr_end(&j);
+	mb_json_obj_end(&j);
+	mb_buf_release(&syn);
 }
 
 int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
@@ -110,6 +138,7 @@ int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	struct cli_parser p;
 	const char *name = NULL;
 	char **av;
+	size_t n;
 	int id;
 
 	(void)doc;
@@ -121,7 +150,11 @@ int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 		name = p.val;
 	}
 	if (!name) {
-		mb_cli_help_all(&cli->out);
+		c = mb_cli_commands(&n);
+		if (cli->json)
+			help_json(cli, c, n);
+		else
+			mb_cli_help_all(&cli->out);
 		return MB_OK;
 	}
 	av = argv;
@@ -129,6 +162,9 @@ int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 		return MB_EUSAGE;
 	if (av != argv)
 		free(av);  /* create_vdir: help on create */
-	mb_cli_help_cmd(&cli->out, c);
+	if (cli->json)
+		help_json(cli, c, 1);
+	else
+		mb_cli_help_cmd(&cli->out, c);
 	return MB_OK;
 }

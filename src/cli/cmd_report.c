@@ -32,6 +32,7 @@
 #include <libxslt/xsltutils.h>
 
 #include "cli.h"
+#include "mb/json.h"
 #include "mb/write.h"
 #include "mb_config.h"
 #include "report_priv.h"
@@ -645,6 +646,32 @@ static int report(struct mb_cli *cli, struct render *rd,
 	return st;
 }
 
+/*
+ * --json: where the page went, and with -o - the page itself as a string
+ * (it is in cli->out, the command's output so far).
+ */
+static int report_json(struct mb_cli *cli, const char *out)
+{
+	struct mb_buf html;
+	struct mb_json j;
+	int to_stdout = strcmp(out, "-") == 0;
+
+	html = cli->out;
+	mb_buf_init(&cli->out);
+	mb_json_init(&j, &cli->out);
+	mb_json_obj_begin(&j);
+	mb_json_kstr(&j, "output", out);
+	mb_json_key(&j, "html");
+	if (to_stdout)
+		mb_json_strn(&j, html.data ? html.data : "", html.len);
+	else
+		mb_json_null(&j);
+	mb_json_obj_end(&j);
+	mb_buf_release(&html);
+	return mb_buf_failed(&cli->out) ? mb_error_set(&cli->err, MB_EFILE,
+		"report", NULL, "out of memory") : MB_OK;
+}
+
 int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv)
 {
@@ -673,6 +700,8 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	st = load_stylesheet(cli, &rd, path);
 	if (!st)
 		st = report(cli, &rd, doc, out, path);
+	if (!st && cli->json)
+		st = report_json(cli, out);
 	mb_report_free(&rd.rep);
 	mb_buf_release(&rd.part);
 	if (rd.xsl)

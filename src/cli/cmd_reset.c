@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "mb/edit.h"
+#include "mb/json.h"
 #include "mb/path.h"
 #include "mb/samcmd.h"
 
@@ -40,6 +41,7 @@ struct reset {
 	struct mb_cli_keys keys;  /* machine-key mode when given */
 	char *blob;               /* the new value's hex, in that mode */
 	struct mb_accts a;
+	const struct mb_buf *script; /* the commands, for --json */
 };
 
 static int read_pass(struct mb_cli *cli, struct reset *r)
@@ -180,9 +182,10 @@ static int plan(struct mb_wsess *s, struct reset *r)
 				     : drop(s, a->keys[j], pass);
 	}
 	if (!st && !found)
-		return mb_cli_usage(s->cli, CMD, "no key sets %s as an "
-				    "anonymous, WAM or UNC account",
-				    r->account);
+		return mb_error_set(&s->cli->err, MB_ENOPATH, CMD, r->account,
+				    "no key sets this anonymous, WAM or UNC "
+				    "account; 'mbtool accounts "
+				    "--all-identities' lists them");
 	if (!st && !s->nchanges)
 		mb_buf_printf(&s->echo, r->blob ? "the file already holds "
 			      "that password for %s\n" : "no password of %s "
@@ -236,19 +239,37 @@ static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 	return st;
 }
 
+/* The file goes to -o FILE only when the metabase is really written. */
+static int to_file(const struct mb_wsess *s, const struct reset *r)
+{
+	return r->out_file && !s->opts.dry_run;
+}
+
+/* --json: the script's facts inside the write's result object. */
+static void json_more(struct mb_wsess *s, struct mb_json *j, void *arg)
+{
+	struct reset *r = arg;
+
+	mb_json_kstr(j, "account", r->account);
+	mb_json_kstr(j, "password", r->pw_file ? "given" : "generated");
+	mb_json_kstr(j, "shell", r->sh == MB_SHELL_PS ? "powershell" : "cmd");
+	mb_json_kbool(j, "domain_controller", r->dc);
+	mb_json_kstr(j, "output", to_file(s, r) ? r->out_file : NULL);
+	mb_sam_json_lines(j, r->script, r->sh, !to_file(s, r));
+}
+
 /*
- * The script, and the -o file, before the metabase is written: a name the
- * shell cannot carry, or a FILE that exists (or cannot be written), fails
- * the run while the metabase is still byte-identical. *made says the file
- * was made, for commit_or_undo.
+ * The -o file, made before the metabase is written: a FILE that exists
+ * (or cannot be written) fails the run while the metabase is still
+ * byte-identical. *made says the file was made, for commit_or_undo.
  */
 static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
 		   int *made)
 {
-	int st = script(s, r, b);
+	int st = MB_OK;
 
 	*made = 0;
-	if (!st && r->out_file && !s->opts.dry_run) {
+	if (to_file(s, r)) {
 		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
 		*made = !st;
 	}
@@ -256,10 +277,15 @@ static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
 }
 
 /* Write the metabase; if that fails, the -o file made for it goes too. */
-static int commit_or_undo(struct mb_wsess *s, struct reset *r, int made)
+static int commit_or_undo(struct mb_wsess *s, struct reset *r,
+			  const struct mb_buf *b, int made)
 {
-	int st = mb_wsess_commit(s);
+	int st;
 
+	r->script = b;
+	s->json_more = json_more;
+	s->json_arg = r;
+	st = mb_wsess_commit(s);
 	if (st && made)
 		unlink(r->out_file);
 	return st;
@@ -267,7 +293,9 @@ static int commit_or_undo(struct mb_wsess *s, struct reset *r, int made)
 
 static void finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 {
-	if (r->out_file && !s->opts.dry_run)
+	if (s->cli->json)
+		return;
+	if (to_file(s, r))
 		mb_buf_printf(&s->cli->out, "wrote %s (mode 0600)\n",
 			      r->out_file);
 	else
@@ -290,9 +318,11 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (!st)
 		st = plan(&s, &r);
 	if (!st)
+		st = script(&s, &r, &b);
+	if (!st)
 		st = prepare(&s, &r, &b, &made);
 	if (!st)
-		st = commit_or_undo(&s, &r, made);
+		st = commit_or_undo(&s, &r, &b, made);
 	if (!st)
 		finish(&s, &r, &b);
 	mb_buf_wipe(&b);

@@ -353,14 +353,14 @@ static void render_json(const struct rv *r, const size_t *idx, size_t n,
 
 	mb_json_init(&j, b);
 	mb_json_obj_begin(&j);
-	mb_json_kstr(&j, "file", r->doc->path);
 	mb_json_kstr(&j, "modulus_source",
 		     mb_reveal_modsrc_name(r->rep.modsrc));
 	mb_json_kint(&j, "keystream_known", (long long)r->rep.ks_known);
 	mb_json_kint(&j, "keystream_len", (long long)r->rep.ks_len);
 	mb_json_kbool(&j, "password_protected", r->rep.password_protected);
-	mb_json_kstr(&j, "notes", note->len ? note->data :
-		     (r->rep.notes ? r->rep.notes : ""));
+	mb_json_key(&j, "notes");
+	mb_json_lines(&j, note->len ? note->data :
+		      (r->rep.notes ? r->rep.notes : ""));
 	mb_json_key(&j, "values");
 	mb_json_arr_begin(&j);
 	for (i = 0; i < n; i++)

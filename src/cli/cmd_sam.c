@@ -23,6 +23,7 @@
 
 #include "cli.h"
 #include "mb/crypt.h"
+#include "mb/json.h"
 #include "mb/path.h"
 #include "mb/reveal.h"
 #include "mb/samcmd.h"
@@ -66,6 +67,7 @@ struct sam {
 	size_t nitems;
 	struct mb_reveal_report rep;
 	int have_rep;
+	struct mb_json j;     /* --json: the result, into cli->out */
 };
 
 /* The script options sam and reset share. */
@@ -229,26 +231,31 @@ static int heading(struct mb_buf *b, const struct sam *m,
 	return st;
 }
 
+/*
+ * The commands for one account into b (its heading is the caller's);
+ * *why is NULL when the metabase's own password is used, else why a new
+ * one was generated.
+ */
 static int one_account(struct sam *m, const struct mb_acct *a,
-		       struct mb_buf *b)
+		       struct mb_buf *b, const char **why)
 {
 	const struct mb_idkind *k = mb_idkind_of(a);
-	const char *why = NULL, *pass = account_pass(m, a, k, &why);
+	const char *pass = account_pass(m, a, k, why);
 	const char *c = m->sh == MB_SHELL_PS ? "#" : "rem";
 	struct mb_error *err = &m->cli->err;
 	char fresh[21];
 	size_t i;
-	int st = heading(b, m, a);
+	int st;
 
-	if (!st && pass)
+	if (pass) {
+		*why = NULL;
 		return mb_samcmd_user(b, m->sh, a->name, pass, m->dc, err);
-	if (!st && mb_samcmd_generate(fresh, 20))
+	}
+	if (mb_samcmd_generate(fresh, 20))
 		return mb_error_set(err, MB_EFILE, CMD, NULL,
 				    "no random numbers (RAND_bytes)");
-	if (st)
-		return st;
 	mb_buf_printf(b, "%s %s: a new random password; set it on both "
-		      "sides\n", c, why);
+		      "sides\n", c, *why);
 	st = mb_samcmd_user(b, m->sh, a->name, fresh, m->dc, err);
 	for (i = 0; !st && i < a->nkeys; i++)
 		st = mb_samcmd_adsutil(b, m->sh, mb_path_display(
@@ -263,12 +270,102 @@ static int one_account(struct sam *m, const struct mb_acct *a,
 	return st;
 }
 
+void mb_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
+		       enum mb_shell sh, int shown)
+{
+	const char *c = sh == MB_SHELL_PS ? "# " : "rem ", *p, *e, *end;
+	size_t clen = strlen(c);
+	int pass;
+
+	/* Two passes over the lines: commands, then comments (notes). */
+	for (pass = 0; pass < 2; pass++) {
+		mb_json_key(j, pass ? "notes" : "commands");
+		if (!shown) {
+			mb_json_null(j);
+			continue;
+		}
+		mb_json_arr_begin(j);
+		p = script->data ? script->data : "";
+		end = p + script->len;
+		for (; p < end; p = e + (e < end)) {
+			e = memchr(p, '\n', (size_t)(end - p));
+			e = e ? e : end;
+			if (e == p || (e - p == 9 && !memcmp(p, "@echo off", 9)))
+				continue;
+			if ((size_t)(e - p) >= clen && !memcmp(p, c, clen)) {
+				if (pass)
+					mb_json_strn(j, p + clen,
+						     (size_t)(e - p) - clen);
+			} else if (!pass) {
+				mb_json_strn(j, p, (size_t)(e - p));
+			}
+		}
+		mb_json_arr_end(j);
+	}
+}
+
+static void json_account(struct sam *m, const struct mb_acct *a,
+			 const char *why, const struct mb_buf *body)
+{
+	size_t i;
+
+	mb_json_obj_begin(&m->j);
+	mb_json_kstr(&m->j, "account", a->name);
+	mb_json_kstr(&m->j, "kind", a->kind);
+	mb_json_key(&m->j, "set_at");
+	mb_json_arr_begin(&m->j);
+	for (i = 0; i < a->nkeys; i++)
+		mb_json_str(&m->j, mb_path_display(
+			m->doc->keys[a->keys[i]].location));
+	mb_json_arr_end(&m->j);
+	mb_json_kstr(&m->j, "password", why ? "generated" : "recovered");
+	mb_json_kstr(&m->j, "reason", why);
+	mb_sam_json_lines(&m->j, body, m->sh, !m->out_file);
+	mb_json_obj_end(&m->j);
+}
+
+static void json_begin(struct sam *m)
+{
+	mb_json_init(&m->j, &m->cli->out);
+	mb_json_obj_begin(&m->j);
+	mb_json_kstr(&m->j, "shell", m->sh == MB_SHELL_PS ? "powershell"
+							  : "cmd");
+	mb_json_kbool(&m->j, "domain_controller", m->dc);
+	mb_json_kstr(&m->j, "output", m->out_file);
+	mb_json_key(&m->j, "accounts");
+	mb_json_arr_begin(&m->j);
+}
+
+/* Each account: its heading and commands into b, and its JSON. */
+static int accounts(struct sam *m, const struct mb_accts *a,
+		    struct mb_buf *b)
+{
+	const char *why = NULL;
+	struct mb_buf body;
+	size_t i;
+	int st = MB_OK;
+
+	mb_buf_init(&body);
+	for (i = 0; !st && i < a->n; i++) {
+		mb_buf_wipe(&body);
+		st = heading(b, m, &a->v[i]);
+		if (!st)
+			st = one_account(m, &a->v[i], &body, &why);
+		if (st)
+			break;
+		mb_buf_append(b, body.data, body.len);
+		if (m->cli->json)
+			json_account(m, &a->v[i], why, &body);
+	}
+	mb_buf_wipe(&body);
+	return st;
+}
+
 static int emit(struct sam *m)
 {
 	struct mb_accts a;
 	struct mb_buf b;
-	size_t i;
-	int st = MB_OK;
+	int st;
 
 	if (mb_accts_collect(m->doc, NULL, 1, &a)) {
 		mb_accts_free(&a);
@@ -277,15 +374,20 @@ static int emit(struct sam *m)
 	}
 	mb_buf_init(&b);
 	mb_samcmd_header(&b, m->sh, "sam");
-	for (i = 0; !st && i < a.n; i++)
-		st = one_account(m, &a.v[i], &b);
+	if (m->cli->json)
+		json_begin(m);
+	st = accounts(m, &a, &b);
 	mb_accts_free(&a);
+	if (!st && m->cli->json) {
+		mb_json_arr_end(&m->j);
+		mb_json_obj_end(&m->j);
+	}
 	if (!st && m->out_file) {
 		st = mb_sam_write_file(m->cli, CMD, m->out_file, &b);
-		if (!st)
+		if (!st && !m->cli->json)
 			mb_buf_printf(&m->cli->out, "wrote %s (mode 0600)\n",
 				      m->out_file);
-	} else if (!st)
+	} else if (!st && !m->cli->json)
 		mb_buf_append(&m->cli->out, b.data, b.len);
 	mb_buf_wipe(&b);
 	return st;

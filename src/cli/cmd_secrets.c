@@ -277,8 +277,8 @@ static void print_text(struct mb_cli *cli, const struct mb_secrets *s,
 		      n == 1 ? "" : "s", CLI_GROUP_LEGEND);
 }
 
-static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
-		       const struct mb_secrets *s, const size_t *sel, size_t n)
+static void print_json(struct mb_cli *cli, const struct mb_secrets *s,
+		       const size_t *sel, size_t n)
 {
 	struct mb_json j;
 	size_t i;
@@ -288,7 +288,6 @@ static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
 
 	mb_json_init(&j, &cli->out);
 	mb_json_obj_begin(&j);
-	mb_json_kstr(&j, "file", doc->path);
 	mb_json_key(&j, "secrets");
 	mb_json_arr_begin(&j);
 	for (i = 0; i < n; i++) {
@@ -377,7 +376,7 @@ int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		st = mb_error_set(&cli->err, MB_EFILE, "secrets", doc->path,
 				  "out of memory");
 	if (!st && cli->json)
-		print_json(cli, doc, &s, sel, n);
+		print_json(cli, &s, sel, n);
 	else if (!st)
 		print_text(cli, &s, sel, n);
 	free(sel);

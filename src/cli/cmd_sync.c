@@ -83,8 +83,9 @@ static int apply(struct mb_wsess *s, struct sync *c)
 		st = mb_cli_put_secret(s, k, PASSP, c->pass, note);
 	}
 	if (!st && !n)
-		return mb_cli_usage(s->cli, CMD, "no key sets "
-				    "AnonymousUserName %s", c->account);
+		return mb_error_set(&s->cli->err, MB_ENOPATH, CMD, c->account,
+				    "no key sets this AnonymousUserName; "
+				    "'mbtool accounts' lists them");
 	if (!st && !s->nchanges)
 		mb_buf_printf(&s->echo, "every key that sets %s already holds "
 			      "the password of %s\n", c->account, c->from);

@@ -23,8 +23,8 @@ const struct cli_opt cli_global_opts[] = {
 	  "./MetaBase.xml", 0, NULL },
 	{ CLI_G_SCHEMA, "schema", 0, "FILE", "a real MBSchema.xml instead of "
 	  "the built-in IIS 6.0 schema", 0, NULL },
-	{ CLI_G_JSON, "json", 0, NULL, "one JSON document (with several "
-	  "files, one object each)", 0, NULL },
+	{ CLI_G_JSON, "json", 0, NULL, "one JSON document: {mbtool_json, "
+	  "command, files, exit} (doc/json.md)", 0, NULL },
 	{ CLI_G_JSONL, "jsonl", 0, NULL, "one JSON line per file, as each is "
 	  "done", 0, NULL },
 	{ CLI_G_JOBS, "jobs", 'j', "N", "run the files in N worker "

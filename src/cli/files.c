@@ -8,10 +8,11 @@
  * Location). Source files that merely hold those strings, mbtool's own
  * backups, locks and temp files are never picked.
  *
- * Each file found has a kind, from where it lies: live (MetaBase.xml),
- * history (History/MetaBase_*.xml), metaback (*.MD0) or export (any other
- * name). Reads see them all; a write over a folder changes live files only
- * unless --include-history, because History copies and MetaBack backups
+ * Which files a write over a folder takes goes by where they lie: live
+ * (MetaBase.xml), history (History/MetaBase_*.xml), metaback (*.MD0) or
+ * export (any other name); the labels of the output are the document's
+ * own kind (doc->kind). Reads see them all; a write over a folder changes
+ * live files only unless --include-history, because History copies and MetaBack backups
  * are the administrator's restore points. A file named with -f FILE is
  * always taken as it is. Symlinked folders are followed once, and a file
  * reached by several names is taken once.

@@ -27,7 +27,7 @@
 #include "mb/write.h"
 
 #define BAR 30          /* progress bar cells */
-#define NSTATUS 8       /* exit statuses 0..7 (enum mb_status) */
+#define NSTATUS 9       /* exit statuses 0..8 (enum mb_status) */
 
 struct result {
 	struct mb_buf out;  /* for stdout: header and output, or JSON */
@@ -70,15 +70,6 @@ struct loop {
 	int count[NSTATUS + 1];  /* files per exit status; last: any other */
 	struct progress bar;
 };
-
-void mb_cli_error_text(struct mb_buf *b, const struct mb_error *e)
-{
-	if (e->subject[0])
-		mb_buf_printf(b, "mbtool: %s '%s': %s\n", e->what, e->subject,
-			      e->reason);
-	else
-		mb_buf_printf(b, "mbtool: %s: %s\n", e->what, e->reason);
-}
 
 int mb_cli_jobs(const char *s)
 {
@@ -126,7 +117,7 @@ static void summary(const struct loop *l)
 	static const char *const words[NSTATUS] = {
 		"ok", "with findings", "with usage errors", "not set",
 		"path not found", "with unknown properties", "failed",
-		"with secrets not recovered",
+		"with secrets not recovered", "declined",
 	};
 	int s;
 
@@ -143,39 +134,35 @@ static void summary(const struct loop *l)
 
 /* ---- one file ------------------------------------------------------------ */
 
-/* The text a file prints: header and output, a JSON element, or a line. */
+/*
+ * The text a file prints: header and output, or its object in the JSON
+ * envelope (a --jsonl line). kind is NULL when the file did not load.
+ */
 static void format_result(const struct mb_fleet *f, int idx, int st,
+			  const char *kind, const struct mb_error *err,
 			  struct result *r)
 {
 	const struct mb_cli *cli = f->cli;
-	const char *body = cli->out.len ? cli->out.data : "null\n";
-	struct mb_buf el, name;
-	struct mb_json j;
+	struct cli_env_file el;
 
-	if (!f->jsonl && !(cli->json && f->nfiles > 1)) {
+	if (!cli->json) {
 		if (f->nfiles > 1)
-			mb_buf_printf(&r->out, "%s==> %s (%s) <==\n",
+			mb_buf_printf(&r->out, "%s==> %s%s%s%s <==\n",
 				      idx ? "\n" : "", f->files[idx],
-				      cli_kind_name(cli_file_kind(
-					      f->files[idx])));
+				      kind ? " (" : "", kind ? kind : "",
+				      kind ? ")" : "");
 		mb_buf_append(&r->out, cli->out.data, cli->out.len);
 		return;
 	}
-	mb_buf_init(&el);
-	mb_buf_init(&name);
-	mb_json_init(&j, &name);
-	mb_json_str(&j, f->files[idx]);
-	mb_buf_printf(&el, "{\"file\": %s, \"kind\": \"%s\", \"exit\": %d, "
-		      "\"result\": %s}", name.data,
-		      cli_kind_name(cli_file_kind(f->files[idx])), st, body);
-	if (f->jsonl) {
-		mb_json_compact(&r->out, el.data, el.len);
-		mb_buf_putc(&r->out, '\n');
-	} else {
-		mb_buf_printf(&r->out, "%s%s", idx ? ",\n" : "", el.data);
-	}
-	mb_buf_wipe(&el);
-	mb_buf_release(&name);
+	memset(&el, 0, sizeof(el));
+	el.command = f->cmd->name;
+	el.file = f->files[idx];
+	el.kind = kind;
+	el.status = st;
+	el.err = err;
+	el.result = cli->out.data;
+	el.len = cli->out.len;
+	cli_env_file(&r->out, &el, f->jsonl, idx == 0);
 }
 
 static void run_one(const struct mb_fleet *f, int idx, struct result *r)
@@ -189,11 +176,16 @@ static void run_one(const struct mb_fleet *f, int idx, struct result *r)
 	st = mb_doc_load(f->files[idx], cli->schema, &doc, &cli->err);
 	if (!st)
 		st = f->cmd->run(cli, doc, f->argc, f->argv);
-	format_result(f, idx, st, r);
+	format_result(f, idx, st, doc ? cli_doc_kind(doc) : NULL, &cli->err,
+		      r);
+	/* notes (the backup a write kept, a lock taken over) first */
 	mb_buf_append(&r->err, cli->notes.data, cli->notes.len);
 	mb_buf_reset(&cli->notes);
-	if (st && st != MB_EFOUND && st != MB_ENOTSET)
-		mb_cli_error_text(&r->err, &cli->err);
+	/* doctor's findings (1) and adsutil's "not set at this node" (3)
+	 * are answers the output already gives; other errors, and those
+	 * two when nothing was printed, go to stderr. */
+	if (st && ((st != MB_EFOUND && st != MB_ENOTSET) || !cli->out.len))
+		cli_error_text(&r->err, &cli->err);
 	r->status = st;
 	r->done = 1;
 	mb_doc_free(doc);
@@ -451,6 +443,7 @@ static void deliver(struct loop *l, struct worker *w, const struct frame *fr)
 /* End of the socket: reap the worker; a file it had failed. */
 static void reap(struct loop *l, struct worker *w)
 {
+	struct mb_error e;
 	struct result *r;
 	int ws = 0;
 
@@ -463,13 +456,14 @@ static void reap(struct loop *l, struct worker *w)
 		return;
 	r = &l->res[w->idx];
 	mb_buf_reset(&l->f->cli->out);
-	format_result(l->f, w->idx, MB_EFILE, r);
 	if (WIFSIGNALED(ws))
-		mb_buf_printf(&r->err, "mbtool: worker '%s': killed by signal "
-			      "%d\n", l->f->files[w->idx], WTERMSIG(ws));
+		mb_error_set(&e, MB_EFILE, "worker", l->f->files[w->idx],
+			     "killed by signal %d", WTERMSIG(ws));
 	else
-		mb_buf_printf(&r->err, "mbtool: worker '%s': ended without a "
-			      "result\n", l->f->files[w->idx]);
+		mb_error_set(&e, MB_EFILE, "worker", l->f->files[w->idx],
+			     "ended without a result");
+	format_result(l->f, w->idx, MB_EFILE, NULL, &e, r);
+	cli_error_text(&r->err, &e);
 	r->status = MB_EFILE;
 	r->done = 1;
 	w->idx = -1;
@@ -572,6 +566,26 @@ static int loop_init(struct loop *l, const struct mb_fleet *f)
 	return 0;
 }
 
+static void print_head(const struct mb_fleet *f)
+{
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	cli_env_head(&b, f->cmd->name);
+	fwrite(b.data, 1, b.len, stdout);
+	mb_buf_release(&b);
+}
+
+static void print_tail(int status)
+{
+	struct mb_buf b;
+
+	mb_buf_init(&b);
+	cli_env_tail(&b, status);
+	fwrite(b.data, 1, b.len, stdout);
+	mb_buf_release(&b);
+}
+
 int mb_cli_run_files(struct mb_fleet *f)
 {
 	struct loop l;
@@ -581,13 +595,13 @@ int mb_cli_run_files(struct mb_fleet *f)
 		f->jobs = f->nfiles;
 	if (loop_init(&l, f) ||
 	    (f->nfiles > 1 && reads_stdin(f) && read_input(&l))) {
-		fprintf(stderr, "mbtool: run: out of memory or standard input "
-			"unreadable\n");
+		cli_errorf("run", NULL, "out of memory or standard input "
+			   "unreadable");
 		worst = MB_EFILE;
 		goto out;
 	}
-	if (f->cli->json && f->nfiles > 1 && !f->jsonl)
-		printf("{\"files\": [\n");
+	if (f->cli->json && !f->jsonl)
+		print_head(f);
 	bar_draw(&l.bar);
 	if (f->jobs > 1) {
 		run_workers(&l);
@@ -598,13 +612,13 @@ int mb_cli_run_files(struct mb_fleet *f)
 		}
 	}
 	bar_erase(&l.bar);
-	if (f->cli->json && f->nfiles > 1 && !f->jsonl)
-		printf("]}\n");
-	else if (!f->cli->json && f->nfiles > 1)
-		summary(&l);
 	for (i = 0; i < f->nfiles; i++)
 		if (l.res[i].status > worst)
 			worst = l.res[i].status;
+	if (f->cli->json && !f->jsonl)
+		print_tail(worst);
+	else if (!f->cli->json && f->nfiles > 1)
+		summary(&l);
 out:
 	mb_buf_wipe(&l.input);
 	free(l.res);

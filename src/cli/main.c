@@ -11,17 +11,6 @@
 #include "cli.h"
 #include "mb_config.h"
 
-static void print_error(const struct mb_error *e)
-{
-	struct mb_buf b;
-
-	mb_buf_init(&b);
-	mb_cli_error_text(&b, e);
-	if (b.len)
-		fputs(b.data, stderr);
-	mb_buf_release(&b);
-}
-
 struct run {
 	struct mb_cli cli;
 	const struct mb_cmd *cmd;
@@ -54,8 +43,8 @@ static int keep_backups(struct run *r, const char *v)
 	long n = strtol(v, &end, 10);
 
 	if (!*v || *end || n < 1 || n > 100000) {
-		fprintf(stderr, "mbtool: --keep-backups '%s': needs a whole "
-			"number from 1 to 100000\n", v);
+		cli_errorf("--keep-backups", v, "needs a whole number from 1 "
+			   "to 100000");
 		return -1;
 	}
 	r->cli.keep_backups = (int)n;
@@ -80,7 +69,7 @@ static int take_global(struct run *r, int id, const char *val)
 
 static int fail(struct run *r)
 {
-	print_error(&r->cli.err);
+	cli_error(&r->cli.err);
 	return -1;
 }
 
@@ -110,7 +99,7 @@ static int before_command(struct run *r, int argc, char **argv,
 	struct cli_parser p;
 	int id;
 
-	cli_parser_init(&p, "mbtool", cli_global_opts, argc, argv);
+	cli_parser_init(&p, "option", cli_global_opts, argc, argv);
 	for (;;) {
 		int at = p.i;
 
@@ -225,18 +214,44 @@ static void flush_out(struct mb_cli *cli)
 	mb_buf_reset(&cli->out);
 }
 
+/* A command that reads no file: in JSON, one entry with file null. */
+static int run_nodoc(struct run *r)
+{
+	struct cli_env_file el;
+	struct mb_buf env;
+	int st = r->cmd->run(&r->cli, NULL, r->argc, r->argv);
+
+	if (st)
+		cli_error(&r->cli.err);
+	if (!r->cli.json) {
+		flush_out(&r->cli);
+		return st;
+	}
+	memset(&el, 0, sizeof(el));
+	el.command = r->cmd->name;
+	el.status = st;
+	el.err = &r->cli.err;
+	el.result = r->cli.out.data;
+	el.len = r->cli.out.len;
+	mb_buf_init(&env);
+	if (!r->jsonl)
+		cli_env_head(&env, r->cmd->name);
+	cli_env_file(&env, &el, r->jsonl, 1);
+	if (!r->jsonl)
+		cli_env_tail(&env, st);
+	mb_buf_reset(&r->cli.out);
+	mb_buf_append(&r->cli.out, env.data, env.len);
+	mb_buf_release(&env);
+	flush_out(&r->cli);
+	return st;
+}
+
 static int run_all(struct run *r)
 {
 	struct mb_fleet fleet;
-	int st;
 
-	if (r->cmd->flags & MB_CMD_NODOC) {
-		st = r->cmd->run(&r->cli, NULL, r->argc, r->argv);
-		flush_out(&r->cli);
-		if (st)
-			print_error(&r->cli.err);
-		return st;
-	}
+	if (r->cmd->flags & MB_CMD_NODOC)
+		return run_nodoc(r);
 	fleet.cli = &r->cli;
 	fleet.cmd = r->cmd;
 	fleet.files = r->files;
@@ -265,7 +280,7 @@ static int load_schema(struct run *r, struct mb_schema **owned)
 		return 0;
 	}
 	if (mb_schema_load(r->cli.schema_path, owned, &r->cli.err)) {
-		print_error(&r->cli.err);
+		cli_error(&r->cli.err);
 		return MB_EFILE;
 	}
 	r->cli.schema = *owned;
@@ -315,7 +330,7 @@ static int pick_files(struct run *r)
 			      MB_CMD_WRITES) != 0, r->cli.include_history,
 			      &r->cli.err))
 		return MB_OK;
-	print_error(&r->cli.err);
+	cli_error(&r->cli.err);
 	return r->cli.err.status;
 }
 

@@ -86,8 +86,8 @@ int cli_stdout_check(void)
 	bad |= ferror(stdout);
 	if (!bad)
 		return MB_OK;
-	fprintf(stderr, "mbtool: write 'standard output': %s; the output is "
-		"incomplete\n", e ? strerror(e) : "write error");
+	cli_errorf("write", "standard output", "%s; the output is incomplete",
+		   e ? strerror(e) : "write error");
 	return MB_EFILE;
 }
 

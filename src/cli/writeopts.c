@@ -339,7 +339,7 @@ int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
 	if (!s->batch && isatty(STDIN_FILENO)) {
 		if (ask(what))
 			return MB_OK;
-		return mb_error_set(&s->cli->err, MB_EUSAGE, cmd, NULL,
+		return mb_error_set(&s->cli->err, MB_EDECLINED, cmd, what,
 				    "not confirmed; nothing changed");
 	}
 	return mb_cli_usage(s->cli, cmd, "%s: this removes a whole subtree; "
@@ -390,8 +390,6 @@ static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
 
 	mb_json_init(&j, &s->cli->out);
 	mb_json_obj_begin(&j);
-	mb_json_kstr(&j, "file", s->orig->path);
-	mb_json_kstr(&j, "command", s->command);
 	mb_json_kbool(&j, "dry_run", s->opts.dry_run);
 	mb_json_kbool(&j, "changed", r->changed);
 	mb_json_key(&j, "backup");
@@ -406,6 +404,8 @@ static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
 	mb_json_arr_end(&j);
 	if (s->opts.dry_run)
 		mb_json_kstr(&j, "diff", diff->data ? diff->data : "");
+	if (s->json_more)
+		s->json_more(s, &j, s->json_arg);
 	mb_json_obj_end(&j);
 }
 
