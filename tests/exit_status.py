@@ -3,12 +3,15 @@
 """Exit statuses by meaning (README, mbtool(1) EXIT STATUS): an account no
 key sets is "not found" (4) for collapse, sync-passwords and reset, told in
 one line without the usage; a declined y/N question is 8 with nothing
-changed, a yes is 0; an unknown option stays a usage error (2).
+changed, a yes is 0; an unknown option stays a usage error (2). Every
+line mbtool writes to stderr for a failure has the one message shape
+(src/cli/msg.c): mbtool: [warning: |note: ]<what>[ '<subject>']: <reason>.
 
 Usage: exit_status.py MBTOOL SRCDIR"""
 import json
 import os
 import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -104,12 +107,45 @@ def declined(tmp):
              (rc, 'unchanged' if after == before else 'changed'))
 
 
+SHAPE = re.compile(r"^mbtool: (?:(?:warning|note): )?[^':]+(?: '.*?')?: \S.*$")
+
+# Failures of every kind, from argument parsing to a worker's file.
+FAILING = [
+    ['-j', 'x', 'get', 'W3SVC/1/ServerComment'],
+    ['frobnicate'],
+    ['get'],
+    ['get', '--bogus', 'X'],
+    ['get', 'W3SVC/9/X'],
+    ['get', 'W3SVC/1/NoSuchProp'],
+    ['--schema', '/nonexistent/MBSchema.xml', 'get', 'W3SVC'],
+    ['-f', 'missing.xml', 'get', 'W3SVC/1/ServerComment'],
+    ['-f', 'missing.xml', '-j', '2', 'get', 'W3SVC/1/ServerComment'],
+    ['set', 'W3SVC/1/AnonymousUserPass', 'x'],
+    ['delete', 'W3SVC/1/'],
+    ['reveal', '--all'],
+    ['help', 'nosuch'],
+    ['--file'],
+]
+
+
+def message_shape(tmp):
+    for args in FAILING:
+        p = run(args, tmp)
+        lines = p.stderr.decode().splitlines()
+        if p.returncode == 0 or not lines:
+            fail('%s: exit %d, stderr %r' % (args, p.returncode, p.stderr))
+        for ln in lines:
+            if not SHAPE.match(ln):
+                fail('%s: not a message line: %r' % (' '.join(args), ln))
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix='mbexit-')
     try:
         shutil.copyfile(os.path.join(SRC, 'samples', 'MetaBase.xml'),
                         os.path.join(tmp, 'MetaBase.xml'))
         unknown_accounts(tmp)
+        message_shape(tmp)
         declined(tmp)
     finally:
         shutil.rmtree(tmp)

@@ -29,6 +29,42 @@ void fx_corpus_absent(void)
 	skip();
 }
 
+static char gen_dir[64];
+
+const char *fx_mbgen(const char *args)
+{
+	static char path[128];
+	const char *gen = getenv("MBGEN");
+	char cmd[8192];
+
+	if (!gen)
+		fail_msg("MBGEN is unset (meson test sets it)");
+	fx_mbgen_done();
+	snprintf(gen_dir, sizeof(gen_dir), "/tmp/mbgen-XXXXXX");
+	assert_non_null(mkdtemp(gen_dir));
+	snprintf(path, sizeof(path), "%s/MetaBase.xml", gen_dir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && '%s' %s -o MetaBase.xml",
+		 gen_dir, gen, args);
+	assert_int_equal(system(cmd), 0);
+	return path;
+}
+
+const char *fx_mbgen_dir(void)
+{
+	return gen_dir;
+}
+
+void fx_mbgen_done(void)
+{
+	char cmd[128];
+
+	if (!gen_dir[0])
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", gen_dir);
+	assert_int_equal(system(cmd), 0);
+	gen_dir[0] = '\0';
+}
+
 void fx_put(const char *path, const char *text, mode_t mode)
 {
 	FILE *f = fopen(path, "wb");

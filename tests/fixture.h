@@ -34,6 +34,16 @@ int fx_teardown(void **state);
  */
 void fx_corpus_absent(void);
 
+/*
+ * The corpus's twins: runs $MBGEN (tests/mbgen.c) with args, a shell-quoted
+ * line, in a new folder (where relative paths such as --manifest m.txt
+ * land), writing MetaBase.xml there; its path (static; the folder stays
+ * until fx_mbgen_done or the next call). The test fails if mbgen does.
+ */
+const char *fx_mbgen(const char *args);
+const char *fx_mbgen_dir(void);
+void fx_mbgen_done(void);
+
 void fx_put(const char *path, const char *text, mode_t mode);
 /* The file's bytes in a static buffer (up to 128 KiB), NULL if absent. */
 char *fx_slurp(const char *path);

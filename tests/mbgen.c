@@ -28,6 +28,13 @@
  * repeatable) then set a plain or an encrypted attribute at a key the file
  * already has, so a test can make the one change its case is about (an
  * empty password: --secure /LM/W3SVC:AnonymousUserPass=).
+ *
+ * --custom LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE (repeatable) adds a
+ * <Custom> element as IIS writes one for a property its schema lacks:
+ * a newline in VALUE is a MULTISZ line break, written literally. An empty
+ * TYPE leaves out Type and UserType, and with an empty NAME that is the
+ * incomplete element IIS leaves behind from an unfinished session
+ * (--custom /LM/W3SVC/1:9202:::=1).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,6 +60,8 @@ struct key {
 	struct attr *a;
 	size_t na, cap;
 	int custom;             /* write one <Custom> child (realism) */
+	const char **customs;   /* --custom arguments after LOCATION: */
+	size_t ncustoms;
 };
 
 struct opts {
@@ -61,7 +70,7 @@ struct opts {
 	unsigned long long seed;
 	const char *out, *keys, *manifest;
 	struct edit {
-		int secure;
+		int secure;        /* 0 --set, 1 --secure, 2 --custom */
 		const char *arg;   /* LOCATION:PROP=VALUE */
 	} *edits;
 	size_t nedits;
@@ -654,22 +663,53 @@ static void scale(struct gen *g)
 
 /* ---- --set and --secure -------------------------------------------------- */
 
+/* The key named by arg's LOCATION (up to colon). */
+static struct key *edit_key(struct gen *g, const char *arg, const char *colon)
+{
+	size_t i;
+
+	for (i = 0; i < g->nk; i++)
+		if (strlen(g->k[i].loc) == (size_t)(colon - arg) &&
+		    !strncasecmp(g->k[i].loc, arg, (size_t)(colon - arg)))
+			return &g->k[i];
+	die("no key at that Location", arg);
+	return NULL;
+}
+
+static void add_custom(struct gen *g, const char *arg)
+{
+	const char *colon = strchr(arg, ':'), *p = colon;
+	struct key *k;
+	int fields = 0;
+
+	for (; p && *p && *p != '='; p++)
+		fields += *p == ':';
+	if (!colon || fields != 4 || *p != '=')
+		die("--custom takes LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE",
+		    arg);
+	k = edit_key(g, arg, colon);
+	k->customs = realloc(k->customs, (k->ncustoms + 1) *
+			     sizeof(*k->customs));
+	if (!k->customs)
+		die("out of memory", NULL);
+	k->customs[k->ncustoms++] = colon + 1;
+}
+
 static void apply_edit(struct gen *g, const struct edit *e)
 {
 	const char *colon = strchr(e->arg, ':'), *eq;
 	char *name, *hex;
-	struct key *k = NULL;
+	struct key *k;
 	size_t i;
 
+	if (e->secure == 2) {
+		add_custom(g, e->arg);
+		return;
+	}
 	eq = colon ? strchr(colon, '=') : NULL;
 	if (!eq || eq == colon + 1)
 		die("--set/--secure take LOCATION:PROP=VALUE", e->arg);
-	for (i = 0; i < g->nk && !k; i++)
-		if (strlen(g->k[i].loc) == (size_t)(colon - e->arg) &&
-		    !strncasecmp(g->k[i].loc, e->arg, (size_t)(colon - e->arg)))
-			k = &g->k[i];
-	if (!k)
-		die("no key at that Location", e->arg);
+	k = edit_key(g, e->arg, colon);
 	name = strndup(colon + 1, (size_t)(eq - colon - 1));
 	if (!name)
 		die("out of memory", NULL);
@@ -727,6 +767,44 @@ static void write_custom(FILE *f, const char *nl)
 		nl, nl, nl, nl, nl, nl, nl, nl);
 }
 
+/* One attribute's value; a MULTISZ line break as IIS writes it. */
+static void put_value(FILE *f, const char *v, size_t n, const char *nl)
+{
+	char *s = strndup(v, n), *line, *save = NULL;
+	int first = 1;
+
+	if (!s)
+		die("out of memory", NULL);
+	for (line = strtok_r(s, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save), first = 0) {
+		fprintf(f, "%s", first ? "" : nl);
+		fputs(first ? "" : "\t\t\t", f);
+		put_escaped(f, line);
+	}
+	free(s);
+}
+
+/* spec is ID:TYPE:ATTRIBUTES:NAME=VALUE (checked by add_custom). */
+static void write_custom_arg(FILE *f, const char *spec, const char *nl)
+{
+	const char *type = strchr(spec, ':') + 1;
+	const char *attrs = strchr(type, ':') + 1;
+	const char *name = strchr(attrs, ':') + 1;
+	const char *eq = strchr(name, '=');
+
+	fprintf(f, "\t<Custom%s\t\tName=\"%.*s\"%s\t\tID=\"%.*s\"%s"
+		   "\t\tValue=\"", nl, (int)(eq - name), name, nl,
+		(int)(type - 1 - spec), spec, nl);
+	put_value(f, eq + 1, strlen(eq + 1), nl);
+	fprintf(f, "\"%s", nl);
+	if (attrs - 1 > type)
+		fprintf(f, "\t\tType=\"%.*s\"%s\t\tUserType="
+			   "\"IIS_MD_UT_SERVER\"%s", (int)(attrs - 1 - type),
+			type, nl, nl);
+	fprintf(f, "\t\tAttributes=\"%.*s\"%s\t/>%s",
+		(int)(name - 1 - attrs), attrs, nl, nl);
+}
+
 static void write_key(FILE *f, struct key *k, const char *nl)
 {
 	size_t i;
@@ -744,6 +822,8 @@ static void write_key(FILE *f, struct key *k, const char *nl)
 	fprintf(f, "\t>%s", nl);
 	if (k->custom)
 		write_custom(f, nl);
+	for (i = 0; i < k->ncustoms; i++)
+		write_custom_arg(f, k->customs[i], nl);
 	fprintf(f, "</%s>%s", k->elem, nl);
 }
 
@@ -785,7 +865,9 @@ static void usage(void)
 	      "             [--no-acl] [--no-session]\n"
 	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n"
 	      "             [--set LOCATION:PROP=VALUE]... "
-	      "[--secure LOCATION:PROP=PLAINTEXT]...\n",
+	      "[--secure LOCATION:PROP=PLAINTEXT]...\n"
+	      "             [--custom LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE]..."
+	      "\n",
 	      stderr);
 	exit(2);
 }
@@ -852,6 +934,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->manifest = v, i++;
 		else if ((!strcmp(a, "--set") || !strcmp(a, "--secure")) && v)
 			add_edit(o, !strcmp(a, "--secure"), v), i++;
+		else if (!strcmp(a, "--custom") && v)
+			add_edit(o, 2, v), i++;
 		else
 			usage();
 	}
@@ -884,6 +968,7 @@ static void gen_free(struct gen *g)
 			free(g->k[i].a[j].value);
 		}
 		free(g->k[i].a);
+		free(g->k[i].customs);
 		free(g->k[i].elem);
 		free(g->k[i].loc);
 	}

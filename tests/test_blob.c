@@ -494,6 +494,74 @@ static void test_corpus_groups(void **state)
 	free(text);
 }
 
+/*
+ * The twin of the corpus tests, made by mbgen (--manifest: each value's
+ * plaintext): every secure value parses and emits its own bytes, its
+ * length in characters is its plaintext's, and two values are equal
+ * without a key exactly when their plaintexts are.
+ */
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void test_generated(void **state)
+{
+	char *text, *man, *line, *save = NULL, *tab, *plain[16];
+	char mpath[256];
+	struct scan sc[16];
+	struct mb_blob b[16];
+	size_t len, n, i, j, m = 0, equal = 0, want = 0, got[16], lens[16];
+	struct mb_buf out;
+
+	(void)state;
+	text = read_file(fx_mbgen("--story --no-acl --manifest m.txt"), &len);
+	assert_non_null(text);
+	snprintf(mpath, sizeof(mpath), "%s", fx_mbgen_dir());
+	strcat(mpath, "/m.txt");
+	man = read_file(mpath, &len);
+	assert_non_null(man);
+	for (line = strtok_r(man, "\n", &save); line && m < 16;
+	     line = strtok_r(NULL, "\n", &save)) {
+		tab = strrchr(line, '\t');
+		assert_non_null(tab);
+		plain[m++] = tab + 1;
+	}
+	n = scan_secure(text, sc, 16);
+	assert_int_equal(n, m + 1); /* and the SessionKey, first */
+	mb_buf_init(&out);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(mb_blob_parse(sc[i].value, sc[i].len, &b[i],
+					       NULL), MB_OK);
+		mb_buf_reset(&out);
+		mb_blob_emit(&b[i], &out);
+		assert_int_equal(out.len, sc[i].len);
+		assert_memory_equal(out.data, sc[i].value, sc[i].len);
+		assert_int_equal(b[i].kind, i ? MB_BLOB_DATA : MB_BLOB_SESSION);
+		if (i) /* file order is not the manifest's: compare sorted */
+			got[i - 1] = mb_blob_chars(&b[i]),
+			lens[i - 1] = strlen(plain[i - 1]);
+	}
+	qsort(got, m, sizeof(got[0]), size_cmp);
+	qsort(lens, m, sizeof(lens[0]), size_cmp);
+	assert_memory_equal(got, lens, m * sizeof(got[0]));
+	for (i = 1; i < n; i++)
+		for (j = i + 1; j < n; j++) {
+			equal += (size_t)mb_blob_equal(&b[i], &b[j]);
+			want += !strcmp(plain[i - 1], plain[j - 1]);
+		}
+	assert_true(want >= 3); /* IUSR_m2's password at three levels */
+	assert_int_equal(equal, want);
+	for (i = 0; i < n; i++)
+		mb_blob_free(&b[i]);
+	mb_buf_release(&out);
+	free(man);
+	free(text);
+	fx_mbgen_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_corpus_second_file),
 		cmocka_unit_test(test_corpus_groups),
+		cmocka_unit_test(test_generated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

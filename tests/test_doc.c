@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,47 @@ static void test_round_trip(void **state)
 	round_trip(path);
 }
 
+/*
+ * The twin of the corpus round trip, made by mbgen: what IIS writes (a BOM
+ * or none, LF or CRLF, <Custom> elements, a MULTISZ value across lines, the
+ * nameless and typeless <Custom> an unfinished session leaves) comes back
+ * byte-identical.
+ */
+#define CUSTOMS " --custom '/LM/W3SVC:2166:DWORD:INHERIT:UnknownName_2166=1'" \
+	" --custom '/LM/W3SVC/1:9202::NO_ATTRIBUTES:=1'" \
+	" --custom \"$(printf '/LM/W3SVC/1:1030:MULTISZ:INHERIT:" \
+	"MD_METADATA_ID_REGISTRATION=0-65535;Reserved\\n65536;IIS')\""
+
+static void test_round_trip_generated(void **state)
+{
+	static const struct {
+		const char *args;
+		bool bom, crlf;
+	} v[] = {
+		{ "--story" CUSTOMS, true, false },
+		{ "--story --ftp --crlf" CUSTOMS, true, true },
+		{ "--story --no-bom" CUSTOMS, false, false },
+		{ "--sites 20 --vdirs 2 --crlf --no-bom" CUSTOMS, false, true },
+	};
+	struct mb_error err;
+	struct mb_doc *d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const char *path = fx_mbgen(v[i].args);
+
+		round_trip(path);
+		assert_int_equal(mb_doc_load(path, mb_schema_builtin(), &d,
+					     &err), 0);
+		assert_int_equal(d->bom, v[i].bom);
+		assert_int_equal(d->crlf, v[i].crlf);
+		assert_int_not_equal(mb_doc_find(d, "/LM/W3SVC/1"), MB_NOKEY);
+		mb_doc_free(d);
+	}
+	fx_mbgen_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_round_trip_generated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * mbtool: global options, the command table, and the per-file loop. Only
- * this file prints errors and chooses the exit status.
+ * mbtool: global options, the command table, and the per-file loop. This
+ * file and the per-file loop (fleet.c) choose the exit status; errors are
+ * printed through msg.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,8 +268,8 @@ static int check_jobs(const struct run *r)
 {
 	if (!r->jobs || mb_cli_jobs(r->jobs) > 0)
 		return 0;
-	fprintf(stderr, "mbtool: --jobs '%s': needs a whole number from 1 to "
-		"%d\n", r->jobs, MB_CLI_MAXJOBS);
+	cli_errorf("--jobs", r->jobs, "needs a whole number from 1 to %d",
+		   MB_CLI_MAXJOBS);
 	return MB_EUSAGE;
 }
 

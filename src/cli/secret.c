@@ -188,8 +188,9 @@ int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
 static void gcd_note(void *ctx)
 {
 	(void)ctx;
-	fputs("mbtool: recovering the signing key from the file's own "
-	      "signatures (one gcd: several seconds, then cached)\n", stderr);
+	cli_notef("signing key", NULL, "recovering the signing key from the "
+		  "file's own signatures (one gcd: several seconds, then "
+		  "cached)");
 }
 
 int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
