@@ -1640,10 +1640,19 @@ static void use_modulus(struct solver *s, const struct mb_rsa_pub *m,
 	rebuild_hard(s);
 }
 
-static void modulus_early(struct solver *s)
+static void modulus_cached(struct solver *s)
 {
 	struct mb_rsa_pub m;
 	int found = 0;
+
+	if (mb_sigmod_cache_load(s->o->cache_dir, s->o->session->raw,
+				 s->o->session->raw_len, &m, &found,
+				 NULL) == MB_OK && found && modulus_fits(s, &m))
+		use_modulus(s, &m, MB_MODSRC_CACHE);
+}
+
+static void modulus_early(struct solver *s)
+{
 
 	if (s->o->modulus) {
 		if (modulus_fits(s, s->o->modulus))
@@ -1653,12 +1662,8 @@ static void modulus_early(struct solver *s)
 				"file's SessionKey: it belongs to another "
 				"server and was not used");
 	}
-	if (s->have_mod || s->o->no_cache || !s->session_ok)
-		return;
-	if (mb_sigmod_cache_load(s->o->cache_dir, s->o->session->raw,
-				 s->o->session->raw_len, &m, &found,
-				 NULL) == MB_OK && found && modulus_fits(s, &m))
-		use_modulus(s, &m, MB_MODSRC_CACHE);
+	if (!s->have_mod && !s->o->no_cache && s->session_ok)
+		modulus_cached(s);
 }
 
 /* ==== recovering the modulus by gcd ==================================== */
@@ -1788,14 +1793,65 @@ static void refute_candidates(struct solver *s, const struct pairs *ps)
 	}
 }
 
-/* One gcd; 1 when it refuted candidates (worth another try). */
-static int gcd_once(struct solver *s, int first)
+static int use_cache(const struct solver *s)
 {
-	struct pairs ps;
+	return !s->o->no_cache && s->session_ok;
+}
+
+/* 1 (worth another gcd) when the failure refuted the candidates. */
+static int gcd_failed(struct solver *s, const struct pairs *ps, int refuted)
+{
+	if (!refuted || ps->anchors != 1 || s->password_protected)
+		return 0;
+	refute_candidates(s, ps);
+	return 1;
+}
+
+static int gcd_run(struct solver *s, struct pairs *ps, int first)
+{
 	struct mb_sigmod_stats st;
 	struct mb_rsa_pub m;
 	struct mb_error e;
+	int refuted = 0;
+
+	if (use_cache(s) && mb_sigmod_fail_load(s->o->cache_dir, ps->p, ps->n,
+						ps->anchors, &refuted)) {
+		note(s, "signing key not recovered: the same gcd failed "
+			"before (cached)");
+		return gcd_failed(s, ps, refuted);
+	}
+	mb_error_clear(&e);
+	if (s->o->before_gcd && first)
+		s->o->before_gcd(s->o->before_gcd_ctx);
+	memset(&st, 0, sizeof(st));
+	if (mb_sigmod_recover(ps->p, ps->n, ps->anchors, 65537,
+			      &m, &st, &e) != MB_OK) {
+		s->gcd_seconds += st.seconds;
+		note(s, "signing key not recovered: %s", e.reason);
+		if (use_cache(s))
+			mb_sigmod_fail_store(s->o->cache_dir, ps->p, ps->n,
+					     ps->anchors, st.refuted, NULL);
+		return gcd_failed(s, ps, st.refuted);
+	}
+	s->gcd_seconds += st.seconds;
+	use_modulus(s, &m, MB_MODSRC_GCD);
+	if (use_cache(s) &&
+	    mb_sigmod_cache_store(s->o->cache_dir, s->o->session->raw,
+				  s->o->session->raw_len, &m, &e) != MB_OK)
+		note(s, "could not cache the signing key: %s", e.reason);
+	return 0;
+}
+
+/*
+ * One gcd; 1 when it refuted candidates (worth another try). With the
+ * cache, the entry is locked first (one gcd per signing key even with
+ * -j workers), then looked up again: another worker may have filled it.
+ */
+static int gcd_once(struct solver *s, int first)
+{
+	struct pairs ps;
 	unsigned char *pt = malloc(s->L + 1), *used = calloc(s->nv + 1, 1);
+	int lock = -1, r = 0;
 
 	memset(&ps, 0, sizeof(ps));
 	if (pt && used)
@@ -1810,28 +1866,15 @@ static int gcd_once(struct solver *s, int first)
 				"than two values have a known plaintext");
 		return 0;
 	}
-	mb_error_clear(&e);
-	if (s->o->before_gcd && first)
-		s->o->before_gcd(s->o->before_gcd_ctx);
-	memset(&st, 0, sizeof(st));
-	if (mb_sigmod_recover(ps.p, ps.n, ps.anchors, 65537,
-			      &m, &st, &e) != MB_OK) {
-		s->gcd_seconds += st.seconds;
-		note(s, "signing key not recovered: %s", e.reason);
-		/* Refutation needs exactly one anchor: with two, the
-		 * candidates took no part; with none, one may be right. */
-		if (!st.refuted || ps.anchors != 1 || s->password_protected)
-			return 0;
-		refute_candidates(s, &ps);
-		return 1;
-	}
-	s->gcd_seconds += st.seconds;
-	use_modulus(s, &m, MB_MODSRC_GCD);
-	if (s->session_ok && !s->o->no_cache &&
-	    mb_sigmod_cache_store(s->o->cache_dir, s->o->session->raw,
-				  s->o->session->raw_len, &m, &e) != MB_OK)
-		note(s, "could not cache the signing key: %s", e.reason);
-	return 0;
+	if (use_cache(s))
+		mb_sigmod_cache_lock(s->o->cache_dir, s->o->session->raw,
+				     s->o->session->raw_len, &lock, NULL);
+	if (use_cache(s))
+		modulus_cached(s);
+	if (!s->have_mod)
+		r = gcd_run(s, &ps, first);
+	mb_sigmod_cache_unlock(lock);
+	return r;
 }
 
 /* Gcds until the modulus comes out or no untried candidate is left. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 
 #define SMALL_PRIME_LIMIT 65536u
 #define CACHE_MAGIC "mbtool-sigmod 1\n"
+#define FAIL_MAGIC "mbtool-sigfail 1\n"
 
 static double now(void)
 {
@@ -291,9 +293,9 @@ enum mb_status mb_sigmod_cache_dir(const char *dir, struct mb_buf *out,
 	return MB_OK;
 }
 
-static enum mb_status cache_file(const char *dir, const unsigned char *id,
-				 size_t idlen, struct mb_buf *path,
-				 struct mb_error *err)
+static enum mb_status cache_path(const char *dir, const char *kind,
+				 const unsigned char *id, size_t idlen,
+				 struct mb_buf *path, struct mb_error *err)
 {
 	unsigned char h[32];
 	unsigned int hl = 0;
@@ -304,11 +306,18 @@ static enum mb_status cache_file(const char *dir, const unsigned char *id,
 	if (!EVP_Digest(id, idlen, h, &hl, EVP_sha256(), NULL) || hl != 32)
 		return mb_error_set(err, MB_EFILE, "cache", NULL,
 				    "SHA-256 unavailable");
-	mb_buf_puts(path, "/sigmod-");
+	mb_buf_printf(path, "/%s-", kind);
 	mb_blob_hex_encode(path, h, 16, 0);
 	return mb_buf_failed(path) ? mb_error_set(err, MB_EFILE, "cache",
 						  NULL, "out of memory")
 				   : MB_OK;
+}
+
+static enum mb_status cache_file(const char *dir, const unsigned char *id,
+				 size_t idlen, struct mb_buf *path,
+				 struct mb_error *err)
+{
+	return cache_path(dir, "sigmod", id, idlen, path, err);
 }
 
 static int parse_cache(const char *text, struct mb_rsa_pub *out)
@@ -415,6 +424,18 @@ static enum mb_status store_file(const char *file, const char *dirpath,
 	return MB_OK;
 }
 
+static enum mb_status ensure_dir(const char *dir, struct mb_buf *dpath,
+				 struct mb_error *err)
+{
+	enum mb_status st = mb_sigmod_cache_dir(dir, dpath, err);
+
+	if (st == MB_OK && make_dirs(dpath->data))
+		st = mb_error_set(err, MB_EFILE, "cache", dpath->data,
+				  "cannot create the directory: %s",
+				  strerror(errno));
+	return st;
+}
+
 enum mb_status mb_sigmod_cache_store(const char *dir, const unsigned char *id,
 				     size_t idlen,
 				     const struct mb_rsa_pub *pub,
@@ -426,13 +447,9 @@ enum mb_status mb_sigmod_cache_store(const char *dir, const unsigned char *id,
 	mb_buf_init(&dpath);
 	mb_buf_init(&file);
 	mb_buf_init(&text);
-	st = mb_sigmod_cache_dir(dir, &dpath, err);
+	st = ensure_dir(dir, &dpath, err);
 	if (st == MB_OK)
 		st = cache_file(dir, id, idlen, &file, err);
-	if (st == MB_OK && make_dirs(dpath.data))
-		st = mb_error_set(err, MB_EFILE, "cache", dpath.data,
-				  "cannot create the directory: %s",
-				  strerror(errno));
 	if (st == MB_OK) {
 		mb_buf_puts(&text, CACHE_MAGIC "n=");
 		mb_blob_hex_encode(&text, pub->n, pub->len, 0);
@@ -442,5 +459,113 @@ enum mb_status mb_sigmod_cache_store(const char *dir, const unsigned char *id,
 	mb_buf_release(&dpath);
 	mb_buf_release(&file);
 	mb_buf_release(&text);
+	return st;
+}
+
+/* ---- one gcd per entry, and failed outcomes ------------------------------ */
+
+enum mb_status mb_sigmod_cache_lock(const char *dir, const unsigned char *id,
+				    size_t idlen, int *fd,
+				    struct mb_error *err)
+{
+	struct mb_buf dpath, path;
+	enum mb_status st;
+
+	*fd = -1;
+	mb_buf_init(&dpath);
+	mb_buf_init(&path);
+	st = ensure_dir(dir, &dpath, err);
+	if (st == MB_OK)
+		st = cache_path(dir, "sigmod", id, idlen, &path, err);
+	if (st == MB_OK)
+		mb_buf_puts(&path, ".lock");
+	if (st == MB_OK && !mb_buf_failed(&path))
+		*fd = open(path.data, O_RDWR | O_CREAT | O_NOFOLLOW |
+			   O_CLOEXEC, 0600);
+	if (st == MB_OK && *fd < 0)
+		st = mb_error_set(err, MB_EFILE, "cache", path.data,
+				  "cannot open the lock: %s", strerror(errno));
+	while (*fd >= 0 && flock(*fd, LOCK_EX) && errno == EINTR)
+		;
+	mb_buf_release(&dpath);
+	mb_buf_release(&path);
+	return st;
+}
+
+void mb_sigmod_cache_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+/* The identity of a gcd: which pairs, in which roles. */
+static int fail_id(const struct mb_sigpair *pairs, size_t np,
+		   size_t nanchors, unsigned char *id)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	unsigned char a = (unsigned char)nanchors;
+	unsigned int len = 0;
+	size_t i;
+	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) &&
+		 EVP_DigestUpdate(c, &a, 1);
+
+	for (i = 0; ok && i < np; i++)
+		ok = EVP_DigestUpdate(c, pairs[i].sig, pairs[i].sig_len) &&
+		     EVP_DigestUpdate(c, pairs[i].md5, 16);
+	ok = ok && EVP_DigestFinal_ex(c, id, &len) && len == 32;
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : -1;
+}
+
+int mb_sigmod_fail_load(const char *dir, const struct mb_sigpair *pairs,
+			size_t np, size_t nanchors, int *refuted)
+{
+	unsigned char id[32];
+	struct mb_buf path;
+	char text[64];
+	ssize_t r = -1;
+	int fd = -1;
+
+	mb_buf_init(&path);
+	if (!fail_id(pairs, np, nanchors, id) &&
+	    cache_path(dir, "sigfail", id, sizeof(id), &path, NULL) == MB_OK)
+		fd = open(path.data, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		r = read(fd, text, sizeof(text) - 1);
+		close(fd);
+	}
+	mb_buf_release(&path);
+	if (r <= 0)
+		return 0;
+	text[r] = '\0';
+	if (strncmp(text, FAIL_MAGIC "refuted=", strlen(FAIL_MAGIC) + 8))
+		return 0;
+	*refuted = text[strlen(FAIL_MAGIC) + 8] == '1';
+	return 1;
+}
+
+enum mb_status mb_sigmod_fail_store(const char *dir,
+				    const struct mb_sigpair *pairs,
+				    size_t np, size_t nanchors, int refuted,
+				    struct mb_error *err)
+{
+	unsigned char id[32];
+	struct mb_buf dpath, path;
+	enum mb_status st;
+
+	mb_buf_init(&dpath);
+	mb_buf_init(&path);
+	st = ensure_dir(dir, &dpath, err);
+	if (st == MB_OK && fail_id(pairs, np, nanchors, id))
+		st = mb_error_set(err, MB_EFILE, "cache", NULL,
+				  "SHA-256 unavailable");
+	if (st == MB_OK)
+		st = cache_path(dir, "sigfail", id, sizeof(id), &path, err);
+	if (st == MB_OK)
+		st = store_file(path.data, dpath.data, refuted ?
+				FAIL_MAGIC "refuted=1\n" :
+				FAIL_MAGIC "refuted=0\n", err);
+	mb_buf_release(&dpath);
+	mb_buf_release(&path);
 	return st;
 }

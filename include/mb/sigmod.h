@@ -81,4 +81,27 @@ enum mb_status mb_sigmod_cache_store(const char *dir, const unsigned char *id,
 				     const struct mb_rsa_pub *pub,
 				     struct mb_error *err);
 
+/*
+ * One gcd per signing key per run: workers (-j) take an exclusive flock
+ * on the entry's lock file before the gcd and look the cache up again
+ * once they hold it. *fd is -1 when the lock is not had (go on unlocked).
+ */
+enum mb_status mb_sigmod_cache_lock(const char *dir, const unsigned char *id,
+				    size_t idlen, int *fd,
+				    struct mb_error *err);
+void mb_sigmod_cache_unlock(int fd);
+
+/*
+ * Failed gcds, keyed by the pairs tried (their signatures, plaintext MD5s
+ * and roles): a file whose gcd fails does not pay for it on every run.
+ * mb_sigmod_fail_load returns 1 when this exact gcd failed before, with
+ * *refuted as mb_sigmod_stats.refuted said then.
+ */
+int mb_sigmod_fail_load(const char *dir, const struct mb_sigpair *pairs,
+			size_t np, size_t nanchors, int *refuted);
+enum mb_status mb_sigmod_fail_store(const char *dir,
+				    const struct mb_sigpair *pairs,
+				    size_t np, size_t nanchors, int refuted,
+				    struct mb_error *err);
+
 #endif

@@ -44,6 +44,10 @@ struct mb_cli {
 	struct mb_buf notes;     /* "mbtool: note: ..." lines for stderr */
 	int include_history;     /* --include-history */
 	int keep_backups;        /* --keep-backups N; 0: the default */
+	char *run_cache;         /* a run over several files: a private
+				    modulus cache for --no-cache (so files
+				    sharing a SessionKey, in any worker,
+				    pay for one gcd), removed at the end */
 };
 
 /*
@@ -155,6 +159,9 @@ struct mb_fleet {
 };
 
 int mb_cli_run_files(struct mb_fleet *f);
+/* cli->run_cache for a run over several files, and its removal. */
+void mb_cli_run_cache_open(struct mb_cli *cli);
+void mb_cli_run_cache_close(struct mb_cli *cli);
 /* --jobs N: N from 1 to MB_CLI_MAXJOBS, else -1. */
 int mb_cli_jobs(const char *s);
 

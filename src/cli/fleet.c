@@ -600,6 +600,8 @@ int mb_cli_run_files(struct mb_fleet *f)
 		worst = MB_EFILE;
 		goto out;
 	}
+	if (f->nfiles > 1)
+		mb_cli_run_cache_open(f->cli);
 	if (f->cli->json && !f->jsonl)
 		print_head(f);
 	bar_draw(&l.bar);
@@ -620,6 +622,7 @@ int mb_cli_run_files(struct mb_fleet *f)
 	else if (!f->cli->json && f->nfiles > 1)
 		summary(&l);
 out:
+	mb_cli_run_cache_close(f->cli);
 	mb_buf_wipe(&l.input);
 	free(l.res);
 	free(l.w);

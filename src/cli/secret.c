@@ -7,6 +7,7 @@
  * encrypted. Secrets never come from argv; buffers that held one are
  * wiped (OPENSSL_cleanse) by mb_cli_secret_free.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,46 @@ static void gcd_note(void *ctx)
 		  "cached)");
 }
 
+void mb_cli_run_cache_open(struct mb_cli *cli)
+{
+	const char *t = getenv("TMPDIR");
+	char *dir = malloc(4096);
+
+	if (!dir)
+		return;
+	snprintf(dir, 4096, "%s/mbtool-run-XXXXXX", t && *t == '/' ? t
+								: "/tmp");
+	if (mkdtemp(dir))
+		cli->run_cache = dir;
+	else
+		free(dir);
+}
+
+/* The run's own files only: moduli, failed gcds and their locks. */
+void mb_cli_run_cache_close(struct mb_cli *cli)
+{
+	char path[4200];
+	struct dirent *e;
+	DIR *d;
+
+	if (!cli->run_cache)
+		return;
+	d = opendir(cli->run_cache);
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "sigmod-", 7) ||
+		    !strncmp(e->d_name, "sigfail-", 8) ||
+		    !strncmp(e->d_name, ".sigmod-", 8)) {
+			snprintf(path, sizeof(path), "%s/%s", cli->run_cache,
+				 e->d_name);
+			unlink(path);
+		}
+	if (d)
+		closedir(d);
+	rmdir(cli->run_cache);
+	free(cli->run_cache);
+	cli->run_cache = NULL;
+}
+
 int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
 		       struct mb_cli_keys *k, int no_cache,
 		       struct mb_reveal_opts *o)
@@ -204,6 +245,10 @@ int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
 		return st;
 	o->session = mb_secrets_session(s);
 	o->no_cache = no_cache;
+	if (no_cache && cli->run_cache) {
+		o->cache_dir = cli->run_cache;
+		o->no_cache = 0;
+	}
 	if (k->sign)
 		o->modulus = mb_crypt_key_pub(k->sign);
 	o->exchange = k->exch;
