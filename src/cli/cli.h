@@ -55,6 +55,9 @@ struct mb_cli {
  * unknown "-x" words as arguments (set's VALUE "-1"). A command with a
  * plan function is batchable: batch plans its lines with it.
  */
+/* Hands out to cli->stream once it holds 64 KB or more (out.c). */
+void cli_out_flush(struct mb_cli *cli);
+
 #define MB_CMD_NODOC    0x1u
 #define MB_CMD_WRITES   0x2u
 #define MB_CMD_STDIN    0x4u

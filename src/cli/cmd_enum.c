@@ -212,19 +212,6 @@ static char *child_path(const char *typed, const struct mb_doc *doc,
 
 static void block(struct enum_run *e, size_t key, const char *typed);
 
-/*
- * enum_all of a hosting-size file prints more than the file holds: what is
- * complete goes out once it fills a chunk, so memory stays near the file's.
- */
-static void flush_out(struct mb_cli *cli)
-{
-	if (!cli->stream || cli->out.len < (1u << 16))
-		return;
-	/* A failed write leaves the stream's error flag for the exit check. */
-	fwrite(cli->out.data, 1, cli->out.len, cli->stream);
-	mb_buf_reset(&cli->out);
-}
-
 static void children(struct enum_run *e, size_t key, const char *typed)
 {
 	size_t c;
@@ -245,7 +232,7 @@ static void children(struct enum_run *e, size_t key, const char *typed)
 			mb_buf_printf(&e->cli->out, "[/%s]\n", p);
 		if (e->all) {
 			block(e, c, p);
-			flush_out(e->cli);
+			cli_out_flush(e->cli);
 		}
 		free(p);
 	}
