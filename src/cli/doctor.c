@@ -411,10 +411,13 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 
 	if (!d->svc_anon_done)
 		svc_anon(d);
-	for (i = 0; !d->oom && i < d->nsvc_anon[s]; i++) {
+	/* a is on its service's list: the others are one fewer. */
+	for (i = 0; !d->oom && i < d->nsvc_anon[s] && named < OTHERS_NAMED;
+	     i++) {
 		o = &d->accts->v[d->svc_anon[s][i]];
-		if (o == a || named++ >= OTHERS_NAMED)
+		if (o == a)
 			continue;
+		named++;
 		/* quoted: the comment is part of a pasted sh line */
 		if ((q = mb_shellquote_word(MB_SHELL_SH, o->name)))
 			mb_buf_printf(b, "%s%s", b->len ? ", " : "", q);
@@ -423,9 +426,9 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 				      b->len ? ", " : "");
 		free(q);
 	}
-	if (named > OTHERS_NAMED)
+	if (!d->oom && d->nsvc_anon[s] > named + 1)
 		mb_buf_printf(b, " and %zu more (mbtool accounts lists them)",
-			      named - OTHERS_NAMED);
+			      d->nsvc_anon[s] - named - 1);
 }
 
 /* collapse, with what it removes named; lead: "" or "or, ...: ". */
