@@ -58,6 +58,9 @@ struct mb_cli {
  * unknown "-x" words as arguments (set's VALUE "-1"). A command with a
  * plan function is batchable: batch plans its lines with it.
  */
+/* Hands out to cli->stream once it holds 64 KB or more (out.c). */
+void cli_out_flush(struct mb_cli *cli);
+
 #define MB_CMD_NODOC    0x1u
 #define MB_CMD_WRITES   0x2u
 #define MB_CMD_STDIN    0x4u
@@ -134,8 +137,6 @@ void cli_note(struct mb_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_cleanup_install(void);
 int cli_stdout_check(void);
-/* cli->out to cli->stream once it fills a 64 KB chunk (a large output). */
-void cli_stream_out(struct mb_cli *cli);
 /* -o FILE: refused (exit 6) when it is another user's symlink. */
 int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out);
 

@@ -116,14 +116,18 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 		mb_json_obj_begin(&j);
 		mb_json_key(&j, "accounts");
 		mb_json_arr_begin(&j);
-		for (i = 0; i < a->n; i++)
+		for (i = 0; i < a->n; i++) {
 			json_acct(&j, doc, g, &a->v[i]);
+			cli_out_flush(cli);
+		}
 		mb_json_arr_end(&j);
 		mb_json_obj_end(&j);
 		return;
 	}
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
 		print_acct(&cli->out, doc, g, &a->v[i]);
+		cli_out_flush(cli);
+	}
 	if (!a->n)
 		mb_buf_printf(&cli->out, "no accounts set\n");
 	else

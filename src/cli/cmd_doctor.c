@@ -49,12 +49,15 @@ static int shows_groups(const struct mb_findings *f)
 	return 0;
 }
 
-static void print_text(struct mb_buf *o, const struct mb_findings *f)
+static void print_text(struct mb_cli *cli, const struct mb_findings *f)
 {
+	struct mb_buf *o = &cli->out;
 	size_t i;
 
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		print_finding(o, &f->v[i]);
+		cli_out_flush(cli);
+	}
 	if (!f->problems)
 		mb_buf_puts(o, "no problems found in the metabase\n\n");
 	mb_buf_puts(o, "Checks that need Windows:\n");
@@ -165,7 +168,7 @@ int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (cli->json)
 		print_json(&cli->out, &f);
 	else
-		print_text(&cli->out, &f);
+		print_text(cli, &f);
 	if (f.problems)
 		st = mb_error_set(&cli->err, MB_EFOUND, "doctor", NULL,
 				  "%zu problem%s found", f.problems,

@@ -232,7 +232,7 @@ static void children(struct enum_run *e, size_t key, const char *typed)
 			mb_buf_printf(&e->cli->out, "[/%s]\n", p);
 		if (e->all) {
 			block(e, c, p);
-			cli_stream_out(e->cli);
+			cli_out_flush(e->cli);
 		}
 		free(p);
 	}

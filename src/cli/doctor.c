@@ -366,35 +366,69 @@ static int in_service(const char *loc, const char *svc)
 	return strncasecmp(loc, svc, n) == 0 && (!loc[n] || loc[n] == '/');
 }
 
+static const char *const services[2] = { "/LM/W3SVC", "/LM/MSFTPSVC" };
+
+/* Fills d->svc_anon once: per lockout finding it was a pass over every
+ * account, and a hosting file has one account per site. */
+static void svc_anon(struct mb_drun *d)
+{
+	const struct mb_acct *o;
+	size_t i, j, s;
+
+	d->svc_anon_done = 1;
+	for (s = 0; s < 2; s++) {
+		d->svc_anon[s] = malloc((d->accts->n + 1) * sizeof(size_t));
+		if (!d->svc_anon[s]) {
+			d->oom = 1;
+			return;
+		}
+		for (i = 0; i < d->accts->n; i++) {
+			o = &d->accts->v[i];
+			if (strcmp(o->kind, "anonymous"))
+				continue;
+			for (j = 0; j < o->nkeys; j++)
+				if (in_service(d->doc->keys[o->keys[j]].location,
+					       services[s]))
+					break;
+			if (j < o->nkeys)
+				d->svc_anon[s][d->nsvc_anon[s]++] = i;
+		}
+	}
+}
+
+/* How many other accounts a fix names before "and N more". */
+#define OTHERS_NAMED 10
+
 /* The other anonymous accounts of a's service, which collapse removes
- * (", "-separated). */
+ * (", "-separated; past OTHERS_NAMED, counted). */
 static void others(struct mb_drun *d, const struct mb_acct *a,
 		   struct mb_buf *b)
 {
 	const char *loc = d->doc->keys[a->keys[0]].location;
-	const char *svc = in_service(loc, "/LM/MSFTPSVC") ? "/LM/MSFTPSVC" :
-		"/LM/W3SVC";
+	size_t s = in_service(loc, services[1]), i, named = 0;
 	const struct mb_acct *o;
-	char *q = NULL;
-	size_t i, j;
+	char *q;
 
-	for (i = 0; i < d->accts->n; i++) {
-		o = &d->accts->v[i];
-		if (o == a || strcmp(o->kind, "anonymous"))
+	if (!d->svc_anon_done)
+		svc_anon(d);
+	/* a is on its service's list: the others are one fewer. */
+	for (i = 0; !d->oom && i < d->nsvc_anon[s] && named < OTHERS_NAMED;
+	     i++) {
+		o = &d->accts->v[d->svc_anon[s][i]];
+		if (o == a)
 			continue;
-		for (j = 0; j < o->nkeys; j++)
-			if (in_service(d->doc->keys[o->keys[j]].location, svc))
-				break;
+		named++;
 		/* quoted: the comment is part of a pasted sh line */
-		if (j < o->nkeys && (q = mb_shellquote_word(MB_SHELL_SH,
-							    o->name)))
+		if ((q = mb_shellquote_word(MB_SHELL_SH, o->name)))
 			mb_buf_printf(b, "%s%s", b->len ? ", " : "", q);
-		else if (j < o->nkeys)
+		else
 			mb_buf_printf(b, "%sa name with control characters",
 				      b->len ? ", " : "");
 		free(q);
-		q = NULL;
 	}
+	if (!d->oom && d->nsvc_anon[s] > named + 1)
+		mb_buf_printf(b, " and %zu more (mbtool accounts lists them)",
+			      d->nsvc_anon[s] - named - 1);
 }
 
 /* collapse, with what it removes named; lead: "" or "or, ...: ". */
@@ -715,6 +749,8 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 		mb_dr_logon_checks(&d);
 	mb_accts_free(&a);
 	mb_secrets_free(&d.groups);
+	free(d.svc_anon[0]);
+	free(d.svc_anon[1]);
 	for (i = 0; i < d.nheld; i++)
 		free(d.held[i]);
 	free(d.held);

@@ -21,6 +21,11 @@ struct mb_drun {
 	char **held;                    /* quoted words, freed at the end */
 	size_t nheld;
 	int oom;
+	/* each service's anonymous accounts (indexes into accts), found
+	 * once: every lockout finding names them (0 W3SVC, 1 MSFTPSVC) */
+	size_t *svc_anon[2];
+	size_t nsvc_anon[2];
+	int svc_anon_done;
 };
 
 /*

@@ -66,19 +66,6 @@ void cli_cleanup_install(void)
 	atexit(at_exit);
 }
 
-/*
- * A large output (enum_all, a dry run's diff) is sent once it fills a
- * chunk, so memory stays near the file's.
- */
-void cli_stream_out(struct mb_cli *cli)
-{
-	if (!cli->stream || cli->out.len < (1u << 16))
-		return;
-	/* A failed write leaves the stream's error flag for the exit check. */
-	fwrite(cli->out.data, 1, cli->out.len, cli->stream);
-	mb_buf_reset(&cli->out);
-}
-
 int cli_stdout_check(void)
 {
 	int bad = fflush(stdout) != 0, e = errno;

@@ -443,7 +443,7 @@ static void diff_to_out(void *ctx, const char *p, size_t n)
 	struct mb_cli *cli = ctx;
 
 	mb_buf_append(&cli->out, p, n);
-	cli_stream_out(cli);
+	cli_out_flush(cli);
 }
 
 static void diff_to_buf(void *ctx, const char *p, size_t n)

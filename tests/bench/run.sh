@@ -101,7 +101,7 @@ accounts_rows() { # file bytes floor
 	measure : "$MBTOOL" -f "$f" sam --signing-key "$KEYS/signing.pem"
 	row "mbtool sam --signing-key" "$2" "$3"
 	measure "cp '$f' '$WORK/set.xml'" \
-		"$MBTOOL" -f "$WORK/set.xml" collapse --no-backup --yes
+		"$MBTOOL" -f "$WORK/set.xml" collapse --no-backup
 	row "mbtool collapse --no-backup" "$2" "$3"
 	measure "cp '$f' '$WORK/set.xml'" \
 		"$MBTOOL" -f "$WORK/set.xml" sync-passwords --no-backup \
