@@ -33,7 +33,7 @@
 #define DEF_NODES (1ul << 19) /* real files need < 100k */
 #define SD_MAX 2048 /* larger "descriptors" are not searched as such */
 #define SEARCH_CAP (1ul << 21) /* one string's search, at most */
-#define SD_SEARCH_CAP (1ul << 18) /* one descriptor's, all layouts */
+#define SD_SEARCH_CAP (1ul << 20) /* one descriptor's, all layouts */
 #define NOVAL ((size_t)-1)
 
 /* ==== 256-bit sets of byte values ==================================== */
@@ -237,6 +237,8 @@ struct solver {
 
 static void note(struct solver *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+static int is_refuted(struct solver *s, const struct dv *d,
+		      const unsigned char *pt);
 
 static void note(struct solver *s, const char *fmt, ...)
 {
@@ -607,9 +609,14 @@ static void ascii_position(struct solver *s, struct bset *cand, size_t j)
 		}
 }
 
-static int printable(struct solver *s, struct bset *cand)
+/*
+ * Printable characters, per value and per character: a character that
+ * cannot be printable given the others (an accented or control one) is
+ * taken as non-ASCII on its own, and the file keeps every other crib.
+ */
+static void printable(struct solver *s, struct bset *cand)
 {
-	struct bset set;
+	struct bset set, t;
 	size_t i, j;
 	unsigned p;
 
@@ -622,17 +629,31 @@ static int printable(struct solver *s, struct bset *cand)
 			memset(&set, 0, sizeof(set));
 			for (p = 0x20; p < 0x7f; p++)
 				bs_add(&set, d->c[j] ^ p);
-			if (!bs_and(&cand[j], &set))
-				return -1;
+			t = cand[j];
+			if (bs_and(&t, &set))
+				cand[j] = t;
+			else
+				d->na[j + 1] = 1;
 		}
 	}
-	return 0;
 }
 
 /* Byte j of the UTF-16 plaintext (after the prefix) of an ASCII word. */
 static unsigned odbc_byte(const char *w, size_t j)
 {
 	return j % 2 ? 0 : (unsigned char)w[(j - 4) / 2];
+}
+
+/* Per value: a default a failed gcd refuted is not tried again. */
+static int default_refuted(struct solver *s, const struct dv *d,
+			   const char *w)
+{
+	unsigned char pt[4 + 2 * 16] = { 0 };
+	size_t j;
+
+	for (j = 4; j < d->n && j < sizeof(pt); j++)
+		pt[j] = j + 2 < d->n ? (unsigned char)odbc_byte(w, j) : 0;
+	return d->n <= sizeof(pt) && is_refuted(s, d, pt);
 }
 
 static void defaults(struct solver *s, struct bset *cand)
@@ -645,7 +666,8 @@ static void defaults(struct solver *s, struct bset *cand)
 		int ok = 1;
 
 		if (!d->is_odbc || d->n != 4 + 2 * sizeof(odbc) ||
-		    d->verified || d->excluded || (d->known && !d->known_bad))
+		    d->verified || d->excluded || (d->known && !d->known_bad) ||
+		    default_refuted(s, d, odbc))
 			continue;
 		for (j = 4; j < d->n - 2; j++)
 			ok &= bs_has(&cand[j], d->c[j] ^ odbc_byte(odbc, j));
@@ -673,8 +695,8 @@ static int apply_soft(struct solver *s, int level, struct bset *cand)
 		return 0;
 	for (j = 5; j < s->L; j += 2)
 		ascii_position(s, cand, j);
-	if (level < 2 && printable(s, cand))
-		return -1;
+	if (level < 2)
+		printable(s, cand);
 	if (level < 1 && !s->o->no_defaults)
 		defaults(s, cand);
 	return 0;
@@ -1367,8 +1389,18 @@ static void dfs_narrow(struct dfs *d)
 	}
 }
 
-/* 1: narrowed (or nothing to do), 0: no layout fits, -1: gave up. */
-static int run_dfs(struct solver *s, struct bset *cand)
+static int sd_searchable(const struct dv *v)
+{
+	return v->kind == VK_SD && !v->excluded && !v->verified &&
+	       v->n <= SD_MAX;
+}
+
+/*
+ * The layouts of every descriptor (only == NOVAL) or of one, with budget
+ * nodes. 1: narrowed (or nothing to do), 0: no layout fits, -1: gave up.
+ */
+static int run_dfs(struct solver *s, struct bset *cand, size_t only,
+		   unsigned long budget)
 {
 	struct dfs d;
 	size_t i;
@@ -1378,12 +1410,14 @@ static int run_dfs(struct solver *s, struct bset *cand)
 		dfs_free(&d);
 		return -1;
 	}
+	d.budget = budget;
 	for (i = 0; i < s->nv; i++) {
 		struct dv *v = &s->v[i];
 
+		if (only != NOVAL && i != only)
+			continue;
 		clear_layouts(v);
-		if (v->kind == VK_SD && !v->excluded && !v->verified &&
-		    v->n <= SD_MAX && dfs_add_sd(&d, i)) {
+		if (sd_searchable(v) && dfs_add_sd(&d, i)) {
 			dfs_free(&d);
 			return -1;
 		}
@@ -1391,7 +1425,8 @@ static int run_dfs(struct solver *s, struct bset *cand)
 	if (d.nsd) {
 		mark_dontcare(&d);
 		dfs(&d);
-		s->sd_gave_up |= d.aborted;
+		if (only == NOVAL)
+			s->sd_gave_up |= d.aborted;
 		if (d.aborted)
 			r = -1;
 		else if (!d.nsol)
@@ -1405,6 +1440,29 @@ static int run_dfs(struct solver *s, struct bset *cand)
 
 /* ==== levels =========================================================== */
 
+/*
+ * The joint search failed: judge each descriptor on its own, so that one
+ * unusual descriptor (a NULL DACL, odd masks) or one with too many layouts
+ * does not switch the crib off for the others. 0 when one or more fit.
+ */
+static int each_sd(struct solver *s, struct bset *cand)
+{
+	size_t i, n = 0, fit = 0;
+	unsigned long budget;
+
+	for (i = 0; i < s->nv; i++)
+		n += (size_t)sd_searchable(&s->v[i]);
+	if (n < 2)
+		return -1;
+	budget = s->node_budget / n > (1ul << 14) ? s->node_budget / n
+						  : (1ul << 14);
+	for (i = 0; i < s->nv; i++)
+		if (sd_searchable(&s->v[i]) &&
+		    run_dfs(s, cand, i, budget) > 0 && s->v[i].nlay)
+			fit++;
+	return fit ? 0 : -1;
+}
+
 static int solve_level(struct solver *s, int level, int use_sd,
 		       struct bset *cand)
 {
@@ -1414,9 +1472,9 @@ static int solve_level(struct solver *s, int level, int use_sd,
 		return -1;
 	if (!use_sd)
 		return 0;
-	r = run_dfs(s, cand);
+	r = run_dfs(s, cand, NOVAL, s->node_budget);
 	/* 0: nothing fits; -1: too many fit (the caller drops layouts). */
-	return r > 0 ? 0 : -1;
+	return r > 0 ? 0 : each_sd(s, cand);
 }
 
 /* The plaintext of d if cand determines every byte of it. */
@@ -2144,9 +2202,13 @@ static int plan_base(struct solver *s, const struct dv *d,
 	return 0;
 }
 
-/* Odometer over the plan's fields; 1 when the signature matched. */
+/*
+ * Odometer over the plan's fields, each field's candidates in the order
+ * of likelihood; at most *limit trials (decreased). 1 when the signature
+ * matched.
+ */
 static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
-		    unsigned char *pt)
+		    unsigned char *pt, double *limit)
 {
 	size_t idx[64] = { 0 }, i;
 
@@ -2155,9 +2217,10 @@ static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 			memcpy(pt + p->f[i].pos,
 			       p->f[i].cands + idx[i] * p->f[i].len,
 			       p->f[i].len);
-		if (s->search_left == 0)
+		if (s->search_left == 0 || *limit < 1)
 			return 0;
 		s->search_left--;
+		*limit -= 1;
 		if (md5_matches(s, d, pt))
 			return 1;
 		for (i = 0; i < p->nf; i++) {
@@ -2188,7 +2251,11 @@ static double cap(const struct solver *s, const struct dv *d)
 	return c < (double)s->search_left ? c : (double)s->search_left;
 }
 
-/* Try one value: its string plan, or each saved descriptor layout. */
+/*
+ * Try one value: its string plan (only when it fits the limit: a string's
+ * space is flat), or each saved descriptor layout in order of likelihood
+ * until the limit, shared by the layouts, is spent.
+ */
 static int search_value(struct solver *s, struct dv *d, unsigned char *pt,
 			double limit)
 {
@@ -2201,16 +2268,14 @@ static int search_value(struct solver *s, struct dv *d, unsigned char *pt,
 		string_plan(s, d, &p, pass == 0);
 		if (p.feasible && p.space > 0 && p.space <= limit &&
 		    !plan_base(s, d, NULL, pt))
-			found = run_plan(s, d, &p, pt);
+			found = run_plan(s, d, &p, pt, &limit);
 		plan_free(&p);
 	}
 	for (li = 0; d->kind == VK_SD && li < d->nlay && !found; li++) {
 		sd_plan(s, d, &d->lay[li], &p);
-		if (p.feasible && p.space > 0 && p.space <= limit &&
-		    !plan_base(s, d, &d->lay[li], pt)) {
-			found = run_plan(s, d, &p, pt);
-			limit -= p.space; /* the layouts share one budget */
-		}
+		if (p.feasible && p.space > 0 && !plan_base(s, d, &d->lay[li],
+							     pt))
+			found = run_plan(s, d, &p, pt, &limit);
 		plan_free(&p);
 	}
 	return found;
@@ -2256,7 +2321,10 @@ static int search_one(struct solver *s)
 		if (!searchable(s, &s->v[i]))
 			continue;
 		e = estimate(s, &s->v[i]);
-		if (e >= 0 && e <= cap(s, &s->v[i]) && (best < 0 || e < best)) {
+		/* a descriptor's plan is tried in order even when larger */
+		if (e >= 0 && (e <= cap(s, &s->v[i]) ||
+			       s->v[i].kind == VK_SD) &&
+		    (best < 0 || e < best)) {
 			best = e;
 			bi = i;
 		}

@@ -705,6 +705,38 @@ static void test_partial_certain(void **state)
 	mb_crypt_key_free(s);
 }
 
+/*
+ * One accented password (Latin-1, not printable ASCII) among ASCII ones:
+ * it is taken as non-ASCII on its own, and the file keeps the printable
+ * and default cribs (they used to be dropped for every value): without
+ * any signing key, LogOdbcPassword is its default again.
+ */
+static void test_latin1_keeps_cribs(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .no_gcd = 1, .no_cache = 1 };
+	struct mb_reveal_report r, t;
+	struct mbfile m;
+	size_t i, right = 0;
+
+	load_generated(env, "--story --no-acl --secure "
+		       "/LM/W3SVC/1/ROOT/VD1:AnonymousUserPass=p\xc3\xa4sswort "
+		       "--secure /LM/W3SVC/1/ROOT/VD3:UNCPassword=Nkw", &m);
+	truth(&m, &t);
+	run(&m, &o, &r);
+	assert_sound(&r, &t, 0);
+	for (i = 0; i < r.nvalues; i++)
+		right += r.values[i].status == MB_REVEAL_CONSISTENT &&
+			 !strcmp(r.values[i].text, t.values[i].text);
+	/* the documented default survives the accented password */
+	assert_int_equal(find(&r, "/LM/W3SVC", "LogOdbcPassword")->status,
+			 MB_REVEAL_CONSISTENT);
+	assert_true(right >= 1);
+	mb_reveal_report_free(&r);
+	mb_reveal_report_free(&t);
+	unload(&m);
+}
+
 /* ---- machine-key mode ---------------------------------------------------- */
 
 static void add_new_value(struct mbfile *m, struct mb_rsakey *x,
@@ -880,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_known_refuted),
 		cmocka_unit_test(test_known_rejected_leaves_nothing),
 		cmocka_unit_test(test_partial_certain),
+		cmocka_unit_test(test_latin1_keeps_cribs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
