@@ -110,6 +110,14 @@ const char *mb_hive_name(const struct mb_hive *h)
 	return h->name;
 }
 
+static void key_free(libregf_key_t **k)
+{
+	libregf_error_t *e = NULL;
+
+	if (*k && libregf_key_free(k, &e) != 1)
+		libregf_error_free(&e);
+}
+
 /* The key at path (root when path is ""); MB_ENOPATH when not there. */
 static enum mb_status key_at(struct mb_hive *h, const char *path,
 			     libregf_key_t **key, struct mb_error *err)
@@ -125,17 +133,10 @@ static enum mb_status key_at(struct mb_hive *h, const char *path,
 			(const uint8_t *)path, strlen(path), key, &e);
 	if (r == 1 && *key)
 		return MB_OK;
-	if (r == 0 || (r == 1 && !*key))
+	key_free(key); /* libregf may leave a half-made key on failure */
+	if (r == 0 || r == 1)
 		return absent(h->name, path, NULL, err);
 	return fail(h->name, &e, path, err);
-}
-
-static void key_free(libregf_key_t **k)
-{
-	libregf_error_t *e = NULL;
-
-	if (*k && libregf_key_free(k, &e) != 1)
-		libregf_error_free(&e);
 }
 
 static void value_free(libregf_value_t **v)
@@ -159,7 +160,8 @@ static enum mb_status value_of(struct mb_hive *h, libregf_key_t *k,
 					       value ? strlen(value) : 0, v, &e);
 	if (r == 1 && *v)
 		return MB_OK;
-	if (r == 0 || (r == 1 && !*v))
+	value_free(v);
+	if (r == 0 || r == 1)
 		return absent(h->name, key, value ? value : "(default)", err);
 	return fail(h->name, &e, key, err);
 }
@@ -290,6 +292,8 @@ enum mb_status mb_hive_node_value(struct mb_hive_node *node, const char *sub,
 	if (sub) {
 		r = libregf_key_get_sub_key_by_utf8_name(k,
 			(const uint8_t *)sub, strlen(sub), &sk, &e);
+		if (r != 1 || !sk)
+			key_free(&sk);
 		if (r == -1)
 			return fail(node->h->name, &e, node->name, err);
 		if (r == 0 || !sk)

@@ -122,7 +122,10 @@ static void flags_and_times(const struct mb_hiveset *hs,
 			  u->last_bad + (uint64_t)hs->lockout_duration < now;
 	c->acct_expired = u->expires && u->expires < MB_FILETIME_NEVER &&
 			  u->expires < now;
-	c->must_change = u->pwd_set == 0;
+	/* "Must change at next logon" is a zero last-set time on an account
+	 * that has a password: one never set (Guest) has zero there too. */
+	c->must_change = u->pwd_set == 0 && u->has_nt &&
+			 !(u->flags & MB_UF_DONT_EXPIRE);
 	c->pwd_expired = !!(u->flags & MB_UF_PW_EXPIRED) ||
 			 (!(u->flags & MB_UF_DONT_EXPIRE) && !c->must_change &&
 			  hs->max_pwd_age > 0 &&

@@ -272,6 +272,7 @@ static void test_checks(void **state)
 	assert_int_equal(c.has_right, 1);
 	assert_string_equal(c.right_via, "S-1-1-0");
 	assert_int_equal(c.deny, 0);
+	assert_int_equal(c.must_change, 0); /* never set, not "must change" */
 	/* Guest's own account object denies local logon (0x41). */
 	mb_hcheck_run(hs, "Guest", MB_HC_INTERACTIVE, now, &c);
 	assert_int_equal(c.deny, MB_RIGHT_DENY_INTERACTIVE);

@@ -147,7 +147,10 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
       <xsl:when test="account">
         <table>
           <tr><th>Account</th><th>Kind</th><th>Keys using it</th>
-            <th>Password groups</th><th>Set at (password group)</th></tr>
+            <th>Password groups</th><th>Set at (password group)</th>
+            <xsl:if test="account/@windows">
+              <th>Windows side (from the server's hives)</th>
+            </xsl:if></tr>
           <xsl:for-each select="account">
             <tr>
               <xsl:if test="@lockout-risk = 'yes'">
@@ -171,6 +174,9 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
                   <xsl:with-param name="n" select="@keys - count(set-at)"/>
                 </xsl:call-template>
               </td>
+              <xsl:if test="../account/@windows">
+                <td><pre><xsl:value-of select="@windows"/></pre></td>
+              </xsl:if>
             </tr>
           </xsl:for-each>
         </table>

@@ -536,6 +536,16 @@ struct mb_findings {
 
 int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 		  struct mb_error *err);
+/*
+ * The same with the server's hives (--hives, winside.h): the checklist
+ * items they answer become findings MB020-MB031 and leave the checklist.
+ * hs NULL: as mb_doctor_run. p: the recovered passwords, or NULL.
+ */
+struct mb_hiveset;
+struct mb_cli_plain;
+int mb_doctor_run_hives(const struct mb_doc *doc, const struct mb_hiveset *hs,
+			const struct mb_cli_plain *p,
+			struct mb_findings *out, struct mb_error *err);
 void mb_findings_free(struct mb_findings *f);
 
 int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,

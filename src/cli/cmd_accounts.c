@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * accounts [--service w3svc|msftpsvc|all] [--all-identities]: every
+ * accounts [--service w3svc|msftpsvc|all] [--all-identities]
+ * [--hives DIR|auto]: every
  * anonymous account (and the WAM and UNC identities), the keys that set
  * it, how many keys use it, and its password groups: keys whose stored
  * blobs are equal (mb_blob_equal, no key needed) share a letter. One
  * account with two or more groups is a lockout risk. The collection is
- * the library's (mb/accounts.h); this file only presents it.
+ * the library's (mb/accounts.h); this file only presents it. With
+ * --hives, each account's Windows side from the server's hives follows
+ * (winside.h).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cli.h"
+#include "winside.h"
 #include "mb/json.h"
 #include "mb/path.h"
 
@@ -75,7 +79,8 @@ static void print_acct(struct mb_buf *o, const struct mb_doc *doc,
 }
 
 static void json_acct(struct mb_json *j, const struct mb_doc *doc,
-		      const struct mb_secrets *g, const struct mb_acct *a)
+		      const struct mb_secrets *g, const struct mb_acct *a,
+		      const struct mb_cli_wside *w, size_t n)
 {
 	char id[32];
 	size_t i;
@@ -102,11 +107,16 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 		mb_json_obj_end(j);
 	}
 	mb_json_arr_end(j);
+	if (w)
+		mb_cli_wside_json(j, w, n, a, doc);
 	mb_json_obj_end(j);
 }
 
+/* With --hives: {"hives": {...}, "accounts": [...]}; else the array. */
 static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
-		      const struct mb_secrets *g, const struct mb_accts *a)
+		      const struct mb_secrets *g, const struct mb_accts *a,
+		      const struct mb_cli_hives *h,
+		      const struct mb_cli_wside *w)
 {
 	struct mb_json j;
 	size_t i;
@@ -114,18 +124,24 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 	if (cli->json) {
 		mb_json_init(&j, &cli->out);
 		mb_json_obj_begin(&j);
+		if (w)
+			mb_cli_hives_json(&j, h);
 		mb_json_key(&j, "accounts");
 		mb_json_arr_begin(&j);
 		for (i = 0; i < a->n; i++) {
-			json_acct(&j, doc, g, &a->v[i]);
+			json_acct(&j, doc, g, &a->v[i], w, i);
 			cli_out_flush(cli);
 		}
 		mb_json_arr_end(&j);
 		mb_json_obj_end(&j);
 		return;
 	}
+	if (w)
+		mb_cli_hives_text(&cli->out, h);
 	for (i = 0; i < a->n; i++) {
 		print_acct(&cli->out, doc, g, &a->v[i]);
+		if (w)
+			mb_cli_wside_text(&cli->out, w, i, &a->v[i], doc);
 		cli_out_flush(cli);
 	}
 	if (!a->n)
@@ -148,11 +164,33 @@ int mb_cli_service(const char *name, const char **svc)
 	return 0;
 }
 
+/* --hives: the hives, the recovered passwords and the Windows side. */
+static int windows_side(struct mb_cli *cli, const struct mb_doc *doc,
+			const struct mb_accts *a, struct mb_cli_hives *h,
+			struct mb_cli_wside *w)
+{
+	struct mb_cli_keys keys;
+	struct mb_cli_plain p;
+	int st = mb_cli_hives_load(cli, "accounts", doc, h);
+
+	if (st || !h->hs)
+		return st;
+	memset(&keys, 0, sizeof(keys));
+	memset(&p, 0, sizeof(p));
+	st = mb_cli_plain_solve(cli, "accounts", doc, &keys, 0, &p);
+	if (!st)
+		st = mb_cli_wside_build(cli, doc, h->hs, a, &p, w);
+	mb_cli_plain_free(&p);
+	mb_cli_keys_free(&keys);
+	return st;
+}
+
 const struct cli_opt cli_accounts_opts[] = {
 	{ CLI_O_SERVICE, "service", 0, "w3svc|msftpsvc|all", "which "
 	  "service's accounts (default w3svc)", 0, NULL },
 	{ CLI_O_ALL_IDENTITIES, "all-identities", 0, NULL, "also the WAM, "
 	  "UNC and application pool identities", 0, NULL },
+	CLI_INCLUDE(cli_hives_opts),
 	CLI_END,
 };
 
@@ -160,15 +198,19 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		    char **argv)
 {
 	const char *svc = NULL;
+	struct mb_cli_hives h = { 0 };
+	struct mb_cli_wside w = { 0 };
 	struct mb_accts a;
 	struct mb_secrets g;
 	struct cli_parser p;
-	int id, all_ids = 0;
+	int id, all_ids = 0, st;
 
 	cli_parser_init(&p, "accounts", cli_accounts_opts, argc, argv);
 	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
 		if (id == CLI_O_ALL_IDENTITIES)
 			all_ids = 1;
+		else if (mb_cli_hives_option(&h, id, p.val))
+			continue;
 		else if (id != CLI_O_SERVICE)
 			return cli_unexpected(cli, &p, id);
 		else if (mb_cli_service(p.val, &svc))
@@ -182,8 +224,12 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		return mb_error_set(&cli->err, MB_EFILE, "accounts", NULL,
 				    "out of memory");
 	}
-	print_all(cli, doc, &g, &a);
+	st = windows_side(cli, doc, &a, &h, &w);
+	if (!st)
+		print_all(cli, doc, &g, &a, &h, h.hs ? &w : NULL);
+	mb_cli_wside_free(&w);
+	mb_cli_hives_free(&h);
 	mb_secrets_free(&g);
 	mb_accts_free(&a);
-	return MB_OK;
+	return st;
 }

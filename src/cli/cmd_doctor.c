@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * doctor: print the findings of mb_doctor_run (doctor.c, doctor_logon.c):
+ * doctor [--hives DIR|auto]: print the findings of mb_doctor_run
+ * (doctor.c, doctor_logon.c; with --hives also doctor_hives.c):
  * per finding its rule ID, severity and title, the keys involved, why it
  * matters and the fix; then the checks that only Windows can answer.
  * Exit 1 (MB_EFOUND) when any finding is a warning or an error ("info"
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "winside.h"
 #include "mb/json.h"
 
 static void key_text(struct mb_buf *o, const struct mb_finding_key *k)
@@ -128,13 +130,16 @@ static void json_finding(struct mb_json *j, const struct mb_finding *f)
 	mb_json_obj_end(j);
 }
 
-static void print_json(struct mb_buf *o, const struct mb_findings *f)
+static void print_json(struct mb_buf *o, const struct mb_findings *f,
+		       const struct mb_cli_hives *h)
 {
 	struct mb_json j;
 	size_t i;
 
 	mb_json_init(&j, o);
 	mb_json_obj_begin(&j);
+	if (h->hs)
+		mb_cli_hives_json(&j, h);
 	mb_json_key(&j, "findings");
 	mb_json_arr_begin(&j);
 	for (i = 0; i < f->n; i++)
@@ -148,27 +153,60 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f)
 	mb_json_obj_end(&j);
 }
 
-const struct cli_opt cli_doctor_opts[] = { CLI_END };
+/* --hives: the hives, then the passwords to compare with the SAM. */
+static int run(struct mb_cli *cli, struct mb_doc *doc,
+	       struct mb_cli_hives *h, struct mb_findings *f)
+{
+	struct mb_cli_keys keys;
+	struct mb_cli_plain p;
+	int st = mb_cli_hives_load(cli, "doctor", doc, h);
+
+	if (st)
+		return st;
+	if (!h->hs)
+		return mb_doctor_run(doc, f, &cli->err);
+	memset(&keys, 0, sizeof(keys));
+	memset(&p, 0, sizeof(p));
+	st = mb_cli_plain_solve(cli, "doctor", doc, &keys, 0, &p);
+	if (!st)
+		st = mb_doctor_run_hives(doc, h->hs, &p, f, &cli->err);
+	mb_cli_plain_free(&p);
+	mb_cli_keys_free(&keys);
+	return st;
+}
+
+const struct cli_opt cli_doctor_opts[] = {
+	CLI_INCLUDE(cli_hives_opts),
+	CLI_END,
+};
 
 int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv)
 {
+	struct mb_cli_hives h = { 0 };
 	struct mb_findings f;
 	struct cli_parser p;
 	int st, id;
 
 	cli_parser_init(&p, "doctor", cli_doctor_opts, argc, argv);
-	if ((id = cli_next(&p, &cli->err)) != CLI_DONE)
-		return id == CLI_ARG ? mb_cli_usage(cli, "doctor", "takes no "
-						    "arguments") :
-		       cli_unexpected(cli, &p, id);
-	st = mb_doctor_run(doc, &f, &cli->err);
-	if (st)
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE)
+		if (!mb_cli_hives_option(&h, id, p.val))
+			return id == CLI_ARG ? mb_cli_usage(cli, "doctor",
+				"takes no arguments") :
+			       cli_unexpected(cli, &p, id);
+	st = run(cli, doc, &h, &f);
+	if (st) {
+		mb_cli_hives_free(&h);
 		return st;
+	}
 	if (cli->json)
-		print_json(&cli->out, &f);
-	else
+		print_json(&cli->out, &f, &h);
+	else {
+		if (h.hs)
+			mb_cli_hives_text(&cli->out, &h);
 		print_text(cli, &f);
+	}
+	mb_cli_hives_free(&h);
 	if (f.problems)
 		st = mb_error_set(&cli->err, MB_EFOUND, "doctor", NULL,
 				  "%zu problem%s found", f.problems,

@@ -541,11 +541,13 @@ const struct cli_opt cli_report_opts[] = {
 	  "writes to standard output)", CLI_OPT_REQUIRED, NULL },
 	{ CLI_O_STYLESHEET, "stylesheet", 0, "FILE.xsl", "another XSLT "
 	  "stylesheet instead of the built-in one", 0, NULL },
+	CLI_INCLUDE(cli_hives_opts),
 	CLI_END,
 };
 
 static int parse_args(struct mb_cli *cli, int argc, char **argv,
-		      const char **out, const char **style)
+		      const char **out, const char **style,
+		      struct mb_cli_hives *h)
 {
 	struct cli_parser p;
 	int id;
@@ -556,7 +558,7 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
 			*out = p.val;
 		else if (id == CLI_O_STYLESHEET)
 			*style = p.val;
-		else
+		else if (!mb_cli_hives_option(h, id, p.val))
 			return cli_unexpected(cli, &p, id);
 	}
 	if (!*out)
@@ -616,18 +618,28 @@ static int page_path(struct mb_cli *cli, const struct mb_doc *doc,
 
 /* The page into out, from the facts of doc; rd has its stylesheet. */
 static int report(struct mb_cli *cli, struct render *rd,
-		  const struct mb_doc *doc, const char *out, const char *path)
+		  const struct mb_doc *doc, const char *out, const char *path,
+		  struct mb_cli_hives *h)
 {
 	size_t start = cli->out.len;
+	struct mb_cli_keys keys;
+	struct mb_cli_plain p;
 	char *tmp, *page;
 	int st = page_path(cli, doc, out, &page);
 
 	if (st)
 		return st;
 	out = page ? page : out;
-	if (mb_report_prepare(&rd->rep, doc))
+	memset(&keys, 0, sizeof(keys));
+	memset(&p, 0, sizeof(p));
+	st = mb_cli_hives_load(cli, "report", doc, h);
+	if (!st && h->hs)
+		st = mb_cli_plain_solve(cli, "report", doc, &keys, 0, &p);
+	if (!st && mb_report_prepare(&rd->rep, doc, h->hs, h->hs ? &p : NULL))
 		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
 				  "out of memory");
+	mb_cli_plain_free(&p);
+	mb_cli_keys_free(&keys);
 	if (!st)
 		st = cli_out_check(cli, "report", out);
 	if (!st)
@@ -676,11 +688,12 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv)
 {
 	const char *out = NULL, *style = NULL, *path;
+	struct mb_cli_hives h = { 0 };
 	struct render rd;
 	char *real, *slash;
 	int st;
 
-	st = parse_args(cli, argc, argv, &out, &style);
+	st = parse_args(cli, argc, argv, &out, &style, &h);
 	if (st)
 		return st;
 	path = find_stylesheet(style);
@@ -699,10 +712,11 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	mb_buf_init(&rd.part);
 	st = load_stylesheet(cli, &rd, path);
 	if (!st)
-		st = report(cli, &rd, doc, out, path);
+		st = report(cli, &rd, doc, out, path, &h);
 	if (!st && cli->json)
 		st = report_json(cli, out);
 	mb_report_free(&rd.rep);
+	mb_cli_hives_free(&h);
 	mb_buf_release(&rd.part);
 	if (rd.xsl)
 		xsltFreeStylesheet(rd.xsl);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sam [--shell cmd|powershell] [--domain-controller] [--signing-key F]
- * [--no-cache] [-o FILE]: the commands that make Windows (SAM or Active
+ * [--no-cache] [--hives DIR|auto] [-o FILE]: the commands that make Windows (SAM or Active
  * Directory) match the metabase. On a domain controller there is no local
  * SAM: IUSR_<DC> lives in Active Directory, so --domain-controller gives
  * every account the domain forms. Every secure value goes to the solver (as reveal --all does);
@@ -9,6 +9,9 @@
  * signature, or decrypted with the machine key) gets that password; one
  * that merely fits the cribs is never acted on. Otherwise a fresh random password is generated, and
  * the adsutil.vbs SET lines for the live server are printed as well.
+ *
+ * With --hives, an account whose every level already matches the SAM
+ * (winside.h) gets no command, only a line saying so.
  *
  * The lines themselves (and the OS each form needs): mb/samcmd.h.
  */
@@ -22,6 +25,7 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "winside.h"
 #include "mb/crypt.h"
 #include "mb/json.h"
 #include "mb/path.h"
@@ -61,12 +65,9 @@ struct sam {
 	int dc;              /* --domain-controller */
 	const char *out_file;
 	struct mb_cli_keys keys;
-	struct mb_secrets s;
-	struct mb_reveal_item *items;
-	size_t *item_of;     /* secret -> item + 1 */
-	size_t nitems;
-	struct mb_reveal_report rep;
-	int have_rep;
+	struct mb_cli_plain p;   /* the recovered passwords */
+	struct mb_cli_hives h;   /* --hives */
+	struct mb_cli_wside w;   /* the SAM's side, with --hives */
 	struct mb_json j;     /* --json: the result, into cli->out */
 };
 
@@ -88,6 +89,7 @@ const struct cli_opt cli_sam_opts[] = {
 	  "key: recovers the passwords at once", 0, NULL },
 	{ CLI_O_NO_CACHE, "no-cache", 0, NULL, "do not read or write the "
 	  "signing-modulus cache", 0, NULL },
+	CLI_INCLUDE(cli_hives_opts),
 	CLI_END,
 };
 
@@ -117,68 +119,17 @@ static int parse(struct sam *m, int argc, char **argv)
 		else if (id == CLI_O_SHELL) {
 			if (mb_cli_shell(m->cli, CMD, p.val, &m->sh))
 				return MB_EUSAGE;
-		} else if (!mb_cli_keys_option(&m->keys, id, p.val))
+		} else if (!mb_cli_keys_option(&m->keys, id, p.val) &&
+			   !mb_cli_hives_option(&m->h, id, p.val))
 			return cli_unexpected(m->cli, &p, id);
 	}
 	return MB_OK;
 }
 
-static int build_items(struct sam *m)
-{
-	if (mb_secrets_items(&m->s, &m->items, &m->item_of, &m->nitems))
-		return mb_error_set(&m->cli->err, MB_EFILE, CMD,
-				    m->doc->path, "out of memory");
-	return MB_OK;
-}
-
 static int solve(struct sam *m)
 {
-	struct mb_reveal_opts o;
-	int st;
-
-	st = mb_secrets_gather(m->doc, &m->s, &m->cli->err);
-	if (!st)
-		st = build_items(m);
-	if (st)
-		return st;
-	st = mb_cli_reveal_opts(m->cli, &m->s, &m->keys, m->no_cache, &o);
-	if (st)
-		return st;
-	st = mb_reveal_run(m->items, m->nitems, &o, &m->rep, &m->cli->err);
-	if (st && st != MB_ESECRET)
-		return st;
-	m->have_rep = 1;
-	return MB_OK;
-}
-
-/*
- * The recovered password in effect at key, or NULL (why says why). Only a
- * proven value counts: a password that merely fits the cribs may be wrong,
- * and a wrong one in net user would cause the very 401.1 sam is for.
- */
-static const char *pass_at(const struct sam *m, size_t key, const char *prop,
-			   const char **why)
-{
-	const struct mb_reveal_value *v;
-	size_t i;
-
-	for (; key != MB_NOKEY; key = m->doc->keys[key].parent)
-		for (i = mb_secrets_at(&m->s, key);
-		     i < m->s.n && m->s.v[i].key == key; i++) {
-			if (m->s.v[i].blob.kind == MB_BLOB_SESSION ||
-			    strcasecmp(m->s.v[i].prop, prop))
-				continue;
-			if (!m->item_of[i])
-				return NULL;
-			v = &m->rep.values[m->item_of[i] - 1];
-			if (v->status == MB_REVEAL_CONSISTENT && !v->proven)
-				*why = "its password fits the cribs but is not "
-				       "verified by its signature";
-			if (!v->proven || v->type != MB_T_STRING || !v->text)
-				return NULL;
-			return v->text;
-		}
-	return NULL;
+	return mb_cli_plain_solve(m->cli, CMD, m->doc, &m->keys, m->no_cache,
+				  &m->p);
 }
 
 /* One password for the account, or NULL with why filled. */
@@ -191,7 +142,7 @@ static const char *account_pass(const struct sam *m,
 
 	for (i = 0; i < a->nkeys; i++) {
 		*why = "its password could not be recovered";
-		q = pass_at(m, a->keys[i], k->pass, why);
+		q = mb_cli_plain_at(&m->p, m->doc, a->keys[i], k->pass, why);
 		if (!q)
 			return NULL;
 		if (p && strcmp(p, q)) {
@@ -231,12 +182,35 @@ static int heading(struct mb_buf *b, const struct sam *m,
 	return st;
 }
 
+/* Why an account gets no command under --hives (a marker, compared by
+ * address). */
+static const char already[] = "already matches the SAM";
+
+/* --hives: 1 when every level's password already matches the SAM. */
+static int already_matches(const struct sam *m, size_t n, struct mb_buf *b)
+{
+	const char *c = m->sh == MB_SHELL_PS ? "#" : "rem";
+	const struct mb_cli_wacct *w;
+
+	if (!m->h.hs)
+		return 0;
+	w = &m->w.v[n];
+	if (w->c.scope == MB_HC_LOCAL && !w->c.user)
+		mb_buf_printf(b, "%s not in the SAM of %s: create it first "
+			      "(net user NAME * /add)\n", c, m->h.hs->computer);
+	if (w->c.scope != MB_HC_LOCAL || !w->c.user || !w->matches)
+		return 0;
+	mb_buf_printf(b, "%s %s of %s at every level: no command\n", c,
+		      already, m->h.hs->computer);
+	return 1;
+}
+
 /*
  * The commands for one account into b (its heading is the caller's);
  * *why is NULL when the metabase's own password is used, else why a new
  * one was generated.
  */
-static int one_account(struct sam *m, const struct mb_acct *a,
+static int one_account(struct sam *m, const struct mb_acct *a, size_t n,
 		       struct mb_buf *b, const char **why)
 {
 	const struct mb_idkind *k = mb_idkind_of(a);
@@ -247,6 +221,10 @@ static int one_account(struct sam *m, const struct mb_acct *a,
 	size_t i;
 	int st;
 
+	if (already_matches(m, n, b)) {
+		*why = already;
+		return MB_OK;
+	}
 	if (pass) {
 		*why = NULL;
 		return mb_samcmd_user(b, m->sh, a->name, pass, m->dc, err);
@@ -318,8 +296,9 @@ static void json_account(struct sam *m, const struct mb_acct *a,
 		mb_json_str(&m->j, mb_path_display(
 			m->doc->keys[a->keys[i]].location));
 	mb_json_arr_end(&m->j);
-	mb_json_kstr(&m->j, "password", why ? "generated" : "recovered");
-	mb_json_kstr(&m->j, "reason", why);
+	mb_json_kstr(&m->j, "password", why == already ? "matches the SAM" :
+		     why ? "generated" : "recovered");
+	mb_json_kstr(&m->j, "reason", why == already ? NULL : why);
 	mb_sam_json_lines(&m->j, body, m->sh, !m->out_file);
 	mb_json_obj_end(&m->j);
 }
@@ -350,7 +329,7 @@ static int accounts(struct sam *m, const struct mb_accts *a,
 		mb_buf_wipe(&body);
 		st = heading(b, m, &a->v[i]);
 		if (!st)
-			st = one_account(m, &a->v[i], &body, &why);
+			st = one_account(m, &a->v[i], i, &body, &why);
 		if (st)
 			break;
 		mb_buf_append(b, body.data, body.len);
@@ -372,11 +351,18 @@ static int emit(struct sam *m)
 		return mb_error_set(&m->cli->err, MB_EFILE, CMD, NULL,
 				    "out of memory");
 	}
+	st = m->h.hs ? mb_cli_wside_build(m->cli, m->doc, m->h.hs, &a, &m->p,
+					  &m->w) : MB_OK;
 	mb_buf_init(&b);
 	mb_samcmd_header(&b, m->sh, "sam");
+	if (m->h.hs)
+		mb_buf_printf(&b, "%s compared with the SAM of %s (hives in "
+			      "%s)\n", m->sh == MB_SHELL_PS ? "#" : "rem",
+			      m->h.hs->computer, m->h.dir);
 	if (m->cli->json)
 		json_begin(m);
-	st = accounts(m, &a, &b);
+	if (!st)
+		st = accounts(m, &a, &b);
 	mb_accts_free(&a);
 	if (!st && m->cli->json) {
 		mb_json_arr_end(&m->j);
@@ -404,14 +390,14 @@ int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	m.doc = doc;
 	st = parse(&m, argc, argv);
 	if (!st)
+		st = mb_cli_hives_load(cli, CMD, doc, &m.h);
+	if (!st)
 		st = solve(&m);
 	if (!st)
 		st = emit(&m);
-	if (m.have_rep)
-		mb_reveal_report_free(&m.rep);
+	mb_cli_wside_free(&m.w);
+	mb_cli_hives_free(&m.h);
+	mb_cli_plain_free(&m.p);
 	mb_cli_keys_free(&m.keys);
-	free(m.items);
-	free(m.item_of);
-	mb_secrets_free(&m.s);
 	return st;
 }

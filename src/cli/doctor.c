@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "doctor_priv.h"
+#include "winside.h"
 #include "mb/blob.h"
 #include "mb/path.h"
 #include "mb/samcmd.h"
@@ -87,6 +88,44 @@ static const struct drule rules[] = {
 	  "password age and lockout are set there, not in the metabase, and "
 	  "any of them makes IIS's logon fail with 401.1 (a pool identity: "
 	  "503). The file cannot show them: check them on the DC." },
+	/* MB020-MB031: what the server's hives say (--hives, doctor_hives.c). */
+	{ "MB020", "error", "The account the metabase names is not in the "
+	  "server's SAM: Windows cannot log it on, every request it serves "
+	  "fails with 401.1 (a pool identity: 503)." },
+	{ "MB021", "error", "The account is disabled in the SAM: LogonUser "
+	  "fails, so every request it serves fails with 401.1." },
+	{ "MB022", "error", "The account was locked out when the SAM was last "
+	  "written (too many bad passwords, typically a metabase level with "
+	  "a stale password): no logon succeeds until the lockout ends or "
+	  "an administrator clears it. Windows clears the flag lazily, at "
+	  "the next logon after the lockout duration, so on an old image it "
+	  "may already have expired." },
+	{ "MB023", "error", "The account has expired: LogonUser refuses it, "
+	  "requests fail with 401.1." },
+	{ "MB024", "error", "The account's password has expired or must be "
+	  "changed at the next logon: a service logon (IIS) cannot change "
+	  "it, so LogonUser fails and requests fail with 401.1." },
+	{ "MB025", "error", "The account's logon hours forbid some hours of "
+	  "the week: during them IIS's logon fails with 401.1." },
+	{ "MB026", "error", "The account may log on only at the computers in "
+	  "its \"log on to\" list, and this server is not one of them: IIS's "
+	  "logon fails with 401.1." },
+	{ "MB027", "warning", "The account is a member of Guests: security "
+	  "policies commonly deny Guests the network logon or restrict "
+	  "them, which makes IIS's logon fail with 401.1; an IIS 6 "
+	  "anonymous account needs only Users' rights." },
+	{ "MB028", "error", "The account is a member of Administrators: every "
+	  "request it serves runs with full control of the server." },
+	{ "MB029", "error", "IIS logs the account on with a logon type whose "
+	  "user right the account holds neither itself nor through a group, "
+	  "Everyone or Authenticated Users: LogonUser fails with 401.1." },
+	{ "MB030", "error", "A deny logon right names the account, one of its "
+	  "groups, Everyone or Authenticated Users: deny wins over any "
+	  "grant, so LogonUser fails with 401.1." },
+	{ "MB031", "error", "The password stored at this level is not the "
+	  "account's password in the SAM (compared offline: MD4 of the "
+	  "metabase plaintext against the SAM's NT hash): logon fails with "
+	  "401.1, and repeated failures lock the account out." },
 };
 
 static const struct drule *rule(const char *id)
@@ -709,6 +748,8 @@ static void account_checks(struct mb_drun *d)
 	int n;
 
 	for (i = 0; i < a->n; i++) {
+		if (mb_dr_hive_answered(d, i))
+			continue;
 		u = mb_dr_user(a->v[i].name, &n);
 		if ((q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, u, n, 1)))
 			mb_dr_check(d, "net user %s%s  (%s account: active, "
@@ -717,15 +758,25 @@ static void account_checks(struct mb_drun *d)
 				    q, mb_dr_domain_opt(a->v[i].name),
 				    a->v[i].kind);
 	}
-	mb_dr_check(d, "net localgroup Guests  (the anonymous accounts are "
-		    "members)");
+	if (!mb_dr_hive_rights_answered(d))
+		mb_dr_check(d, "net localgroup Guests  (the anonymous accounts "
+			    "are members)");
 }
 
 int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 		  struct mb_error *err)
 {
+	return mb_doctor_run_hives(doc, NULL, NULL, out, err);
+}
+
+int mb_doctor_run_hives(const struct mb_doc *doc, const struct mb_hiveset *hs,
+			const struct mb_cli_plain *p,
+			struct mb_findings *out, struct mb_error *err)
+{
+	struct mb_cli_wside ws;
 	struct mb_accts a;
 	struct mb_drun d;
+	struct mb_cli cli;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -735,6 +786,12 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	d.accts = &a;
 	d.oom = mb_accts_collect(doc, NULL, 1, &a) != 0 ||
 		cli_groups_load(&d.groups, doc) != 0;
+	memset(&ws, 0, sizeof(ws));
+	memset(&cli, 0, sizeof(cli));
+	if (!d.oom && hs) {
+		d.oom = mb_cli_wside_build(&cli, doc, hs, &a, p, &ws) != 0;
+		d.ws = &ws;
+	}
 	for (i = 0; !d.oom && i < a.n; i++)
 		rules_account(&d, &a.v[i]);
 	for (i = 0; !d.oom && i < doc->nkeys; i++) {
@@ -743,10 +800,13 @@ int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
 	}
 	if (!d.oom)
 		mb_dr_logon_rules(&d);
+	if (!d.oom && d.ws)
+		mb_dr_hive_rules(&d);
 	if (!d.oom)
 		account_checks(&d);
 	if (!d.oom)
 		mb_dr_logon_checks(&d);
+	mb_cli_wside_free(&ws);
 	mb_accts_free(&a);
 	mb_secrets_free(&d.groups);
 	free(d.svc_anon[0]);

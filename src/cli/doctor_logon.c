@@ -482,7 +482,8 @@ static void unc_checks(struct mb_drun *d)
 
 void mb_dr_logon_checks(struct mb_drun *d)
 {
-	rights_checks(d);
+	if (!mb_dr_hive_rights_answered(d))
+		rights_checks(d);
 	unc_checks(d);
 	mb_dr_check(d, "cacls on each Path: the anonymous account has Read "
 		    "(NTFS)");

@@ -13,10 +13,13 @@
 #include "cli.h"
 #include "mb/shellquote.h"
 
+struct mb_cli_wside;
+
 struct mb_drun {
 	const struct mb_doc *doc;
 	const struct mb_accts *accts;   /* every identity (all kinds) */
 	struct mb_secrets groups;       /* password groups (cli_group_of) */
+	const struct mb_cli_wside *ws;  /* --hives: parallel to accts */
 	struct mb_findings *out;
 	char **held;                    /* quoted words, freed at the end */
 	size_t nheld;
@@ -77,6 +80,13 @@ int mb_dr_domain_account(const char *name);
 const char *mb_dr_user(const char *name, int *len);
 /* " /domain" for a domain account, else "". */
 const char *mb_dr_domain_opt(const char *name);
+
+/* The rules of doctor_hives.c (MB020-MB031): what the hives answered. */
+void mb_dr_hive_rules(struct mb_drun *d);
+/* 1 when the hives answered account i's checklist line. */
+int mb_dr_hive_answered(const struct mb_drun *d, size_t i);
+/* 1 when the hives answered the rights of every anonymous account. */
+int mb_dr_hive_rights_answered(const struct mb_drun *d);
 
 /* The rules of doctor_logon.c: MB010-MB013, and their checklist lines. */
 void mb_dr_logon_rules(struct mb_drun *d);

@@ -4,7 +4,8 @@
  *
  *   <mbreport file version>
  *     <keys total shown folded fold-over folding><slot/></keys>
- *     <accounts><account name kind used groups lockout-risk keys>
+ *     <accounts><account name kind used groups lockout-risk keys
+ *               windows (--hives: the Windows side, lines of text)>
  *         <set-at path password-group/>...   (a folded tree: the first 20)
  *     <doctor problems><finding id severity title anchor keys>
  *         <at path group/>... <why/> <fix/>... </finding> <check/>...
@@ -310,6 +311,18 @@ int mb_report_shown(const struct mb_report *r, size_t key)
 	return (r->mark[key] & M_SHOWN) != 0;
 }
 
+/* --hives: the account's Windows side, as accounts --hives prints it. */
+static void add_windows(const struct mb_report *r, xmlNodePtr an, size_t i)
+{
+	struct mb_buf t;
+
+	mb_buf_init(&t);
+	mb_cli_wside_text(&t, &r->ws, i, &r->accts.v[i], r->doc);
+	if (t.data)
+		xmlNewProp(an, X("windows"), X(t.data));
+	mb_buf_release(&t);
+}
+
 static void add_accounts(const struct mb_report *r, xmlNodePtr root)
 {
 	size_t i, j, cap = r->fold ? LIST_CAP : (size_t)-1;
@@ -329,6 +342,8 @@ static void add_accounts(const struct mb_report *r, xmlNodePtr root)
 		xmlNewProp(an, X("lockout-risk"),
 			   X(ac->ngroups > 1 ? "yes" : "no"));
 		set_num(an, "keys", ac->nkeys);
+		if (r->ws.v)
+			add_windows(r, an, i);
 		for (j = 0; j < ac->nkeys && j < cap; j++) {
 			kn = xmlNewChild(an, NULL, X("set-at"), NULL);
 			xmlNewProp(kn, X("path"), X(mb_path_display(
@@ -585,9 +600,12 @@ oom:
 	return -1;
 }
 
-int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc)
+int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+		      const struct mb_hiveset *hs,
+		      const struct mb_cli_plain *p)
 {
 	struct mb_error err;
+	struct mb_cli cli;
 
 	memset(r, 0, sizeof(*r));
 	r->doc = doc;
@@ -596,10 +614,13 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc)
 	if (mb_accts_collect(doc, NULL, 1, &r->accts) ||
 	    cli_groups_load(&r->groups, doc))
 		return -1;
-	if (mb_doctor_run(doc, &r->finds, &err)) {
+	if (mb_doctor_run_hives(doc, hs, p, &r->finds, &err)) {
 		memset(&r->finds, 0, sizeof(r->finds));
 		return -1;
 	}
+	memset(&cli, 0, sizeof(cli));
+	if (hs && mb_cli_wside_build(&cli, doc, hs, &r->accts, p, &r->ws))
+		return -1;
 	r->mark = calloc(doc->nkeys + 1, 1);
 	if (!r->mark || index_accounts(r) || index_findings(r) ||
 	    mark_tree(r))
@@ -609,6 +630,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc)
 
 void mb_report_free(struct mb_report *r)
 {
+	mb_cli_wside_free(&r->ws);
 	mb_accts_free(&r->accts);
 	mb_secrets_free(&r->groups);
 	mb_findings_free(&r->finds);

@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "cli.h"
+#include "winside.h"
 
 /* A file with more keys than this gets a folded key tree (mbtool.1). */
 #define MB_REPORT_FOLD_OVER 2000
@@ -46,11 +47,15 @@ struct mb_report {
 	struct mb_report_acct *acct_v;
 	uint32_t *find_v;           /* indexes into finds.v */
 	int fold;                   /* more than MB_REPORT_FOLD_OVER keys */
+	struct mb_cli_wside ws;     /* --hives: parallel to accts, or empty */
 	size_t shown;
 };
 
-/* Accounts, doctor findings and which keys the tree shows. */
-int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc);
+/* Accounts, doctor findings and which keys the tree shows; with hs (and
+ * the recovered passwords p) each account's Windows side too. */
+int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+		      const struct mb_hiveset *hs,
+		      const struct mb_cli_plain *p);
 void mb_report_free(struct mb_report *r);
 int mb_report_shown(const struct mb_report *r, size_t key);
 /* The page: accounts, findings, and a <slot/> for the key tree. */

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The metabase passwords the solver recovers, by key (winside.h): the
+ * secrets of the file go to mb_reveal_run as reveal --all sends them, and
+ * a level's password is the value in effect there. sam prints commands
+ * from them; --hives compares them with the SAM.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "winside.h"
+
+int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
+		       const struct mb_doc *doc, struct mb_cli_keys *k,
+		       int no_cache, struct mb_cli_plain *p)
+{
+	struct mb_reveal_opts o;
+	int st;
+
+	st = mb_secrets_gather(doc, &p->s, &cli->err);
+	if (!st && mb_secrets_items(&p->s, &p->items, &p->item_of,
+				    &p->nitems))
+		st = mb_error_set(&cli->err, MB_EFILE, cmd, doc->path,
+				  "out of memory");
+	if (!st)
+		st = mb_cli_reveal_opts(cli, &p->s, k, no_cache, &o);
+	if (st)
+		return st;
+	st = mb_reveal_run(p->items, p->nitems, &o, &p->rep, &cli->err);
+	if (st && st != MB_ESECRET)
+		return st;
+	p->have_rep = 1;
+	return MB_OK;
+}
+
+/* The secret of prop in effect at key, or (size_t)-1. */
+static size_t secret_at(const struct mb_cli_plain *p,
+			const struct mb_doc *doc, size_t key,
+			const char *prop)
+{
+	size_t i;
+
+	for (; key != MB_NOKEY; key = doc->keys[key].parent)
+		for (i = mb_secrets_at(&p->s, key);
+		     i < p->s.n && p->s.v[i].key == key; i++)
+			if (p->s.v[i].blob.kind != MB_BLOB_SESSION &&
+			    strcasecmp(p->s.v[i].prop, prop) == 0)
+				return i;
+	return (size_t)-1;
+}
+
+const char *mb_cli_plain_at(const struct mb_cli_plain *p,
+			    const struct mb_doc *doc, size_t key,
+			    const char *prop, const char **why)
+{
+	size_t i = secret_at(p, doc, key, prop);
+	const struct mb_reveal_value *v;
+
+	if (i == (size_t)-1) {
+		*why = MB_CLI_PLAIN_NONE;
+		return NULL;
+	}
+	if (!p->have_rep || !p->item_of[i])
+		return NULL;
+	v = &p->rep.values[p->item_of[i] - 1];
+	/* Only a proven value counts: one that merely fits the cribs may be
+	 * wrong, and acting on it would cause the very 401.1 in question. */
+	if (v->status == MB_REVEAL_CONSISTENT && !v->proven)
+		*why = "its password fits the cribs but is not verified by its "
+		       "signature (give --signing-key, or let reveal compute "
+		       "and cache the signing key once)";
+	if (!v->proven || v->type != MB_T_STRING || !v->text)
+		return NULL;
+	return v->text;
+}
+
+void mb_cli_plain_free(struct mb_cli_plain *p)
+{
+	if (p->have_rep)
+		mb_reveal_report_free(&p->rep);
+	free(p->items);
+	free(p->item_of);
+	mb_secrets_free(&p->s);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Windows side of a metabase's accounts, for accounts, doctor, sam and
+ * report (winside.c): the --hives DIR|auto option (and $MBTOOL_HIVES),
+ * loading the hive set for a file, the metabase passwords the solver
+ * recovers (shared with sam), and per account the hive checks
+ * (mb/hivecheck.h) plus, per level that stores its password, the
+ * comparison with the SAM. No hash and no SAM password ever leaves the
+ * library: this file only sees "matches" / "differs" / "SAM has none".
+ */
+#ifndef MB_CLI_WINSIDE_H
+#define MB_CLI_WINSIDE_H
+
+#include <stdint.h>
+
+#include "cli.h"
+#include "parseopt.h"
+#include "mb/accounts.h"
+#include "mb/hivecheck.h"
+#include "mb/json.h"
+#include "mb/reveal.h"
+
+struct mb_cli_hives {
+	const char *arg;          /* --hives value or $MBTOOL_HIVES, or NULL */
+	struct mb_hiveset *hs;    /* loaded by mb_cli_hives_load */
+	char *dir;                /* the folder the hives were found from */
+	const char *metabase;     /* the file they were loaded for */
+};
+
+/* The --hives option, for the tables of accounts, doctor, sam, report. */
+extern const struct cli_opt cli_hives_opts[];
+/* 1 when option id is --hives (taken), else 0. */
+int mb_cli_hives_option(struct mb_cli_hives *h, int id, const char *val);
+/* Load the hives for doc (nothing when no --hives nor $MBTOOL_HIVES). */
+int mb_cli_hives_load(struct mb_cli *cli, const char *cmd,
+		      const struct mb_doc *doc, struct mb_cli_hives *h);
+void mb_cli_hives_free(struct mb_cli_hives *h);
+/* "hives: DIR (computer RAWR, workstation/server, SECURITY read)" */
+void mb_cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h);
+void mb_cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h);
+
+/* The passwords the solver recovers (reveal --all's work). */
+struct mb_cli_plain {
+	struct mb_secrets s;
+	struct mb_reveal_item *items;
+	size_t *item_of;          /* secret -> item + 1, 0 none */
+	size_t nitems;
+	struct mb_reveal_report rep;
+	int have_rep;
+};
+
+int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
+		       const struct mb_doc *doc, struct mb_cli_keys *k,
+		       int no_cache, struct mb_cli_plain *p);
+/*
+ * The password of prop in effect at key when it is proven (verified by
+ * its signature or decrypted with the machine key); else NULL, and *why
+ * says why when this knows better than the caller's default (*why is
+ * MB_CLI_PLAIN_NONE when no level stores one).
+ */
+#define MB_CLI_PLAIN_NONE "no password is stored there"
+const char *mb_cli_plain_at(const struct mb_cli_plain *p,
+			    const struct mb_doc *doc, size_t key,
+			    const char *prop, const char **why);
+void mb_cli_plain_free(struct mb_cli_plain *p);
+
+enum mb_cli_pw {
+	MB_CLI_PW_UNKNOWN,   /* cannot be compared: why[i] */
+	MB_CLI_PW_MATCH,
+	MB_CLI_PW_DIFFERS,
+	MB_CLI_PW_SAM_EMPTY, /* the SAM has no password, the metabase has */
+	MB_CLI_PW_NONE,      /* the level stores no password */
+};
+
+struct mb_cli_wacct {
+	struct mb_hcheck c;
+	enum mb_cli_pw *pw;  /* per account key (mb_acct.keys) */
+	const char **why;    /* per key, when MB_CLI_PW_UNKNOWN */
+	int differs;         /* some level differs or the SAM has none */
+	int matches;         /* every level that stores one matches */
+};
+
+struct mb_cli_wside {
+	const struct mb_hiveset *hs;
+	struct mb_cli_wacct *v;  /* parallel to the mb_accts */
+	size_t n;
+};
+
+int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
+		       const struct mb_hiveset *hs, const struct mb_accts *a,
+		       const struct mb_cli_plain *p, struct mb_cli_wside *w);
+void mb_cli_wside_free(struct mb_cli_wside *w);
+const char *mb_cli_pw_text(enum mb_cli_pw pw);
+/* The Windows side of account i, indented lines / a "windows" object. */
+void mb_cli_wside_text(struct mb_buf *o, const struct mb_cli_wside *w,
+		       size_t i, const struct mb_acct *a,
+		       const struct mb_doc *doc);
+/* "key": s, or "key": null when s is NULL. */
+void mb_cli_kstr_or_null(struct mb_json *j, const char *key, const char *s);
+void mb_cli_wside_json(struct mb_json *j, const struct mb_cli_wside *w,
+		       size_t i, const struct mb_acct *a,
+		       const struct mb_doc *doc);
+
+#endif
