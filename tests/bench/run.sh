@@ -198,5 +198,38 @@ for n in $SIZES; do
 	[ "$LAYOUT" = per-site ] && accounts_rows "$f" "$bytes" "$floor"
 	rm -f "$f" "$WORK/set.xml" "$WORK/report.html"
 done
+
+# The hive checks (doctor --hives, issue 11: under 50 ms added): doctor on
+# the story metabase with and without the real XP hives of the corpus
+# ($MB_CORPUS/hives/xp-rawr, else ../shared/corpus next to the source);
+# skipped when they are absent. doctor exits 1 on findings: that is not
+# a failure here.
+hive_rows() {
+HIVES=${MB_CORPUS:-$(dirname "$0")/../../../shared/corpus}/hives/xp-rawr
+echo
+if [ -f "$HIVES/SAM" ]; then
+	f=$WORK/story.xml
+	"$MBGEN" --story -o "$f" --set /LM/W3SVC:AnonymousUserName=elwood \
+		--secure /LM/W3SVC:AnonymousUserPass=bench
+	bytes=$(wc -c <"$f")
+	echo "== the Windows side: doctor on the story metabase, hives $HIVES"
+	measure : xmllint --noout "$f"
+	floor=$BEST
+	row "xmllint --noout" "$bytes" "$floor"
+	measure : sh -c '"$0" -f "$1" doctor >/dev/null; [ $? -le 1 ]' \
+		"$MBTOOL" "$f"
+	plain=$BEST
+	row "mbtool doctor" "$bytes" "$floor"
+	measure : sh -c '"$0" -f "$1" doctor --hives "$2" >/dev/null; [ $? -le 1 ]' \
+		"$MBTOOL" "$f" "$HIVES"
+	row "mbtool doctor --hives" "$bytes" "$floor"
+	[ "$BEST" != FAIL ] && [ "$plain" != FAIL ] &&
+		awk -v a="$BEST" -v b="$plain" \
+			'BEGIN { printf "%-34s %9.1f ms added by the hive checks\n", "", (a-b)/1e6 }'
+else
+	echo "== the Windows side: skipped (no hives at $HIVES)"
+fi
+}
+hive_rows
 [ "${HOSTILE:-0}" = 1 ] && hostile_rows
 exit 0
