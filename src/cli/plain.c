@@ -67,9 +67,8 @@ const char *mb_cli_plain_at(const struct mb_cli_plain *p,
 	/* Only a proven value counts: one that merely fits the cribs may be
 	 * wrong, and acting on it would cause the very 401.1 in question. */
 	if (v->status == MB_REVEAL_CONSISTENT && !v->proven)
-		*why = "its password fits the cribs but is not verified by its "
-		       "signature (give --signing-key, or let reveal compute "
-		       "and cache the signing key once)";
+		*why = "its password fits the cribs but is not verified by "
+		       "its signature";
 	if (!v->proven || v->type != MB_T_STRING || !v->text)
 		return NULL;
 	return v->text;
