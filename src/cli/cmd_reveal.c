@@ -4,9 +4,10 @@
  * (SPEC section 4). Every secure value of the file goes to the solver (they
  * are cribs for each other); the requested ones are printed with how much
  * was recovered. Known plaintexts come from --password-file (never argv);
- * -o FILE writes the plaintext to a new file of mode 0600. Exit 7 when a
- * requested value is not fully recovered (under --all: a password; an
- * AdminACL only when named). Printed strings escape \ and ".
+ * -o FILE writes the plaintext to a new file of mode 0600. Exit 6 when a
+ * requested value is damaged in the file; exit 7 when one is not fully
+ * recovered (under --all: a password; an AdminACL only when named).
+ * Printed strings escape \ and ".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -399,20 +400,45 @@ static int named(const struct rv *r, size_t i)
 	return 0;
 }
 
+/* A blob the solver cannot work on (damaged, or another server's key):
+ * a fault of the file, not a secret the cribs fell short of. */
+static int damaged(const struct mb_reveal_value *v)
+{
+	return !v || v->status == MB_REVEAL_ERROR;
+}
+
+/* Exit 6 (SPEC section 2): no --known or key would recover such a value. */
+static int damaged_error(struct rv *r, size_t broken, size_t bad)
+{
+	char also[96] = "";
+
+	if (bad)
+		snprintf(also, sizeof(also), " (and %zu not fully recovered)",
+			 bad);
+	return mb_error_set(&r->cli->err, MB_EFILE, "reveal", r->doc->path,
+		"%zu value%s cannot be decoded from the file%s: damaged, or "
+		"not encrypted with this file's key (its line says which); "
+		"restore the file from a backup, or set the value anew on the "
+		"live server", broken, broken == 1 ? "" : "s", also);
+}
+
 /*
- * Exit 7 for a requested value not recovered. Under --all only strings
+ * Exit 6 for a requested value that is damaged, else 7 for one not
+ * recovered. Under --all only strings
  * count: a descriptor partial because the keystream ends before it is
  * reported, and fails the run only when named.
  */
 static int check_status(struct rv *r, const size_t *idx, size_t n,
 			struct mb_buf *out)
 {
-	size_t i, bad = 0, acl = 0;
+	size_t i, bad = 0, acl = 0, broken = 0;
 
 	for (i = 0; i < n; i++) {
 		if (recovered(value_of(r, idx[i])))
 			continue;
-		if (r->all && r->s.v[idx[i]].type != MB_T_STRING &&
+		if (damaged(value_of(r, idx[i])))
+			broken++;
+		else if (r->all && r->s.v[idx[i]].type != MB_T_STRING &&
 		    !named(r, idx[i]))
 			acl++;
 		else
@@ -422,6 +448,8 @@ static int check_status(struct rv *r, const size_t *idx, size_t n,
 		mb_buf_printf(out, "%zu AdminACL value%s not fully recovered "
 			      "(reveal --all fails only for passwords; name "
 			      "one to require it)\n", acl, acl == 1 ? "" : "s");
+	if (broken)
+		return damaged_error(r, broken, bad);
 	if (!bad)
 		return MB_OK;
 	return mb_error_set(&r->cli->err, MB_ESECRET, "reveal", r->doc->path,
