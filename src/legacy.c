@@ -123,6 +123,16 @@ enum mb_status mb_legacy_des_decrypt(const unsigned char key[8],
 	return cipher(lg.des, "DES-ECB", key, 8, 0, in, out, 8, err);
 }
 
+enum mb_status mb_legacy_des_encrypt(const unsigned char key[8],
+				     const unsigned char in[8],
+				     unsigned char out[8],
+				     struct mb_error *err)
+{
+	if (ready("DES-ECB", err))
+		return MB_EFILE;
+	return cipher(lg.des, "DES-ECB", key, 8, 1, in, out, 8, err);
+}
+
 void mb_legacy_des_key(const unsigned char in[7], unsigned char out[8])
 {
 	out[0] = in[0] >> 1;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "mb/hiveset.h"
 
 const char fx_old[] = "line 1\nline 2\nline 3\n";
 const char fx_new[] = "line 1\nline two\nline 3\n";
@@ -225,4 +226,16 @@ void fx_run_failing(struct fx_dir *f, const struct mb_write_io *io,
 	mb_write_set_io(NULL);
 	fx_assert_untouched(f, &e, reason_part);
 	assert_string_equal(r.backup, "");
+}
+
+int fx_pwcmp(const struct mb_hiveset *hs, const char *user, const char *pw)
+{
+	const struct mb_hs_user *u = mb_hiveset_user(hs, user);
+	enum mb_pwcmp r = MB_PW_DIFFERS;
+	struct mb_error e;
+
+	assert_non_null(u);
+	assert_int_equal(mb_hiveset_password(u, pw, strlen(pw), &r, &e),
+			 MB_OK);
+	return (int)r;
 }

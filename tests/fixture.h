@@ -41,6 +41,10 @@ void fx_corpus_absent(void);
  * until fx_mbgen_done or the next call). The test fails if mbgen does.
  */
 const char *fx_mbgen(const char *args);
+/* A hive set's user (which must exist) against a password: its
+ * enum mb_pwcmp (test_hive.c on the corpus, test_hivetwin.c on twins). */
+struct mb_hiveset;
+int fx_pwcmp(const struct mb_hiveset *hs, const char *user, const char *pw);
 const char *fx_mbgen_dir(void);
 void fx_mbgen_done(void);
 

@@ -33,6 +33,11 @@ enum mb_status mb_legacy_des_decrypt(const unsigned char key[8],
 				     const unsigned char in[8],
 				     unsigned char out[8],
 				     struct mb_error *err);
+/* The same, encrypting (tests/hivegen.c writes SAM hashes with it). */
+enum mb_status mb_legacy_des_encrypt(const unsigned char key[8],
+				     const unsigned char in[8],
+				     unsigned char out[8],
+				     struct mb_error *err);
 /* A 7-byte key spread to 8 bytes (7 bits each, parity bit 0), as SAM and
  * LSA use it ([MS-LSAD] 5.1.3). */
 void mb_legacy_des_key(const unsigned char in[7], unsigned char out[8]);
