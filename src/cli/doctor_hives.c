@@ -94,7 +94,6 @@ static void account_state(struct mb_drun *d, const struct mb_acct *a,
 	}
 	if (c->hours_restricted) {
 		mb_buf_init(&h);
-		mb_hcheck_hours_text(c->user->hours, &h);
 		mb_buf_puts(&h, "logon hours deny (UTC) ");
 		mb_hcheck_hours_text(c->user->hours, &h);
 		f = finding(d, "MB025", a, h.data ? h.data : "logon hours");

@@ -12,7 +12,7 @@
 # machines are small), from a temp copy of tests/fuzz/seeds/<t>/ so that
 # the repository is never written to (fuzz_doc also starts from the real
 # metabases in ../shared/corpus/metabase, or $MB_CORPUS/metabase, when
-# present; fuzz_hive from $MB_CORPUS/hives, malformed and real), with tests/fuzz/<t>.dict (xml.dict for doc) when there is one. Exit status 1 if any target found a crash,
+# present; fuzz_hive also from $MB_CORPUS/hives, malformed and real), with tests/fuzz/<t>.dict (xml.dict for doc) when there is one. Exit status 1 if any target found a crash,
 # a leak, a timeout (one input over 10 s) or used over 2 GB: the log's end
 # is printed with the reproducer's path, which is kept (with the log) in
 # the work folder named at the end; other runs leave nothing behind.
@@ -73,8 +73,8 @@ run_one() {
 			[ -f "$c" ] && cp "$c" "$w/corpus/corpus-${c##*/}"
 		done
 	fi
-	# fuzz_hive has no seeds in the repository: the hostile hives and the
-	# real XP hives of the corpus seed it (run.sh skips it without them).
+	# fuzz_hive: the twins of seeds/hive (tests/hivegen.c's), and the
+	# hostile hives and the real XP hives of the corpus when it is there.
 	if [ "$t" = hive ]; then
 		for c in "$HIVES"/malformed/* "$HIVES"/xp-*/S*; do
 			[ -f "$c" ] && cp "$c" "$w/corpus/corpus-$(echo "${c#"$HIVES"/}" | tr / -)"
