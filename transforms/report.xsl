@@ -26,6 +26,10 @@
        marker. -->
   <xsl:variable name="folding" select="/mbreport/keys/@folding = 'yes'"/>
 
+  <!-- Whether any account has a Windows side: asked once, not per account
+       (a hosting file has one account per site). -->
+  <xsl:variable name="windows" select="boolean(/mbreport/accounts/account/@windows)"/>
+
   <!-- Where mbtool puts the parts of the key tree. -->
   <xsl:template match="slot">
     <xsl:comment>mbtool-slot</xsl:comment>
@@ -148,7 +152,7 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
         <table>
           <tr><th>Account</th><th>Kind</th><th>Keys using it</th>
             <th>Password groups</th><th>Set at (password group)</th>
-            <xsl:if test="account/@windows">
+            <xsl:if test="$windows">
               <th>Windows side (from the server's hives)</th>
             </xsl:if></tr>
           <xsl:for-each select="account">
@@ -174,7 +178,7 @@ ul.props { margin: 0.1em 0 0.3em 0; padding-left: 1.6em;
                   <xsl:with-param name="n" select="@keys - count(set-at)"/>
                 </xsl:call-template>
               </td>
-              <xsl:if test="../account/@windows">
+              <xsl:if test="$windows">
                 <td><pre><xsl:value-of select="@windows"/></pre></td>
               </xsl:if>
             </tr>
