@@ -74,12 +74,26 @@ int mb_buf_putc(struct mb_buf *b, char c)
 int mb_buf_vprintf(struct mb_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	int n;
 
+	if (b->failed)
+		return -1;
+	/*
+	 * One pass when the text fits the room left (nearly always: the
+	 * buffer doubles); a second only to grow it. Output-heavy commands
+	 * (enum_all) print millions of short lines.
+	 */
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
+	if (n >= 0 && (size_t)n < room) {
+		b->len += (size_t)n;
+		return 0;
+	}
 	if (n < 0 || mb_buf_reserve(b, (size_t)n)) {
+		if (b->data)
+			b->data[b->len] = '\0';
 		b->failed = 1;
 		return -1;
 	}

@@ -172,8 +172,13 @@ static void head(struct mb_buf *b, enum mb_style style, const char *shown,
 
 	mb_buf_puts(b, shown);
 	if (n < 32) {
-		mb_buf_printf(b, "%*s: (%s) ", (int)(32 - n), "",
-			      mb_value_tag(p));
+		/* (no printf: enum_all --effective prints millions of these) */
+		static const char pad[] = "                                ";
+
+		mb_buf_append(b, pad, 32 - n);
+		mb_buf_puts(b, ": (");
+		mb_buf_puts(b, mb_value_tag(p));
+		mb_buf_puts(b, ") ");
 	} else if (style == MB_STYLE_ENUM || style == MB_STYLE_FIND) {
 		mb_buf_printf(b, " : (%s)", mb_value_tag(p));
 		if (style == MB_STYLE_FIND || is_secure(p) || !p ||
@@ -200,7 +205,9 @@ static void scalar(struct mb_buf *b, const struct mb_prop *p,
 	} else if (p && (p->type == MB_T_BINARY || p->type == MB_T_IPSECLIST)) {
 		mb_buf_printf(b, "0x%s", text);
 	} else {
-		mb_buf_printf(b, "\"%s\"", text);
+		mb_buf_putc(b, '"');
+		mb_buf_puts(b, text);
+		mb_buf_putc(b, '"');
 	}
 }
 
@@ -241,7 +248,9 @@ void mb_value_render(struct mb_buf *b, enum mb_style style, const char *shown,
 		return;
 	}
 	scalar(b, p, text);
-	mb_buf_printf(b, "%s\n", suffix ? suffix : "");
+	if (suffix)
+		mb_buf_puts(b, suffix);
+	mb_buf_putc(b, '\n');
 }
 
 void mb_value_json(struct mb_json *j, const struct mb_prop *p,

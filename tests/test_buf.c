@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <cmocka.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -89,10 +90,50 @@ static void test_growth_wipes(void **state)
 	assert_int_equal(leaked, 0);
 }
 
+/*
+ * mb_buf_printf formats straight into the room left and grows only when
+ * the text does not fit: a text that fills the room to its last byte (the
+ * NUL's), one a byte longer, and a secret cut off by the room, whose
+ * partial copy must be wiped with the old block.
+ */
+static void test_printf_room(void **state)
+{
+	struct mb_buf b;
+	char want[200];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20; i++)
+		secret[i] = (char)('a' + (i * 5) % 26);
+	mb_buf_init(&b);
+	mb_buf_append(&b, "0123456789", 10);
+	/* cap 64: 53 bytes of room before the NUL */
+	mb_buf_printf(&b, "%053d", 7);
+	assert_int_equal(b.cap, 64);
+	assert_int_equal(b.len, 63);
+	mb_buf_printf(&b, "%s", "x");
+	assert_int_equal(b.cap, 128);
+	snprintf(want, sizeof(want), "0123456789%053dx", 7);
+	assert_string_equal(b.data, want);
+	leaked = 0;
+	watching = 1;
+	mb_buf_printf(&b, "%040d[%s]%030d", 1, secret, 2);
+	watching = 0;
+	assert_int_equal(leaked, 0);
+	assert_int_equal(b.cap, 256);
+	snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		 "%040d[%s]%030d", 1, secret, 2);
+	assert_string_equal(b.data, want);
+	assert_int_equal(b.len, strlen(want));
+	assert_false(mb_buf_failed(&b));
+	mb_buf_wipe(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_growth_wipes),
+		cmocka_unit_test(test_printf_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
