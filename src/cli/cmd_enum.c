@@ -16,6 +16,24 @@
 #include "mb/query.h"
 #include "mb/value.h"
 
+/*
+ * The inherited lines an ancestor gives (--effective, text output): each
+ * rendered once while enum_all walks below it, then copied for every key
+ * under it that does not set the property itself. One level per depth of
+ * the walk, so memory is that of one path, not of the tree.
+ */
+struct inh_line {
+	uint32_t id;
+	size_t off, len;
+};
+
+struct inh_level {
+	size_t key;          /* MB_NOKEY when empty */
+	struct mb_buf text;
+	struct inh_line *v;
+	size_t n, cap;
+};
+
 struct enum_run {
 	struct mb_cli *cli;
 	const struct mb_doc *doc;
@@ -25,6 +43,8 @@ struct enum_run {
 	int all;
 	uint32_t *seen;      /* property IDs listed for the current key */
 	size_t nseen, cseen;
+	struct inh_level *lv;  /* by depth below the root, for --effective */
+	size_t nlv;
 };
 
 static int seen(struct enum_run *e, uint32_t id)
@@ -47,7 +67,7 @@ static int seen(struct enum_run *e, uint32_t id)
 	return 0;
 }
 
-static void line(struct enum_run *e, const char *name,
+static void line(struct enum_run *e, struct mb_buf *to, const char *name,
 		 const struct mb_prop *p, const char *text, const char *from)
 {
 	char suffix[1100];
@@ -63,9 +83,9 @@ static void line(struct enum_run *e, const char *name,
 		mb_json_obj_end(&e->j);
 		return;
 	}
-	snprintf(suffix, sizeof(suffix), "  (inherited from %s)",
-		 from ? from : "");
-	mb_value_render(&e->cli->out, MB_STYLE_ENUM, name, p, text,
+	if (from)
+		snprintf(suffix, sizeof(suffix), "  (inherited from %s)", from);
+	mb_value_render(to, MB_STYLE_ENUM, name, p, text,
 			from ? suffix : NULL);
 }
 
@@ -76,8 +96,10 @@ static const struct mb_prop *attr_prop(const struct mb_doc *doc,
 				       size_t size)
 {
 	const struct mb_prop *p = mb_doc_attr_prop(doc, a);
+	size_t n = a->name.len < size ? a->name.len : size - 1;
 
-	snprintf(name, size, "%.*s", (int)a->name.len, doc->buf + a->name.off);
+	memcpy(name, doc->buf + a->name.off, n);
+	name[n] = '\0';
 	if (p)
 		return p;
 	memset(tmp, 0, sizeof(*tmp));
@@ -121,11 +143,39 @@ static const struct mb_prop *custom_prop(const struct mb_doc *doc,
 	return tmp;
 }
 
+/* Keep an ancestor's inherited line, rendered, for the keys below it. */
+static void keep(struct enum_run *e, struct inh_level *l, const char *name,
+		 const struct mb_prop *p, const char *text, const char *from)
+{
+	struct inh_line *x;
+	size_t off = l->text.len;
+
+	if (l->n == l->cap) {
+		size_t c = l->cap ? l->cap * 2 : 32;
+
+		x = realloc(l->v, c * sizeof(*x));
+		if (!x) {
+			e->cli->out.failed = 1;
+			return;
+		}
+		l->v = x;
+		l->cap = c;
+	}
+	if (text)
+		line(e, &l->text, name, p, text, from);
+	x = &l->v[l->n++];
+	x->id = p->id;
+	x->off = off;
+	x->len = l->text.len - off;
+}
+
 /*
  * The values a key sets. For an ancestor (from != NULL) only inheritable
- * ones that no nearer key has already given.
+ * ones that no nearer key has already given; with a level (l), all the
+ * inheritable ones, kept for replay().
  */
-static void key_values(struct enum_run *e, size_t key, const char *from)
+static void key_values(struct enum_run *e, size_t key, const char *from,
+		       struct inh_level *l)
 {
 	const struct mb_doc *doc = e->doc;
 	const struct mb_key *k = &doc->keys[key];
@@ -155,11 +205,13 @@ static void key_values(struct enum_run *e, size_t key, const char *from)
 		unknown = p == &tmp && tmp.name == name;
 		if (from && (!(p->attrs & MB_ATTR_INHERIT) || unknown))
 			continue;
-		if (!unknown && seen(e, p->id))
+		if (!l && !unknown && seen(e, p->id))
 			continue;
 		text = mb_doc_text(doc, raw);
-		if (text)
-			line(e, name, p, text, from);
+		if (l)
+			keep(e, l, name, p, text, from);
+		else if (text)
+			line(e, &e->cli->out, name, p, text, from);
 		free(text);
 	}
 }
@@ -172,23 +224,93 @@ static void key_type_line(struct enum_run *e, size_t key)
 
 	snprintf(type, sizeof(type), "%.*s", (int)k->elem.len,
 		 e->doc->buf + k->elem.off);
-	line(e, "KeyType", p, type, NULL);
+	line(e, &e->cli->out, "KeyType", p, type, NULL);
+}
+
+/* The level for ancestor a at depth d, rendered if it holds another key. */
+static struct inh_level *level(struct enum_run *e, size_t a, size_t d)
+{
+	struct inh_level *l;
+
+	if (d >= e->nlv) {
+		size_t n = d + 8, i;
+
+		l = realloc(e->lv, n * sizeof(*l));
+		if (!l)
+			return NULL;
+		for (i = e->nlv; i < n; i++) {
+			memset(&l[i], 0, sizeof(l[i]));
+			l[i].key = MB_NOKEY;
+		}
+		e->lv = l;
+		e->nlv = n;
+	}
+	l = &e->lv[d];
+	if (l->key != a) {
+		mb_buf_reset(&l->text);
+		l->n = 0;
+		l->key = a;
+		key_values(e, a, mb_path_display(e->doc->keys[a].location), l);
+	}
+	return l;
+}
+
+/* An ancestor's inherited lines that no nearer key has given. */
+static void replay(struct enum_run *e, const struct inh_level *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (!seen(e, l->v[i].id) && l->v[i].len)
+			mb_buf_append(&e->cli->out, l->text.data + l->v[i].off,
+				      l->v[i].len);
+}
+
+static size_t depth(const struct mb_doc *doc, size_t key)
+{
+	size_t d = 0;
+
+	for (key = doc->keys[key].parent; key != MB_NOKEY;
+	     key = doc->keys[key].parent)
+		d++;
+	return d;
+}
+
+static void inherited(struct enum_run *e, size_t key)
+{
+	size_t a, d;
+
+	if (e->cli->json) {
+		for (a = e->doc->keys[key].parent; a != MB_NOKEY;
+		     a = e->doc->keys[a].parent)
+			key_values(e, a, mb_path_display(e->doc->keys[a].location),
+				   NULL);
+		return;
+	}
+	d = depth(e->doc, key);
+	for (a = e->doc->keys[key].parent; a != MB_NOKEY;
+	     a = e->doc->keys[a].parent) {
+		struct inh_level *l = level(e, a, --d);
+
+		if (!l) {
+			e->cli->out.failed = 1;
+			return;
+		}
+		replay(e, l);
+	}
 }
 
 static void properties(struct enum_run *e, size_t key)
 {
-	size_t a;
-
 	e->nseen = 0;
 	if (e->cli->json) {
 		mb_json_key(&e->j, "properties");
 		mb_json_arr_begin(&e->j);
 	}
 	key_type_line(e, key);
-	key_values(e, key, NULL);
-	for (a = e->doc->keys[key].parent; e->effective && a != MB_NOKEY;
-	     a = e->doc->keys[a].parent)
-		key_values(e, a, mb_path_display(e->doc->keys[a].location));
+	key_values(e, key, NULL, NULL);
+	if (e->effective)
+		inherited(e, key);
 	if (e->cli->json)
 		mb_json_arr_end(&e->j);
 }
@@ -318,6 +440,11 @@ static int enum_main(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	}
 	st = run(&e, arg, argv[0]);
 	free(e.seen);
+	for (id = 0; (size_t)id < e.nlv; id++) {
+		mb_buf_release(&e.lv[id].text);
+		free(e.lv[id].v);
+	}
+	free(e.lv);
 	return st;
 }
 
