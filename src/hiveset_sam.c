@@ -73,6 +73,13 @@ static int64_t rd_i64(const unsigned char *p)
 	return (int64_t)hs_rd64(p);
 }
 
+/* An age stored as a negative interval; INT64_MIN ("never", as in a
+ * hostile or Vista hive) has no positive counterpart and means no limit. */
+static int64_t neg_age(int64_t v)
+{
+	return v == INT64_MIN ? 0 : -v;
+}
+
 static enum mb_status read_domain(struct mb_hiveset *hs, struct mb_hive *h,
 				  struct mb_buf *v, struct mb_error *err)
 {
@@ -94,8 +101,8 @@ static enum mb_status read_domain(struct mb_hiveset *hs, struct mb_hive *h,
 	if (hs_rd32(f + KEYDATA) != 1 || v->len < KEYDATA + 56)
 		return sam_error(h, err, "unknown SAM key revision");
 	/* Policy (impacket DOMAIN_ACCOUNT_F): ages are negative intervals. */
-	hs->max_pwd_age = -rd_i64(f + 0x18);
-	hs->lockout_duration = -rd_i64(f + 0x30);
+	hs->max_pwd_age = neg_age(rd_i64(f + 0x18));
+	hs->lockout_duration = neg_age(rd_i64(f + 0x30));
 	hs->lockout_threshold = (unsigned)(f[0x54] | f[0x55] << 8);
 	st = hashed_boot_key(hs, f + KEYDATA, err);
 	if (st)

@@ -260,10 +260,12 @@ static int expand_dir(struct walk *w, const char *dir, const struct stat *st,
 		walk(w, dir, DEPTH);
 	if (w->failed)
 		return mb_error_set(err, MB_EFILE, "-f", dir, "out of memory");
-	qsort(*w->files + start, (size_t)(*w->nfiles - start),
-	      sizeof(**w->files), cmp_str);
-	if (*w->nfiles > start)
+	if (*w->nfiles > start) {
+		/* Not before: with no file found the array may still be NULL. */
+		qsort(*w->files + start, (size_t)(*w->nfiles - start),
+		      sizeof(**w->files), cmp_str);
 		return MB_OK;
+	}
 	if (w->skipped)
 		return mb_error_set(err, MB_EFILE, "-f", dir, "no live "
 			"MetaBase.xml in this folder or its subfolders: a "
