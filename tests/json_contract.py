@@ -244,6 +244,63 @@ def check_scripts():
         run.close()
 
 
+# Runs that stop before any file is read: (arguments, exit status). $EMPTY
+# is a folder with no metabase, $NONE a path that does not exist.
+EARLY = [
+    (['bogus'], 2),
+    (['bogus', '--json'], 2),
+    ([], 2),
+    (['-j', 'x', 'get', 'W3SVC/1/ServerComment'], 2),
+    (['get', '--bogus', 'W3SVC/1/ServerComment'], 2),
+    (['--keep-backups', '0', 'get', 'W3SVC/1/ServerComment'], 2),
+    (['--schema', '$NONE', 'get', 'W3SVC/1/ServerComment'], 6),
+    (['-f', '$EMPTY', 'get', 'W3SVC/1/ServerComment'], 6),
+]
+
+
+def check_early_one(v, out, p, what, status):
+    """One document (or line) whose one entry carries the error."""
+    try:
+        doc = json.loads(out)
+    except ValueError as e:
+        fail('%s: not one JSON document (%s): %r' % (what, e, out[:200]))
+        return
+    if not check_schema(v, doc, what):
+        return
+    entries = doc['files'] if 'files' in doc else [doc]
+    if len(entries) != 1 or p.returncode != status or \
+            doc['exit'] != status or entries[0]['exit'] != status:
+        fail('%s: %d entries, exit %d (document) %d (process), want %d' %
+             (what, len(entries), doc['exit'], p.returncode, status))
+        return
+    e = entries[0]
+    # no command at all: stderr has the usage, not a message line
+    said = e['error']['reason'].encode() in p.stderr or \
+        p.stderr.startswith(b'usage: ')
+    if e['file'] is not None or e['result'] is not None or not said:
+        fail('%s: entry %r: want file and result null, the error of '
+             'stderr %r' % (what, e, p.stderr))
+
+
+def check_early(vdoc, vline):
+    """A run that fails before it reads a file still prints JSON."""
+    tmp = tempfile.mkdtemp(prefix='mbjson-')
+    try:
+        os.mkdir(os.path.join(tmp, 'empty'))
+        sub = {'$EMPTY': os.path.join(tmp, 'empty'),
+               '$NONE': os.path.join(tmp, 'none.xml')}
+        for args, status in EARLY:
+            args = [sub.get(a, a) for a in args]
+            for mode, v in (('--json', vdoc), ('--jsonl', vline)):
+                what = 'early %s %s' % (mode, ' '.join(args))
+                p = subprocess.run([MBTOOL, mode] + args, cwd=tmp,
+                                   capture_output=True,
+                                   env=dict(os.environ, MBTOOL_FILE=''))
+                check_early_one(v, p.stdout, p, what, status)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def check_coverage():
     p = subprocess.run([MBTOOL, '--json', 'help'], capture_output=True)
     try:
@@ -289,6 +346,7 @@ def main():
         finally:
             run.close()
     check_scripts()
+    check_early(vdoc, vline)
     print('json_contract: %d cases x 3 layouts, %d failures' %
           (len(CASES), len(failures)))
     return 1 if failures else 0

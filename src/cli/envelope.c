@@ -38,7 +38,9 @@ static void error_obj(struct mb_json *j, const struct cli_env_file *f)
 		return;
 	}
 	mb_json_obj_begin(j);
-	mb_json_kstr(j, "what", e && e->what[0] ? e->what : f->command);
+	/* no command at all (mbtool --json): the program speaks */
+	mb_json_kstr(j, "what", e && e->what[0] ? e->what :
+				f->command ? f->command : "mbtool");
 	mb_json_kstr(j, "subject", e && e->subject[0] ? e->subject : NULL);
 	mb_json_kstr(j, "reason", e && e->reason[0] ? e->reason
 						    : status_word(f->status));

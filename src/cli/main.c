@@ -37,6 +37,12 @@ static int add_file(struct run *r, const char *f)
 	return r->files[r->nfiles++] ? 0 : -1;
 }
 
+static int fail(struct run *r)
+{
+	cli_error(&r->cli.err);
+	return -1;
+}
+
 /* --keep-backups N: how many mbtool backups of a file a write keeps. */
 static int keep_backups(struct run *r, const char *v)
 {
@@ -44,9 +50,9 @@ static int keep_backups(struct run *r, const char *v)
 	long n = strtol(v, &end, 10);
 
 	if (!*v || *end || n < 1 || n > 100000) {
-		cli_errorf("--keep-backups", v, "needs a whole number from 1 "
-			   "to 100000");
-		return -1;
+		mb_error_set(&r->cli.err, MB_EUSAGE, "--keep-backups", v,
+			     "needs a whole number from 1 to 100000");
+		return fail(r);
 	}
 	r->cli.keep_backups = (int)n;
 	return 0;
@@ -66,12 +72,6 @@ static int take_global(struct run *r, int id, const char *val)
 	case CLI_G_VERSION: printf("mbtool %s\n", MB_VERSION); exit(0);
 	default: return 1;
 	}
-}
-
-static int fail(struct run *r)
-{
-	cli_error(&r->cli.err);
-	return -1;
 }
 
 /*
@@ -215,11 +215,27 @@ static void flush_out(struct mb_cli *cli)
 	mb_buf_reset(&cli->out);
 }
 
+/* --json/--jsonl: the envelope around one entry (file NULL or named). */
+static void print_env(struct run *r, const struct cli_env_file *el)
+{
+	struct mb_buf env;
+
+	mb_buf_init(&env);
+	if (!r->jsonl)
+		cli_env_head(&env, el->command);
+	cli_env_file(&env, el, r->jsonl, 1);
+	if (!r->jsonl)
+		cli_env_tail(&env, el->status);
+	mb_buf_reset(&r->cli.out);
+	mb_buf_append(&r->cli.out, env.data, env.len);
+	mb_buf_release(&env);
+	flush_out(&r->cli);
+}
+
 /* A command that reads no file: in JSON, one entry with file null. */
 static int run_nodoc(struct run *r)
 {
 	struct cli_env_file el;
-	struct mb_buf env;
 	int st = r->cmd->run(&r->cli, NULL, r->argc, r->argv);
 
 	if (st)
@@ -234,17 +250,44 @@ static int run_nodoc(struct run *r)
 	el.err = &r->cli.err;
 	el.result = r->cli.out.data;
 	el.len = r->cli.out.len;
-	mb_buf_init(&env);
-	if (!r->jsonl)
-		cli_env_head(&env, r->cmd->name);
-	cli_env_file(&env, &el, r->jsonl, 1);
-	if (!r->jsonl)
-		cli_env_tail(&env, st);
-	mb_buf_reset(&r->cli.out);
-	mb_buf_append(&r->cli.out, env.data, env.len);
-	mb_buf_release(&env);
-	flush_out(&r->cli);
+	print_env(r, &el);
 	return st;
+}
+
+/*
+ * --json or --jsonl anywhere before "--": the parse may have stopped
+ * before it reached them (an unknown command, a bad option).
+ */
+static void json_asked(struct run *r, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--json"))
+			r->cli.json = 1;
+		else if (!strcmp(argv[i], "--jsonl"))
+			r->jsonl = r->cli.json = 1;
+	}
+}
+
+/*
+ * A run that stopped before it read any file (usage error, -j x, an
+ * unreadable --schema, -f DIR without a metabase): under --json/--jsonl
+ * still one document, its one entry with file null carrying the error,
+ * so that a script always has JSON to read (doc/json.md).
+ */
+static void early_json(struct run *r, int argc, char **argv, int st)
+{
+	struct cli_env_file el;
+
+	json_asked(r, argc, argv);
+	if (!r->cli.json)
+		return;
+	memset(&el, 0, sizeof(el));
+	el.command = r->cmd ? r->cmd->name : NULL;
+	el.status = st;
+	el.err = &r->cli.err;
+	print_env(r, &el);
 }
 
 static int run_all(struct run *r)
@@ -264,12 +307,13 @@ static int run_all(struct run *r)
 	return mb_cli_run_files(&fleet);
 }
 
-static int check_jobs(const struct run *r)
+static int check_jobs(struct run *r)
 {
 	if (!r->jobs || mb_cli_jobs(r->jobs) > 0)
 		return 0;
-	cli_errorf("--jobs", r->jobs, "needs a whole number from 1 to %d",
-		   MB_CLI_MAXJOBS);
+	mb_error_set(&r->cli.err, MB_EUSAGE, "--jobs", r->jobs, "needs a "
+		     "whole number from 1 to %d", MB_CLI_MAXJOBS);
+	cli_error(&r->cli.err);
 	return MB_EUSAGE;
 }
 
@@ -292,6 +336,9 @@ static int help_exit(struct run *r, int st)
 {
 	struct mb_buf b;
 
+	if (st == -4)   /* for --json's error (the usage goes to stderr) */
+		mb_error_set(&r->cli.err, MB_EUSAGE, "usage", NULL,
+			     "no command given (the commands: mbtool help)");
 	mb_buf_init(&b);
 	if (st == -2)
 		mb_cli_help_cmd(&b, r->cmd);
@@ -359,6 +406,10 @@ int main(int argc, char **argv)
 			st = load_schema(&r, &owned);
 		if (!st)
 			st = run_all(&r);
+		else
+			early_json(&r, argc, argv, st);
+	} else if (st) {
+		early_json(&r, argc, argv, st);
 	}
 	run_release(&r, owned);
 	if (cli_stdout_check())
