@@ -301,6 +301,60 @@ def check_early(vdoc, vline):
         shutil.rmtree(tmp)
 
 
+def line_text(ln):
+    """A doctor fix/check line as the text output prints it."""
+    if ln['command'] is None:
+        return ln['note']
+    return ((ln['lead'] + ' ' if ln['lead'] else '') + ln['command'] +
+            ('  (%s)' % ln['note'] if ln['note'] is not None else ''))
+
+
+def text_fixes(text):
+    """doctor's text output: its fix lines and its checklist lines."""
+    fixes, checks, in_fix = [], [], False
+    for ln in text.split('\n'):
+        if ln.startswith('  fix:  ') or (in_fix and ln.startswith(' ' * 8)):
+            fixes.append(ln[8:])
+            in_fix = True
+            continue
+        in_fix = False
+        if ln.startswith('  [ ] '):
+            checks.append(ln[6:])
+    return fixes, checks
+
+
+def check_doctor():
+    """doctor --json: fix and check lines by their parts (a command
+    without its comment, its shell, the note), which make the text
+    output's lines again."""
+    run = Run('one')
+    try:
+        text = run.run([], ['doctor']).stdout.decode()
+        res = json.loads(run.run(['--json'], ['doctor']).stdout)
+        res = res['files'][0]['result']
+        fixes = [ln for f in res['findings'] for ln in f['fix']]
+        checks = res['windows_checks']
+        if not all(isinstance(ln, dict) for ln in fixes + checks):
+            fail('doctor --json: fix and check lines are display text, '
+                 'not {command, shell, note, lead}')
+            return
+        for ln in fixes + checks:
+            if ln['command'] is not None and '  (' in ln['command']:
+                fail('doctor --json: a comment in the command %r' %
+                     ln['command'])
+        if not any(ln['command'] and ln['note'] for ln in fixes) or \
+                not any(ln['command'] and ln['note'] for ln in checks):
+            fail('doctor --json: no command with a note on the sample')
+        want = text_fixes(text)
+        got = ([line_text(ln) for ln in fixes],
+               [line_text(ln) for ln in checks])
+        if got != want:
+            fail('doctor --json lines %r do not make the text %r' %
+                 (got, want))
+    finally:
+        run.close()
+
+
 def check_coverage():
     p = subprocess.run([MBTOOL, '--json', 'help'], capture_output=True)
     try:
@@ -346,6 +400,7 @@ def main():
         finally:
             run.close()
     check_scripts()
+    check_doctor()
     check_early(vdoc, vline)
     print('json_contract: %d cases x 3 layouts, %d failures' %
           (len(CASES), len(failures)))

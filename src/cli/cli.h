@@ -515,6 +515,22 @@ struct mb_finding_key {
 		       * 0 not shown */
 };
 
+/*
+ * One line of a fix or of the checks that need Windows, its parts kept
+ * apart for --json: [lead ]command[  (note)], or note alone (prose).
+ */
+struct mb_fix_line {
+	char *lead;     /* before the command ("or offline:"), or NULL */
+	char *command;  /* one command line, quoted for shell; NULL: prose */
+	char *note;     /* the comment after the command, or the prose line */
+	int shell;      /* the command's enum mb_shell; -1 without one */
+};
+
+/* The line as the text output prints it, appended to b. */
+void mb_fix_line_text(struct mb_buf *b, const struct mb_fix_line *l);
+/* "sh", "cmd" or "powershell" for a line's shell; NULL without one. */
+const char *mb_fix_line_shell(const struct mb_fix_line *l);
+
 struct mb_finding {
 	const char *id;
 	const char *severity;
@@ -522,7 +538,7 @@ struct mb_finding {
 	char *title;
 	struct mb_finding_key *keys;
 	size_t nkeys;
-	char **fix;
+	struct mb_fix_line *fix;
 	size_t nfix;
 };
 
@@ -530,7 +546,7 @@ struct mb_findings {
 	struct mb_finding *v;
 	size_t n;
 	size_t problems;
-	char **checks;
+	struct mb_fix_line *checks;
 	size_t nchecks;
 };
 

@@ -34,8 +34,11 @@ static void print_finding(struct mb_buf *o, const struct mb_finding *f)
 		key_text(o, &f->keys[i]);
 	}
 	mb_buf_printf(o, "\n  why:  %s\n", f->why);
-	for (i = 0; i < f->nfix; i++)
-		mb_buf_printf(o, "  %s %s\n", i ? "     " : "fix: ", f->fix[i]);
+	for (i = 0; i < f->nfix; i++) {
+		mb_buf_printf(o, "  %s ", i ? "     " : "fix: ");
+		mb_fix_line_text(o, &f->fix[i]);
+		mb_buf_putc(o, '\n');
+	}
 	mb_buf_putc(o, '\n');
 }
 
@@ -63,8 +66,11 @@ static void print_text(struct mb_cli *cli, const struct mb_findings *f)
 	if (!f->problems)
 		mb_buf_puts(o, "no problems found in the metabase\n\n");
 	mb_buf_puts(o, "Checks that need Windows:\n");
-	for (i = 0; i < f->nchecks; i++)
-		mb_buf_printf(o, "  [ ] %s\n", f->checks[i]);
+	for (i = 0; i < f->nchecks; i++) {
+		mb_buf_puts(o, "  [ ] ");
+		mb_fix_line_text(o, &f->checks[i]);
+		mb_buf_putc(o, '\n');
+	}
 	mb_buf_printf(o, "\n%zu finding%s\n", f->n, f->n == 1 ? "" : "s");
 	if (shows_groups(f))
 		mb_buf_printf(o, "%s\n", CLI_GROUP_LEGEND);
@@ -107,6 +113,25 @@ static void json_groups(struct mb_json *j, const struct mb_finding *f)
 	mb_json_arr_end(j);
 }
 
+/* A fix or check line by its parts: {command, shell, note, lead}. */
+static void json_lines(struct mb_json *j, const char *key,
+		       const struct mb_fix_line *v, size_t n)
+{
+	size_t i;
+
+	mb_json_key(j, key);
+	mb_json_arr_begin(j);
+	for (i = 0; i < n; i++) {
+		mb_json_obj_begin(j);
+		mb_json_kstr(j, "command", v[i].command);
+		mb_json_kstr(j, "shell", mb_fix_line_shell(&v[i]));
+		mb_json_kstr(j, "note", v[i].note);
+		mb_json_kstr(j, "lead", v[i].lead);
+		mb_json_obj_end(j);
+	}
+	mb_json_arr_end(j);
+}
+
 static void json_finding(struct mb_json *j, const struct mb_finding *f)
 {
 	size_t i;
@@ -122,11 +147,7 @@ static void json_finding(struct mb_json *j, const struct mb_finding *f)
 	mb_json_arr_end(j);
 	json_groups(j, f);
 	mb_json_kstr(j, "why", f->why);
-	mb_json_key(j, "fix");
-	mb_json_arr_begin(j);
-	for (i = 0; i < f->nfix; i++)
-		mb_json_str(j, f->fix[i]);
-	mb_json_arr_end(j);
+	json_lines(j, "fix", f->fix, f->nfix);
 	mb_json_obj_end(j);
 }
 
@@ -145,11 +166,7 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f,
 	for (i = 0; i < f->n; i++)
 		json_finding(&j, &f->v[i]);
 	mb_json_arr_end(&j);
-	mb_json_key(&j, "windows_checks");
-	mb_json_arr_begin(&j);
-	for (i = 0; i < f->nchecks; i++)
-		mb_json_str(&j, f->checks[i]);
-	mb_json_arr_end(&j);
+	json_lines(&j, "windows_checks", f->checks, f->nchecks);
 	mb_json_obj_end(&j);
 }
 

@@ -238,32 +238,131 @@ void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
 		f->nkeys++;
 }
 
+/* A new line (parts NULL) at the end of *v; NULL when out of memory. */
+static struct mb_fix_line *add_line(struct mb_drun *d,
+				    struct mb_fix_line **v, size_t *n)
+{
+	struct mb_fix_line *nv;
+
+	if (d->oom)
+		return NULL;
+	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	if (!nv) {
+		d->oom = 1;
+		return NULL;
+	}
+	*v = nv;
+	memset(&nv[*n], 0, sizeof(nv[*n]));
+	nv[*n].shell = -1;
+	return &nv[(*n)++];
+}
+
+/* One part of a line: s (taken over) into *part, or oom. */
+static void set_part(struct mb_drun *d, char **part, char *s)
+{
+	if (!s)
+		d->oom = 1;
+	free(*part);
+	*part = s;
+}
+
+/* l's command for shell sh, or (sh < 0) its prose, from fmt; l. */
+static struct mb_fix_line *vline(struct mb_drun *d, struct mb_fix_line *l,
+				 int sh, const char *fmt, va_list ap)
+{
+	if (!l)
+		return NULL;
+	l->shell = sh;
+	set_part(d, sh < 0 ? &l->note : &l->command, vfmt(fmt, ap));
+	return l;
+}
+
 void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
-	if (!f || d->oom)
-		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	vline(d, f ? add_line(d, &f->fix, &f->nfix) : NULL, -1, fmt, ap);
 	va_end(ap);
-	if (push(&f->fix, &f->nfix, s))
-		d->oom = 1;
 }
 
 void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
-	if (d->oom)
+	va_start(ap, fmt);
+	vline(d, add_line(d, &d->out->checks, &d->out->nchecks), -1, fmt, ap);
+	va_end(ap);
+}
+
+struct mb_fix_line *mb_dr_cmd(struct mb_drun *d, struct mb_finding *f,
+			      enum mb_shell sh, const char *fmt, ...)
+{
+	struct mb_fix_line *l;
+	va_list ap;
+
+	va_start(ap, fmt);
+	l = vline(d, f ? add_line(d, &f->fix, &f->nfix) : NULL, (int)sh, fmt,
+		  ap);
+	va_end(ap);
+	return l;
+}
+
+struct mb_fix_line *mb_dr_check_cmd(struct mb_drun *d, enum mb_shell sh,
+				    const char *fmt, ...)
+{
+	struct mb_fix_line *l;
+	va_list ap;
+
+	va_start(ap, fmt);
+	l = vline(d, add_line(d, &d->out->checks, &d->out->nchecks), (int)sh,
+		  fmt, ap);
+	va_end(ap);
+	return l;
+}
+
+void mb_dr_note(struct mb_drun *d, struct mb_fix_line *l, const char *fmt,
+		...)
+{
+	va_list ap;
+
+	if (!l || d->oom)
 		return;
 	va_start(ap, fmt);
-	s = vfmt(fmt, ap);
+	set_part(d, &l->note, vfmt(fmt, ap));
 	va_end(ap);
-	if (push(&d->out->checks, &d->out->nchecks, s))
-		d->oom = 1;
+}
+
+struct mb_fix_line *mb_dr_lead(struct mb_drun *d, struct mb_fix_line *l,
+			       const char *lead)
+{
+	if (l && lead && !d->oom)
+		set_part(d, &l->lead, strdup(lead));
+	return l;
+}
+
+void mb_fix_line_text(struct mb_buf *b, const struct mb_fix_line *l)
+{
+	if (l->lead)
+		mb_buf_printf(b, "%s ", l->lead);
+	if (!l->command) {
+		mb_buf_puts(b, l->note ? l->note : "");
+		return;
+	}
+	mb_buf_puts(b, l->command);
+	if (l->note)
+		mb_buf_printf(b, "  (%s)", l->note);
+}
+
+const char *mb_fix_line_shell(const struct mb_fix_line *l)
+{
+	switch (l->shell) {
+	case MB_SHELL_SH: return "sh";
+	case MB_SHELL_CMD:
+	case MB_SHELL_CMDLINE: return "cmd";
+	case MB_SHELL_PS: return "powershell";
+	}
+	return NULL;
 }
 
 static const char *hold(struct mb_drun *d, char *q)
@@ -470,24 +569,26 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 			      d->nsvc_anon[s] - named - 1);
 }
 
-/* collapse, with what it removes named; lead: "" or "or, ...: ". */
+/* collapse, with what it removes named; lead: NULL or "or:". */
 static void fix_collapse(struct mb_drun *d, struct mb_finding *f,
 			 const struct mb_acct *a, const char *from,
 			 const char *lead)
 {
 	const char *q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0);
+	struct mb_fix_line *l;
 	struct mb_buf o;
 
 	if (!q)
 		return;
 	mb_buf_init(&o);
 	others(d, a, &o);
-	mb_dr_fix(d, f, "%smbtool collapse --account %s%s%s  (one global "
-		  "account: moves it to the service key and deletes every "
-		  "AnonymousUserName/AnonymousUserPass below it%s%s%s)", lead,
-		  q, from ? " --password-from " : "", from ? from : "",
-		  o.len ? "; the other anonymous accounts " : "",
-		  o.len ? o.data : "", o.len ? " are no longer used" : "");
+	l = mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool collapse --account %s%s%s", q,
+		      from ? " --password-from " : "", from ? from : "");
+	mb_dr_lead(d, l, lead);
+	mb_dr_note(d, l, "one global account: moves it to the service key "
+		   "and deletes every AnonymousUserName/AnonymousUserPass "
+		   "below it%s%s%s", o.len ? "; the other anonymous accounts " :
+		   "", o.len ? o.data : "", o.len ? " are no longer used" : "");
 	if (mb_buf_failed(&o))
 		d->oom = 1;
 	mb_buf_release(&o);
@@ -510,17 +611,20 @@ static void rule_lockout(struct mb_drun *d, const struct mb_acct *a)
 	if (strcmp(a->kind, "anonymous") == 0 &&
 	    (q = mb_dr_q(d, f, MB_SHELL_SH, a->name, -1, 0)) &&
 	    (from = mb_dr_q(d, f, MB_SHELL_SH, first, -1, 0))) {
-		mb_dr_fix(d, f, "mbtool sync-passwords --account %s --from %s"
-			  "  (keeps every account and level; all of them then "
-			  "hold the password of %s, group %s: name the level "
-			  "whose password Windows has)", q, from, first, g);
-		fix_collapse(d, f, a, from, "or: ");
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
+					"sync-passwords --account %s --from %s",
+					q, from), "keeps every account and "
+			   "level; all of them then hold the password of %s, "
+			   "group %s: name the level whose password Windows "
+			   "has", first, g);
+		fix_collapse(d, f, a, from, "or:");
 	} else if (strcmp(a->kind, "anonymous"))
 		mb_dr_fix(d, f, "set one password for %s at every level "
 			  "listed, and the same in Windows:", a->name);
 	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
-		mb_dr_fix(d, f, "net user %s *%s  (on the server: the same "
-			  "password in Windows)", q, mb_dr_domain_opt(a->name));
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net user %s *%s",
+					q, mb_dr_domain_opt(a->name)),
+			   "on the server: the same password in Windows");
 }
 
 static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
@@ -539,8 +643,9 @@ static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
 		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AuthAnonymous", p)) &&
 		    (q2 = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AnonymousUserName",
 				   p)))
-			mb_dr_fix(d, f, "mbtool set %s TRUE  (or mbtool delete "
-				  "%s)", q, q2);
+			mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
+						"set %s TRUE", q),
+				   "or mbtool delete %s", q2);
 	}
 }
 
@@ -555,7 +660,7 @@ static void rules_account(struct mb_drun *d, const struct mb_acct *a)
 		f = mb_dr_new(d, "MB002", "%s is set at several levels",
 			      a->name);
 		acct_keys(d, f, a, 0);
-		fix_collapse(d, f, a, a->ngroups > 1 ? "PATH" : NULL, "");
+		fix_collapse(d, f, a, a->ngroups > 1 ? "PATH" : NULL, NULL);
 	}
 	if (privileged(a->name)) {
 		f = mb_dr_new(d, "MB003", "%s account %s looks privileged",
@@ -619,11 +724,13 @@ static void pending_pass(struct mb_drun *d, size_t k,
 		NULL;
 
 	if (qn)
-		mb_dr_check(d, "cscript %%SystemDrive%%\\Inetpub\\AdminScripts"
-			    "\\adsutil.vbs SET %s \"<the password>\"  (no "
-			    "level that names %s stores its password, as after "
-			    "mbtool reset: set it on the live server, as the "
-			    "reset script does)", q, qn);
+		mb_dr_note(d, mb_dr_check_cmd(d, MB_SHELL_CMDLINE, "cscript "
+					      "%%SystemDrive%%\\Inetpub\\"
+					      "AdminScripts\\adsutil.vbs SET %s "
+					      "\"<the password>\"", q),
+			   "no level that names %s stores its password, as "
+			   "after mbtool reset: set it on the live server, as "
+			   "the reset script does", qn);
 }
 
 static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)
@@ -641,12 +748,13 @@ static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)
 	else if (name && !pass) {
 		f = mb_dr_new(d, "MB004", "%s without %s", kd->name, kd->pass);
 		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->name)))
-			mb_dr_fix(d, f, "mbtool delete %s  (or set the "
-				  "password there)", q);
+			mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
+						"delete %s", q),
+				   "or set the password there");
 	} else if (pass && !name) {
 		f = mb_dr_new(d, "MB004", "%s without %s", kd->pass, kd->name);
 		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->pass)))
-			mb_dr_fix(d, f, "mbtool delete %s", q);
+			mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool delete %s", q);
 	}
 	mb_dr_key(d, f, k, 0);
 	free(name);
@@ -690,15 +798,15 @@ static void rules_key(struct mb_drun *d, size_t k)
 		mb_dr_key(d, f, k, 0);
 		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/AnonymousPasswordSync",
 				  p)))
-			mb_dr_fix(d, f, "mbtool set %s FALSE", q);
+			mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool set %s FALSE", q);
 	}
 	if (mb_dr_num(d->doc, k, "IIs5IsolationModeEnabled", 1, &v) && v &&
 	    (wam = mb_acct_value(d->doc, k, "WAMUserName", 0)) != NULL) {
 		f = mb_dr_new(d, "MB007", "IIS 5 isolation mode with WAM "
 			      "account %s", wam);
 		mb_dr_key(d, f, k, 0);
-		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
-			  "AdminScripts\\synciwam.vbs -v");
+		mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "cscript %%SystemDrive%%\\"
+			  "Inetpub\\AdminScripts\\synciwam.vbs -v");
 		free(wam);
 	}
 	if (mb_dr_num(d->doc, k, "AppPoolIdentityType", 1, &v) && v == 3)
@@ -752,15 +860,18 @@ static void account_checks(struct mb_drun *d)
 			continue;
 		u = mb_dr_user(a->v[i].name, &n);
 		if ((q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, u, n, 1)))
-			mb_dr_check(d, "net user %s%s  (%s account: active, "
-				    "password not expired, not locked out, "
-				    "logon hours, \"log on to\" workstations)",
-				    q, mb_dr_domain_opt(a->v[i].name),
-				    a->v[i].kind);
+			mb_dr_note(d, mb_dr_check_cmd(d, MB_SHELL_CMDLINE,
+						      "net user %s%s", q,
+						      mb_dr_domain_opt(
+							a->v[i].name)),
+				   "%s account: active, password not expired, "
+				   "not locked out, logon hours, \"log on to\" "
+				   "workstations", a->v[i].kind);
 	}
 	if (!mb_dr_hive_rights_answered(d))
-		mb_dr_check(d, "net localgroup Guests  (the anonymous accounts "
-			    "are members)");
+		mb_dr_note(d, mb_dr_check_cmd(d, MB_SHELL_CMDLINE, "net "
+					      "localgroup Guests"),
+			   "the anonymous accounts are members");
 }
 
 int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
@@ -820,6 +931,18 @@ int mb_doctor_run_hives(const struct mb_doc *doc, const struct mb_hiveset *hs,
 	return mb_error_set(err, MB_EFILE, "doctor", NULL, "out of memory");
 }
 
+static void free_lines(struct mb_fix_line *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].lead);
+		free(v[i].command);
+		free(v[i].note);
+	}
+	free(v);
+}
+
 void mb_findings_free(struct mb_findings *f)
 {
 	size_t i, j;
@@ -829,13 +952,9 @@ void mb_findings_free(struct mb_findings *f)
 		for (j = 0; j < f->v[i].nkeys; j++)
 			free(f->v[i].keys[j].path);
 		free(f->v[i].keys);
-		for (j = 0; j < f->v[i].nfix; j++)
-			free(f->v[i].fix[j]);
-		free(f->v[i].fix);
+		free_lines(f->v[i].fix, f->v[i].nfix);
 	}
 	free(f->v);
-	for (i = 0; i < f->nchecks; i++)
-		free(f->checks[i]);
-	free(f->checks);
+	free_lines(f->checks, f->nchecks);
 	memset(f, 0, sizeof(*f));
 }

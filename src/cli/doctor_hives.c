@@ -53,7 +53,7 @@ static void fix_name(struct mb_drun *d, struct mb_finding *f,
 	const char *q = mb_dr_q(d, f, MB_SHELL_CMDLINE, name, -1, 1);
 
 	if (q)
-		mb_dr_fix(d, f, "%s%s%s", before, q, after);
+		mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "%s%s%s", before, q, after);
 }
 
 static void fix_net(struct mb_drun *d, struct mb_finding *f,
@@ -140,9 +140,10 @@ static void rights(struct mb_drun *d, const struct mb_acct *a,
 		snprintf(what, sizeof(what), "denied by %s through %s",
 			 mb_hcheck_right_name(c->deny), c->deny_via);
 		f = finding(d, "MB030", a, what);
-		mb_dr_fix(d, f, "ntrights -u %s -r %s  (the SID as the name it "
-			  "stands for)", c->deny_via,
-			  mb_hcheck_right_name(c->deny));
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "ntrights -u "
+					"%s -r %s", c->deny_via,
+					mb_hcheck_right_name(c->deny)),
+			   "the SID as the name it stands for");
 		mb_dr_fix(d, f, "or secpol.msc, Local Policies, User Rights "
 			  "Assignment: \"%s\"", mb_hcheck_right_title(c->deny));
 	}
@@ -163,10 +164,12 @@ static void passwords(struct mb_drun *d, const struct mb_acct *a,
 		    w->pw[i] == MB_CLI_PW_SAM_EMPTY)
 			mb_dr_key(d, f, a->keys[i], 0);
 	if (w->matches || a->ngroups > 1)
-		mb_dr_fix(d, f, "mbtool sync-passwords  (one level holds "
-			  "the SAM's password: copy it to the others)");
-	mb_dr_fix(d, f, "mbtool sam --hives DIR  (the net user command that "
-		  "gives Windows the metabase's password)");
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
+					"sync-passwords"), "one level holds the "
+			   "SAM's password: copy it to the others");
+	mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool sam --hives DIR"),
+		   "the net user command that gives Windows the metabase's "
+		   "password");
 }
 
 void mb_dr_hive_rules(struct mb_drun *d)

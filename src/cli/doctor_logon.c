@@ -154,9 +154,11 @@ static void logon_fixes(struct mb_drun *d, struct mb_finding *f,
 
 	for (i = 0; i < s->n; i++)
 		if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, s->v[i], -1, 0)))
-			mb_dr_fix(d, f, "ntrights -u %s +r %s  (Resource Kit; "
-				  "or secpol.msc, User Rights Assignment, "
-				  "\"%s\")", q, r->allow, r->allow_name);
+			mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE,
+						"ntrights -u %s +r %s", q,
+						r->allow), "Resource Kit; or "
+				   "secpol.msc, User Rights Assignment, \"%s\"",
+				   r->allow_name);
 	mb_dr_fix(d, f, "\"%s\" must name neither the account nor Guests: "
 		  SECEDIT, r->deny_name, r->allow, r->deny);
 }
@@ -185,12 +187,14 @@ static void logon_finding(struct mb_drun *d, size_t k, int dflt, uint32_t m,
 	mb_dr_key(d, f, k, 0);
 	q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/LogonMethod", p);
 	if (q && dflt)
-		mb_dr_fix(d, f, "mbtool set %s 3  (network cleartext: needs "
-			  "only \"%s\")", q, rights[2].allow_name);
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool set %s 3",
+					q), "network cleartext: needs only "
+			   "\"%s\"", rights[2].allow_name);
 	else if (q)
-		mb_dr_fix(d, f, "mbtool delete %s  (back to the inherited or "
-			  "default method; IIS 6's 3, network cleartext, needs "
-			  "only \"%s\")", q, rights[2].allow_name);
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool delete %s",
+					q), "back to the inherited or default "
+			   "method; IIS 6's 3, network cleartext, needs only "
+			   "\"%s\"", rights[2].allow_name);
 	if (m <= 3)
 		logon_fixes(d, f, m, s);
 }
@@ -252,16 +256,18 @@ static void empty_fixes(struct mb_drun *d, struct mb_finding *f,
 	const char *u = mb_dr_user(name, &n), *q;
 
 	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
-		mb_dr_fix(d, f, "net user %s *%s  (on the server: give the "
-			  "account a password)", q, mb_dr_domain_opt(name));
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net user %s *%s",
+					q, mb_dr_domain_opt(name)),
+			   "on the server: give the account a password");
 	if ((q = mb_dr_qf(d, f, MB_SHELL_CMDLINE, "%s/%s", p, prop)))
-		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
-			  "AdminScripts\\adsutil.vbs SET %s \"<the same "
-			  "password>\"", q);
+		mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "cscript %%SystemDrive%%\\"
+			  "Inetpub\\AdminScripts\\adsutil.vbs SET %s \"<the "
+			  "same password>\"", q);
 	if ((q = mb_dr_q(d, f, MB_SHELL_SH, name, -1, 0)))
-		mb_dr_fix(d, f, "or offline: mbtool reset --account %s "
-			  "--generate -o reset.cmd  (then run reset.cmd on the "
-			  "server)", q);
+		mb_dr_note(d, mb_dr_lead(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
+					     "reset --account %s --generate -o "
+					     "reset.cmd", q), "or offline:"),
+			   "then run reset.cmd on the server");
 }
 
 static void rule_empty(struct mb_drun *d, size_t k)
@@ -317,17 +323,20 @@ static void unc_fixes(struct mb_drun *d, struct mb_finding *f, size_t k,
 	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 
 	if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/UNCUserName", p)))
-		mb_dr_fix(d, f, "mbtool set %s 'DOMAIN\\user'  (an account the "
-			  "file server knows, with Read on the share and in "
-			  "NTFS)", q);
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool set %s "
+					"'DOMAIN\\user'", q), "an account the "
+			   "file server knows, with Read on the share and in "
+			   "NTFS");
 	if ((q = mb_dr_qf(d, f, MB_SHELL_CMDLINE, "%s/UNCPassword", p)))
-		mb_dr_fix(d, f, "cscript %%SystemDrive%%\\Inetpub\\"
-			  "AdminScripts\\adsutil.vbs SET %s \"<its password>\""
-			  "  (on the server; or IIS Manager, the directory's "
-			  "Connect As)", q);
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "cscript "
+					"%%SystemDrive%%\\Inetpub\\AdminScripts"
+					"\\adsutil.vbs SET %s \"<its "
+					"password>\"", q), "on the server; or IIS "
+			   "Manager, the directory's Connect As");
 	if ((q = mb_dr_q(d, f, MB_SHELL_CMDLINE, path, share_len(path), 0)))
-		mb_dr_fix(d, f, "net use %s /user:DOMAIN\\user *  (from the "
-			  "IIS server: the account opens the share)", q);
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net use %s "
+					"/user:DOMAIN\\user *", q), "from the IIS "
+			   "server: the account opens the share");
 }
 
 static void rule_unc(struct mb_drun *d, size_t k)
@@ -350,8 +359,10 @@ static void rule_unc(struct mb_drun *d, size_t k)
 		unc_fixes(d, f, k, path);
 		if (user && *user &&
 		    (q = mb_dr_q(d, f, MB_SHELL_CMDLINE, user, -1, 1)))
-			mb_dr_fix(d, f, "or on the file server: net user %s * "
-				  "/add  (the same name and password)", q);
+			mb_dr_note(d, mb_dr_lead(d, mb_dr_cmd(d, f,
+					MB_SHELL_CMDLINE, "net user %s * /add",
+					q), "or on the file server:"),
+				   "the same name and password");
 	}
 	free(user);
 	free(path);
@@ -376,11 +387,13 @@ static void domain_ps(struct mb_drun *d, struct mb_finding *f,
 	q = mb_dr_qf(d, f, MB_SHELL_PS, "WinNT://%.*s/%s,user",
 		     (int)(bs - name), name, bs + 1);
 	if (q)
-		mb_dr_fix(d, f, "PowerShell 1.0/2.0 (Windows Server 2003 SP1 "
-			  "and later): $u = [ADSI]%s; 'AccountDisabled',"
-			  "'IsAccountLocked','PasswordExpired',"
-			  "'AccountExpirationDate','LoginWorkstations' | "
-			  "%%{ $_ + ': ' + $u.psbase.InvokeGet($_) }", q);
+		mb_dr_lead(d, mb_dr_cmd(d, f, MB_SHELL_PS, "$u = [ADSI]%s; "
+				  "'AccountDisabled','IsAccountLocked',"
+				  "'PasswordExpired','AccountExpirationDate',"
+				  "'LoginWorkstations' | %%{ $_ + ': ' + "
+				  "$u.psbase.InvokeGet($_) }", q),
+		     "PowerShell 1.0/2.0 (Windows Server 2003 SP1 and "
+		     "later):");
 }
 
 static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
@@ -400,13 +413,14 @@ static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
 		mb_dr_key(d, f, a->keys[i], 0);
 	if (!(q = mb_dr_q(d, f, MB_SHELL_CMDLINE, u, n, 1)))
 		return;
-	mb_dr_fix(d, f, "net user %s /domain  (Account active, Account "
-		  "expires, Password expires, Workstations allowed, Logon "
-		  "hours allowed)", q);
-	mb_dr_fix(d, f, "net user %s /times:all /domain  (every logon hour)",
-		  q);
-	mb_dr_fix(d, f, "net user %s /workstations:* /domain  (or list this "
-		  "IIS server among them)", q);
+	mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net user %s /domain",
+				q), "Account active, Account expires, Password "
+		   "expires, Workstations allowed, Logon hours allowed");
+	mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net user %s "
+				"/times:all /domain", q), "every logon hour");
+	mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "net user %s "
+				"/workstations:* /domain", q),
+		   "or list this IIS server among them");
 	domain_ps(d, f, a->name);
 }
 
@@ -472,9 +486,11 @@ static void unc_checks(struct mb_drun *d)
 				   user)) &&
 		    (qk = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, mb_path_display(
 				  d->doc->keys[k].location), -1, 0)))
-			mb_dr_check(d, "net use %s %s *  (from the IIS server: "
-				    "the UNC account of %s opens the share, and "
-				    "has Read on it and in NTFS)", q, qu, qk);
+			mb_dr_note(d, mb_dr_check_cmd(d, MB_SHELL_CMDLINE,
+						      "net use %s %s *", q, qu),
+				   "from the IIS server: the UNC account of %s "
+				   "opens the share, and has Read on it and in "
+				   "NTFS", qk);
 		free(user);
 		free(path);
 	}

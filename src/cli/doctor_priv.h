@@ -42,12 +42,30 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 /* Add key (an index into doc->keys), with a password group or 0. */
 void mb_dr_key(struct mb_drun *d, struct mb_finding *f, size_t key,
 	       long group);
-/* Add one line of the fix. */
+/* Add one line of prose to the fix. */
 void mb_dr_fix(struct mb_drun *d, struct mb_finding *f, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Add one line to the checks that need Windows. */
+/* Add one line of prose to the checks that need Windows. */
 void mb_dr_check(struct mb_drun *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Add a command line for shell sh to f's fix (mb_dr_cmd) or to the checks
+ * (mb_dr_check_cmd). The line stays valid until the next line is added;
+ * NULL when out of memory or f is NULL (mb_dr_note/mb_dr_lead accept it).
+ */
+struct mb_fix_line *mb_dr_cmd(struct mb_drun *d, struct mb_finding *f,
+			      enum mb_shell sh, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+struct mb_fix_line *mb_dr_check_cmd(struct mb_drun *d, enum mb_shell sh,
+				    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The comment after l's command: the text shows "command  (note)". */
+void mb_dr_note(struct mb_drun *d, struct mb_fix_line *l, const char *fmt,
+		...)
+	__attribute__((format(printf, 3, 4)));
+/* The words before l's command ("or offline:"); lead may be NULL. l. */
+struct mb_fix_line *mb_dr_lead(struct mb_drun *d, struct mb_fix_line *l,
+			       const char *lead);
 
 /*
  * Every name or path from the file that a fix or check line puts into a

@@ -354,6 +354,18 @@ static void add_accounts(const struct mb_report *r, xmlNodePtr root)
 	}
 }
 
+/* A fix or check line, as the doctor's text prints it. */
+static void add_line(xmlNodePtr parent, const char *name,
+		     const struct mb_fix_line *l)
+{
+	struct mb_buf t;
+
+	mb_buf_init(&t);
+	mb_fix_line_text(&t, l);
+	xmlNewTextChild(parent, NULL, X(name), X(t.data ? t.data : ""));
+	mb_buf_release(&t);
+}
+
 static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 			size_t fi)
 {
@@ -377,7 +389,7 @@ static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 	}
 	xmlNewTextChild(n, NULL, X("why"), X(f->why));
 	for (i = 0; i < f->nfix; i++)
-		xmlNewTextChild(n, NULL, X("fix"), X(f->fix[i]));
+		add_line(n, "fix", &f->fix[i]);
 }
 
 /* Doctor findings, from the same rules the doctor command prints. */
@@ -390,7 +402,7 @@ static void add_doctor(const struct mb_report *r, xmlNodePtr root)
 	for (i = 0; i < r->finds.n; i++)
 		add_finding(r, d, i);
 	for (i = 0; i < r->finds.nchecks; i++)
-		xmlNewTextChild(d, NULL, X("check"), X(r->finds.checks[i]));
+		add_line(d, "check", &r->finds.checks[i]);
 }
 
 static xmlDocPtr new_doc(const struct mb_report *r, xmlNodePtr *keys)
