@@ -12,7 +12,7 @@
 #include "mb/blob.h"
 #include "mb/edit.h"
 #include "mb/hidx.h"
-#include "mb/query.h"
+#include "mb/value.h"
 
 static const struct mb_idkind kinds[] = {
 	{ "anonymous", "AnonymousUserName", "AnonymousUserPass" },
@@ -54,20 +54,35 @@ char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
 	return mb_doc_text(doc, v.raw);
 }
 
+/*
+ * Asked for every key of a large file, so the flag is looked up directly
+ * (not through mb_query_resolve, which first misses in the property table)
+ * and the DWORD is read without building a query result; the answer is
+ * mb_query_get's for "AuthAnonymous": the effective AuthFlags, else the
+ * schema default, has the flag's bits.
+ */
 int mb_acct_anon_on(const struct mb_doc *doc, size_t key)
 {
-	struct mb_ref ref;
-	struct mb_result res;
-	int on = 0;
+	const struct mb_prop *af;
+	const struct mb_flag *fl = mb_schema_flag(doc->schema, "AuthAnonymous",
+						  &af);
+	struct mb_value v;
+	char *text = NULL;
+	const char *t;
+	uint32_t bits = 0;
 
-	if (mb_query_resolve(doc, key, "AuthAnonymous", &ref, NULL))
+	if (!fl || !af || !fl->value)
 		return 0;
-	if (!mb_query_get(doc, key, &ref, 0, &res, NULL)) {
-		on = res.text && strcmp(res.text, "TRUE") == 0;
-		mb_result_release(&res);
-	}
-	mb_ref_release(&ref);
-	return on;
+	if (mb_doc_effective(doc, key, af, &v))
+		t = text = mb_doc_text(doc, v.raw);
+	else
+		t = af->default_value;
+	if (!t)
+		return 0;
+	if (mb_value_dword(af, t, &bits))
+		bits = 0;
+	free(text);
+	return (bits & fl->value) == fl->value;
 }
 
 /* One kind's collection in progress. */
