@@ -153,12 +153,19 @@ static void passwords(struct mb_drun *d, const struct mb_acct *a,
 		      const struct mb_cli_wacct *w)
 {
 	struct mb_finding *f;
-	size_t i;
+	size_t i, other = 0;
 
 	if (!w->differs)
 		return;
-	f = mb_dr_new(d, "MB031", "%s: the metabase password differs from "
-		      "the SAM", a->name);
+	for (i = 0; i < a->nkeys; i++)
+		other += w->pw[i] == MB_CLI_PW_DIFFERS;
+	/* Say what was found: a SAM with no password is not a different one. */
+	if (!other)
+		f = mb_dr_new(d, "MB031", "%s: the metabase stores a password "
+			      "but the SAM has none", a->name);
+	else
+		f = mb_dr_new(d, "MB031", "%s: the metabase password differs "
+			      "from the SAM", a->name);
 	for (i = 0; i < a->nkeys; i++)
 		if (w->pw[i] == MB_CLI_PW_DIFFERS ||
 		    w->pw[i] == MB_CLI_PW_SAM_EMPTY)
