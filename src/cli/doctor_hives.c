@@ -122,6 +122,7 @@ static void rights(struct mb_drun *d, const struct mb_acct *a,
 {
 	struct mb_finding *f;
 	char what[160];
+	const char *q;
 
 	if (!c->rights_known)
 		return;
@@ -140,10 +141,13 @@ static void rights(struct mb_drun *d, const struct mb_acct *a,
 		snprintf(what, sizeof(what), "denied by %s through %s",
 			 mb_hcheck_right_name(c->deny), c->deny_via);
 		f = finding(d, "MB030", a, what);
-		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "ntrights -u "
-					"%s -r %s", c->deny_via,
-					mb_hcheck_right_name(c->deny)),
-			   "the SID as the name it stands for");
+		/* A SID string today, but every printed command is quoted. */
+		q = mb_dr_q(d, f, MB_SHELL_CMDLINE, c->deny_via, -1, 1);
+		if (q)
+			mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_CMDLINE,
+						"ntrights -u %s -r %s", q,
+						mb_hcheck_right_name(c->deny)),
+				   "the SID as the name it stands for");
 		mb_dr_fix(d, f, "or secpol.msc, Local Policies, User Rights "
 			  "Assignment: \"%s\"", mb_hcheck_right_title(c->deny));
 	}
