@@ -25,8 +25,10 @@
 #include "mb/mkey.h"
 #include "mb/buf.h"
 #include "mb/doc.h"
+#include "mb/doctor.h"
 #include "mb/err.h"
 #include "mb/schema.h"
+#include "mb/secrets.h"
 #include "mb/shellquote.h"
 #include "mb/splice.h"
 #include "parseopt.h"
@@ -249,32 +251,8 @@ int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 
 /*
- * Secure values of a file (cmd_secrets.c), in file order, shared by secrets
- * and reveal. A damaged blob has ok = 0 and error set; the SessionKey is
- * included (blob.kind MB_BLOB_SESSION).
- */
-struct mb_secret {
-	size_t key;              /* the key that holds it */
-	const char *label;       /* adsutil display path of the key */
-	const char *prop;        /* schema name */
-	enum mb_type type;       /* mb_reveal_prop_type(prop) */
-	struct mb_blob blob;
-	int ok;
-	size_t group;            /* secrets: 1 = A, 0 = none */
-	char *error;             /* why !ok (malloc'ed); NULL when ok.
-				  * A pointer, not an array: a hosting
-				  * metabase holds tens of thousands. */
-};
-
-struct mb_secrets {
-	struct mb_secret *v;
-	size_t n, cap;
-};
-
-int mb_secrets_gather(const struct mb_doc *doc, struct mb_secrets *s,
-		      struct mb_error *err);
-/*
- * The solver options reveal and sam share (secret.c): the SessionKey, the
+ * Secure values of a file: the library's (mb/secrets.h). The solver
+ * options reveal and sam share (secret.c): the SessionKey, the
  * cache switch, the loaded machine keys (mb_cli_keys_load), and a note on
  * a terminal before the seconds-long modulus gcd.
  */
@@ -282,35 +260,11 @@ struct mb_cli_keys;
 int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
 		       struct mb_cli_keys *k, int no_cache,
 		       struct mb_reveal_opts *o);
-/* The first of the values at key or after it (they are in key order). */
-size_t mb_secrets_at(const struct mb_secrets *s, size_t key);
-/* The file's IIS_Global/SessionKey blob, or NULL. */
-const struct mb_blob *mb_secrets_session(const struct mb_secrets *s);
-void mb_secrets_free(struct mb_secrets *s);
-/*
- * Password groups, one scheme for secrets, accounts, collapse, doctor and
- * report: G1, G2, ... number every distinct encrypted value of the file
- * in file order; values that show the same group hold the same bytes, so
- * the same password. cli_groups_load gathers and numbers them (0, or -1
- * out of memory; free with mb_secrets_free); cli_group_of is the group of
- * the value of prop in effect at key (its own or inherited), -1 none.
- */
+/* Password groups (mb/secrets.h): the legend under a table that shows them. */
 #define CLI_GROUP_LEGEND \
 	"password groups: G1, G2, ... number the distinct encrypted values " \
 	"of the file\nin file order; the same group means the same bytes, " \
 	"so the same password\n(secrets lists every value)"
-int cli_groups_load(struct mb_secrets *s, const struct mb_doc *doc);
-long cli_group_of(const struct mb_secrets *s, const struct mb_doc *doc,
-		  size_t key, const char *prop);
-/* "G3", or "-" for none (g <= 0). */
-void cli_group_name(long g, char *out, size_t n);
-/*
- * The reveal solver's input: one item per usable value (the SessionKey and
- * damaged blobs left out). (*of)[i] is secret i's item index + 1, 0 = none.
- * -1 when out of memory; free both arrays.
- */
-int mb_secrets_items(const struct mb_secrets *s,
-		     struct mb_reveal_item **items, size_t **of, size_t *n);
 int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
 
@@ -500,69 +454,7 @@ int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
 int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		  char **argv);
 
-/*
- * The doctor's rules (doctor.c, doctor_logon.c), run on one file: doctor
- * prints the findings, report renders them. A finding names its rule (a
- * stable ID MB001..., severity "error", "warning" or "info", and the rule's
- * explanation), the keys involved and the fix, one command a line; checks
- * are what only Windows can answer. problems counts the findings that are
- * not "info": doctor exits 1 when it is not 0.
- */
-struct mb_finding_key {
-	char *path;   /* adsutil display path */
-	size_t key;   /* index into doc->keys (report marks the key tree) */
-	long group;   /* its password group G<n> (cli_group_of), -1 none,
-		       * 0 not shown */
-};
-
-/*
- * One line of a fix or of the checks that need Windows, its parts kept
- * apart for --json: [lead ]command[  (note)], or note alone (prose).
- */
-struct mb_fix_line {
-	char *lead;     /* before the command ("or offline:"), or NULL */
-	char *command;  /* one command line, quoted for shell; NULL: prose */
-	char *note;     /* the comment after the command, or the prose line */
-	int shell;      /* the command's enum mb_shell; -1 without one */
-};
-
-/* The line as the text output prints it, appended to b. */
-void mb_fix_line_text(struct mb_buf *b, const struct mb_fix_line *l);
-/* "sh", "cmd" or "powershell" for a line's shell; NULL without one. */
-const char *mb_fix_line_shell(const struct mb_fix_line *l);
-
-struct mb_finding {
-	const char *id;
-	const char *severity;
-	const char *why;
-	char *title;
-	struct mb_finding_key *keys;
-	size_t nkeys;
-	struct mb_fix_line *fix;
-	size_t nfix;
-};
-
-struct mb_findings {
-	struct mb_finding *v;
-	size_t n;
-	size_t problems;
-	struct mb_fix_line *checks;
-	size_t nchecks;
-};
-
-int mb_doctor_run(const struct mb_doc *doc, struct mb_findings *out,
-		  struct mb_error *err);
-/*
- * The same with the server's hives (--hives, winside.h): the checklist
- * items they answer become findings MB020-MB031 and leave the checklist.
- * hs NULL: as mb_doctor_run. p: the recovered passwords, or NULL.
- */
-struct mb_hiveset;
-struct mb_cli_plain;
-int mb_doctor_run_hives(const struct mb_doc *doc, const struct mb_hiveset *hs,
-			const struct mb_cli_plain *p,
-			struct mb_findings *out, struct mb_error *err);
-void mb_findings_free(struct mb_findings *f);
+/* The doctor's rules and findings: the library's (mb/doctor.h). */
 
 int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		char **argv);

@@ -47,7 +47,7 @@ static void setter_group(const struct mb_secrets *g, const struct mb_doc *doc,
 			 const struct mb_acct *a, size_t i, char *out,
 			 size_t n)
 {
-	cli_group_name(a->group[i] < 0 ? -1 : cli_group_of(g, doc,
+	mb_secrets_group_name(a->group[i] < 0 ? -1 : mb_secrets_group_of(g, doc,
 		       a->keys[i], mb_idkind_of(a)->pass), out, n);
 }
 
@@ -80,7 +80,7 @@ static void print_acct(struct mb_buf *o, const struct mb_doc *doc,
 
 static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 		      const struct mb_secrets *g, const struct mb_acct *a,
-		      const struct mb_cli_wside *w, size_t n)
+		      const struct mb_wside *w, size_t n)
 {
 	char id[32];
 	size_t i;
@@ -116,7 +116,7 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 		      const struct mb_secrets *g, const struct mb_accts *a,
 		      const struct mb_cli_hives *h,
-		      const struct mb_cli_wside *w)
+		      const struct mb_wside *w)
 {
 	struct mb_json j;
 	size_t i;
@@ -167,7 +167,7 @@ int mb_cli_service(const char *name, const char **svc)
 /* --hives: the hives, the recovered passwords and the Windows side. */
 static int windows_side(struct mb_cli *cli, const struct mb_doc *doc,
 			const struct mb_accts *a, struct mb_cli_hives *h,
-			struct mb_cli_wside *w)
+			struct mb_wside *w)
 {
 	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
@@ -199,7 +199,7 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 {
 	const char *svc = NULL;
 	struct mb_cli_hives h = { 0 };
-	struct mb_cli_wside w = { 0 };
+	struct mb_wside w = { 0 };
 	struct mb_accts a;
 	struct mb_secrets g;
 	struct cli_parser p;
@@ -218,7 +218,7 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 					    "takes w3svc, msftpsvc or all");
 	}
 	if (mb_accts_collect(doc, svc, all_ids, &a) ||
-	    cli_groups_load(&g, doc)) {
+	    mb_secrets_groups(&g, doc)) {
 		mb_accts_free(&a);
 		mb_secrets_free(&g);
 		return mb_error_set(&cli->err, MB_EFILE, "accounts", NULL,
@@ -227,7 +227,7 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	st = windows_side(cli, doc, &a, &h, &w);
 	if (!st)
 		print_all(cli, doc, &g, &a, &h, h.hs ? &w : NULL);
-	mb_cli_wside_free(&w);
+	mb_wside_free(&w);
 	mb_cli_hives_free(&h);
 	mb_secrets_free(&g);
 	mb_accts_free(&a);

@@ -116,12 +116,12 @@ static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 	size_t i;
 	char list[2048] = "", id[32];
 	struct mb_secrets g;
-	int have = cli_groups_load(&g, s->doc) == 0;
+	int have = mb_secrets_groups(&g, s->doc) == 0;
 
 	for (i = 0; i < a->nkeys && strlen(list) < 1800; i++) {
 		char one[300];
 
-		cli_group_name(a->group[i] < 0 || !have ? -1 : cli_group_of(&g,
+		mb_secrets_group_name(a->group[i] < 0 || !have ? -1 : mb_secrets_group_of(&g,
 			       s->doc, a->keys[i], mb_idkind_of(a)->pass), id,
 			       sizeof(id));
 		snprintf(one, sizeof(one), "%s%s (%s)", i ? ", " : "",

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * doctor [--hives DIR|auto]: print the findings of mb_doctor_run
- * (doctor.c, doctor_logon.c; with --hives also doctor_hives.c):
+ * (mb/doctor.h; with --hives the Windows side of winside.h too):
  * per finding its rule ID, severity and title, the keys involved, why it
  * matters and the fix; then the checks that only Windows can answer.
  * Exit 1 (MB_EFOUND) when any finding is a warning or an error ("info"
@@ -18,7 +18,7 @@ static void key_text(struct mb_buf *o, const struct mb_finding_key *k)
 	char g[32];
 
 	mb_buf_puts(o, k->path);
-	cli_group_name(k->group, g, sizeof(g));
+	mb_secrets_group_name(k->group, g, sizeof(g));
 	if (k->group)
 		mb_buf_printf(o, " (%s)", g);
 }
@@ -170,25 +170,48 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f,
 	mb_json_obj_end(&j);
 }
 
-/* --hives: the hives, then the passwords to compare with the SAM. */
-static int run(struct mb_cli *cli, struct mb_doc *doc,
-	       struct mb_cli_hives *h, struct mb_findings *f)
+/* The Windows side for the doctor: the hives' checks per account, and
+ * the passwords the solver recovers compared with the SAM. */
+static int wside(struct mb_cli *cli, const struct mb_doc *doc,
+		 const struct mb_cli_hives *h, const struct mb_accts *a,
+		 struct mb_wside *ws)
 {
 	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
-	int st = mb_cli_hives_load(cli, "doctor", doc, h);
+	int st;
 
-	if (st)
-		return st;
-	if (!h->hs)
-		return mb_doctor_run(doc, f, &cli->err);
 	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
 	st = mb_cli_plain_solve(cli, "doctor", doc, &keys, 0, &p);
 	if (!st)
-		st = mb_doctor_run_hives(doc, h->hs, &p, f, &cli->err);
+		st = mb_cli_wside_build(cli, doc, h->hs, a, &p, ws);
 	mb_cli_plain_free(&p);
 	mb_cli_keys_free(&keys);
+	return st;
+}
+
+/* --hives: the hives, their side of the accounts, then the rules. */
+static int run(struct mb_cli *cli, struct mb_doc *doc,
+	       struct mb_cli_hives *h, struct mb_findings *f)
+{
+	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
+	struct mb_wside ws = { 0 };
+	struct mb_accts a = { 0 };
+	int st = mb_cli_hives_load(cli, "doctor", doc, h);
+
+	if (st || !h->hs)
+		return st ? st : mb_doctor_run(&in, f, &cli->err);
+	if (mb_accts_collect(doc, NULL, 1, &a))
+		st = mb_error_set(&cli->err, MB_EFILE, "doctor", NULL,
+				  "out of memory");
+	if (!st)
+		st = wside(cli, doc, h, &a, &ws);
+	in.accts = &a;
+	in.ws = &ws;
+	if (!st)
+		st = mb_doctor_run(&in, f, &cli->err);
+	mb_wside_free(&ws);
+	mb_accts_free(&a);
 	return st;
 }
 

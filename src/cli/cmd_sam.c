@@ -67,7 +67,7 @@ struct sam {
 	struct mb_cli_keys keys;
 	struct mb_cli_plain p;   /* the recovered passwords */
 	struct mb_cli_hives h;   /* --hives */
-	struct mb_cli_wside w;   /* the SAM's side, with --hives */
+	struct mb_wside w;   /* the SAM's side, with --hives */
 	struct mb_json j;     /* --json: the result, into cli->out */
 };
 
@@ -190,7 +190,7 @@ static const char already[] = "already matches the SAM";
 static int already_matches(const struct sam *m, size_t n, struct mb_buf *b)
 {
 	const char *c = m->sh == MB_SHELL_PS ? "#" : "rem";
-	const struct mb_cli_wacct *w;
+	const struct mb_wacct *w;
 
 	if (!m->h.hs)
 		return 0;
@@ -395,7 +395,7 @@ int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 		st = solve(&m);
 	if (!st)
 		st = emit(&m);
-	mb_cli_wside_free(&m.w);
+	mb_wside_free(&m.w);
 	mb_cli_hives_free(&m.h);
 	mb_cli_plain_free(&m.p);
 	mb_cli_keys_free(&m.keys);

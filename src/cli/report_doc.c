@@ -132,7 +132,7 @@ static void add_props(const struct mb_report *r, xmlNodePtr n, size_t key)
 static void setter_group(const struct mb_report *r, const struct mb_acct *a,
 			 size_t i, char *out, size_t n)
 {
-	cli_group_name(a->group[i] < 0 ? -1 : cli_group_of(&r->groups,
+	mb_secrets_group_name(a->group[i] < 0 ? -1 : mb_secrets_group_of(&r->groups,
 		       r->doc, a->keys[i], mb_idkind_of(a)->pass), out, n);
 }
 
@@ -383,7 +383,7 @@ static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 	for (i = 0; i < f->nkeys && i < cap; i++) {
 		at = xmlNewChild(n, NULL, X("at"), NULL);
 		xmlNewProp(at, X("path"), X(f->keys[i].path));
-		cli_group_name(f->keys[i].group, group, sizeof(group));
+		mb_secrets_group_name(f->keys[i].group, group, sizeof(group));
 		if (f->keys[i].group)
 			xmlNewProp(at, X("group"), X(group));
 	}
@@ -616,6 +616,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 		      const struct mb_hiveset *hs,
 		      const struct mb_cli_plain *p)
 {
+	struct mb_doctor_in in;
 	struct mb_error err;
 	struct mb_cli cli;
 
@@ -624,15 +625,20 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 	r->fold = doc->nkeys > MB_REPORT_FOLD_OVER;
 	mb_error_clear(&err);
 	if (mb_accts_collect(doc, NULL, 1, &r->accts) ||
-	    cli_groups_load(&r->groups, doc))
+	    mb_secrets_groups(&r->groups, doc))
 		return -1;
-	if (mb_doctor_run_hives(doc, hs, p, &r->finds, &err)) {
-		memset(&r->finds, 0, sizeof(r->finds));
-		return -1;
-	}
 	memset(&cli, 0, sizeof(cli));
 	if (hs && mb_cli_wside_build(&cli, doc, hs, &r->accts, p, &r->ws))
 		return -1;
+	/* the doctor reads the collections built here, not its own */
+	in.doc = doc;
+	in.accts = &r->accts;
+	in.groups = &r->groups;
+	in.ws = hs ? &r->ws : NULL;
+	if (mb_doctor_run(&in, &r->finds, &err)) {
+		memset(&r->finds, 0, sizeof(r->finds));
+		return -1;
+	}
 	r->mark = calloc(doc->nkeys + 1, 1);
 	if (!r->mark || index_accounts(r) || index_findings(r) ||
 	    mark_tree(r))
@@ -642,7 +648,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 
 void mb_report_free(struct mb_report *r)
 {
-	mb_cli_wside_free(&r->ws);
+	mb_wside_free(&r->ws);
 	mb_accts_free(&r->accts);
 	mb_secrets_free(&r->groups);
 	mb_findings_free(&r->finds);

@@ -38,7 +38,7 @@ struct mb_report_acct {
 struct mb_report {
 	const struct mb_doc *doc;
 	struct mb_accts accts;
-	struct mb_secrets groups;   /* password groups (cli_group_of) */
+	struct mb_secrets groups;   /* password groups (mb/secrets.h) */
 	struct mb_findings finds;
 	unsigned char *mark;        /* why each key is shown (report_doc.c) */
 	uint32_t *shown_in;         /* shown keys in each key's subtree */
@@ -47,7 +47,7 @@ struct mb_report {
 	struct mb_report_acct *acct_v;
 	uint32_t *find_v;           /* indexes into finds.v */
 	int fold;                   /* more than MB_REPORT_FOLD_OVER keys */
-	struct mb_cli_wside ws;     /* --hives: parallel to accts, or empty */
+	struct mb_wside ws;     /* --hives: parallel to accts, or empty */
 	size_t shown;
 };
 

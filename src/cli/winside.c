@@ -143,7 +143,7 @@ static enum mb_hc_logon logon_of(const struct mb_doc *doc,
 }
 
 static void compare(const struct mb_doc *doc, const struct mb_acct *a,
-		    const struct mb_cli_plain *p, struct mb_cli_wacct *w)
+		    const struct mb_cli_plain *p, struct mb_wacct *w)
 {
 	const struct mb_idkind *k = mb_idkind_of(a);
 	size_t i;
@@ -156,25 +156,25 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 		enum mb_pwcmp r;
 
 		if (!t && p && strcmp(why, MB_CLI_PLAIN_NONE) == 0)
-			w->pw[i] = MB_CLI_PW_NONE;
+			w->pw[i] = MB_WPW_NONE;
 		else if (!t || mb_hiveset_password(w->c.user, t, strlen(t),
 						   &r, NULL))
-			w->pw[i] = MB_CLI_PW_UNKNOWN;
+			w->pw[i] = MB_WPW_UNKNOWN;
 		else
-			w->pw[i] = r == MB_PW_MATCH ? MB_CLI_PW_MATCH :
-				   r == MB_PW_DIFFERS ? MB_CLI_PW_DIFFERS :
-				   MB_CLI_PW_SAM_EMPTY;
+			w->pw[i] = r == MB_PW_MATCH ? MB_WPW_MATCH :
+				   r == MB_PW_DIFFERS ? MB_WPW_DIFFERS :
+				   MB_WPW_SAM_EMPTY;
 		w->why[i] = why;
-		w->differs |= w->pw[i] == MB_CLI_PW_DIFFERS ||
-			      w->pw[i] == MB_CLI_PW_SAM_EMPTY;
-		if (w->pw[i] != MB_CLI_PW_MATCH && w->pw[i] != MB_CLI_PW_NONE)
+		w->differs |= w->pw[i] == MB_WPW_DIFFERS ||
+			      w->pw[i] == MB_WPW_SAM_EMPTY;
+		if (w->pw[i] != MB_WPW_MATCH && w->pw[i] != MB_WPW_NONE)
 			w->matches = 0;
 	}
 }
 
 int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs, const struct mb_accts *a,
-		       const struct mb_cli_plain *p, struct mb_cli_wside *w)
+		       const struct mb_cli_plain *p, struct mb_wside *w)
 {
 	uint64_t now = mb_hcheck_filetime((long long)time(NULL));
 	size_t i;
@@ -187,7 +187,7 @@ int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 				    "out of memory");
 	w->n = a->n;
 	for (i = 0; i < a->n; i++) {
-		struct mb_cli_wacct *v = &w->v[i];
+		struct mb_wacct *v = &w->v[i];
 		size_t n = a->v[i].nkeys ? a->v[i].nkeys : 1;
 
 		mb_hcheck_run(hs, a->v[i].name, logon_of(doc, &a->v[i]), now,
@@ -195,7 +195,7 @@ int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 		v->pw = calloc(n, sizeof(*v->pw));
 		v->why = calloc(n, sizeof(*v->why));
 		if (!v->pw || !v->why) {
-			mb_cli_wside_free(w);
+			mb_wside_free(w);
 			return mb_error_set(&cli->err, MB_EFILE, "hives", NULL,
 					    "out of memory");
 		}
@@ -205,19 +205,7 @@ int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 	return MB_OK;
 }
 
-void mb_cli_wside_free(struct mb_cli_wside *w)
-{
-	size_t i;
-
-	for (i = 0; w->v && i < w->n; i++) {
-		free(w->v[i].pw);
-		free(w->v[i].why);
-	}
-	free(w->v);
-	memset(w, 0, sizeof(*w));
-}
-
-const char *mb_cli_pw_text(enum mb_cli_pw pw)
+const char *mb_cli_pw_text(enum mb_wpw pw)
 {
 	static const char *const t[] = {
 		"cannot be compared", "matches the SAM", "differs from the SAM",

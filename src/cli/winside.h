@@ -19,6 +19,7 @@
 #include "mb/hivecheck.h"
 #include "mb/json.h"
 #include "mb/reveal.h"
+#include "mb/wside.h"
 
 struct mb_cli_hives {
 	const char *arg;          /* --hives value or $MBTOOL_HIVES, or NULL */
@@ -64,40 +65,18 @@ const char *mb_cli_plain_at(const struct mb_cli_plain *p,
 			    const char *prop, const char **why);
 void mb_cli_plain_free(struct mb_cli_plain *p);
 
-enum mb_cli_pw {
-	MB_CLI_PW_UNKNOWN,   /* cannot be compared: why[i] */
-	MB_CLI_PW_MATCH,
-	MB_CLI_PW_DIFFERS,
-	MB_CLI_PW_SAM_EMPTY, /* the SAM has no password, the metabase has */
-	MB_CLI_PW_NONE,      /* the level stores no password */
-};
-
-struct mb_cli_wacct {
-	struct mb_hcheck c;
-	enum mb_cli_pw *pw;  /* per account key (mb_acct.keys) */
-	const char **why;    /* per key, when MB_CLI_PW_UNKNOWN */
-	int differs;         /* some level differs or the SAM has none */
-	int matches;         /* every level that stores one matches */
-};
-
-struct mb_cli_wside {
-	const struct mb_hiveset *hs;
-	struct mb_cli_wacct *v;  /* parallel to the mb_accts */
-	size_t n;
-};
-
+/* The Windows side of each account: mb/wside.h. */
 int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs, const struct mb_accts *a,
-		       const struct mb_cli_plain *p, struct mb_cli_wside *w);
-void mb_cli_wside_free(struct mb_cli_wside *w);
-const char *mb_cli_pw_text(enum mb_cli_pw pw);
+		       const struct mb_cli_plain *p, struct mb_wside *w);
+const char *mb_cli_pw_text(enum mb_wpw pw);
 /* The Windows side of account i, indented lines / a "windows" object. */
-void mb_cli_wside_text(struct mb_buf *o, const struct mb_cli_wside *w,
+void mb_cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
 		       size_t i, const struct mb_acct *a,
 		       const struct mb_doc *doc);
 /* "key": s, or "key": null when s is NULL. */
 void mb_cli_kstr_or_null(struct mb_json *j, const char *key, const char *s);
-void mb_cli_wside_json(struct mb_json *j, const struct mb_cli_wside *w,
+void mb_cli_wside_json(struct mb_json *j, const struct mb_wside *w,
 		       size_t i, const struct mb_acct *a,
 		       const struct mb_doc *doc);
 

@@ -87,11 +87,11 @@ static void rights_text(struct mb_buf *o, const struct mb_hcheck *c)
 			      mb_hcheck_right_name(c->deny), c->deny_via);
 }
 
-void mb_cli_wside_text(struct mb_buf *o, const struct mb_cli_wside *w,
+void mb_cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
 		       size_t i, const struct mb_acct *a,
 		       const struct mb_doc *doc)
 {
-	const struct mb_cli_wacct *v = &w->v[i];
+	const struct mb_wacct *v = &w->v[i];
 	const struct mb_hcheck *c = &v->c;
 	size_t k;
 
@@ -120,13 +120,13 @@ void mb_cli_wside_text(struct mb_buf *o, const struct mb_cli_wside *w,
 	flags_text(o, c);
 	rights_text(o, c);
 	for (k = 0; k < a->nkeys; k++) {
-		if (v->pw[k] == MB_CLI_PW_NONE)
+		if (v->pw[k] == MB_WPW_NONE)
 			continue;
 		mb_buf_printf(o, "    password at %s: %s%s%s\n",
 			      mb_path_display(doc->keys[a->keys[k]].location),
 			      mb_cli_pw_text(v->pw[k]),
-			      v->pw[k] == MB_CLI_PW_UNKNOWN ? ": " : "",
-			      v->pw[k] == MB_CLI_PW_UNKNOWN ? v->why[k] : "");
+			      v->pw[k] == MB_WPW_UNKNOWN ? ": " : "",
+			      v->pw[k] == MB_WPW_UNKNOWN ? v->why[k] : "");
 	}
 }
 
@@ -181,11 +181,11 @@ static void json_user(struct mb_json *j, const struct mb_hcheck *c)
 	json_rights(j, c);
 }
 
-void mb_cli_wside_json(struct mb_json *j, const struct mb_cli_wside *w,
+void mb_cli_wside_json(struct mb_json *j, const struct mb_wside *w,
 		       size_t i, const struct mb_acct *a,
 		       const struct mb_doc *doc)
 {
-	const struct mb_cli_wacct *v = &w->v[i];
+	const struct mb_wacct *v = &w->v[i];
 	size_t k;
 
 	mb_json_key(j, "windows");
@@ -202,7 +202,7 @@ void mb_cli_wside_json(struct mb_json *j, const struct mb_cli_wside *w,
 				doc->keys[a->keys[k]].location));
 			mb_json_kstr(j, "result", mb_cli_pw_text(v->pw[k]));
 			mb_cli_kstr_or_null(j, "why", v->pw[k] ==
-					    MB_CLI_PW_UNKNOWN ? v->why[k] : NULL);
+					    MB_WPW_UNKNOWN ? v->why[k] : NULL);
 			mb_json_obj_end(j);
 		}
 		mb_json_arr_end(j);

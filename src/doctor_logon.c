@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The doctor's logon rules: what Windows checks when IIS logs an identity
- * on, as far as the metabase shows it (rule texts are in doctor.c).
+ * on, as far as the metabase shows it (rule texts in doctor.c's table).
  *   MB010  LogonMethod and the user right it needs
  *   MB011  empty passwords (the encrypted value is only the UTF-16 NUL)
  *   MB012  UNC shares without credentials the file server can check
@@ -216,13 +216,14 @@ static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
 	names_free(&s);
 }
 
-static void rule_logon(struct mb_drun *d)
+void mb_dr_logon(struct mb_drun *d, size_t i)
 {
 	const struct mb_prop *lm = mb_schema_prop(d->doc->schema,
 						  "LogonMethod");
 	size_t k, svc = mb_doc_find(d->doc, "/LM/W3SVC");
 	struct mb_value v;
 
+	(void)i;
 	if (!lm)
 		return;
 	if (svc != MB_NOKEY && !mb_doc_effective(d->doc, svc, lm, &v))
@@ -270,7 +271,7 @@ static void empty_fixes(struct mb_drun *d, struct mb_finding *f,
 			   "then run reset.cmd on the server");
 }
 
-static void rule_empty(struct mb_drun *d, size_t k)
+void mb_dr_empty(struct mb_drun *d, size_t k)
 {
 	const char *p = mb_path_display(d->doc->keys[k].location);
 	struct mb_finding *f;
@@ -339,7 +340,7 @@ static void unc_fixes(struct mb_drun *d, struct mb_finding *f, size_t k,
 			   "server: the account opens the share");
 }
 
-static void rule_unc(struct mb_drun *d, size_t k)
+void mb_dr_unc(struct mb_drun *d, size_t k)
 {
 	char *path = unc_path(d->doc, k), *user;
 	const char *p = mb_path_display(d->doc->keys[k].location), *q;
@@ -396,8 +397,9 @@ static void domain_ps(struct mb_drun *d, struct mb_finding *f,
 		     "later):");
 }
 
-static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
+void mb_dr_domain(struct mb_drun *d, size_t ai)
 {
+	const struct mb_acct *a = &d->accts->v[ai];
 	struct mb_finding *f;
 	const char *u, *q;
 	size_t i;
@@ -422,19 +424,6 @@ static void rule_domain(struct mb_drun *d, const struct mb_acct *a)
 				"/workstations:* /domain", q),
 		   "or list this IIS server among them");
 	domain_ps(d, f, a->name);
-}
-
-void mb_dr_logon_rules(struct mb_drun *d)
-{
-	size_t k;
-
-	rule_logon(d);
-	for (k = 0; k < d->doc->nkeys; k++) {
-		rule_empty(d, k);
-		rule_unc(d, k);
-	}
-	for (k = 0; k < d->accts->n; k++)
-		rule_domain(d, &d->accts->v[k]);
 }
 
 /* ---- checks that need Windows ---------------------------------------------- */

@@ -1,25 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared by the doctor's rule files (doctor.c, doctor_logon.c): one run's
- * state and the helpers that build findings. Building is sticky on
- * allocation failure: once oom is set every helper is a no-op, and
- * mb_doctor_run reports it once at the end.
+ * Shared by the doctor's files (mb/doctor.h): one run's state, the helpers
+ * that build findings (doctor_build.c) and the rules' check functions,
+ * which the table in doctor.c names (doctor_acct.c MB001-MB009,
+ * doctor_logon.c MB010-MB013, doctor_hives.c MB020-MB031). Building is
+ * sticky on allocation failure: once oom is set every helper is a no-op,
+ * and mb_doctor_run reports it once at the end.
  */
 #ifndef MB_DOCTOR_PRIV_H
 #define MB_DOCTOR_PRIV_H
 
 #include <stdint.h>
 
-#include "cli.h"
+#include "mb/doctor.h"
 #include "mb/shellquote.h"
-
-struct mb_cli_wside;
 
 struct mb_drun {
 	const struct mb_doc *doc;
 	const struct mb_accts *accts;   /* every identity (all kinds) */
-	struct mb_secrets groups;       /* password groups (cli_group_of) */
-	const struct mb_cli_wside *ws;  /* --hives: parallel to accts */
+	const struct mb_secrets *groups; /* numbered (mb_secrets_group_of) */
+	const struct mb_wside *ws;      /* --hives: parallel to accts */
 	struct mb_findings *out;
 	char **held;                    /* quoted words, freed at the end */
 	size_t nheld;
@@ -99,15 +99,44 @@ const char *mb_dr_user(const char *name, int *len);
 /* " /domain" for a domain account, else "". */
 const char *mb_dr_domain_opt(const char *name);
 
-/* The rules of doctor_hives.c (MB020-MB031): what the hives answered. */
-void mb_dr_hive_rules(struct mb_drun *d);
 /* 1 when the hives answered account i's checklist line. */
 int mb_dr_hive_answered(const struct mb_drun *d, size_t i);
 /* 1 when the hives answered the rights of every anonymous account. */
 int mb_dr_hive_rights_answered(const struct mb_drun *d);
 
-/* The rules of doctor_logon.c: MB010-MB013, and their checklist lines. */
-void mb_dr_logon_rules(struct mb_drun *d);
+/*
+ * The rules' checks (mb_doctor_rule.check), by scope: i is an account
+ * (index into d->accts), a key (into d->doc->keys) or 0 (the file).
+ */
+void mb_dr_lockout(struct mb_drun *d, size_t i);      /* MB001 */
+void mb_dr_levels(struct mb_drun *d, size_t i);       /* MB002 */
+void mb_dr_privileged(struct mb_drun *d, size_t i);   /* MB003 */
+void mb_dr_anon_off(struct mb_drun *d, size_t i);     /* MB006 */
+void mb_dr_half(struct mb_drun *d, size_t k);         /* MB004 */
+void mb_dr_pwsync(struct mb_drun *d, size_t k);       /* MB005 */
+void mb_dr_isolation(struct mb_drun *d, size_t k);    /* MB007 */
+void mb_dr_pool(struct mb_drun *d, size_t k);         /* MB008 */
+void mb_dr_secure(struct mb_drun *d, size_t k);       /* MB009 */
+void mb_dr_logon(struct mb_drun *d, size_t i);        /* MB010 */
+void mb_dr_empty(struct mb_drun *d, size_t k);        /* MB011 */
+void mb_dr_unc(struct mb_drun *d, size_t k);          /* MB012 */
+void mb_dr_domain(struct mb_drun *d, size_t i);       /* MB013 */
+void mb_dr_missing(struct mb_drun *d, size_t i);      /* MB020 */
+void mb_dr_disabled(struct mb_drun *d, size_t i);     /* MB021 */
+void mb_dr_locked(struct mb_drun *d, size_t i);       /* MB022 */
+void mb_dr_expired(struct mb_drun *d, size_t i);      /* MB023 */
+void mb_dr_pwd_expired(struct mb_drun *d, size_t i);  /* MB024 */
+void mb_dr_hours(struct mb_drun *d, size_t i);        /* MB025 */
+void mb_dr_workstations(struct mb_drun *d, size_t i); /* MB026 */
+void mb_dr_guests(struct mb_drun *d, size_t i);       /* MB027 */
+void mb_dr_admins(struct mb_drun *d, size_t i);       /* MB028 */
+void mb_dr_right(struct mb_drun *d, size_t i);        /* MB029 */
+void mb_dr_deny(struct mb_drun *d, size_t i);         /* MB030 */
+void mb_dr_password(struct mb_drun *d, size_t i);     /* MB031 */
+
+/* The checks that need Windows: the accounts' (doctor_acct.c), then the
+ * user rights', UNC shares' and NTFS's (doctor_logon.c). */
+void mb_dr_account_checks(struct mb_drun *d);
 void mb_dr_logon_checks(struct mb_drun *d);
 
 #endif
