@@ -4,7 +4,7 @@
  * argv[2], replacing the line "@PROPERTIES@" with the property names of the
  * built-in schema (and their flag sub-properties), one shell word a line,
  * and the other @MARKERS@ with what the command and option tables say
- * (mb_cli_completion).
+ * (cli_completion).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +75,7 @@ static int emit_props(FILE *out)
 static void emit_marker(FILE *out, char *line)
 {
 	line[strcspn(line, "\n")] = '\0';
-	mb_cli_completion(out, line);
+	cli_completion(out, line);
 }
 
 /* A marker inside a line: the line around the generated words. */
@@ -88,7 +88,7 @@ static void emit_inline(FILE *out, const char *line, const char *at,
 
 	if (!m)
 		return;
-	mb_cli_completion(m, marker);
+	cli_completion(m, marker);
 	fclose(m);
 	words[strcspn(words, "\n")] = '\0';
 	/* "|-f|--file...": the first bar would make an empty pattern */

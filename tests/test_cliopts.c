@@ -37,16 +37,16 @@ static void assert_width(const struct mb_buf *b, const char *what)
 static void help_fits_80_columns(void **state)
 {
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 	struct mb_buf b;
 
 	(void)state;
 	mb_buf_init(&b);
-	mb_cli_help_all(&b);
+	cli_help_all(&b);
 	assert_width(&b, "help");
 	for (i = 0; i < n; i++) {
 		mb_buf_reset(&b);
-		mb_cli_help_cmd(&b, &c[i]);
+		cli_help_cmd(&b, &c[i]);
 		assert_width(&b, c[i].name);
 		/* every option of the table has its line */
 		assert_non_null(strstr(b.data, "-h, --help"));
@@ -161,7 +161,7 @@ static void option_documented(const struct cli_opt *o, void *ctx)
 static int line_option(const char *name, size_t len)
 {
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n; i++)
 		if (c[i].plan && cli_opt_find(c[i].opts, name, len, 0))
@@ -197,7 +197,7 @@ static void no_foreign_options(const struct mb_cmd *c, const char *entry)
 static void man_matches_tables(void **state)
 {
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 	char *man = read_man();
 	struct mb_buf entry;
 
@@ -302,12 +302,12 @@ static void stdin_from_tables(void **state)
 	char *g1[] = { "get", "-", NULL };
 
 	(void)state;
-	assert_true(mb_cli_reads_stdin(mb_cli_command("batch"), 1, b1));
-	assert_false(mb_cli_reads_stdin(mb_cli_command("batch"), 3, b2));
-	assert_true(mb_cli_reads_stdin(mb_cli_command("batch"), 2, b3));
-	assert_true(mb_cli_reads_stdin(mb_cli_command("set"), 4, s1));
-	assert_false(mb_cli_reads_stdin(mb_cli_command("set"), 3, s2));
-	assert_false(mb_cli_reads_stdin(mb_cli_command("get"), 2, g1));
+	assert_true(cli_reads_stdin(cli_command("batch"), 1, b1));
+	assert_false(cli_reads_stdin(cli_command("batch"), 3, b2));
+	assert_true(cli_reads_stdin(cli_command("batch"), 2, b3));
+	assert_true(cli_reads_stdin(cli_command("set"), 4, s1));
+	assert_false(cli_reads_stdin(cli_command("set"), 3, s2));
+	assert_false(cli_reads_stdin(cli_command("get"), 2, g1));
 }
 
 static void command_names(void **state)
@@ -319,24 +319,24 @@ static void command_names(void **state)
 	struct mb_error err;
 
 	(void)state;
-	assert_ptr_equal(mb_cli_command("GET"), mb_cli_command("get"));
-	assert_int_equal(mb_cli_resolve("ENUMALL", &argc, &argv, &c, &err),
+	assert_ptr_equal(cli_command("GET"), cli_command("get"));
+	assert_int_equal(cli_resolve("ENUMALL", &argc, &argv, &c, &err),
 			 MB_OK);
 	assert_string_equal(c->name, "enum_all");
-	assert_int_equal(mb_cli_resolve("CREATE_VDIR", &argc, &argv, &c,
-					&err), MB_OK);
+	assert_int_equal(cli_resolve("CREATE_VDIR", &argc, &argv, &c,
+				     &err), MB_OK);
 	assert_string_equal(c->name, "create");
 	assert_int_equal(argc, 3);
 	assert_string_equal(argv[2], "IIsWebVirtualDir");
 	free(argv);
-	assert_int_equal(mb_cli_resolve("appunload", &argc, &argv, &c, &err),
+	assert_int_equal(cli_resolve("appunload", &argc, &argv, &c, &err),
 			 MB_EUSAGE);
 	assert_null(c);
 	assert_non_null(strstr(err.reason, "APPUNLOAD"));
-	assert_int_equal(mb_cli_resolve("colapse", &argc, &argv, &c, &err),
+	assert_int_equal(cli_resolve("colapse", &argc, &argv, &c, &err),
 			 MB_EUSAGE);
 	assert_non_null(strstr(err.reason, "did you mean 'collapse'"));
-	assert_int_equal(mb_cli_resolve("xyzzy", &argc, &argv, &c, &err),
+	assert_int_equal(cli_resolve("xyzzy", &argc, &argv, &c, &err),
 			 MB_EUSAGE);
 	assert_null(strstr(err.reason, "did you mean"));
 }

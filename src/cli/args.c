@@ -7,9 +7,9 @@
 #include "mb/path.h"
 #include "mb/query.h"
 
-int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
+int cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 {
-	const struct mb_cmd *c = mb_cli_command(cmd);
+	const struct mb_cmd *c = cli_command(cmd);
 	struct mb_buf syn;
 	char msg[512];
 	va_list ap;
@@ -20,7 +20,7 @@ int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	mb_buf_init(&syn);
 	if (c)
-		mb_cli_synopsis(&syn, c);
+		cli_synopsis(&syn, c);
 	/* one line: the synopsis when short, else where the options are */
 	if (syn.data && syn.len <= 60)
 		st = mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL,
@@ -40,27 +40,27 @@ int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r)
 int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id)
 {
 	if (id == CLI_HELP)
-		return mb_cli_usage(cli, p->cmd, "'%s' is not for a batch "
-				    "line", p->word);
+		return cli_usage(cli, p->cmd, "'%s' is not for a batch "
+				 "line", p->word);
 	if (id == CLI_ERR)
 		return MB_EUSAGE;  /* cli->err says why */
-	return mb_cli_usage(cli, p->cmd, "'%s' is not handled here",
-			    p->word);
+	return cli_usage(cli, p->cmd, "'%s' is not handled here",
+			 p->word);
 }
 
 int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
 		 const char **arg)
 {
 	if (*arg)
-		return mb_cli_usage(cli, p->cmd, "wrong number of arguments "
-				    "('%s')", p->val);
+		return cli_usage(cli, p->cmd, "wrong number of arguments "
+				 "('%s')", p->val);
 	*arg = p->val;
 	return MB_OK;
 }
 
-int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
-		    const char *cmd, const char *arg, unsigned flags,
-		    struct mb_path *path, size_t *key)
+int cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+		 const char *cmd, const char *arg, unsigned flags,
+		 struct mb_path *path, size_t *key)
 {
 	int st = mb_path_parse(arg ? arg : "", flags, path, &cli->err);
 
@@ -69,7 +69,7 @@ int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
 	*key = mb_doc_find(doc, path->location);
 	if (*key != MB_NOKEY)
 		return MB_OK;
-	st = mb_cli_no_path(cli, cmd, arg ? arg : "/LM", doc, path->location);
+	st = cli_no_path(cli, cmd, arg ? arg : "/LM", doc, path->location);
 	mb_path_release(path);
 	return st;
 }

@@ -3,8 +3,8 @@
  * The mbtool program's shared state and command table.
  *
  * Adding a command: write src/cli/cmd_<verb>.c with
- *   int mb_cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
- *                     int argc, char **argv);
+ *   int cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
+ *                  int argc, char **argv);
  * and its option table (const struct cli_opt cli_<verb>_opts[],
  * parseopt.h), parsed with cli_next; declare both below, add a row to the
  * table in commands.c and the file to src/cli/meson.build. help, the bash
@@ -87,9 +87,9 @@ struct mb_cmd {
 #define MB_CLI_SYNOPSIS \
 	"usage: mbtool [GLOBAL OPTION]... COMMAND [OPTION]... [ARG]...\n"
 
-const struct mb_cmd *mb_cli_commands(size_t *n);
+const struct mb_cmd *cli_commands(size_t *n);
 /* By name, case-insensitive (adsutil's are): NULL when none. */
-const struct mb_cmd *mb_cli_command(const char *name);
+const struct mb_cmd *cli_command(const char *name);
 /*
  * The command line as typed, with adsutil's own command names mapped
  * (create_vdir PATH -> create PATH IIsWebVirtualDir; enumall -> enum_all)
@@ -98,21 +98,21 @@ const struct mb_cmd *mb_cli_command(const char *name);
  * (exit 2). *argv may be replaced by a new array (freed by the caller
  * when it differs).
  */
-int mb_cli_resolve(const char *typed, int *argc, char ***argv,
-		   const struct mb_cmd **cmd, struct mb_error *err);
+int cli_resolve(const char *typed, int *argc, char ***argv,
+		const struct mb_cmd **cmd, struct mb_error *err);
 /* "usage: mbtool CMD ..." and every option with one line, an example. */
-void mb_cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c);
+void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c);
 /* The command list, wrapped at 80 columns. */
-void mb_cli_help_all(struct mb_buf *b);
+void cli_help_all(struct mb_buf *b);
 /* One-line synopsis of c ("get [--local] PATH/PROP") into b. */
-void mb_cli_synopsis(struct mb_buf *b, const struct mb_cmd *c);
+void cli_synopsis(struct mb_buf *b, const struct mb_cmd *c);
 /*
  * The generated part of the bash completion named by marker (a template
  * line: @COMMANDS@, @GLOBALS@, @GLOBAL_VALUED@, @VALUES@, @CMDOPTS@).
  */
-void mb_cli_completion(FILE *out, const char *marker);
+void cli_completion(FILE *out, const char *marker);
 /* Whether c, with these arguments, reads standard input. */
-int mb_cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv);
+int cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv);
 
 /*
  * The files of a run (files.c): each folder in *files replaced by the IIS
@@ -161,12 +161,12 @@ struct mb_fleet {
 	int jsonl;       /* --jsonl: one compact JSON line per file */
 };
 
-int mb_cli_run_files(struct mb_fleet *f);
+int cli_run_files(struct mb_fleet *f);
 /* cli->run_cache for a run over several files, and its removal. */
-void mb_cli_run_cache_open(struct mb_cli *cli);
-void mb_cli_run_cache_close(struct mb_cli *cli);
+void cli_run_cache_open(struct mb_cli *cli);
+void cli_run_cache_close(struct mb_cli *cli);
 /* --jobs N: N from 1 to MB_CLI_MAXJOBS, else -1. */
-int mb_cli_jobs(const char *s);
+int cli_jobs(const char *s);
 
 /*
  * Messages (msg.c): the only way mbtool writes an error, a warning or a
@@ -212,12 +212,12 @@ const char *cli_doc_kind(const struct mb_doc *doc);
  * missing (exit 4) and *path is released; on success release it.
  */
 struct mb_path;
-int mb_cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
-		    const char *cmd, const char *arg, unsigned flags,
-		    struct mb_path *path, size_t *key);
+int cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+		 const char *cmd, const char *arg, unsigned flags,
+		 struct mb_path *path, size_t *key);
 
 /* Fill cli->err with a usage error for cmd and return MB_EUSAGE. */
-int mb_cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
+int cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
  * After cli_next: an id the command does not take (CLI_ERR: cli->err is
@@ -242,31 +242,31 @@ extern const struct cli_opt cli_get_opts[], cli_find_opts[], cli_enum_opts[],
 	cli_sync_opts[], cli_sam_opts[], cli_reset_opts[], cli_doctor_opts[],
 	cli_report_opts[], cli_help_opts[], cli_script_opts[];
 
-int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv);
-int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv);
+int cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
 
 /*
  * Secure values of a file: the library's (mb/secrets.h). The solver
  * options reveal and sam share (secret.c): the SessionKey, the
- * cache switch, the loaded machine keys (mb_cli_keys_load), and a note on
+ * cache switch, the loaded machine keys (cli_keys_load), and a note on
  * a terminal before the seconds-long modulus gcd.
  */
 struct mb_cli_keys;
-int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
-		       struct mb_cli_keys *k, int no_cache,
-		       struct mb_reveal_opts *o);
+int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
+		    struct mb_cli_keys *k, int no_cache,
+		    struct mb_reveal_opts *o);
 /* Password groups (mb/secrets.h): the legend under a table that shows them. */
 #define CLI_GROUP_LEGEND \
 	"password groups: G1, G2, ... number the distinct encrypted values " \
 	"of the file\nin file order; the same group means the same bytes, " \
 	"so the same password\n(secrets lists every value)"
-int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		   char **argv);
+int cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		char **argv);
 
 /*
  * Secret inputs (secret.c). The machine key options (cli_key_opts): 1
@@ -275,33 +275,33 @@ int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
 
 struct mb_cli_keys {
 	const char *exchange, *signing; /* FILE as given, or NULL */
-	struct mb_rsakey *exch, *sign;  /* loaded by mb_cli_keys_load */
+	struct mb_rsakey *exch, *sign;  /* loaded by cli_keys_load */
 };
 
-int mb_cli_keys_option(struct mb_cli_keys *k, int id, const char *val);
-int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k);
-void mb_cli_keys_free(struct mb_cli_keys *k);
+int cli_keys_option(struct mb_cli_keys *k, int id, const char *val);
+int cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k);
+void cli_keys_free(struct mb_cli_keys *k);
 /*
  * A password from FILE or "-" (stdin), one trailing newline removed, at
  * most max bytes; or asked twice on the terminal with echo off. *out is
- * malloc'd: release it with mb_cli_secret_free (wipes).
+ * malloc'd: release it with cli_secret_free (wipes).
  */
-int mb_cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
-		       size_t max, char **out, size_t *len);
-int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
-			 const char *what, size_t max, char **out,
-			 size_t *len);
-void mb_cli_secret_free(char *s, size_t len);
+int cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+		    size_t max, char **out, size_t *len);
+int cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+		      const char *what, size_t max, char **out,
+		      size_t *len);
+void cli_secret_free(char *s, size_t len);
 /*
  * Machine-key mode for a write: both keys given and private, the file's
  * SessionKey unwrapped and its signature verified, every value of the
  * file decrypting and verifying (another machine's keys are refused).
  */
-int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
-		     const struct mb_doc *doc, struct mb_cli_keys *k,
-		     struct mb_mkey **out);
-int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv);
+int cli_mkey_open(struct mb_cli *cli, const char *cmd,
+		  const struct mb_doc *doc, struct mb_cli_keys *k,
+		  struct mb_mkey **out);
+int cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
 
 /*
  * Write commands (writeopts.c). A write command plans its edits in a
@@ -354,51 +354,51 @@ struct mb_wsess {
 	void *json_arg;
 };
 
-void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
-		   struct mb_doc *doc, const char *command);
-void mb_wsess_release(struct mb_wsess *s);
+void cli_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
+		    struct mb_doc *doc, const char *command);
+void cli_wsess_release(struct mb_wsess *s);
 /*
  * The shared write options (--dry-run, --no-backup, --yes, --break-lock),
  * by option id (parseopt.h): 1 when id is one (recorded in s->opts), 0 when not, -1 (cli->err set)
  * when it is not allowed here (a batch line takes only --yes).
  */
-int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
-		    const char *word);
+int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+		     const char *word);
 /*
  * A planner names the Locations it reads or changes before it looks keys
  * up: in a batch, when an earlier line touched a related key (same, above
  * or below), the edits so far are applied and the file re-read first, so
  * every line sees the lines before it.
  */
-int mb_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n);
+int cli_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n);
 /* A new, zeroed change record (NULL and cli->err set when out of memory). */
-struct mb_change *mb_wsess_change(struct mb_wsess *s, const char *op);
+struct mb_change *cli_wsess_change(struct mb_wsess *s, const char *op);
 /* delete PATH/: --yes, a y/N prompt on a terminal, or a usage error. */
-int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what);
+int cli_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what);
 /* Write (or diff) the planned edits and print the echo or JSON. */
-int mb_wsess_commit(struct mb_wsess *s);
+int cli_wsess_commit(struct mb_wsess *s);
 /* The same when nothing reads the document after it (memory goes early). */
-int mb_wsess_commit_last(struct mb_wsess *s);
+int cli_wsess_commit_last(struct mb_wsess *s);
 /* One write command: options, plan, commit. */
-int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv, mb_plan_fn *plan);
+int cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv, mb_plan_fn *plan);
 /*
  * Set secure prop at key to an encrypted value's text (unless it already
  * holds it), record the change, echo "set    PATH/PROP = (note)"
  * (secret.c: sync-passwords and reset share it).
  */
-int mb_cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
-		      const char *text, const char *note);
+int cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+		   const char *text, const char *note);
 /*
  * The Location of a new key typed as path (adsutil or Location form): its
  * existing parent's Location as the file spells it, plus the typed last
  * name. *parent is that parent key, MB_NOKEY when it does not exist.
  */
-char *mb_cli_new_location(const struct mb_doc *doc, const char *location,
-			  size_t *parent);
+char *cli_new_location(const struct mb_doc *doc, const char *location,
+		       size_t *parent);
 /* "the path requested could not be found" for a Location. */
-int mb_cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
-		   const struct mb_doc *doc, const char *location);
+int cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
+		const struct mb_doc *doc, const char *location);
 
 /*
  * Key containment (contain.c): may the parent hold the new key, by the
@@ -414,68 +414,68 @@ struct mb_contain {
 	int force;                /* --force */
 };
 
-int mb_cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
-		   const struct mb_contain *c);
+int cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
+		const struct mb_contain *c);
 /* A key's KeyType (its element name) in buf, as the file spells it. */
-const char *mb_cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
-			   size_t size);
+const char *cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
+			size_t size);
 
-mb_plan_fn mb_plan_set;
-mb_plan_fn mb_plan_delete;
-mb_plan_fn mb_plan_create;
-mb_plan_fn mb_plan_copy;   /* copy and move, by argv[0] */
+mb_plan_fn cli_plan_set;
+mb_plan_fn cli_plan_delete;
+mb_plan_fn cli_plan_create;
+mb_plan_fn cli_plan_copy;   /* copy and move, by argv[0] */
 
-int mb_cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv);
-int mb_cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv);
-int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv);
+int cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
+int cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
+int cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv);
 
 /* Identities: the account model is the library's (mb/accounts.h). */
 /*
  * --password-from/--from PATH: the AnonymousUserPass text in effect there
  * (malloc'd into *pass); MB_ENOPATH or MB_ENOTSET with cli->err filled.
  */
-int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
-		      const char *cmd, const char *arg, char **pass);
-int mb_cli_service(const char *name, const char **svc);
+int cli_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+		       const char *cmd, const char *arg, char **pass);
+int cli_service(const char *name, const char **svc);
 /* --shell cmd|powershell: *sh set (MB_SHELL_CMD or MB_SHELL_PS), or a
  * usage error. */
-int mb_cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
-		 enum mb_shell *sh);
+int cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+	      enum mb_shell *sh);
 
-int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv);
-int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv);
-int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv);
+int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv);
+int cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv);
+int cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
 
 /* The doctor's rules and findings: the library's (mb/doctor.h). */
 
-int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		char **argv);
-int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv);
-int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
-	       char **argv);
+int cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	     char **argv);
+int cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv);
+int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	    char **argv);
 /* The scripts sam and reset print: mb/samcmd.h. */
 /*
  * --json: a script's lines (no header) as "commands" (the lines to run,
  * byte for byte) and "notes" (its comment lines, without "rem "/"# ");
  * both null when !shown (the script went to a file, not to the output).
  */
-void mb_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
-		       enum mb_shell sh, int shown);
+void cli_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
+			enum mb_shell sh, int shown);
 /* Create file (O_EXCL, mode 0600) holding b. */
-int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
-		      const struct mb_buf *b);
+int cli_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+		       const struct mb_buf *b);
 
 /* report -o FILE (cmd_report.c): HTML through transforms/report.xsl. */
-int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv);
+int cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv);
 
 #endif

@@ -19,8 +19,8 @@
 #include "mb/json.h"
 #include "mb/path.h"
 
-int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
-		      const char *cmd, const char *arg, char **pass)
+int cli_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+		       const char *cmd, const char *arg, char **pass)
 {
 	struct mb_path p;
 	size_t key;
@@ -32,7 +32,7 @@ int mb_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
 		return st;
 	key = mb_doc_find(doc, p.location);
 	if (key == MB_NOKEY)
-		st = mb_cli_no_path(cli, cmd, arg, doc, p.location);
+		st = cli_no_path(cli, cmd, arg, doc, p.location);
 	else if (!(*pass = mb_acct_value(doc, key, "AnonymousUserPass", 0)))
 		st = mb_error_set(&cli->err, MB_ENOTSET, cmd, arg,
 				  "no AnonymousUserPass there");
@@ -108,7 +108,7 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 	}
 	mb_json_arr_end(j);
 	if (w)
-		mb_cli_wside_json(j, w, n, a, doc);
+		cli_wside_json(j, w, n, a, doc);
 	mb_json_obj_end(j);
 }
 
@@ -125,7 +125,7 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 		mb_json_init(&j, &cli->out);
 		mb_json_obj_begin(&j);
 		if (w)
-			mb_cli_hives_json(&j, h);
+			cli_hives_json(&j, h);
 		mb_json_key(&j, "accounts");
 		mb_json_arr_begin(&j);
 		for (i = 0; i < a->n; i++) {
@@ -137,11 +137,11 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 		return;
 	}
 	if (w)
-		mb_cli_hives_text(&cli->out, h);
+		cli_hives_text(&cli->out, h);
 	for (i = 0; i < a->n; i++) {
 		print_acct(&cli->out, doc, g, &a->v[i]);
 		if (w)
-			mb_cli_wside_text(&cli->out, w, i, &a->v[i], doc);
+			cli_wside_text(&cli->out, w, i, &a->v[i], doc);
 		cli_out_flush(cli);
 	}
 	if (!a->n)
@@ -151,7 +151,7 @@ static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
 }
 
 /* "w3svc" -> "/LM/W3SVC"; "all" -> NULL; 0 on success. */
-int mb_cli_service(const char *name, const char **svc)
+int cli_service(const char *name, const char **svc)
 {
 	if (strcasecmp(name, "w3svc") == 0)
 		*svc = "/LM/W3SVC";
@@ -171,17 +171,17 @@ static int windows_side(struct mb_cli *cli, const struct mb_doc *doc,
 {
 	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
-	int st = mb_cli_hives_load(cli, "accounts", doc, h);
+	int st = cli_hives_load(cli, "accounts", doc, h);
 
 	if (st || !h->hs)
 		return st;
 	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
-	st = mb_cli_plain_solve(cli, "accounts", doc, &keys, 0, &p);
+	st = cli_plain_solve(cli, "accounts", doc, &keys, 0, &p);
 	if (!st)
-		st = mb_cli_wside_build(cli, doc, h->hs, a, &p, w);
-	mb_cli_plain_free(&p);
-	mb_cli_keys_free(&keys);
+		st = cli_wside_build(cli, doc, h->hs, a, &p, w);
+	cli_plain_free(&p);
+	cli_keys_free(&keys);
 	return st;
 }
 
@@ -194,8 +194,8 @@ const struct cli_opt cli_accounts_opts[] = {
 	CLI_END,
 };
 
-int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv)
+int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv)
 {
 	const char *svc = NULL;
 	struct mb_cli_hives h = { 0 };
@@ -209,13 +209,13 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
 		if (id == CLI_O_ALL_IDENTITIES)
 			all_ids = 1;
-		else if (mb_cli_hives_option(&h, id, p.val))
+		else if (cli_hives_option(&h, id, p.val))
 			continue;
 		else if (id != CLI_O_SERVICE)
 			return cli_unexpected(cli, &p, id);
-		else if (mb_cli_service(p.val, &svc))
-			return mb_cli_usage(cli, "accounts", "--service "
-					    "takes w3svc, msftpsvc or all");
+		else if (cli_service(p.val, &svc))
+			return cli_usage(cli, "accounts", "--service "
+					 "takes w3svc, msftpsvc or all");
 	}
 	if (mb_accts_collect(doc, svc, all_ids, &a) ||
 	    mb_secrets_groups(&g, doc)) {
@@ -228,7 +228,7 @@ int mb_cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (!st)
 		print_all(cli, doc, &g, &a, &h, h.hs ? &w : NULL);
 	mb_wside_free(&w);
-	mb_cli_hives_free(&h);
+	cli_hives_free(&h);
 	mb_secrets_free(&g);
 	mb_accts_free(&a);
 	return st;

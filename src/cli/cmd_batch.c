@@ -78,7 +78,7 @@ static int read_script(struct mb_cli *cli, const char *path,
 /* A batchable command's planner (the command table says which). */
 static mb_plan_fn *planner(char *name)
 {
-	const struct mb_cmd *c = mb_cli_command(name);
+	const struct mb_cmd *c = cli_command(name);
 
 	if (!c || !c->plan)
 		return NULL;
@@ -105,7 +105,7 @@ static int not_batchable(struct mb_cli *cli, const char *typed)
 	const char *names[32], *near;
 	char list[256] = "";
 	size_t i, n, k = 0;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n && k < 32; i++) {
 		if (!c[i].plan)
@@ -115,10 +115,10 @@ static int not_batchable(struct mb_cli *cli, const char *typed)
 			 "%s%s", k > 1 ? ", " : "", c[i].name);
 	}
 	near = mb_suggest(typed, names, k);
-	return mb_cli_usage(cli, "batch", "'%s' cannot be used in a batch: "
-			    "only %s%s%s%s", typed, list,
-			    near ? "; did you mean '" : "", near ? near : "",
-			    near ? "'?" : "");
+	return cli_usage(cli, "batch", "'%s' cannot be used in a batch: "
+			 "only %s%s%s%s", typed, list,
+			 near ? "; did you mean '" : "", near ? near : "",
+			 near ? "'?" : "");
 }
 
 static int run_line(struct mb_wsess *s, struct mb_script *sc)
@@ -140,8 +140,8 @@ static int run_script(struct mb_wsess *s, const char *text, size_t len)
 	for (;;) {
 		st = mb_script_next(&sc, &s->cli->err);
 		if (st == MB_EUSAGE)
-			st = mb_cli_usage(s->cli, "batch", "%s",
-					  s->cli->err.reason);
+			st = cli_usage(s->cli, "batch", "%s",
+				       s->cli->err.reason);
 		else if (!st && sc.argc)
 			st = run_line(s, &sc);
 		else
@@ -164,13 +164,13 @@ static int parse_args(struct mb_wsess *s, int argc, char **argv,
 	*script = NULL;
 	cli_parser_init(&p, "batch", cli_batch_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, "batch", id, p.word)) != 0) {
+		if ((st = cli_wsess_option(s, "batch", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
 		} else if (id != CLI_ARG) {
 			return cli_unexpected(s->cli, &p, id);
 		} else if (*script) {
-			return mb_cli_usage(s->cli, "batch", "one SCRIPT only");
+			return cli_usage(s->cli, "batch", "one SCRIPT only");
 		} else {
 			*script = p.val;
 		}
@@ -178,8 +178,8 @@ static int parse_args(struct mb_wsess *s, int argc, char **argv,
 	return MB_OK;
 }
 
-int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv)
+int cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv)
 {
 	struct mb_wsess s;
 	struct mb_buf own;
@@ -188,7 +188,7 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	int st;
 
 	mb_buf_init(&own);
-	mb_wsess_init(&s, cli, doc, "batch");
+	cli_wsess_init(&s, cli, doc, "batch");
 	st = parse_args(&s, argc, argv, &path);
 	if (!st)
 		st = read_script(cli, path, &own, &text);
@@ -196,8 +196,8 @@ int mb_cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (!st)
 		st = run_script(&s, text->data, text->len);
 	if (!st)
-		st = mb_wsess_commit_last(&s);
+		st = cli_wsess_commit_last(&s);
 	mb_buf_release(&own);
-	mb_wsess_release(&s);
+	cli_wsess_release(&s);
 	return st;
 }

@@ -83,7 +83,7 @@ static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 	c->svc = services[0];
 	cli_parser_init(&p, "collapse", cli_collapse_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((r = mb_wsess_option(s, "collapse", id, p.word)) != 0) {
+		if ((r = cli_wsess_option(s, "collapse", id, p.word)) != 0) {
 			if (r < 0)
 				return s->cli->err.status;
 		} else if (id == CLI_O_ACCOUNT) {
@@ -92,9 +92,9 @@ static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
 			c->from = p.val;
 		} else if (id != CLI_O_SERVICE) {
 			return cli_unexpected(s->cli, &p, id);
-		} else if (mb_cli_service(p.val, &c->svc)) {
-			return mb_cli_usage(s->cli, "collapse", "--service "
-					    "takes w3svc, msftpsvc or all");
+		} else if (cli_service(p.val, &c->svc)) {
+			return cli_usage(s->cli, "collapse", "--service "
+					 "takes w3svc, msftpsvc or all");
 		}
 	}
 	return MB_OK;
@@ -130,10 +130,10 @@ static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 		strcat(list, one);
 	}
 	mb_secrets_free(&g);
-	return mb_cli_usage(s->cli, "collapse", "the levels that set %s "
-			    "hold %d different passwords: %s; choose the one "
-			    "to keep with --password-from PATH (nothing "
-			    "changed)", a->name, a->ngroups, list);
+	return cli_usage(s->cli, "collapse", "the levels that set %s "
+			 "hold %d different passwords: %s; choose the one "
+			 "to keep with --password-from PATH (nothing "
+			 "changed)", a->name, a->ngroups, list);
 }
 
 static int choose(struct mb_wsess *s, struct coll *c)
@@ -158,8 +158,8 @@ static int choose(struct mb_wsess *s, struct coll *c)
 				  "AnonymousUserName; 'mbtool accounts' lists "
 				  "them", mb_path_display(c->svc));
 	else if (c->from)
-		st = mb_acct_pass_from(s->cli, s->doc, "collapse", c->from,
-				       &c->pass);
+		st = cli_acct_pass_from(s->cli, s->doc, "collapse", c->from,
+					&c->pass);
 	else if (ac->ngroups > 1)
 		st = refuse(s, ac);
 	else if (!(c->pass = mb_acct_value(s->doc, ac->keys[0], PASSP, 0)))
@@ -178,7 +178,7 @@ static int choose(struct mb_wsess *s, struct coll *c)
 static int record(struct mb_wsess *s, const char *op, size_t key,
 		  const char *prop, const char *value)
 {
-	struct mb_change *ch = mb_wsess_change(s, op);
+	struct mb_change *ch = cli_wsess_change(s, op);
 	const char *p = mb_path_display(s->doc->keys[key].location);
 
 	if (!ch)
@@ -277,7 +277,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	mb_buf_init(&c.others);
 	c.svckey = mb_doc_find(s->doc, svc);
 	if (c.svckey == MB_NOKEY && !c.all)
-		return mb_cli_no_path(s->cli, "collapse", svc, s->doc, svc);
+		return cli_no_path(s->cli, "collapse", svc, s->doc, svc);
 	if (c.all && (c.svckey == MB_NOKEY || no_account(s->doc, svc))) {
 		mb_buf_printf(&s->echo, "%s: no anonymous account; left as "
 			      "is\n", mb_path_display(svc));
@@ -286,9 +286,9 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	if (!c.account)
 		c.account = dflt = mb_acct_value(s->doc, c.svckey, NAMEP, 1);
 	if (!c.account)
-		return mb_cli_usage(s->cli, "collapse", "%s sets no "
-				    "AnonymousUserName: name one with "
-				    "--account NAME", svc);
+		return cli_usage(s->cli, "collapse", "%s sets no "
+				 "AnonymousUserName: name one with "
+				 "--account NAME", svc);
 	st = choose(s, &c);
 	if (!st && c.name)
 		st = apply(s, &c);
@@ -315,8 +315,8 @@ static int plan(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int mb_cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv)
+int cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, plan);
+	return cli_write(cli, doc, argc, argv, plan);
 }

@@ -39,7 +39,7 @@ static int record(struct mb_wsess *s, const struct copy_req *r, size_t src,
 
 	mb_buf_printf(&s->echo, "%s from /%s to /%s\n",
 		      r->move ? "moved" : "copied", from, mb_path_display(to));
-	c = mb_wsess_change(s, r->cmd);
+	c = cli_wsess_change(s, r->cmd);
 	if (!c)
 		return s->cli->err.status;
 	c->path = strdup(from);
@@ -57,9 +57,9 @@ static int may_hold(struct mb_wsess *s, const struct copy_req *r,
 	char ptype[128], ctype[128];
 
 	c.parent_loc = s->doc->keys[parent].location;
-	c.parent_type = mb_cli_keytype(s->doc, parent, ptype, sizeof(ptype));
-	c.child_type = mb_cli_keytype(s->doc, src, ctype, sizeof(ctype));
-	return mb_cli_contain(s->cli, s->doc->schema, &c);
+	c.parent_type = cli_keytype(s->doc, parent, ptype, sizeof(ptype));
+	c.child_type = cli_keytype(s->doc, src, ctype, sizeof(ctype));
+	return cli_contain(s->cli, s->doc->schema, &c);
 }
 
 static int plan(struct mb_wsess *s, struct copy_req *r)
@@ -74,7 +74,7 @@ static int plan(struct mb_wsess *s, struct copy_req *r)
 	if (dparent && (slash = strrchr(dparent, '/')) != NULL)
 		slash[slash == dparent] = '\0';
 	if (dparent)
-		st = mb_wsess_scope(s, scope, 2);
+		st = cli_wsess_scope(s, scope, 2);
 	else
 		st = mb_error_set(&s->cli->err, MB_EFILE, r->cmd, NULL,
 				  "out of memory");
@@ -83,12 +83,12 @@ static int plan(struct mb_wsess *s, struct copy_req *r)
 		return st;
 	src = mb_doc_find(s->doc, r->src.location);
 	if (src == MB_NOKEY)
-		return mb_cli_no_path(s->cli, r->cmd, r->src_arg, s->doc,
-				      r->src.location);
+		return cli_no_path(s->cli, r->cmd, r->src_arg, s->doc,
+				   r->src.location);
 	if (is_root(s->doc->keys[src].location) || is_root(r->dst.location))
-		return mb_cli_usage(s->cli, r->cmd, "the root keys (/, /LM, "
-				    "IIS_Global) cannot be copied or moved");
-	to = mb_cli_new_location(s->doc, r->dst.location, &parent);
+		return cli_usage(s->cli, r->cmd, "the root keys (/, /LM, "
+				 "IIS_Global) cannot be copied or moved");
+	to = cli_new_location(s->doc, r->dst.location, &parent);
 	if (!to)
 		return mb_error_set(&s->cli->err, MB_EFILE, r->cmd, NULL,
 				    "out of memory");
@@ -116,7 +116,7 @@ const struct cli_opt cli_copy_opts[] = {
 	CLI_END,
 };
 
-int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_copy(struct mb_wsess *s, int argc, char **argv)
 {
 	struct copy_req r;
 	struct cli_parser p;
@@ -127,7 +127,7 @@ int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
 	r.cmd = r.move ? "move" : "copy";
 	cli_parser_init(&p, r.cmd, cli_copy_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, r.cmd, id, p.word)) != 0) {
+		if ((st = cli_wsess_option(s, r.cmd, id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
 		} else if (id == CLI_O_FORCE) {
@@ -139,13 +139,13 @@ int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
 		} else if (!r.dst_arg) {
 			r.dst_arg = p.val;
 		} else {
-			return mb_cli_usage(s->cli, r.cmd, "wrong number of "
-					    "arguments");
+			return cli_usage(s->cli, r.cmd, "wrong number of "
+					 "arguments");
 		}
 	}
 	if (!r.dst_arg)
-		return mb_cli_usage(s->cli, r.cmd, "missing %s",
-				    r.src_arg ? "DST" : "SRC and DST");
+		return cli_usage(s->cli, r.cmd, "missing %s",
+				 r.src_arg ? "DST" : "SRC and DST");
 	st = mb_path_parse(r.src_arg, 0, &r.src, &s->cli->err);
 	if (!st && (st = mb_path_parse(r.dst_arg, 0, &r.dst,
 				       &s->cli->err)) == MB_OK)
@@ -155,7 +155,7 @@ int mb_plan_copy(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int mb_cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, mb_plan_copy);
+	return cli_write(cli, doc, argc, argv, cli_plan_copy);
 }

@@ -75,7 +75,7 @@ static int create_one(struct mb_wsess *s, const char *loc, const char *type)
 	if (st)
 		return st;
 	mb_buf_printf(&s->echo, "created \"%s\"\n", mb_path_display(loc));
-	c = mb_wsess_change(s, "create");
+	c = cli_wsess_change(s, "create");
 	if (!c)
 		return s->cli->err.status;
 	c->path = strdup(mb_path_display(loc));
@@ -95,7 +95,7 @@ static int link_key(struct mb_wsess *s, struct mb_contain *c, char **ploc,
 
 	c->child_type = type;
 	if (c->parent_type)
-		st = mb_cli_contain(s->cli, s->doc->schema, c);
+		st = cli_contain(s->cli, s->doc->schema, c);
 	if (!st)
 		st = create_one(s, loc, type);
 	free(*ploc);
@@ -119,8 +119,8 @@ static int create_chain(struct mb_wsess *s, struct create_req *r)
 
 	if (key != MB_NOKEY) {
 		c.parent_loc = s->doc->keys[key].location;
-		c.parent_type = mb_cli_keytype(s->doc, key, ptype,
-					       sizeof(ptype));
+		c.parent_type = cli_keytype(s->doc, key, ptype,
+					    sizeof(ptype));
 		if (strcmp(c.parent_loc, "/") != 0)
 			base = c.parent_loc;
 	}
@@ -162,13 +162,13 @@ static int plan(struct mb_wsess *s, struct create_req *r)
 	slash = strrchr(parent, '/');
 	if (slash) /* the parent of "/LM" is "/", not "" */
 		slash[slash == parent] = '\0';
-	st = mb_wsess_scope(s, (const char *const *)&parent, 1);
+	st = cli_wsess_scope(s, (const char *const *)&parent, 1);
 	free(parent);
 	if (st)
 		return st;
 	if (!slash || strcmp(loc, "/") == 0 || strcmp(loc, "/LM") == 0)
-		return mb_cli_usage(s->cli, "create", "'%s' names no key to "
-				    "create below /LM", r->arg);
+		return cli_usage(s->cli, "create", "'%s' names no key to "
+				 "create below /LM", r->arg);
 	have = mb_doc_find(s->doc, loc);
 	if (have != MB_NOKEY)
 		return mb_error_set(&s->cli->err, MB_EUSAGE, "create", r->arg,
@@ -191,9 +191,9 @@ static int resolve_type(struct mb_wsess *s, struct create_req *r)
 	if (r->keytype)
 		return MB_OK;
 	if (strcasecmp(r->type_arg, "IIS_Global") == 0)
-		return mb_cli_usage(s->cli, "create", "IIS_Global is the "
-				    "file's own header key, not a KeyType to "
-				    "create");
+		return cli_usage(s->cli, "create", "IIS_Global is the "
+				 "file's own header key, not a KeyType to "
+				 "create");
 	r->keytype = r->type_arg;
 	if (r->force)
 		return MB_OK;
@@ -222,7 +222,7 @@ static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 
 	cli_parser_init(&p, "create", cli_create_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, "create", id, p.word)) != 0) {
+		if ((st = cli_wsess_option(s, "create", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
 		} else if (id == CLI_O_PARENTS) {
@@ -236,16 +236,16 @@ static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 		} else if (!r->type_arg) {
 			r->type_arg = p.val;
 		} else {
-			return mb_cli_usage(s->cli, "create", "wrong number "
-					    "of arguments");
+			return cli_usage(s->cli, "create", "wrong number "
+					 "of arguments");
 		}
 	}
 	if (!r->arg)
-		return mb_cli_usage(s->cli, "create", "missing PATH");
+		return cli_usage(s->cli, "create", "missing PATH");
 	return resolve_type(s, r);
 }
 
-int mb_plan_create(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_create(struct mb_wsess *s, int argc, char **argv)
 {
 	struct create_req r;
 	int st;
@@ -261,8 +261,8 @@ int mb_plan_create(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int mb_cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+int cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, mb_plan_create);
+	return cli_write(cli, doc, argc, argv, cli_plan_create);
 }

@@ -34,18 +34,18 @@ static int delete_key(struct mb_wsess *s, const char *arg,
 	int st;
 
 	if (key == MB_NOKEY)
-		return mb_cli_no_path(s->cli, "delete", arg, s->doc, location);
+		return cli_no_path(s->cli, "delete", arg, s->doc, location);
 	shown = mb_path_display(s->doc->keys[key].location);
 	n = subtree_size(s->doc, key);
 	snprintf(what, sizeof(what), "delete %s and the %zu key%s below it "
 		 "from %s", shown, n - 1, n == 2 ? "" : "s", s->orig->path);
-	st = mb_wsess_confirm(s, "delete", what);
+	st = cli_wsess_confirm(s, "delete", what);
 	if (!st)
 		st = mb_edit_remove_key(s->doc, &s->edits, key, &s->cli->err);
 	if (st)
 		return st;
 	mb_buf_printf(&s->echo, "deleted path \"/%s\"\n", shown);
-	c = mb_wsess_change(s, "delete");
+	c = cli_wsess_change(s, "delete");
 	if (!c)
 		return s->cli->err.status;
 	c->path = strdup(shown);
@@ -62,15 +62,15 @@ static int delete_prop(struct mb_wsess *s, size_t key, const char *typed,
 	int removed, st;
 
 	if (ref->flag)
-		return mb_cli_usage(s->cli, "delete", "%s is one bit of %s: "
-				    "'set PATH/%s FALSE' clears it, 'delete "
-				    "PATH/%s' removes the whole value", typed,
-				    ref->prop->name, typed, ref->prop->name);
+		return cli_usage(s->cli, "delete", "%s is one bit of %s: "
+				 "'set PATH/%s FALSE' clears it, 'delete "
+				 "PATH/%s' removes the whole value", typed,
+				 ref->prop->name, typed, ref->prop->name);
 	if (mb_doc_local(s->doc, key, ref->prop, &v))
 		prev = mb_doc_text(s->doc, v.raw);
 	st = mb_edit_unset(s->doc, &s->edits, key, ref->prop, &removed,
 			   &s->cli->err);
-	if (!st && !(c = mb_wsess_change(s, "delete")))
+	if (!st && !(c = cli_wsess_change(s, "delete")))
 		st = s->cli->err.status;
 	if (st) {
 		free(prev);
@@ -96,8 +96,8 @@ static int prop_or_child(struct mb_wsess *s, const char *arg,
 	int st;
 
 	if (key == MB_NOKEY)
-		return mb_cli_no_path(s->cli, "delete", arg, s->doc,
-				      p->location);
+		return cli_no_path(s->cli, "delete", arg, s->doc,
+				   p->location);
 	if (mb_query_resolve(s->doc, key, p->prop, &ref, NULL) == MB_OK) {
 		st = delete_prop(s, key, p->prop, &ref);
 		mb_ref_release(&ref);
@@ -129,7 +129,7 @@ const struct cli_opt cli_delete_opts[] = {
 	CLI_END,
 };
 
-int mb_plan_delete(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_delete(struct mb_wsess *s, int argc, char **argv)
 {
 	const char *arg = NULL, *loc;
 	struct mb_path p;
@@ -138,7 +138,7 @@ int mb_plan_delete(struct mb_wsess *s, int argc, char **argv)
 
 	cli_parser_init(&ps, "delete", cli_delete_opts, argc, argv);
 	while ((id = cli_next(&ps, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, "delete", id, ps.word)) != 0) {
+		if ((st = cli_wsess_option(s, "delete", id, ps.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
 		} else if (id != CLI_ARG) {
@@ -148,12 +148,12 @@ int mb_plan_delete(struct mb_wsess *s, int argc, char **argv)
 		}
 	}
 	if (!arg)
-		return mb_cli_usage(s->cli, "delete", "missing PATH/PROP");
+		return cli_usage(s->cli, "delete", "missing PATH/PROP");
 	st = mb_path_parse(arg, MB_PATH_PROP, &p, &s->cli->err);
 	if (st)
 		return st;
 	loc = p.location;
-	st = mb_wsess_scope(s, &loc, 1);
+	st = cli_wsess_scope(s, &loc, 1);
 	if (!st && p.trailing_slash) {
 		mb_path_release(&p);
 		st = mb_path_parse(arg, 0, &p, &s->cli->err);
@@ -166,8 +166,8 @@ int mb_plan_delete(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int mb_cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+int cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, mb_plan_delete);
+	return cli_write(cli, doc, argc, argv, cli_plan_delete);
 }

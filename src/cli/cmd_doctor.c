@@ -160,7 +160,7 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f,
 	mb_json_init(&j, o);
 	mb_json_obj_begin(&j);
 	if (h->hs)
-		mb_cli_hives_json(&j, h);
+		cli_hives_json(&j, h);
 	mb_json_key(&j, "findings");
 	mb_json_arr_begin(&j);
 	for (i = 0; i < f->n; i++)
@@ -182,11 +182,11 @@ static int wside(struct mb_cli *cli, const struct mb_doc *doc,
 
 	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
-	st = mb_cli_plain_solve(cli, "doctor", doc, &keys, 0, &p);
+	st = cli_plain_solve(cli, "doctor", doc, &keys, 0, &p);
 	if (!st)
-		st = mb_cli_wside_build(cli, doc, h->hs, a, &p, ws);
-	mb_cli_plain_free(&p);
-	mb_cli_keys_free(&keys);
+		st = cli_wside_build(cli, doc, h->hs, a, &p, ws);
+	cli_plain_free(&p);
+	cli_keys_free(&keys);
 	return st;
 }
 
@@ -197,7 +197,7 @@ static int run(struct mb_cli *cli, struct mb_doc *doc,
 	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
 	struct mb_wside ws = { 0 };
 	struct mb_accts a = { 0 };
-	int st = mb_cli_hives_load(cli, "doctor", doc, h);
+	int st = cli_hives_load(cli, "doctor", doc, h);
 
 	if (st || !h->hs)
 		return st ? st : mb_doctor_run(&in, f, &cli->err);
@@ -220,8 +220,8 @@ const struct cli_opt cli_doctor_opts[] = {
 	CLI_END,
 };
 
-int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+int cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv)
 {
 	struct mb_cli_hives h = { 0 };
 	struct mb_findings f;
@@ -230,23 +230,23 @@ int mb_cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 
 	cli_parser_init(&p, "doctor", cli_doctor_opts, argc, argv);
 	while ((id = cli_next(&p, &cli->err)) != CLI_DONE)
-		if (!mb_cli_hives_option(&h, id, p.val))
-			return id == CLI_ARG ? mb_cli_usage(cli, "doctor",
+		if (!cli_hives_option(&h, id, p.val))
+			return id == CLI_ARG ? cli_usage(cli, "doctor",
 				"takes no arguments") :
 			       cli_unexpected(cli, &p, id);
 	st = run(cli, doc, &h, &f);
 	if (st) {
-		mb_cli_hives_free(&h);
+		cli_hives_free(&h);
 		return st;
 	}
 	if (cli->json)
 		print_json(&cli->out, &f, &h);
 	else {
 		if (h.hs)
-			mb_cli_hives_text(&cli->out, &h);
+			cli_hives_text(&cli->out, &h);
 		print_text(cli, &f);
 	}
-	mb_cli_hives_free(&h);
+	cli_hives_free(&h);
 	if (f.problems)
 		st = mb_error_set(&cli->err, MB_EFOUND, "doctor", NULL,
 				  "%zu problem%s found", f.problems,

@@ -395,7 +395,7 @@ static int run(struct enum_run *e, const char *arg, const char *cmd)
 	size_t key;
 	int st;
 
-	st = mb_cli_find_key(e->cli, e->doc, cmd, arg, 0, &path, &key);
+	st = cli_find_key(e->cli, e->doc, cmd, arg, 0, &path, &key);
 	if (st)
 		return st;
 	typed = strcasecmp(path.location, "/LM") == 0 ? "" :
@@ -454,13 +454,13 @@ const struct cli_opt cli_enum_opts[] = {
 	CLI_END,
 };
 
-int mb_cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	return enum_main(cli, doc, argc, argv, 0);
 }
 
-int mb_cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		    char **argv)
+int cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		 char **argv)
 {
 	return enum_main(cli, doc, argc, argv, 1);
 }

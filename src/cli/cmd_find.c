@@ -103,8 +103,8 @@ static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	size_t key;
 	int st;
 
-	st = mb_cli_find_key(cli, doc, "find", arg, MB_PATH_PROP, &path,
-			     &key);
+	st = cli_find_key(cli, doc, "find", arg, MB_PATH_PROP, &path,
+			  &key);
 	if (st)
 		return st;
 	alias = mb_alias_find(path.prop);
@@ -132,8 +132,8 @@ const struct cli_opt cli_find_opts[] = {
 	CLI_END,
 };
 
-int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		char **argv)
+int cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	     char **argv)
 {
 	const char *arg = NULL;
 	struct cli_parser p;
@@ -149,6 +149,6 @@ int mb_cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
 			return st;
 	}
 	if (!arg)
-		return mb_cli_usage(cli, "find", "missing PROP");
+		return cli_usage(cli, "find", "missing PROP");
 	return find_one(cli, doc, arg, values);
 }

@@ -154,7 +154,7 @@ static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
 	size_t key;
 	int st;
 
-	st = mb_cli_find_key(cli, doc, "get", arg, MB_PATH_PROP, &path, &key);
+	st = cli_find_key(cli, doc, "get", arg, MB_PATH_PROP, &path, &key);
 	if (st)
 		return st;
 	name.typed = path.prop;
@@ -178,7 +178,7 @@ const struct cli_opt cli_get_opts[] = {
 	CLI_END,
 };
 
-int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	const char *arg = NULL;
 	struct cli_parser p;
@@ -194,6 +194,6 @@ int mb_cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 			return st;
 	}
 	if (!arg)
-		return mb_cli_usage(cli, "get", "missing PATH/PROP");
+		return cli_usage(cli, "get", "missing PATH/PROP");
 	return get_one(cli, doc, arg, local);
 }

@@ -31,7 +31,7 @@ static void synopsis_opt(const struct cli_opt *o, void *ctx)
 		mb_buf_puts(b, "]");
 }
 
-void mb_cli_synopsis(struct mb_buf *b, const struct mb_cmd *c)
+void cli_synopsis(struct mb_buf *b, const struct mb_cmd *c)
 {
 	mb_buf_puts(b, c->name);
 	cli_opt_each(c->opts, synopsis_opt, b);
@@ -62,12 +62,12 @@ static void global_line(const struct cli_opt *o, void *ctx)
 	option_line(o, ctx);
 }
 
-void mb_cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
+void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
 {
 	struct mb_buf syn;
 
 	mb_buf_init(&syn);
-	mb_cli_synopsis(&syn, c);
+	cli_synopsis(&syn, c);
 	mb_buf_puts(b, "usage: mbtool ");
 	cli_wrap(b, syn.data ? syn.data : c->name, 8, 14);
 	mb_buf_release(&syn);
@@ -84,10 +84,10 @@ void mb_cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
 			    "command): mbtool help\n");
 }
 
-void mb_cli_help_all(struct mb_buf *b)
+void cli_help_all(struct mb_buf *b)
 {
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	mb_buf_puts(b, MB_CLI_SYNOPSIS "\nglobal options (before or after "
 		    "the command):\n");
@@ -119,7 +119,7 @@ static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
 	mb_json_arr_begin(&j);
 	for (i = 0; i < n; i++) {
 		mb_buf_reset(&syn);
-		mb_cli_synopsis(&syn, &c[i]);
+		cli_synopsis(&syn, &c[i]);
 		mb_json_obj_begin(&j);
 		mb_json_kstr(&j, "name", c[i].name);
 		mb_json_kstr(&j, "usage", syn.data ? syn.data : c[i].name);
@@ -132,7 +132,7 @@ static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
 	mb_buf_release(&syn);
 }
 
-int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	const struct mb_cmd *c;
 	struct cli_parser p;
@@ -146,25 +146,25 @@ int mb_cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
 		if (id != CLI_ARG || name)
 			return id == CLI_ERR ? MB_EUSAGE :
-			       mb_cli_usage(cli, "help", "one COMMAND only");
+			       cli_usage(cli, "help", "one COMMAND only");
 		name = p.val;
 	}
 	if (!name) {
-		c = mb_cli_commands(&n);
+		c = cli_commands(&n);
 		if (cli->json)
 			help_json(cli, c, n);
 		else
-			mb_cli_help_all(&cli->out);
+			cli_help_all(&cli->out);
 		return MB_OK;
 	}
 	av = argv;
-	if (mb_cli_resolve(name, &argc, &av, &c, &cli->err))
+	if (cli_resolve(name, &argc, &av, &c, &cli->err))
 		return MB_EUSAGE;
 	if (av != argv)
 		free(av);  /* create_vdir: help on create */
 	if (cli->json)
 		help_json(cli, c, 1);
 	else
-		mb_cli_help_cmd(&cli->out, c);
+		cli_help_cmd(&cli->out, c);
 	return MB_OK;
 }

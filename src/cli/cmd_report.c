@@ -375,7 +375,7 @@ static void flush(struct render *rd, struct batch *b)
 /* Where the next keys go, or NULL. */
 static xmlNodePtr batch_at(struct render *rd, struct batch *b)
 {
-	if (!b->doc && !(b->doc = mb_report_part(&rd->rep, &b->keys)))
+	if (!b->doc && !(b->doc = cli_report_part(&rd->rep, &b->keys)))
 		rd->failed = "out of memory";
 	return b->doc ? b->keys : NULL;
 }
@@ -396,23 +396,23 @@ static void render_big(struct render *rd, size_t parent, size_t key,
 		       unsigned depth, int group)
 {
 	xmlNodePtr keys;
-	xmlDocPtr part = mb_report_part(&rd->rep, &keys);
+	xmlDocPtr part = cli_report_part(&rd->rep, &keys);
 	size_t len, c, end;
 	struct batch b = { NULL, NULL, 0 };
 	char *tail;
 
 	if (part && group)
-		mb_report_group(&rd->rep, keys, parent, key, depth, 0);
+		cli_report_group(&rd->rep, keys, parent, key, depth, 0);
 	else if (part)
-		mb_report_key(&rd->rep, keys, key, depth, 0);
+		cli_report_key(&rd->rep, keys, key, depth, 0);
 	if (transform(rd, part) || !(tail = put_piece(rd, 1, &len)))
 		return;
 	if (!group) {
 		render_children(rd, key, depth + 1);
 	} else {
-		end = mb_report_group_end(&rd->rep, parent, key, NULL);
+		end = cli_report_group_end(&rd->rep, parent, key, NULL);
 		for (c = key; c != end && !rd->failed;
-		     c = mb_report_next(&rd->rep, parent, c))
+		     c = cli_report_next(&rd->rep, parent, c))
 			put_key(rd, &b, parent, c, depth);
 		flush(rd, &b);
 	}
@@ -429,7 +429,7 @@ static void put_key(struct render *rd, struct batch *b, size_t parent,
 		flush(rd, b);
 		render_big(rd, parent, key, depth, 0);
 	} else if ((at = batch_at(rd, b))) {
-		mb_report_key(&rd->rep, at, key, depth, 1);
+		cli_report_key(&rd->rep, at, key, depth, 1);
 		batch_added(rd, b, rd->rep.shown_in[key]);
 	}
 }
@@ -438,15 +438,15 @@ static void put_key(struct render *rd, struct batch *b, size_t parent,
 static size_t put_group(struct render *rd, struct batch *b, size_t parent,
 			size_t first, unsigned depth)
 {
-	size_t size, end = mb_report_group_end(&rd->rep, parent, first,
-					       &size);
+	size_t size, end = cli_report_group_end(&rd->rep, parent, first,
+						&size);
 	xmlNodePtr at;
 
 	if (size > MB_REPORT_PART) {
 		flush(rd, b);
 		render_big(rd, parent, first, depth, 1);
 	} else if ((at = batch_at(rd, b))) {
-		mb_report_group(&rd->rep, at, parent, first, depth, 1);
+		cli_report_group(&rd->rep, at, parent, first, depth, 1);
 		batch_added(rd, b, size);
 	}
 	return end;
@@ -457,15 +457,15 @@ static size_t put_group(struct render *rd, struct batch *b, size_t parent,
 static void render_children(struct render *rd, size_t parent, unsigned depth)
 {
 	struct batch b = { NULL, NULL, 0 };
-	size_t c = mb_report_next(&rd->rep, parent, MB_NOKEY);
-	int grouped = c != MB_NOKEY && mb_report_grouped(&rd->rep, parent);
+	size_t c = cli_report_next(&rd->rep, parent, MB_NOKEY);
+	int grouped = c != MB_NOKEY && cli_report_grouped(&rd->rep, parent);
 
 	while (c != MB_NOKEY && !rd->failed && !rd->out.bad) {
 		if (grouped) {
 			c = put_group(rd, &b, parent, c, depth);
 		} else {
 			put_key(rd, &b, parent, c, depth);
-			c = mb_report_next(&rd->rep, parent, c);
+			c = cli_report_next(&rd->rep, parent, c);
 		}
 	}
 	flush(rd, &b);
@@ -479,7 +479,7 @@ static void render(struct render *rd)
 	size_t len;
 	char *tail;
 
-	if (transform(rd, mb_report_page(&rd->rep)))
+	if (transform(rd, cli_report_page(&rd->rep)))
 		return;
 	if (!piece(rd, 1, &len)) {
 		put(rd, rd->part.data ? rd->part.data : "", rd->part.len);
@@ -558,12 +558,12 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
 			*out = p.val;
 		else if (id == CLI_O_STYLESHEET)
 			*style = p.val;
-		else if (!mb_cli_hives_option(h, id, p.val))
+		else if (!cli_hives_option(h, id, p.val))
 			return cli_unexpected(cli, &p, id);
 	}
 	if (!*out)
-		return mb_cli_usage(cli, "report", "-o FILE is required "
-				    "(-o - writes to standard output)");
+		return cli_usage(cli, "report", "-o FILE is required "
+				 "(-o - writes to standard output)");
 	return MB_OK;
 }
 
@@ -609,10 +609,10 @@ static int page_path(struct mb_cli *cli, const struct mb_doc *doc,
 		       cli->err.status;
 	if (cli->nfiles > 1 && strcmp(out, "-") != 0 &&
 	    !(stat(out, &st) == 0 && !S_ISREG(st.st_mode)))
-		return mb_cli_usage(cli, "report", "-o %s would hold only the "
-				    "last of %d pages: give a folder (-o DIR, "
-				    "one page per metabase) or -o -", out,
-				    cli->nfiles);
+		return cli_usage(cli, "report", "-o %s would hold only the "
+				 "last of %d pages: give a folder (-o DIR, "
+				 "one page per metabase) or -o -", out,
+				 cli->nfiles);
 	return MB_OK;
 }
 
@@ -632,14 +632,14 @@ static int report(struct mb_cli *cli, struct render *rd,
 	out = page ? page : out;
 	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
-	st = mb_cli_hives_load(cli, "report", doc, h);
+	st = cli_hives_load(cli, "report", doc, h);
 	if (!st && h->hs)
-		st = mb_cli_plain_solve(cli, "report", doc, &keys, 0, &p);
-	if (!st && mb_report_prepare(&rd->rep, doc, h->hs, h->hs ? &p : NULL))
+		st = cli_plain_solve(cli, "report", doc, &keys, 0, &p);
+	if (!st && cli_report_prepare(&rd->rep, doc, h->hs, h->hs ? &p : NULL))
 		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
 				  "out of memory");
-	mb_cli_plain_free(&p);
-	mb_cli_keys_free(&keys);
+	cli_plain_free(&p);
+	cli_keys_free(&keys);
 	if (!st)
 		st = cli_out_check(cli, "report", out);
 	if (!st)
@@ -684,8 +684,8 @@ static int report_json(struct mb_cli *cli, const char *out)
 		"report", NULL, "out of memory") : MB_OK;
 }
 
-int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+int cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv)
 {
 	const char *out = NULL, *style = NULL, *path;
 	struct mb_cli_hives h = { 0 };
@@ -715,8 +715,8 @@ int mb_cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		st = report(cli, &rd, doc, out, path, &h);
 	if (!st && cli->json)
 		st = report_json(cli, out);
-	mb_report_free(&rd.rep);
-	mb_cli_hives_free(&h);
+	cli_report_free(&rd.rep);
+	cli_hives_free(&h);
 	mb_buf_release(&rd.part);
 	if (rd.xsl)
 		xsltFreeStylesheet(rd.xsl);

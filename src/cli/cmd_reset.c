@@ -46,18 +46,18 @@ struct reset {
 
 static int read_pass(struct mb_cli *cli, struct reset *r)
 {
-	int st = mb_cli_secret_file(cli, CMD, r->pw_file, MAX_PASS, &r->pass,
-				    &r->pass_len);
+	int st = cli_secret_file(cli, CMD, r->pw_file, MAX_PASS, &r->pass,
+				 &r->pass_len);
 
 	if (st)
 		return st;
 	/* with the machine keys no adsutil.vbs line carries it: '"' is fine */
 	if (!r->pass_len || strlen(r->pass) != r->pass_len ||
 	    !mb_samcmd_safe(r->pass, !r->keys.exchange))
-		return mb_cli_usage(cli, CMD, "the password must be non-empty, "
-				    "without control characters%s",
-				    r->keys.exchange ? "" : " or '\"' "
-				    "(adsutil.vbs cannot take one)");
+		return cli_usage(cli, CMD, "the password must be non-empty, "
+				 "without control characters%s",
+				 r->keys.exchange ? "" : " or '\"' "
+				 "(adsutil.vbs cannot take one)");
 	return MB_OK;
 }
 
@@ -86,8 +86,8 @@ static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
 	case CLI_O_ACCOUNT: r->account = v; return 1;
 	case CLI_O_PASSWORD_FILE: r->pw_file = v; return 1;
 	case CLI_O_OUTPUT: r->out_file = v; return 1;
-	case CLI_O_SHELL: *st = mb_cli_shell(cli, CMD, v, &r->sh); return 1;
-	default: return mb_cli_keys_option(&r->keys, id, v);
+	case CLI_O_SHELL: *st = cli_shell(cli, CMD, v, &r->sh); return 1;
+	default: return cli_keys_option(&r->keys, id, v);
 	}
 }
 
@@ -98,7 +98,7 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 
 	cli_parser_init(&p, CMD, cli_reset_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, CMD, id, p.word)) != 0) {
+		if ((st = cli_wsess_option(s, CMD, id, p.word)) != 0) {
 			if (st < 0)
 				return s->cli->err.status;
 		} else if (!take(s->cli, r, id, p.val, &st)) {
@@ -108,10 +108,10 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 		}
 	}
 	if (!r->account)
-		return mb_cli_usage(s->cli, CMD, "--account NAME is required");
+		return cli_usage(s->cli, CMD, "--account NAME is required");
 	if (r->pw_file && r->generate)
-		return mb_cli_usage(s->cli, CMD, "--password-file and "
-				    "--generate exclude each other");
+		return cli_usage(s->cli, CMD, "--password-file and "
+				 "--generate exclude each other");
 	if (r->pw_file)
 		return read_pass(s->cli, r);
 	r->pass_len = 20;
@@ -133,7 +133,7 @@ static int drop(struct mb_wsess *s, size_t key, const char *prop)
 			   &s->cli->err);
 	if (st || !removed)
 		return st;
-	if (!(ch = mb_wsess_change(s, "delete")))
+	if (!(ch = cli_wsess_change(s, "delete")))
 		return s->cli->err.status;
 	ch->path = strdup(p);
 	ch->prop = strdup(prop);
@@ -147,7 +147,7 @@ static int new_blob(struct mb_wsess *s, struct reset *r)
 	struct mb_buf b;
 	int st;
 
-	st = mb_cli_mkey_open(s->cli, CMD, s->doc, &r->keys, &mk);
+	st = cli_mkey_open(s->cli, CMD, s->doc, &r->keys, &mk);
 	mb_buf_init(&b);
 	if (!st && mb_mkey_string(mk, r->pass, &b, &s->cli->err) != MB_OK)
 		st = s->cli->err.status;
@@ -176,7 +176,7 @@ static int plan(struct mb_wsess *s, struct reset *r)
 			continue;
 		found++;
 		for (j = 0; !st && j < a->nkeys; j++)
-			st = r->blob ? mb_cli_put_secret(s, a->keys[j], pass,
+			st = r->blob ? cli_put_secret(s, a->keys[j], pass,
 					r->blob, "the new password, encrypted "
 					"with the machine keys")
 				     : drop(s, a->keys[j], pass);
@@ -255,7 +255,7 @@ static void json_more(struct mb_wsess *s, struct mb_json *j, void *arg)
 	mb_json_kstr(j, "shell", r->sh == MB_SHELL_PS ? "powershell" : "cmd");
 	mb_json_kbool(j, "domain_controller", r->dc);
 	mb_json_kstr(j, "output", to_file(s, r) ? r->out_file : NULL);
-	mb_sam_json_lines(j, r->script, r->sh, !to_file(s, r));
+	cli_sam_json_lines(j, r->script, r->sh, !to_file(s, r));
 }
 
 /*
@@ -270,7 +270,7 @@ static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
 
 	*made = 0;
 	if (to_file(s, r)) {
-		st = mb_sam_write_file(s->cli, CMD, r->out_file, b);
+		st = cli_sam_write_file(s->cli, CMD, r->out_file, b);
 		*made = !st;
 	}
 	return st;
@@ -285,7 +285,7 @@ static int commit_or_undo(struct mb_wsess *s, struct reset *r,
 	r->script = b;
 	s->json_more = json_more;
 	s->json_arg = r;
-	st = mb_wsess_commit(s);
+	st = cli_wsess_commit(s);
 	if (st && made)
 		unlink(r->out_file);
 	return st;
@@ -302,8 +302,8 @@ static void finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 		mb_buf_append(&s->cli->out, b->data, b->len);
 }
 
-int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv)
+int cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv)
 {
 	struct mb_wsess s;
 	struct reset r;
@@ -312,7 +312,7 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 
 	memset(&r, 0, sizeof(r));
 	r.sh = MB_SHELL_CMD;
-	mb_wsess_init(&s, cli, doc, argv[0]);
+	cli_wsess_init(&s, cli, doc, argv[0]);
 	st = parse(&s, &r, argc, argv);
 	mb_buf_init(&b);
 	if (!st)
@@ -326,10 +326,10 @@ int mb_cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	if (!st)
 		finish(&s, &r, &b);
 	mb_buf_wipe(&b);
-	mb_wsess_release(&s);
+	cli_wsess_release(&s);
 	mb_accts_free(&r.a);
-	mb_cli_keys_free(&r.keys);
-	mb_cli_secret_free(r.pass, r.pass_len);
+	cli_keys_free(&r.keys);
+	cli_secret_free(r.pass, r.pass_len);
 	free(r.blob);
 	return st;
 }

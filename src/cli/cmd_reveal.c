@@ -75,24 +75,24 @@ static int take_option(struct rv *r, int id, const char *v)
 
 	if (id == CLI_O_KNOWN) {
 		if (r->nknown == MAX_ARGS)
-			return mb_cli_usage(r->cli, "reveal", "too many "
-					    "--known");
+			return cli_usage(r->cli, "reveal", "too many "
+					 "--known");
 		r->known[r->nknown++].arg = v;
 	} else if (id == CLI_O_PASSWORD_FILE) {
 		if (!k || k->value)
-			return mb_cli_usage(r->cli, "reveal", "--password-file "
-					    "F must follow --known PATH/PROP");
-		return mb_cli_secret_file(r->cli, "reveal", v, MAX_SECRET,
-					  &k->value, &k->len);
+			return cli_usage(r->cli, "reveal", "--password-file "
+					 "F must follow --known PATH/PROP");
+		return cli_secret_file(r->cli, "reveal", v, MAX_SECRET,
+				       &k->value, &k->len);
 	} else if (id == CLI_O_OUTPUT) {
 		r->out_file = v;
 	} else if (id == CLI_O_ALL) {
 		r->all = 1;
 	} else if (id == CLI_O_NO_CACHE) {
 		r->no_cache = 1;
-	} else if (!mb_cli_keys_option(&r->keys, id, v)) {
-		return mb_cli_usage(r->cli, "reveal", "'%s' is not handled "
-				    "here", v ? v : "?");
+	} else if (!cli_keys_option(&r->keys, id, v)) {
+		return cli_usage(r->cli, "reveal", "'%s' is not handled "
+				 "here", v ? v : "?");
 	}
 	return MB_OK;
 }
@@ -110,18 +110,18 @@ static int parse_args(struct rv *r, int argc, char **argv)
 		if (id > 0 && (st = take_option(r, id, p.val)) != 0)
 			return st;
 		if (id == CLI_ARG && r->nwant == MAX_ARGS)
-			return mb_cli_usage(r->cli, "reveal", "too many paths");
+			return cli_usage(r->cli, "reveal", "too many paths");
 		if (id == CLI_ARG)
 			r->want[r->nwant++] = p.val;
 	}
 	for (k = 0; k < r->nknown; k++)
 		if (!r->known[k].value)
-			return mb_cli_usage(r->cli, "reveal", "--known %s needs "
-					    "--password-file F (or - for "
-					    "stdin)", r->known[k].arg);
+			return cli_usage(r->cli, "reveal", "--known %s needs "
+					 "--password-file F (or - for "
+					 "stdin)", r->known[k].arg);
 	if (!r->all && !r->nwant)
-		return mb_cli_usage(r->cli, "reveal", "name PATH/PROP values "
-				    "or --all");
+		return cli_usage(r->cli, "reveal", "name PATH/PROP values "
+				 "or --all");
 	return MB_OK;
 }
 
@@ -150,8 +150,8 @@ static int resolve(struct rv *r, const char *arg, size_t *out)
 		return st;
 	key = mb_doc_find(r->doc, path.location);
 	if (key == MB_NOKEY)
-		st = mb_cli_no_path(r->cli, "reveal", arg, r->doc,
-				    path.location);
+		st = cli_no_path(r->cli, "reveal", arg, r->doc,
+				 path.location);
 	else if ((*out = find_at(r, key, path.prop)) == (size_t)-1 &&
 		 mb_schema_prop(r->doc->schema, path.prop))
 		mb_buf_printf(&r->cli->out, "The parameter \"%s\" is not "
@@ -216,7 +216,7 @@ static int solve(struct rv *r, struct mb_buf *note)
 	struct mb_reveal_opts o;
 	int st;
 
-	st = mb_cli_reveal_opts(r->cli, &r->s, &r->keys, r->no_cache, &o);
+	st = cli_solver_opts(r->cli, &r->s, &r->keys, r->no_cache, &o);
 	if (st)
 		return st;
 	check_session(r, o.session, note);
@@ -387,7 +387,7 @@ static void render_json(const struct rv *r, const size_t *idx, size_t n,
 /* -o FILE: created 0600, never over an existing file (as sam -o). */
 static int write_private(struct rv *r, const struct mb_buf *b)
 {
-	return mb_sam_write_file(r->cli, "reveal", r->out_file, b);
+	return cli_sam_write_file(r->cli, "reveal", r->out_file, b);
 }
 
 static int named(const struct rv *r, size_t i)
@@ -498,17 +498,17 @@ static void release(struct rv *r)
 	size_t i;
 
 	for (i = 0; i < r->nknown; i++)
-		mb_cli_secret_free(r->known[i].value, r->known[i].len);
+		cli_secret_free(r->known[i].value, r->known[i].len);
 	if (r->have_rep)
 		mb_reveal_report_free(&r->rep);
-	mb_cli_keys_free(&r->keys);
+	cli_keys_free(&r->keys);
 	free(r->items);
 	free(r->item_of);
 	mb_secrets_free(&r->s);
 }
 
-int mb_cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		  char **argv)
+int cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	       char **argv)
 {
 	struct rv r;
 	struct mb_buf note;

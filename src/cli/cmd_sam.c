@@ -35,8 +35,8 @@
 
 #define CMD "sam"
 
-int mb_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
-		      const struct mb_buf *b)
+int cli_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+		       const struct mb_buf *b)
 {
 	int fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0600), short_write;
 
@@ -93,12 +93,12 @@ const struct cli_opt cli_sam_opts[] = {
 	CLI_END,
 };
 
-int mb_cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
-		 enum mb_shell *sh)
+int cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+	      enum mb_shell *sh)
 {
 	if (strcmp(v, "cmd") && strcmp(v, "powershell"))
-		return mb_cli_usage(cli, cmd, "--shell takes cmd or "
-				    "powershell");
+		return cli_usage(cli, cmd, "--shell takes cmd or "
+				 "powershell");
 	*sh = strcmp(v, "powershell") == 0 ? MB_SHELL_PS : MB_SHELL_CMD;
 	return MB_OK;
 }
@@ -117,10 +117,10 @@ static int parse(struct sam *m, int argc, char **argv)
 		else if (id == CLI_O_OUTPUT)
 			m->out_file = p.val;
 		else if (id == CLI_O_SHELL) {
-			if (mb_cli_shell(m->cli, CMD, p.val, &m->sh))
+			if (cli_shell(m->cli, CMD, p.val, &m->sh))
 				return MB_EUSAGE;
-		} else if (!mb_cli_keys_option(&m->keys, id, p.val) &&
-			   !mb_cli_hives_option(&m->h, id, p.val))
+		} else if (!cli_keys_option(&m->keys, id, p.val) &&
+			   !cli_hives_option(&m->h, id, p.val))
 			return cli_unexpected(m->cli, &p, id);
 	}
 	return MB_OK;
@@ -128,8 +128,8 @@ static int parse(struct sam *m, int argc, char **argv)
 
 static int solve(struct sam *m)
 {
-	return mb_cli_plain_solve(m->cli, CMD, m->doc, &m->keys, m->no_cache,
-				  &m->p);
+	return cli_plain_solve(m->cli, CMD, m->doc, &m->keys, m->no_cache,
+			       &m->p);
 }
 
 /* One password for the account, or NULL with why filled. */
@@ -142,7 +142,7 @@ static const char *account_pass(const struct sam *m,
 
 	for (i = 0; i < a->nkeys; i++) {
 		*why = "its password could not be recovered";
-		q = mb_cli_plain_at(&m->p, m->doc, a->keys[i], k->pass, why);
+		q = cli_plain_at(&m->p, m->doc, a->keys[i], k->pass, why);
 		if (!q)
 			return NULL;
 		if (p && strcmp(p, q)) {
@@ -248,8 +248,8 @@ static int one_account(struct sam *m, const struct mb_acct *a, size_t n,
 	return st;
 }
 
-void mb_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
-		       enum mb_shell sh, int shown)
+void cli_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
+			enum mb_shell sh, int shown)
 {
 	const char *c = sh == MB_SHELL_PS ? "# " : "rem ", *p, *e, *end;
 	size_t clen = strlen(c);
@@ -299,7 +299,7 @@ static void json_account(struct sam *m, const struct mb_acct *a,
 	mb_json_kstr(&m->j, "password", why == already ? "matches the SAM" :
 		     why ? "generated" : "recovered");
 	mb_json_kstr(&m->j, "reason", why == already ? NULL : why);
-	mb_sam_json_lines(&m->j, body, m->sh, !m->out_file);
+	cli_sam_json_lines(&m->j, body, m->sh, !m->out_file);
 	mb_json_obj_end(&m->j);
 }
 
@@ -351,8 +351,8 @@ static int emit(struct sam *m)
 		return mb_error_set(&m->cli->err, MB_EFILE, CMD, NULL,
 				    "out of memory");
 	}
-	st = m->h.hs ? mb_cli_wside_build(m->cli, m->doc, m->h.hs, &a, &m->p,
-					  &m->w) : MB_OK;
+	st = m->h.hs ? cli_wside_build(m->cli, m->doc, m->h.hs, &a, &m->p,
+				       &m->w) : MB_OK;
 	mb_buf_init(&b);
 	mb_samcmd_header(&b, m->sh, "sam");
 	if (m->h.hs)
@@ -369,7 +369,7 @@ static int emit(struct sam *m)
 		mb_json_obj_end(&m->j);
 	}
 	if (!st && m->out_file) {
-		st = mb_sam_write_file(m->cli, CMD, m->out_file, &b);
+		st = cli_sam_write_file(m->cli, CMD, m->out_file, &b);
 		if (!st && !m->cli->json)
 			mb_buf_printf(&m->cli->out, "wrote %s (mode 0600)\n",
 				      m->out_file);
@@ -379,7 +379,7 @@ static int emit(struct sam *m)
 	return st;
 }
 
-int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	struct sam m;
 	int st;
@@ -390,14 +390,14 @@ int mb_cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	m.doc = doc;
 	st = parse(&m, argc, argv);
 	if (!st)
-		st = mb_cli_hives_load(cli, CMD, doc, &m.h);
+		st = cli_hives_load(cli, CMD, doc, &m.h);
 	if (!st)
 		st = solve(&m);
 	if (!st)
 		st = emit(&m);
 	mb_wside_free(&m.w);
-	mb_cli_hives_free(&m.h);
-	mb_cli_plain_free(&m.p);
-	mb_cli_keys_free(&m.keys);
+	cli_hives_free(&m.h);
+	cli_plain_free(&m.p);
+	cli_keys_free(&m.keys);
 	return st;
 }

@@ -115,8 +115,8 @@ static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
 			return st;
 		top = mb_doc_find(doc, path.location);
 		if (top == MB_NOKEY)
-			st = mb_cli_no_path(cli, "secrets", arg, doc,
-					    path.location);
+			st = cli_no_path(cli, "secrets", arg, doc,
+					 path.location);
 		mb_path_release(&path);
 		if (st)
 			return st;
@@ -130,8 +130,8 @@ static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
 
 const struct cli_opt cli_secrets_opts[] = { CLI_END };
 
-int mb_cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		   char **argv)
+int cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+		char **argv)
 {
 	const char *arg = NULL;
 	struct mb_secrets s;

@@ -94,27 +94,27 @@ static int new_password(struct mb_wsess *s, const struct set_req *r,
 	int st;
 
 	if (r->pw_file && s->batch && strcmp(r->pw_file, "-") == 0)
-		st = mb_cli_usage(s->cli, "set", "a batch line cannot read "
-				  "%s from standard input: name a FILE",
-				  r->ref.prop->name);
+		st = cli_usage(s->cli, "set", "a batch line cannot read "
+			       "%s from standard input: name a FILE",
+			       r->ref.prop->name);
 	else if (r->pw_file)
-		st = mb_cli_secret_file(s->cli, "set", r->pw_file, MAX_PASS,
-					pw, len);
+		st = cli_secret_file(s->cli, "set", r->pw_file, MAX_PASS,
+				     pw, len);
 	else if (s->batch)
-		st = mb_cli_usage(s->cli, "set", "a batch line cannot ask for "
-				  "%s: add --password-file FILE",
-				  r->ref.prop->name);
+		st = cli_usage(s->cli, "set", "a batch line cannot ask for "
+			       "%s: add --password-file FILE",
+			       r->ref.prop->name);
 	else
-		st = mb_cli_secret_prompt(s->cli, "set", r->ref.prop->name,
-					  MAX_PASS, pw, len);
+		st = cli_secret_prompt(s->cli, "set", r->ref.prop->name,
+				       MAX_PASS, pw, len);
 	if (!st && memchr(*pw, '\0', *len))
-		st = mb_cli_usage(s->cli, "set", "the password file holds a "
-				  "NUL byte, which no password can contain");
+		st = cli_usage(s->cli, "set", "the password file holds a "
+			       "NUL byte, which no password can contain");
 	else if (!st && !*len)
-		st = mb_cli_usage(s->cli, "set", "the new %s is empty (an "
-				  "empty account password fails IIS's logon "
-				  "with 401.1); nothing changed",
-				  r->ref.prop->name);
+		st = cli_usage(s->cli, "set", "the new %s is empty (an "
+			       "empty account password fails IIS's logon "
+			       "with 401.1); nothing changed",
+			       r->ref.prop->name);
 	return st;
 }
 
@@ -130,7 +130,7 @@ static int not_a_string(struct mb_wsess *s, const struct set_req *r)
 }
 
 /*
- * Machine-key mode: prove the keys are this file's (mb_cli_mkey_open), then
+ * Machine-key mode: prove the keys are this file's (cli_mkey_open), then
  * encrypt and sign the new password exactly as IIS does; *hex is the
  * attribute text.
  */
@@ -148,11 +148,11 @@ static int secure_value(struct mb_wsess *s, struct set_req *r, char **hex)
 	if (r->ref.prop->type != MB_T_STRING)
 		return not_a_string(s, r);
 	if (r->nvals)
-		return mb_cli_usage(s->cli, "set", "a secure value never comes "
-				    "from the command line: give it with "
-				    "--password-file FILE (or - for stdin), or "
-				    "leave VALUE out to be asked");
-	st = mb_cli_mkey_open(s->cli, "set", s->doc, &r->keys, &mk);
+		return cli_usage(s->cli, "set", "a secure value never comes "
+				 "from the command line: give it with "
+				 "--password-file FILE (or - for stdin), or "
+				 "leave VALUE out to be asked");
+	st = cli_mkey_open(s->cli, "set", s->doc, &r->keys, &mk);
 	if (!st)
 		st = new_password(s, r, &pw, &len);
 	mb_buf_init(&b);
@@ -161,7 +161,7 @@ static int secure_value(struct mb_wsess *s, struct set_req *r, char **hex)
 	if (!st)
 		*hex = mb_buf_detach(&b, NULL);
 	mb_buf_release(&b);
-	mb_cli_secret_free(pw, len);
+	cli_secret_free(pw, len);
 	mb_mkey_free(mk);
 	return st;
 }
@@ -194,7 +194,7 @@ static int note_change(struct mb_wsess *s, const struct set_req *r,
 		       const struct mb_prop *shown, const char *text,
 		       char *previous)
 {
-	struct mb_change *c = mb_wsess_change(s, "set");
+	struct mb_change *c = cli_wsess_change(s, "set");
 
 	if (!c) {
 		free(previous);
@@ -232,9 +232,9 @@ static int set_flag(struct mb_wsess *s, struct set_req *r, int as_custom)
 
 	if (r->nvals != 1 || mb_value_bool(r->vals[0], &on)) {
 		free(old);
-		return mb_cli_usage(s->cli, "set", "%s is one bit of %s: give "
-				    "TRUE or FALSE", r->path.prop,
-				    r->ref.prop->name);
+		return cli_usage(s->cli, "set", "%s is one bit of %s: give "
+				 "TRUE or FALSE", r->path.prop,
+				 r->ref.prop->name);
 	}
 	if (old && !mb_value_dword(r->ref.prop, old, &v))
 		was = (v & r->ref.flag->value) == r->ref.flag->value;
@@ -364,8 +364,8 @@ static int server_command(struct mb_wsess *s, const struct set_req *r)
 				    "an %.*s)", a->name, a->keytype, where,
 				    (int)k->elem.len, type);
 	if (r->nvals != 1)
-		return mb_cli_usage(s->cli, "set", "%s takes one value: the "
-				    "command code", a->name);
+		return cli_usage(s->cli, "set", "%s takes one value: the "
+				 "command code", a->name);
 	st = as_typed(s, r, mb_alias_command(a, r->vals[0], &code,
 					     &s->cli->err));
 	if (st)
@@ -389,12 +389,12 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	const char *loc = r->path.location;
 	int st, allowed, custom_only;
 
-	st = mb_wsess_scope(s, &loc, 1);
+	st = cli_wsess_scope(s, &loc, 1);
 	if (st)
 		return st;
 	r->key = mb_doc_find(s->doc, loc);
 	if (r->key == MB_NOKEY)
-		return mb_cli_no_path(s->cli, "set", r->arg, s->doc, loc);
+		return cli_no_path(s->cli, "set", r->arg, s->doc, loc);
 	r->alias = mb_alias_find(r->path.prop);
 	if (r->alias && r->alias->kind == MB_ALIAS_COMMAND)
 		return server_command(s, r);
@@ -407,9 +407,9 @@ static int plan(struct mb_wsess *s, struct set_req *r)
 	if (!allowed && !r->force)
 		st = not_allowed(s, r);
 	else if (has_keys(r) && !(r->ref.prop->attrs & MB_ATTR_SECURE))
-		st = mb_cli_usage(s->cli, "set", "--exchange-key, --signing-key "
-				  "and --password-file are for secure "
-				  "properties; %s is not one", r->path.prop);
+		st = cli_usage(s->cli, "set", "--exchange-key, --signing-key "
+			       "and --password-file are for secure "
+			       "properties; %s is not one", r->path.prop);
 	else if (r->alias)
 		st = set_alias(s, r, !allowed || custom_only);
 	else if (r->ref.flag)
@@ -440,7 +440,7 @@ static int take_option(struct set_req *r, int id, const char *v)
 	else if (id == CLI_O_PASSWORD_FILE)
 		r->pw_file = v;
 	else
-		return mb_cli_keys_option(&r->keys, id, v);
+		return cli_keys_option(&r->keys, id, v);
 	return 1;
 }
 
@@ -457,7 +457,7 @@ static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 	cli_parser_init(&p, "set", cli_set_opts, argc, argv);
 	p.dash_args = 1;  /* "-1" is a value, not an option */
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((st = mb_wsess_option(s, "set", id, p.word)) != 0) {
+		if ((st = cli_wsess_option(s, "set", id, p.word)) != 0) {
 			if (st < 0)
 				return MB_EUSAGE;
 		} else if (id == CLI_ARG) {
@@ -471,12 +471,12 @@ static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 	}
 	/* with machine keys a secure VALUE comes from a file or the tty */
 	if (!r->arg || (!r->nvals && !has_keys(r)))
-		return mb_cli_usage(s->cli, "set", "missing %s",
-				    r->arg ? "VALUE" : "PATH/PROP");
+		return cli_usage(s->cli, "set", "missing %s",
+				 r->arg ? "VALUE" : "PATH/PROP");
 	return MB_OK;
 }
 
-int mb_plan_set(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_set(struct mb_wsess *s, int argc, char **argv)
 {
 	struct set_req r;
 	int st;
@@ -489,12 +489,12 @@ int mb_plan_set(struct mb_wsess *s, int argc, char **argv)
 		st = plan(s, &r);
 		mb_path_release(&r.path);
 	}
-	mb_cli_keys_free(&r.keys);
+	cli_keys_free(&r.keys);
 	free(r.vals);
 	return st;
 }
 
-int mb_cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, mb_plan_set);
+	return cli_write(cli, doc, argc, argv, cli_plan_set);
 }

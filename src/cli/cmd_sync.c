@@ -43,7 +43,7 @@ static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
 
 	cli_parser_init(&p, CMD, cli_sync_opts, argc, argv);
 	while ((id = cli_next(&p, &s->cli->err)) != CLI_DONE) {
-		if ((r = mb_wsess_option(s, CMD, id, p.word)) != 0) {
+		if ((r = cli_wsess_option(s, CMD, id, p.word)) != 0) {
 			if (r < 0)
 				return s->cli->err.status;
 		} else if (id == CLI_O_ACCOUNT) {
@@ -55,8 +55,8 @@ static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
 		}
 	}
 	if (!c->account || !c->from)
-		return mb_cli_usage(s->cli, CMD, "--account NAME and --from "
-				    "PATH are required");
+		return cli_usage(s->cli, CMD, "--account NAME and --from "
+				 "PATH are required");
 	return MB_OK;
 }
 
@@ -80,7 +80,7 @@ static int apply(struct mb_wsess *s, struct sync *c)
 		if (!sets_name(s->doc, k, c->account))
 			continue;
 		n++;
-		st = mb_cli_put_secret(s, k, PASSP, c->pass, note);
+		st = cli_put_secret(s, k, PASSP, c->pass, note);
 	}
 	if (!st && !n)
 		return mb_error_set(&s->cli->err, MB_ENOPATH, CMD, c->account,
@@ -100,15 +100,15 @@ static int plan(struct mb_wsess *s, int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	st = parse(s, &c, argc, argv);
 	if (!st)
-		st = mb_acct_pass_from(s->cli, s->doc, CMD, c.from, &c.pass);
+		st = cli_acct_pass_from(s->cli, s->doc, CMD, c.from, &c.pass);
 	if (!st)
 		st = apply(s, &c);
 	free(c.pass);
 	return st;
 }
 
-int mb_cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		char **argv)
+int cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	     char **argv)
 {
-	return mb_cli_write(cli, doc, argc, argv, plan);
+	return cli_write(cli, doc, argc, argv, plan);
 }

@@ -152,8 +152,8 @@ static int parse_args(struct tree_run *t, int argc, char **argv,
 	while ((id = cli_next(&p, &t->cli->err)) != CLI_DONE) {
 		if (id == CLI_O_PROP) {
 			if (t->nprops == MAX_PROPS)
-				return mb_cli_usage(t->cli, "tree", "at most "
-						    "%d --prop", MAX_PROPS);
+				return cli_usage(t->cli, "tree", "at most "
+						 "%d --prop", MAX_PROPS);
 			t->names[t->nprops++] = p.val;
 		} else if (id != CLI_ARG) {
 			return cli_unexpected(t->cli, &p, id);
@@ -174,7 +174,7 @@ static int resolve_all(struct tree_run *t, size_t key)
 	return st;
 }
 
-int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	struct tree_run t;
 	struct mb_path path;
@@ -190,7 +190,7 @@ int mb_cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	memset(&path, 0, sizeof(path));
 	st = parse_args(&t, argc, argv, &arg);
 	if (!st)
-		st = mb_cli_find_key(cli, doc, "tree", arg, 0, &path, &key);
+		st = cli_find_key(cli, doc, "tree", arg, 0, &path, &key);
 	if (!st)
 		st = resolve_all(&t, key);
 	if (!st) {

@@ -40,86 +40,86 @@ const struct cli_opt cli_global_opts[] = {
 };
 
 static const struct mb_cmd commands[] = {
-	{ "get", mb_cmd_get, 0, cli_get_opts, "PATH/PROP",
+	{ "get", cmd_get, 0, cli_get_opts, "PATH/PROP",
 	  "the effective value of a property, and where it comes from",
 	  "get W3SVC/1/ROOT/AnonymousUserName", NULL },
-	{ "find", mb_cmd_find, 0, cli_find_opts, "[PATH/]PROP",
+	{ "find", cmd_find, 0, cli_find_opts, "[PATH/]PROP",
 	  "every key that sets a property, in file order",
 	  "find --values AnonymousUserName", NULL },
-	{ "enum", mb_cmd_enum, 0, cli_enum_opts, "[PATH] [/P]",
+	{ "enum", cmd_enum, 0, cli_enum_opts, "[PATH] [/P]",
 	  "the properties set at a key, and its child keys (/P: only the "
 	  "child keys)", "enum W3SVC/1/ROOT", NULL },
-	{ "enum_all", mb_cmd_enum_all, 0, cli_enum_opts, "[PATH] [/P]",
+	{ "enum_all", cmd_enum_all, 0, cli_enum_opts, "[PATH] [/P]",
 	  "enum for a key and its whole subtree", "enum_all W3SVC/1", NULL },
-	{ "tree", mb_cmd_tree, 0, cli_tree_opts, "[PATH]",
+	{ "tree", cmd_tree, 0, cli_tree_opts, "[PATH]",
 	  "the key tree, with where each named property comes from",
 	  "tree W3SVC --prop AnonymousUserName", NULL },
-	{ "secrets", mb_cmd_secrets, 0, cli_secrets_opts, "[PATH]",
+	{ "secrets", cmd_secrets, 0, cli_secrets_opts, "[PATH]",
 	  "every secure value: key, property, length, password group",
 	  "secrets W3SVC", NULL },
-	{ "reveal", mb_cmd_reveal, 0, cli_reveal_opts, "[PATH/PROP]...",
+	{ "reveal", cmd_reveal, 0, cli_reveal_opts, "[PATH/PROP]...",
 	  "recover the plaintext of secure values (explicit only: name them "
 	  "or give --all)", "reveal W3SVC/AnonymousUserPass", NULL },
-	{ "set", mb_cmd_set, MB_CMD_WRITES | MB_CMD_DASHARGS, cli_set_opts,
+	{ "set", cmd_set, MB_CMD_WRITES | MB_CMD_DASHARGS, cli_set_opts,
 	  "PATH/PROP [VALUE]...",
 	  "write a property at a key, as adsutil SET, with its special names "
 	  "(AccessPerm, Authorization, VRPath); a secure string only with the "
 	  "machine keys, its value from --password-file or a prompt",
-	  "set W3SVC/1/ROOT/AccessPerm Read Script", mb_plan_set },
-	{ "delete", mb_cmd_delete, MB_CMD_WRITES, cli_delete_opts,
+	  "set W3SVC/1/ROOT/AccessPerm Read Script", cli_plan_set },
+	{ "delete", cmd_delete, MB_CMD_WRITES, cli_delete_opts,
 	  "PATH/PROP | PATH/",
 	  "remove a local value (the key then inherits), or with a trailing "
 	  "/ a key and its subtree", "delete W3SVC/1/ROOT/AnonymousUserName",
-	  mb_plan_delete },
-	{ "create", mb_cmd_create, MB_CMD_WRITES, cli_create_opts,
+	  cli_plan_delete },
+	{ "create", cmd_create, MB_CMD_WRITES, cli_create_opts,
 	  "PATH [KeyType]", "add a key (default KeyType IIsConfigObject)",
-	  "create W3SVC/1/ROOT/app IIsWebVirtualDir", mb_plan_create },
-	{ "copy", mb_cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
+	  "create W3SVC/1/ROOT/app IIsWebVirtualDir", cli_plan_create },
+	{ "copy", cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
 	  "copy a key and its subtree (Locations and AppRoots rewritten)",
-	  "copy W3SVC/1 W3SVC/2", mb_plan_copy },
-	{ "move", mb_cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
+	  "copy W3SVC/1 W3SVC/2", cli_plan_copy },
+	{ "move", cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
 	  "move or rename a key and its subtree",
-	  "move W3SVC/1/ROOT/old W3SVC/1/ROOT/new", mb_plan_copy },
-	{ "batch", mb_cmd_batch, MB_CMD_WRITES | MB_CMD_STDIN,
+	  "move W3SVC/1/ROOT/old W3SVC/1/ROOT/new", cli_plan_copy },
+	{ "batch", cmd_batch, MB_CMD_WRITES | MB_CMD_STDIN,
 	  cli_batch_opts, "[SCRIPT|-]",
 	  "set/delete/create/copy/move lines from SCRIPT or standard input, "
 	  "in one all-or-nothing write", "batch --dry-run changes.txt", NULL },
-	{ "accounts", mb_cmd_accounts, 0, cli_accounts_opts, "",
+	{ "accounts", cmd_accounts, 0, cli_accounts_opts, "",
 	  "each anonymous account, where it is set, its password groups",
 	  "accounts --service all", NULL },
-	{ "collapse", mb_cmd_collapse, MB_CMD_WRITES, cli_collapse_opts, "",
+	{ "collapse", cmd_collapse, MB_CMD_WRITES, cli_collapse_opts, "",
 	  "one global anonymous account at the service key, overrides "
 	  "removed", "collapse --dry-run --account IUSR_WEB01", NULL },
-	{ "sync-passwords", mb_cmd_sync, MB_CMD_WRITES, cli_sync_opts, "",
+	{ "sync-passwords", cmd_sync, MB_CMD_WRITES, cli_sync_opts, "",
 	  "copy the encrypted password at --from to every key that sets "
 	  "--account", "sync-passwords --account IUSR_WEB01 --from W3SVC",
 	  NULL },
-	{ "sam", mb_cmd_sam, 0, cli_sam_opts, "",
+	{ "sam", cmd_sam, 0, cli_sam_opts, "",
 	  "the commands that make the Windows accounts' passwords match the "
 	  "metabase", "sam --shell cmd -o sam.cmd", NULL },
-	{ "reset", mb_cmd_reset, MB_CMD_WRITES, cli_reset_opts, "",
+	{ "reset", cmd_reset, MB_CMD_WRITES, cli_reset_opts, "",
 	  "remove an account's stored passwords before a restore; print the "
 	  "commands that set a new one on both sides",
 	  "reset --account IUSR_WEB01 --generate -o reset.cmd", NULL },
-	{ "doctor", mb_cmd_doctor, 0, cli_doctor_opts, "",
+	{ "doctor", cmd_doctor, 0, cli_doctor_opts, "",
 	  "account and password problems (rules MB001...), and the checks "
 	  "that need Windows; exit 1 on an error or warning", "doctor", NULL },
-	{ "report", mb_cmd_report, 0, cli_report_opts, "",
+	{ "report", cmd_report, 0, cli_report_opts, "",
 	  "one self-contained HTML page: key tree, accounts, password groups, "
 	  "doctor findings", "report -o report.html", NULL },
-	{ "help", mb_cmd_help, MB_CMD_NODOC, cli_help_opts, "[COMMAND]",
+	{ "help", cmd_help, MB_CMD_NODOC, cli_help_opts, "[COMMAND]",
 	  "this list, or one command's options", "help collapse", NULL },
 };
 
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
-const struct mb_cmd *mb_cli_commands(size_t *n)
+const struct mb_cmd *cli_commands(size_t *n)
 {
 	*n = NCMDS;
 	return commands;
 }
 
-const struct mb_cmd *mb_cli_command(const char *name)
+const struct mb_cmd *cli_command(const char *name)
 {
 	size_t i;
 
@@ -232,7 +232,7 @@ static int append_keytype(int *argc, char ***argv, const char *keytype,
 	return MB_OK;
 }
 
-int mb_cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv)
+int cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, nargs = 0, dash = 0;
@@ -251,12 +251,12 @@ int mb_cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv)
 	return (c->flags & MB_CMD_STDIN) && (!nargs || dash);
 }
 
-int mb_cli_resolve(const char *typed, int *argc, char ***argv,
-		   const struct mb_cmd **cmd, struct mb_error *err)
+int cli_resolve(const char *typed, int *argc, char ***argv,
+		const struct mb_cmd **cmd, struct mb_error *err)
 {
 	size_t i;
 
-	*cmd = mb_cli_command(typed);
+	*cmd = cli_command(typed);
 	if (*cmd)
 		return MB_OK;
 	for (i = 0; i < NNAMES; i++) {
@@ -268,7 +268,7 @@ int mb_cli_resolve(const char *typed, int *argc, char ***argv,
 			return mb_error_set(err, MB_EUSAGE, "command", typed,
 					    "adsutil's %s %s", a->name,
 					    a->answer);
-		*cmd = mb_cli_command(a->to);
+		*cmd = cli_command(a->to);
 		return a->keytype ? append_keytype(argc, argv, a->keytype,
 						   err) : MB_OK;
 	}

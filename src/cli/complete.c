@@ -93,7 +93,7 @@ static void emit_cmdopts(FILE *out)
 {
 	struct emit e = { out, 0 };
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n; i++) {
 		if (c[i].flags & MB_CMD_NODOC)
@@ -108,7 +108,7 @@ static void emit_values(FILE *out)
 {
 	struct arms a;
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	a.out = out;
 	a.n = 0;
@@ -117,11 +117,11 @@ static void emit_values(FILE *out)
 		cli_opt_each(c[i].opts, value_arm, &a);
 }
 
-void mb_cli_completion(FILE *out, const char *marker)
+void cli_completion(FILE *out, const char *marker)
 {
 	struct emit e = { out, 0 };
 	size_t i, n;
-	const struct mb_cmd *c = mb_cli_commands(&n);
+	const struct mb_cmd *c = cli_commands(&n);
 
 	if (strcmp(marker, "@COMMANDS@") == 0) {
 		for (i = 0; i < n; i++)

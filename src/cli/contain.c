@@ -76,8 +76,8 @@ static int refuse(struct mb_cli *cli, const struct mb_contain *c,
 	return st;
 }
 
-int mb_cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
-		   const struct mb_contain *c)
+int cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
+		const struct mb_contain *c)
 {
 	const char *list = mb_schema_containers(sc, c->parent_type);
 	int may = mb_schema_may_contain(sc, c->parent_type, c->child_type);
@@ -99,8 +99,8 @@ int mb_cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
 	return refuse(cli, c, list);
 }
 
-const char *mb_cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
-			   size_t size)
+const char *cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
+			size_t size)
 {
 	const struct mb_key *k = &doc->keys[key];
 

@@ -71,7 +71,7 @@ struct loop {
 	struct progress bar;
 };
 
-int mb_cli_jobs(const char *s)
+int cli_jobs(const char *s)
 {
 	char *end;
 	long v;
@@ -219,14 +219,14 @@ static void emit_ready(struct loop *l)
 
 /*
  * Whether the command reads standard input, as its table says
- * (mb_cli_reads_stdin): such input can be read only once, so with several
+ * (cli_reads_stdin): such input can be read only once, so with several
  * files it is read here, before any file runs, and each file gets its own
  * copy: parallel workers cannot race for it, and the last file sees the
  * same input as the first.
  */
 static int reads_stdin(const struct mb_fleet *f)
 {
-	return mb_cli_reads_stdin(f->cmd, f->argc, f->argv);
+	return cli_reads_stdin(f->cmd, f->argc, f->argv);
 }
 
 static int read_input(struct loop *l)
@@ -586,7 +586,7 @@ static void print_tail(int status)
 	mb_buf_release(&b);
 }
 
-int mb_cli_run_files(struct mb_fleet *f)
+int cli_run_files(struct mb_fleet *f)
 {
 	struct loop l;
 	int i, worst = 0;
@@ -601,7 +601,7 @@ int mb_cli_run_files(struct mb_fleet *f)
 		goto out;
 	}
 	if (f->nfiles > 1)
-		mb_cli_run_cache_open(f->cli);
+		cli_run_cache_open(f->cli);
 	if (f->cli->json && !f->jsonl)
 		print_head(f);
 	bar_draw(&l.bar);
@@ -622,7 +622,7 @@ int mb_cli_run_files(struct mb_fleet *f)
 	else if (!f->cli->json && f->nfiles > 1)
 		summary(&l);
 out:
-	mb_cli_run_cache_close(f->cli);
+	cli_run_cache_close(f->cli);
 	mb_buf_wipe(&l.input);
 	free(l.res);
 	free(l.w);

@@ -85,7 +85,7 @@ static int early_value(const char *word, const char *next, char **early,
 	const char *o = nearly ? early[nearly - 1] : NULL;
 
 	return o && o[0] == '-' && !strchr(o, '=') && next &&
-	       !mb_cli_command(word) && mb_cli_command(next);
+	       !cli_command(word) && cli_command(next);
 }
 
 /*
@@ -173,7 +173,7 @@ static int command_argv(struct run *r, const char *typed, char **early,
 	for (i = 0; i < nrest; i++)
 		v[n++] = rest[i];
 	mapped = v;
-	if (mb_cli_resolve(typed, &n, &mapped, &r->cmd, &r->cli.err)) {
+	if (cli_resolve(typed, &n, &mapped, &r->cmd, &r->cli.err)) {
 		free(v);
 		return fail(r);
 	}
@@ -302,14 +302,14 @@ static int run_all(struct run *r)
 	fleet.nfiles = r->nfiles;
 	fleet.argc = r->argc;
 	fleet.argv = r->argv;
-	fleet.jobs = r->jobs ? mb_cli_jobs(r->jobs) : 1;
+	fleet.jobs = r->jobs ? cli_jobs(r->jobs) : 1;
 	fleet.jsonl = r->jsonl;
-	return mb_cli_run_files(&fleet);
+	return cli_run_files(&fleet);
 }
 
 static int check_jobs(struct run *r)
 {
-	if (!r->jobs || mb_cli_jobs(r->jobs) > 0)
+	if (!r->jobs || cli_jobs(r->jobs) > 0)
 		return 0;
 	mb_error_set(&r->cli.err, MB_EUSAGE, "--jobs", r->jobs, "needs a "
 		     "whole number from 1 to %d", MB_CLI_MAXJOBS);
@@ -341,9 +341,9 @@ static int help_exit(struct run *r, int st)
 			     "no command given (the commands: mbtool help)");
 	mb_buf_init(&b);
 	if (st == -2)
-		mb_cli_help_cmd(&b, r->cmd);
+		cli_help_cmd(&b, r->cmd);
 	else
-		mb_cli_help_all(&b);
+		cli_help_all(&b);
 	fwrite(b.data, 1, b.len, st == -4 ? stderr : stdout);
 	mb_buf_release(&b);
 	return st == -4 ? MB_EUSAGE : MB_OK;

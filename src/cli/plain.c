@@ -11,9 +11,9 @@
 
 #include "winside.h"
 
-int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
-		       const struct mb_doc *doc, struct mb_cli_keys *k,
-		       int no_cache, struct mb_cli_plain *p)
+int cli_plain_solve(struct mb_cli *cli, const char *cmd,
+		    const struct mb_doc *doc, struct mb_cli_keys *k,
+		    int no_cache, struct mb_cli_plain *p)
 {
 	struct mb_reveal_opts o;
 	int st;
@@ -24,7 +24,7 @@ int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
 		st = mb_error_set(&cli->err, MB_EFILE, cmd, doc->path,
 				  "out of memory");
 	if (!st)
-		st = mb_cli_reveal_opts(cli, &p->s, k, no_cache, &o);
+		st = cli_solver_opts(cli, &p->s, k, no_cache, &o);
 	if (st)
 		return st;
 	st = mb_reveal_run(p->items, p->nitems, &o, &p->rep, &cli->err);
@@ -50,9 +50,9 @@ static size_t secret_at(const struct mb_cli_plain *p,
 	return (size_t)-1;
 }
 
-const char *mb_cli_plain_at(const struct mb_cli_plain *p,
-			    const struct mb_doc *doc, size_t key,
-			    const char *prop, const char **why)
+const char *cli_plain_at(const struct mb_cli_plain *p,
+			 const struct mb_doc *doc, size_t key,
+			 const char *prop, const char **why)
 {
 	size_t i = secret_at(p, doc, key, prop);
 	const struct mb_reveal_value *v;
@@ -74,7 +74,7 @@ const char *mb_cli_plain_at(const struct mb_cli_plain *p,
 	return v->text;
 }
 
-void mb_cli_plain_free(struct mb_cli_plain *p)
+void cli_plain_free(struct mb_cli_plain *p)
 {
 	if (p->have_rep)
 		mb_reveal_report_free(&p->rep);

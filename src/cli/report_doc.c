@@ -209,8 +209,8 @@ static void add_folded(const struct mb_report *r, xmlNodePtr parent,
  * Opened near the top and down to every key that sets an identity or has
  * a finding, so that the story is visible at once.
  */
-void mb_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
-		   unsigned depth, int whole)
+void cli_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
+		    unsigned depth, int whole)
 {
 	const struct mb_key *k = &r->doc->keys[key];
 	xmlNodePtr n = xmlNewChild(parent, NULL, X("key"), NULL);
@@ -228,21 +228,21 @@ void mb_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
 	add_markers(r, n, key);
 	if (!whole)
 		xmlNewChild(n, NULL, X("slot"), NULL);
-	c = whole ? mb_report_next(r, key, MB_NOKEY) : MB_NOKEY;
-	grouped = c != MB_NOKEY && mb_report_grouped(r, key);
+	c = whole ? cli_report_next(r, key, MB_NOKEY) : MB_NOKEY;
+	grouped = c != MB_NOKEY && cli_report_grouped(r, key);
 	while (c != MB_NOKEY) {
 		if (grouped) {
-			mb_report_group(r, n, key, c, depth + 1, 1);
-			c = mb_report_group_end(r, key, c, NULL);
+			cli_report_group(r, n, key, c, depth + 1, 1);
+			c = cli_report_group_end(r, key, c, NULL);
 		} else {
-			mb_report_key(r, n, c, depth + 1, 1);
-			c = mb_report_next(r, key, c);
+			cli_report_key(r, n, c, depth + 1, 1);
+			c = cli_report_next(r, key, c);
 		}
 	}
 	add_folded(r, n, key);
 }
 
-size_t mb_report_next(const struct mb_report *r, size_t parent, size_t c)
+size_t cli_report_next(const struct mb_report *r, size_t parent, size_t c)
 {
 	const struct mb_doc *doc = r->doc;
 
@@ -259,19 +259,19 @@ size_t mb_report_next(const struct mb_report *r, size_t parent, size_t c)
 	return MB_NOKEY;
 }
 
-int mb_report_grouped(const struct mb_report *r, size_t parent)
+int cli_report_grouped(const struct mb_report *r, size_t parent)
 {
 	size_t c, n = 0;
 
-	for (c = mb_report_next(r, parent, MB_NOKEY); c != MB_NOKEY;
-	     c = mb_report_next(r, parent, c))
+	for (c = cli_report_next(r, parent, MB_NOKEY); c != MB_NOKEY;
+	     c = cli_report_next(r, parent, c))
 		if (++n > MB_REPORT_GROUP)
 			return 1;
 	return 0;
 }
 
-size_t mb_report_group_end(const struct mb_report *r, size_t parent,
-			   size_t first, size_t *size)
+size_t cli_report_group_end(const struct mb_report *r, size_t parent,
+			    size_t first, size_t *size)
 {
 	size_t c = first, n;
 
@@ -280,22 +280,22 @@ size_t mb_report_group_end(const struct mb_report *r, size_t parent,
 	for (n = 0; c != MB_NOKEY && n < MB_REPORT_GROUP; n++) {
 		if (size)
 			*size += r->shown_in[c];
-		c = mb_report_next(r, parent, c);
+		c = cli_report_next(r, parent, c);
 	}
 	return c;
 }
 
-void mb_report_group(const struct mb_report *r, xmlNodePtr xparent,
-		     size_t parent, size_t first, unsigned depth, int whole)
+void cli_report_group(const struct mb_report *r, xmlNodePtr xparent,
+		      size_t parent, size_t first, unsigned depth, int whole)
 {
 	xmlNodePtr g = xmlNewChild(xparent, NULL, X("group"), NULL);
 	size_t c, last = first, n = 0,
-	       end = mb_report_group_end(r, parent, first, NULL);
+	       end = cli_report_group_end(r, parent, first, NULL);
 
-	for (c = first; c != end; c = mb_report_next(r, parent, c), n++) {
+	for (c = first; c != end; c = cli_report_next(r, parent, c), n++) {
 		last = c;
 		if (whole)
-			mb_report_key(r, g, c, depth, 1);
+			cli_report_key(r, g, c, depth, 1);
 	}
 	if (!whole)
 		xmlNewChild(g, NULL, X("slot"), NULL);
@@ -306,7 +306,7 @@ void mb_report_group(const struct mb_report *r, xmlNodePtr xparent,
 	set_num(g, "keys", n);
 }
 
-int mb_report_shown(const struct mb_report *r, size_t key)
+int cli_report_shown(const struct mb_report *r, size_t key)
 {
 	return (r->mark[key] & M_SHOWN) != 0;
 }
@@ -317,7 +317,7 @@ static void add_windows(const struct mb_report *r, xmlNodePtr an, size_t i)
 	struct mb_buf t;
 
 	mb_buf_init(&t);
-	mb_cli_wside_text(&t, &r->ws, i, &r->accts.v[i], r->doc);
+	cli_wside_text(&t, &r->ws, i, &r->accts.v[i], r->doc);
 	if (t.data)
 		xmlNewProp(an, X("windows"), X(t.data));
 	mb_buf_release(&t);
@@ -427,7 +427,7 @@ static xmlDocPtr new_doc(const struct mb_report *r, xmlNodePtr *keys)
 	return x;
 }
 
-xmlDocPtr mb_report_page(const struct mb_report *r)
+xmlDocPtr cli_report_page(const struct mb_report *r)
 {
 	xmlNodePtr keys;
 	xmlDocPtr x = new_doc(r, &keys);
@@ -445,7 +445,7 @@ xmlDocPtr mb_report_page(const struct mb_report *r)
 	return x;
 }
 
-xmlDocPtr mb_report_part(const struct mb_report *r, xmlNodePtr *keys)
+xmlDocPtr cli_report_part(const struct mb_report *r, xmlNodePtr *keys)
 {
 	xmlDocPtr x = new_doc(r, keys);
 
@@ -612,9 +612,9 @@ oom:
 	return -1;
 }
 
-int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
-		      const struct mb_hiveset *hs,
-		      const struct mb_cli_plain *p)
+int cli_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+		       const struct mb_hiveset *hs,
+		       const struct mb_cli_plain *p)
 {
 	struct mb_doctor_in in;
 	struct mb_error err;
@@ -628,7 +628,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 	    mb_secrets_groups(&r->groups, doc))
 		return -1;
 	memset(&cli, 0, sizeof(cli));
-	if (hs && mb_cli_wside_build(&cli, doc, hs, &r->accts, p, &r->ws))
+	if (hs && cli_wside_build(&cli, doc, hs, &r->accts, p, &r->ws))
 		return -1;
 	/* the doctor reads the collections built here, not its own */
 	in.doc = doc;
@@ -646,7 +646,7 @@ int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 	return 0;
 }
 
-void mb_report_free(struct mb_report *r)
+void cli_report_free(struct mb_report *r)
 {
 	mb_wside_free(&r->ws);
 	mb_accts_free(&r->accts);

@@ -53,31 +53,31 @@ struct mb_report {
 
 /* Accounts, doctor findings and which keys the tree shows; with hs (and
  * the recovered passwords p) each account's Windows side too. */
-int mb_report_prepare(struct mb_report *r, const struct mb_doc *doc,
-		      const struct mb_hiveset *hs,
-		      const struct mb_cli_plain *p);
-void mb_report_free(struct mb_report *r);
-int mb_report_shown(const struct mb_report *r, size_t key);
+int cli_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+		       const struct mb_hiveset *hs,
+		       const struct mb_cli_plain *p);
+void cli_report_free(struct mb_report *r);
+int cli_report_shown(const struct mb_report *r, size_t key);
 /* The page: accounts, findings, and a <slot/> for the key tree. */
-xmlDocPtr mb_report_page(const struct mb_report *r);
+xmlDocPtr cli_report_page(const struct mb_report *r);
 /* An empty part; *keys receives the element to add keys to. */
-xmlDocPtr mb_report_part(const struct mb_report *r, xmlNodePtr *keys);
+xmlDocPtr cli_report_part(const struct mb_report *r, xmlNodePtr *keys);
 /*
  * Key and (whole) its shown subtree, or (!whole) the key with a <slot/>
  * where its children go.
  */
-void mb_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
-		   unsigned depth, int whole);
+void cli_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
+		    unsigned depth, int whole);
 /* The shown child of parent (MB_NOKEY: the roots) after c (MB_NOKEY: the
  * first), or MB_NOKEY. */
-size_t mb_report_next(const struct mb_report *r, size_t parent, size_t c);
+size_t cli_report_next(const struct mb_report *r, size_t parent, size_t c);
 /* Do parent's shown children go in groups? */
-int mb_report_grouped(const struct mb_report *r, size_t parent);
+int cli_report_grouped(const struct mb_report *r, size_t parent);
 /* The group of parent's shown children that starts at first: the child
  * after it, and its shown keys with their subtrees (*size). */
-size_t mb_report_group_end(const struct mb_report *r, size_t parent,
-			   size_t first, size_t *size);
+size_t cli_report_group_end(const struct mb_report *r, size_t parent,
+			    size_t first, size_t *size);
 /* That group as a <group>, with (whole) its keys or a <slot/>. */
-void mb_report_group(const struct mb_report *r, xmlNodePtr xparent,
-		     size_t parent, size_t first, unsigned depth, int whole);
+void cli_report_group(const struct mb_report *r, xmlNodePtr xparent,
+		      size_t parent, size_t first, unsigned depth, int whole);
 #endif

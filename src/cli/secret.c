@@ -5,7 +5,7 @@
  * stdin (--password-file F|-) or a no-echo prompt, and machine-key mode
  * for a write: the keys proven to be the file's before anything is
  * encrypted. Secrets never come from argv; buffers that held one are
- * wiped (OPENSSL_cleanse) by mb_cli_secret_free.
+ * wiped (OPENSSL_cleanse) by cli_secret_free.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 
 /* ---- machine keys ------------------------------------------------------ */
 
-int mb_cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
+int cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
 {
 	if (id == CLI_O_SIGNING_KEY)
 		k->signing = val;
@@ -34,7 +34,7 @@ int mb_cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
 	return 1;
 }
 
-int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
+int cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
 {
 	int st = MB_OK;
 
@@ -45,7 +45,7 @@ int mb_cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
 	return st;
 }
 
-void mb_cli_keys_free(struct mb_cli_keys *k)
+void cli_keys_free(struct mb_cli_keys *k)
 {
 	mb_crypt_key_free(k->sign);
 	mb_crypt_key_free(k->exch);
@@ -54,7 +54,7 @@ void mb_cli_keys_free(struct mb_cli_keys *k)
 
 /* ---- passwords ----------------------------------------------------------- */
 
-void mb_cli_secret_free(char *s, size_t len)
+void cli_secret_free(char *s, size_t len)
 {
 	if (!s)
 		return;
@@ -86,8 +86,8 @@ static int read_stream(FILE *f, size_t max, char **out, size_t *len)
 	return 0;
 }
 
-int mb_cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
-		       size_t max, char **out, size_t *len)
+int cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+		    size_t max, char **out, size_t *len)
 {
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
 	int rc;
@@ -146,9 +146,9 @@ static int prompt_twice(FILE *tty, const char *what, char *a, char *b,
 	return strcmp(a, b) ? 1 : 0;
 }
 
-int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
-			 const char *what, size_t max, char **out,
-			 size_t *len)
+int cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+		      const char *what, size_t max, char **out,
+		      size_t *len)
 {
 	FILE *tty = isatty(STDIN_FILENO) ? fopen("/dev/tty", "r+") : NULL;
 	char *a = calloc(1, max + 2), *b = calloc(1, max + 2);
@@ -160,23 +160,23 @@ int mb_cli_secret_prompt(struct mb_cli *cli, const char *cmd,
 		rc = prompt_twice(tty, what, a, b, max + 2);
 	if (tty)
 		fclose(tty);
-	mb_cli_secret_free(b, max + 1);
+	cli_secret_free(b, max + 1);
 	if (rc == 0 && strlen(a) <= max) {
 		*out = a;
 		*len = strlen(a);
 		return MB_OK;
 	}
-	mb_cli_secret_free(a, max + 1);
+	cli_secret_free(a, max + 1);
 	if (rc == 1)
 		return mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL, "the two "
 				    "passwords differ; nothing changed");
 	if (rc == 0)
 		return mb_error_set(&cli->err, MB_EUSAGE, cmd, NULL, "the "
 				    "password is longer than %zu bytes", max);
-	return mb_cli_usage(cli, cmd, "give the new %s with --password-file "
-			    "FILE (or - for stdin): %s", what, asked ?
-			    "it could not be read from the terminal" :
-			    "standard input is not a terminal to ask on");
+	return cli_usage(cli, cmd, "give the new %s with --password-file "
+			 "FILE (or - for stdin): %s", what, asked ?
+			 "it could not be read from the terminal" :
+			 "standard input is not a terminal to ask on");
 }
 
 /* ---- machine-key mode for a write ------------------------------------- */
@@ -194,7 +194,7 @@ static void gcd_note(void *ctx)
 		  "cached)");
 }
 
-void mb_cli_run_cache_open(struct mb_cli *cli)
+void cli_run_cache_open(struct mb_cli *cli)
 {
 	const char *t = getenv("TMPDIR");
 	char *dir = malloc(4096);
@@ -210,7 +210,7 @@ void mb_cli_run_cache_open(struct mb_cli *cli)
 }
 
 /* The run's own files only: moduli, failed gcds and their locks. */
-void mb_cli_run_cache_close(struct mb_cli *cli)
+void cli_run_cache_close(struct mb_cli *cli)
 {
 	char path[4200];
 	struct dirent *e;
@@ -234,11 +234,11 @@ void mb_cli_run_cache_close(struct mb_cli *cli)
 	cli->run_cache = NULL;
 }
 
-int mb_cli_reveal_opts(struct mb_cli *cli, const struct mb_secrets *s,
-		       struct mb_cli_keys *k, int no_cache,
-		       struct mb_reveal_opts *o)
+int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
+		    struct mb_cli_keys *k, int no_cache,
+		    struct mb_reveal_opts *o)
 {
-	int st = mb_cli_keys_load(cli, k);
+	int st = cli_keys_load(cli, k);
 
 	memset(o, 0, sizeof(*o));
 	if (st)
@@ -281,19 +281,19 @@ static int check_values(struct mb_cli *cli, const char *cmd,
 	return MB_OK;
 }
 
-int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
-		     const struct mb_doc *doc, struct mb_cli_keys *k,
-		     struct mb_mkey **out)
+int cli_mkey_open(struct mb_cli *cli, const char *cmd,
+		  const struct mb_doc *doc, struct mb_cli_keys *k,
+		  struct mb_mkey **out)
 {
 	struct mb_secrets s;
 	int st;
 
 	*out = NULL;
 	if (!k->exchange || !k->signing)
-		return mb_cli_usage(cli, cmd, "encrypting a new value needs "
-				    "both machine keys: --exchange-key FILE "
-				    "and --signing-key FILE (private keys)");
-	st = mb_cli_keys_load(cli, k);
+		return cli_usage(cli, cmd, "encrypting a new value needs "
+				 "both machine keys: --exchange-key FILE "
+				 "and --signing-key FILE (private keys)");
+	st = cli_keys_load(cli, k);
 	if (st)
 		return st;
 	memset(&s, 0, sizeof(s));
@@ -318,8 +318,8 @@ int mb_cli_mkey_open(struct mb_cli *cli, const char *cmd,
 
 /* ---- writing an encrypted value ----------------------------------------- */
 
-int mb_cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
-		      const char *text, const char *note)
+int cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+		   const char *text, const char *note)
 {
 	const struct mb_prop *p = mb_schema_prop(s->doc->schema, prop);
 	const char *at = mb_path_display(s->doc->keys[key].location);
@@ -333,7 +333,7 @@ int mb_cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
 	st = mb_edit_set(s->doc, &s->edits, key, p, text, 0, &s->cli->err);
 	if (st)
 		return st;
-	if (!(ch = mb_wsess_change(s, "set")))
+	if (!(ch = cli_wsess_change(s, "set")))
 		return s->cli->err.status;
 	ch->path = strdup(at);
 	ch->prop = strdup(prop);

@@ -18,7 +18,7 @@ const struct cli_opt cli_hives_opts[] = {
 	CLI_END,
 };
 
-int mb_cli_hives_option(struct mb_cli_hives *h, int id, const char *val)
+int cli_hives_option(struct mb_cli_hives *h, int id, const char *val)
 {
 	if (id != CLI_O_HIVES)
 		return 0;
@@ -62,8 +62,8 @@ static int auto_dir(struct mb_cli *cli, const char *cmd,
 			    "config); give --hives DIR instead");
 }
 
-int mb_cli_hives_load(struct mb_cli *cli, const char *cmd,
-		      const struct mb_doc *doc, struct mb_cli_hives *h)
+int cli_hives_load(struct mb_cli *cli, const char *cmd,
+		   const struct mb_doc *doc, struct mb_cli_hives *h)
 {
 	const char *arg = h->arg;
 	int st;
@@ -84,7 +84,7 @@ int mb_cli_hives_load(struct mb_cli *cli, const char *cmd,
 	return st;
 }
 
-void mb_cli_hives_free(struct mb_cli_hives *h)
+void cli_hives_free(struct mb_cli_hives *h)
 {
 	mb_hiveset_free(h->hs);
 	free(h->dir);
@@ -92,7 +92,7 @@ void mb_cli_hives_free(struct mb_cli_hives *h)
 	h->dir = NULL;
 }
 
-void mb_cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h)
+void cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h)
 {
 	const struct mb_hiveset *hs = h->hs;
 
@@ -106,7 +106,7 @@ void mb_cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h)
 			       "in Active Directory, not in the SAM)" : "");
 }
 
-void mb_cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h)
+void cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h)
 {
 	const struct mb_hiveset *hs = h->hs;
 
@@ -116,7 +116,7 @@ void mb_cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h)
 	mb_json_kstr(j, "metabase", h->metabase);
 	mb_json_kstr(j, "sam", hs->sam);
 	mb_json_kstr(j, "system", hs->system);
-	mb_cli_kstr_or_null(j, "security", hs->security);
+	cli_kstr_or_null(j, "security", hs->security);
 	mb_json_kstr(j, "computer", hs->computer);
 	mb_json_kstr(j, "product_type", hs->product);
 	mb_json_kbool(j, "domain_controller", hs->dc);
@@ -151,8 +151,8 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 	w->matches = 1;
 	for (i = 0; i < a->nkeys; i++) {
 		const char *why = "its password could not be recovered";
-		const char *t = p ? mb_cli_plain_at(p, doc, a->keys[i],
-						    k->pass, &why) : NULL;
+		const char *t = p ? cli_plain_at(p, doc, a->keys[i],
+						 k->pass, &why) : NULL;
 		enum mb_pwcmp r;
 
 		if (!t && p && strcmp(why, MB_CLI_PLAIN_NONE) == 0)
@@ -172,9 +172,9 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 	}
 }
 
-int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
-		       const struct mb_hiveset *hs, const struct mb_accts *a,
-		       const struct mb_cli_plain *p, struct mb_wside *w)
+int cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
+		    const struct mb_hiveset *hs, const struct mb_accts *a,
+		    const struct mb_cli_plain *p, struct mb_wside *w)
 {
 	uint64_t now = mb_hcheck_filetime((long long)time(NULL));
 	size_t i;
@@ -205,7 +205,7 @@ int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
 	return MB_OK;
 }
 
-const char *mb_cli_pw_text(enum mb_wpw pw)
+const char *cli_pw_text(enum mb_wpw pw)
 {
 	static const char *const t[] = {
 		"cannot be compared", "matches the SAM", "differs from the SAM",

@@ -23,7 +23,7 @@
 
 struct mb_cli_hives {
 	const char *arg;          /* --hives value or $MBTOOL_HIVES, or NULL */
-	struct mb_hiveset *hs;    /* loaded by mb_cli_hives_load */
+	struct mb_hiveset *hs;    /* loaded by cli_hives_load */
 	char *dir;                /* the folder the hives were found from */
 	const char *metabase;     /* the file they were loaded for */
 };
@@ -31,14 +31,14 @@ struct mb_cli_hives {
 /* The --hives option, for the tables of accounts, doctor, sam, report. */
 extern const struct cli_opt cli_hives_opts[];
 /* 1 when option id is --hives (taken), else 0. */
-int mb_cli_hives_option(struct mb_cli_hives *h, int id, const char *val);
+int cli_hives_option(struct mb_cli_hives *h, int id, const char *val);
 /* Load the hives for doc (nothing when no --hives nor $MBTOOL_HIVES). */
-int mb_cli_hives_load(struct mb_cli *cli, const char *cmd,
-		      const struct mb_doc *doc, struct mb_cli_hives *h);
-void mb_cli_hives_free(struct mb_cli_hives *h);
+int cli_hives_load(struct mb_cli *cli, const char *cmd,
+		   const struct mb_doc *doc, struct mb_cli_hives *h);
+void cli_hives_free(struct mb_cli_hives *h);
 /* "hives: DIR (computer RAWR, workstation/server, SECURITY read)" */
-void mb_cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h);
-void mb_cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h);
+void cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h);
+void cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h);
 
 /* The passwords the solver recovers (reveal --all's work). */
 struct mb_cli_plain {
@@ -50,9 +50,9 @@ struct mb_cli_plain {
 	int have_rep;
 };
 
-int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
-		       const struct mb_doc *doc, struct mb_cli_keys *k,
-		       int no_cache, struct mb_cli_plain *p);
+int cli_plain_solve(struct mb_cli *cli, const char *cmd,
+		    const struct mb_doc *doc, struct mb_cli_keys *k,
+		    int no_cache, struct mb_cli_plain *p);
 /*
  * The password of prop in effect at key when it is proven (verified by
  * its signature or decrypted with the machine key); else NULL, and *why
@@ -60,24 +60,24 @@ int mb_cli_plain_solve(struct mb_cli *cli, const char *cmd,
  * MB_CLI_PLAIN_NONE when no level stores one).
  */
 #define MB_CLI_PLAIN_NONE "no password is stored there"
-const char *mb_cli_plain_at(const struct mb_cli_plain *p,
-			    const struct mb_doc *doc, size_t key,
-			    const char *prop, const char **why);
-void mb_cli_plain_free(struct mb_cli_plain *p);
+const char *cli_plain_at(const struct mb_cli_plain *p,
+			 const struct mb_doc *doc, size_t key,
+			 const char *prop, const char **why);
+void cli_plain_free(struct mb_cli_plain *p);
 
 /* The Windows side of each account: mb/wside.h. */
-int mb_cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
-		       const struct mb_hiveset *hs, const struct mb_accts *a,
-		       const struct mb_cli_plain *p, struct mb_wside *w);
-const char *mb_cli_pw_text(enum mb_wpw pw);
+int cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
+		    const struct mb_hiveset *hs, const struct mb_accts *a,
+		    const struct mb_cli_plain *p, struct mb_wside *w);
+const char *cli_pw_text(enum mb_wpw pw);
 /* The Windows side of account i, indented lines / a "windows" object. */
-void mb_cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
-		       size_t i, const struct mb_acct *a,
-		       const struct mb_doc *doc);
+void cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
+		    size_t i, const struct mb_acct *a,
+		    const struct mb_doc *doc);
 /* "key": s, or "key": null when s is NULL. */
-void mb_cli_kstr_or_null(struct mb_json *j, const char *key, const char *s);
-void mb_cli_wside_json(struct mb_json *j, const struct mb_wside *w,
-		       size_t i, const struct mb_acct *a,
-		       const struct mb_doc *doc);
+void cli_kstr_or_null(struct mb_json *j, const char *key, const char *s);
+void cli_wside_json(struct mb_json *j, const struct mb_wside *w,
+		    size_t i, const struct mb_acct *a,
+		    const struct mb_doc *doc);
 
 #endif

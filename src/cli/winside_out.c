@@ -9,7 +9,7 @@
 #include "winside.h"
 #include "mb/path.h"
 
-void mb_cli_kstr_or_null(struct mb_json *j, const char *key, const char *s)
+void cli_kstr_or_null(struct mb_json *j, const char *key, const char *s)
 {
 	mb_json_key(j, key);
 	if (s)
@@ -87,9 +87,9 @@ static void rights_text(struct mb_buf *o, const struct mb_hcheck *c)
 			      mb_hcheck_right_name(c->deny), c->deny_via);
 }
 
-void mb_cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
-		       size_t i, const struct mb_acct *a,
-		       const struct mb_doc *doc)
+void cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
+		    size_t i, const struct mb_acct *a,
+		    const struct mb_doc *doc)
 {
 	const struct mb_wacct *v = &w->v[i];
 	const struct mb_hcheck *c = &v->c;
@@ -124,7 +124,7 @@ void mb_cli_wside_text(struct mb_buf *o, const struct mb_wside *w,
 			continue;
 		mb_buf_printf(o, "    password at %s: %s%s%s\n",
 			      mb_path_display(doc->keys[a->keys[k]].location),
-			      mb_cli_pw_text(v->pw[k]),
+			      cli_pw_text(v->pw[k]),
 			      v->pw[k] == MB_WPW_UNKNOWN ? ": " : "",
 			      v->pw[k] == MB_WPW_UNKNOWN ? v->why[k] : "");
 	}
@@ -140,10 +140,10 @@ static void json_rights(struct mb_json *j, const struct mb_hcheck *c)
 		mb_json_bool(j, c->has_right);
 	else
 		mb_json_null(j);
-	mb_cli_kstr_or_null(j, "via", c->has_right ? c->right_via : NULL);
-	mb_cli_kstr_or_null(j, "denied_by", c->deny ?
-			    mb_hcheck_right_name(c->deny) : NULL);
-	mb_cli_kstr_or_null(j, "deny_via", c->deny ? c->deny_via : NULL);
+	cli_kstr_or_null(j, "via", c->has_right ? c->right_via : NULL);
+	cli_kstr_or_null(j, "denied_by", c->deny ?
+			 mb_hcheck_right_name(c->deny) : NULL);
+	cli_kstr_or_null(j, "deny_via", c->deny ? c->deny_via : NULL);
 	mb_json_obj_end(j);
 }
 
@@ -165,10 +165,10 @@ static void json_user(struct mb_json *j, const struct mb_hcheck *c)
 	mb_buf_init(&h);
 	if (c->hours_restricted)
 		mb_hcheck_hours_text(u->hours, &h);
-	mb_cli_kstr_or_null(j, "logon_hours_denied_utc",
-			    c->hours_restricted ? h.data : NULL);
+	cli_kstr_or_null(j, "logon_hours_denied_utc",
+			 c->hours_restricted ? h.data : NULL);
 	mb_buf_release(&h);
-	mb_cli_kstr_or_null(j, "workstations", u->workstations);
+	cli_kstr_or_null(j, "workstations", u->workstations);
 	mb_json_kbool(j, "workstation_restricted", c->ws_restricted);
 	mb_json_kbool(j, "guests", c->guests);
 	mb_json_kbool(j, "users", c->users);
@@ -181,9 +181,9 @@ static void json_user(struct mb_json *j, const struct mb_hcheck *c)
 	json_rights(j, c);
 }
 
-void mb_cli_wside_json(struct mb_json *j, const struct mb_wside *w,
-		       size_t i, const struct mb_acct *a,
-		       const struct mb_doc *doc)
+void cli_wside_json(struct mb_json *j, const struct mb_wside *w,
+		    size_t i, const struct mb_acct *a,
+		    const struct mb_doc *doc)
 {
 	const struct mb_wacct *v = &w->v[i];
 	size_t k;
@@ -200,9 +200,9 @@ void mb_cli_wside_json(struct mb_json *j, const struct mb_wside *w,
 			mb_json_obj_begin(j);
 			mb_json_kstr(j, "path", mb_path_display(
 				doc->keys[a->keys[k]].location));
-			mb_json_kstr(j, "result", mb_cli_pw_text(v->pw[k]));
-			mb_cli_kstr_or_null(j, "why", v->pw[k] ==
-					    MB_WPW_UNKNOWN ? v->why[k] : NULL);
+			mb_json_kstr(j, "result", cli_pw_text(v->pw[k]));
+			cli_kstr_or_null(j, "why", v->pw[k] ==
+					 MB_WPW_UNKNOWN ? v->why[k] : NULL);
 			mb_json_obj_end(j);
 		}
 		mb_json_arr_end(j);

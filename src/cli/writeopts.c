@@ -146,8 +146,8 @@ static void scopes_free(struct mb_scopes *t)
 	free(t);
 }
 
-void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
-		   struct mb_doc *doc, const char *command)
+void cli_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
+		    struct mb_doc *doc, const char *command)
 {
 	memset(s, 0, sizeof(*s));
 	s->cli = cli;
@@ -158,7 +158,7 @@ void mb_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
 	mb_buf_init(&s->echo);
 }
 
-void mb_wsess_release(struct mb_wsess *s)
+void cli_wsess_release(struct mb_wsess *s)
 {
 	size_t i;
 
@@ -206,8 +206,8 @@ static int force_option(struct mb_wsess *s, const char *cmd)
 	return 1;
 }
 
-int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
-		    const char *word)
+int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+		     const char *word)
 {
 	int *flag = NULL;
 
@@ -224,8 +224,8 @@ int mb_wsess_option(struct mb_wsess *s, const char *cmd, int id,
 	if (!flag)
 		return 0;
 	if (s->batch && flag != &s->line_yes) {
-		mb_cli_usage(s->cli, cmd, "%s applies to the whole batch: "
-			     "give it to 'batch', not to one line", word);
+		cli_usage(s->cli, cmd, "%s applies to the whole batch: "
+			  "give it to 'batch', not to one line", word);
 		return -1;
 	}
 	*flag = 1;
@@ -271,7 +271,7 @@ static int flush(struct mb_wsess *s)
 	return MB_OK;
 }
 
-int mb_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n)
+int cli_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n)
 {
 	size_t i;
 
@@ -292,7 +292,7 @@ int mb_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n)
 	return MB_OK;
 }
 
-struct mb_change *mb_wsess_change(struct mb_wsess *s, const char *op)
+struct mb_change *cli_wsess_change(struct mb_wsess *s, const char *op)
 {
 	struct mb_change *c;
 
@@ -332,7 +332,7 @@ static int ask(const char *what)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
+int cli_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
 {
 	if (s->opts.yes || s->line_yes || s->opts.dry_run)
 		return MB_OK;
@@ -342,10 +342,10 @@ int mb_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
 		return mb_error_set(&s->cli->err, MB_EDECLINED, cmd, what,
 				    "not confirmed; nothing changed");
 	}
-	return mb_cli_usage(s->cli, cmd, "%s: this removes a whole subtree; "
-			    "add --yes to confirm (%s)", what, s->batch ?
-			    "a batch line cannot ask" : "standard input is "
-			    "not a terminal, so mbtool cannot ask");
+	return cli_usage(s->cli, cmd, "%s: this removes a whole subtree; "
+			 "add --yes to confirm (%s)", what, s->batch ?
+			 "a batch line cannot ask" : "standard input is "
+			 "not a terminal, so mbtool cannot ask");
 }
 
 /* ---- commit -------------------------------------------------------------- */
@@ -486,35 +486,35 @@ static int commit(struct mb_wsess *s, int shed)
 	return st;
 }
 
-int mb_wsess_commit(struct mb_wsess *s)
+int cli_wsess_commit(struct mb_wsess *s)
 {
 	return commit(s, 0);
 }
 
-int mb_wsess_commit_last(struct mb_wsess *s)
+int cli_wsess_commit_last(struct mb_wsess *s)
 {
 	return commit(s, 1);
 }
 
-int mb_cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
-		 char **argv, mb_plan_fn *plan)
+int cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	      char **argv, mb_plan_fn *plan)
 {
 	struct mb_wsess s;
 	int st;
 
-	mb_wsess_init(&s, cli, doc, argv[0]);
+	cli_wsess_init(&s, cli, doc, argv[0]);
 	st = plan(&s, argc, argv);
 	/* Nothing reads doc after this write: let it go early. */
 	if (!st)
 		st = commit(&s, 1);
-	mb_wsess_release(&s);
+	cli_wsess_release(&s);
 	return st;
 }
 
 /* ---- paths --------------------------------------------------------------- */
 
-char *mb_cli_new_location(const struct mb_doc *doc, const char *location,
-			  size_t *parent)
+char *cli_new_location(const struct mb_doc *doc, const char *location,
+		       size_t *parent)
 {
 	const char *slash = strrchr(location, '/');
 	size_t n;
@@ -538,8 +538,8 @@ char *mb_cli_new_location(const struct mb_doc *doc, const char *location,
 	return out;
 }
 
-int mb_cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
-		   const struct mb_doc *doc, const char *location)
+int cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
+		const struct mb_doc *doc, const char *location)
 {
 	return mb_error_set(&cli->err, MB_ENOPATH, cmd, arg,
 			    "the path requested could not be found: no key "
