@@ -23,6 +23,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mb/blob.h"
+#include "mb/buf.h"
 #include "mb/legacy.h"
 #include "regfw.h"
 
@@ -193,24 +195,33 @@ static int build_domain(struct gen *g)
 /* ---- SAM: users ------------------------------------------------------------- */
 
 /* The NT hash field: PekID, revision 1, then MD4(UTF-16LE(pw)) under
- * DES with the RID's keys and RC4 with MD5(hbk | rid | "NTPASSWORD\0"). */
+ * DES with the RID's keys and RC4 with MD5(hbk | rid | "NTPASSWORD\0").
+ * pw is UTF-8, as a spec file and the metabase generator write it; the
+ * library's own encoder makes the UTF-16LE, so a twin's non-ASCII
+ * password is the one Windows would have hashed. */
+static int nt_hash(const char *pw, unsigned char h[16])
+{
+	struct mb_buf w;
+	int st;
+
+	mb_buf_init(&w);
+	st = mb_blob_utf8_to_utf16(pw, strlen(pw), &w, NULL) ||
+	     mb_legacy_md4(w.data, w.len - 2, h, NULL) ? -1 : 0;
+	mb_buf_wipe(&w);
+	return st;
+}
+
 static int nt_field(const struct gen *g, uint32_t rid, const char *pw,
 		    unsigned char out[20])
 {
-	unsigned char w[512], h[16], obf[16], r[4], k[16], k7[7], k8[8];
+	unsigned char h[16], obf[16], r[4], k[16], k7[7], k8[8];
 	const void *parts[] = { g->hbk, r, "NTPASSWORD" };
 	const size_t lens[] = { 16, 4, 11 };
-	size_t n = strlen(pw), i;
+	size_t i;
 	int half;
 
-	if (n > sizeof(w) / 2)
-		return -1;
-	for (i = 0; i < n; i++) {
-		w[2 * i] = (unsigned char)pw[i];
-		w[2 * i + 1] = 0;
-	}
 	regfw_put32(r, rid);
-	if (mb_legacy_md4(w, 2 * n, h, NULL))
+	if (nt_hash(pw, h))
 		return -1;
 	for (half = 0; half < 2; half++) {
 		for (i = 0; i < 7; i++)
