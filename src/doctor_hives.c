@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "doctor_priv.h"
+#include "mb/path.h"
 
 int mb_dr_hive_answered(const struct mb_drun *d, size_t i)
 {
@@ -226,7 +227,17 @@ void mb_dr_password(struct mb_drun *d, size_t ai)
 	struct mb_finding *f;
 	size_t i, other = 0;
 
-	if (!local_user(d, ai) || !w->differs)
+	if (!local_user(d, ai))
+		return;
+	/* What the hives could not settle stays a check, with the reason. */
+	for (i = 0; i < a->nkeys; i++)
+		if (w->pw[i] == MB_WPW_UNKNOWN)
+			mb_dr_check(d, "%s's password at %s: not compared "
+				    "with the SAM: %s", a->name,
+				    mb_path_display(
+					d->doc->keys[a->keys[i]].location),
+				    w->why[i]);
+	if (!w->differs)
 		return;
 	for (i = 0; i < a->nkeys; i++)
 		other += w->pw[i] == MB_WPW_DIFFERS;

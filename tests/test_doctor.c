@@ -486,6 +486,34 @@ static void mb031_password(void **state)
 	win_free(&w);
 }
 
+/* A level whose password could not be compared: no MB031, but a check
+ * that names the account, the level and why. */
+static void mb031_unsettled(void **state)
+{
+	struct mb_doctor_in in;
+	struct mb_findings f;
+	struct mb_error err;
+	struct win w;
+	size_t i, n = 0;
+
+	(void)state;
+	win_init(&w);
+	w.ws.v[0].pw[1] = MB_WPW_UNKNOWN;
+	w.ws.v[0].why[1] = "its password could not be recovered";
+	in = (struct mb_doctor_in){ w.doc, &w.a, NULL, &w.ws };
+	mb_error_clear(&err);
+	assert_int_equal(mb_doctor_run(&in, &f, &err), MB_OK);
+	for (i = 0; i < f.n; i++)
+		assert_string_not_equal(f.v[i].id, "MB031");
+	for (i = 0; i < f.nchecks; i++)
+		n += f.checks[i].note && strcmp(f.checks[i].note,
+			"IUSR_A's password at W3SVC/1: not compared with the "
+			"SAM: its password could not be recovered") == 0;
+	assert_int_equal(n, 1);
+	mb_findings_free(&f);
+	win_free(&w);
+}
+
 /* ---- the table ----------------------------------------------------------- */
 
 static const char *const tested[] = {
@@ -549,6 +577,7 @@ int main(void)
 		cmocka_unit_test(mb029_right),
 		cmocka_unit_test(mb030_deny),
 		cmocka_unit_test(mb031_password),
+		cmocka_unit_test(mb031_unsettled),
 		cmocka_unit_test(every_rule_tested),
 	};
 

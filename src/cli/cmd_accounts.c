@@ -169,19 +169,18 @@ static int windows_side(struct mb_cli *cli, const struct mb_doc *doc,
 			const struct mb_accts *a, struct mb_cli_hives *h,
 			struct mb_wside *w)
 {
-	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
 	int st = cli_hives_load(cli, "accounts", doc, h);
 
+	if (!st)
+		st = cli_hives_unused(cli, "accounts", h);
 	if (st || !h->hs)
 		return st;
-	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
-	st = cli_plain_solve(cli, "accounts", doc, &keys, 0, &p);
+	st = cli_plain_solve(cli, "accounts", doc, &h->src, &p);
 	if (!st)
 		st = cli_wside_build(cli, doc, h->hs, a, &p, w);
 	cli_plain_free(&p);
-	cli_keys_free(&keys);
 	return st;
 }
 
@@ -194,6 +193,28 @@ const struct cli_opt cli_accounts_opts[] = {
 	CLI_END,
 };
 
+static int parse(struct mb_cli *cli, int argc, char **argv,
+		 const char **svc, int *all_ids, struct mb_cli_hives *h)
+{
+	struct cli_parser p;
+	int id, st;
+
+	cli_parser_init(&p, "accounts", cli_accounts_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (id == CLI_O_ALL_IDENTITIES)
+			*all_ids = 1;
+		else if (cli_hives_option(cli, "accounts", h, id, p.val, &st)) {
+			if (st)
+				return st;
+		} else if (id != CLI_O_SERVICE)
+			return cli_unexpected(cli, &p, id);
+		else if (cli_service(p.val, svc))
+			return cli_usage(cli, "accounts", "--service "
+					 "takes w3svc, msftpsvc or all");
+	}
+	return MB_OK;
+}
+
 int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 		 char **argv)
 {
@@ -202,25 +223,18 @@ int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	struct mb_wside w = { 0 };
 	struct mb_accts a;
 	struct mb_secrets g;
-	struct cli_parser p;
-	int id, all_ids = 0, st;
+	int all_ids = 0, st;
 
-	cli_parser_init(&p, "accounts", cli_accounts_opts, argc, argv);
-	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
-		if (id == CLI_O_ALL_IDENTITIES)
-			all_ids = 1;
-		else if (cli_hives_option(&h, id, p.val))
-			continue;
-		else if (id != CLI_O_SERVICE)
-			return cli_unexpected(cli, &p, id);
-		else if (cli_service(p.val, &svc))
-			return cli_usage(cli, "accounts", "--service "
-					 "takes w3svc, msftpsvc or all");
+	st = parse(cli, argc, argv, &svc, &all_ids, &h);
+	if (st) {
+		cli_hives_free(&h);
+		return st;
 	}
 	if (mb_accts_collect(doc, svc, all_ids, &a) ||
 	    mb_secrets_groups(&g, doc)) {
 		mb_accts_free(&a);
 		mb_secrets_free(&g);
+		cli_hives_free(&h);
 		return mb_error_set(&cli->err, MB_EFILE, "accounts", NULL,
 				    "out of memory");
 	}

@@ -173,20 +173,17 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f,
 /* The Windows side for the doctor: the hives' checks per account, and
  * the passwords the solver recovers compared with the SAM. */
 static int wside(struct mb_cli *cli, const struct mb_doc *doc,
-		 const struct mb_cli_hives *h, const struct mb_accts *a,
+		 struct mb_cli_hives *h, const struct mb_accts *a,
 		 struct mb_wside *ws)
 {
-	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
 	int st;
 
-	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
-	st = cli_plain_solve(cli, "doctor", doc, &keys, 0, &p);
+	st = cli_plain_solve(cli, "doctor", doc, &h->src, &p);
 	if (!st)
 		st = cli_wside_build(cli, doc, h->hs, a, &p, ws);
 	cli_plain_free(&p);
-	cli_keys_free(&keys);
 	return st;
 }
 
@@ -199,6 +196,8 @@ static int run(struct mb_cli *cli, struct mb_doc *doc,
 	struct mb_accts a = { 0 };
 	int st = cli_hives_load(cli, "doctor", doc, h);
 
+	if (!st)
+		st = cli_hives_unused(cli, "doctor", h);
 	if (st || !h->hs)
 		return st ? st : mb_doctor_run(&in, f, &cli->err);
 	if (mb_accts_collect(doc, NULL, 1, &a))
@@ -220,21 +219,34 @@ const struct cli_opt cli_doctor_opts[] = {
 	CLI_END,
 };
 
+static int parse(struct mb_cli *cli, int argc, char **argv,
+		 struct mb_cli_hives *h)
+{
+	struct cli_parser p;
+	int st, id;
+
+	cli_parser_init(&p, "doctor", cli_doctor_opts, argc, argv);
+	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
+		if (!cli_hives_option(cli, "doctor", h, id, p.val, &st))
+			return id == CLI_ARG ? cli_usage(cli, "doctor",
+				"takes no arguments") :
+			       cli_unexpected(cli, &p, id);
+		if (st)
+			return st;
+	}
+	return MB_OK;
+}
+
 int cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	struct mb_cli_hives h = { 0 };
 	struct mb_findings f;
-	struct cli_parser p;
-	int st, id;
+	int st;
 
-	cli_parser_init(&p, "doctor", cli_doctor_opts, argc, argv);
-	while ((id = cli_next(&p, &cli->err)) != CLI_DONE)
-		if (!cli_hives_option(&h, id, p.val))
-			return id == CLI_ARG ? cli_usage(cli, "doctor",
-				"takes no arguments") :
-			       cli_unexpected(cli, &p, id);
-	st = run(cli, doc, &h, &f);
+	st = parse(cli, argc, argv, &h);
+	if (!st)
+		st = run(cli, doc, &h, &f);
 	if (st) {
 		cli_hives_free(&h);
 		return st;

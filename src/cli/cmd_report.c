@@ -550,7 +550,7 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
 		      struct mb_cli_hives *h)
 {
 	struct cli_parser p;
-	int id;
+	int id, st;
 
 	cli_parser_init(&p, "report", cli_report_opts, argc, argv);
 	while ((id = cli_next(&p, &cli->err)) != CLI_DONE) {
@@ -558,8 +558,10 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
 			*out = p.val;
 		else if (id == CLI_O_STYLESHEET)
 			*style = p.val;
-		else if (!cli_hives_option(h, id, p.val))
+		else if (!cli_hives_option(cli, "report", h, id, p.val, &st))
 			return cli_unexpected(cli, &p, id);
+		else if (st)
+			return st;
 	}
 	if (!*out)
 		return cli_usage(cli, "report", "-o FILE is required "
@@ -622,7 +624,6 @@ static int report(struct mb_cli *cli, struct render *rd,
 		  struct mb_cli_hives *h)
 {
 	size_t start = cli->out.len;
-	struct mb_cli_keys keys;
 	struct mb_cli_plain p;
 	char *tmp, *page;
 	int st = page_path(cli, doc, out, &page);
@@ -630,16 +631,16 @@ static int report(struct mb_cli *cli, struct render *rd,
 	if (st)
 		return st;
 	out = page ? page : out;
-	memset(&keys, 0, sizeof(keys));
 	memset(&p, 0, sizeof(p));
 	st = cli_hives_load(cli, "report", doc, h);
+	if (!st)
+		st = cli_hives_unused(cli, "report", h);
 	if (!st && h->hs)
-		st = cli_plain_solve(cli, "report", doc, &keys, 0, &p);
+		st = cli_plain_solve(cli, "report", doc, &h->src, &p);
 	if (!st && cli_report_prepare(&rd->rep, doc, h->hs, h->hs ? &p : NULL))
 		st = mb_error_set(&cli->err, MB_EFILE, "report", NULL,
 				  "out of memory");
 	cli_plain_free(&p);
-	cli_keys_free(&keys);
 	if (!st)
 		st = cli_out_check(cli, "report", out);
 	if (!st)
@@ -694,14 +695,18 @@ int cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
 	int st;
 
 	st = parse_args(cli, argc, argv, &out, &style, &h);
-	if (st)
+	if (st) {
+		cli_hives_free(&h);
 		return st;
+	}
 	path = find_stylesheet(style);
 	real = realpath(path, NULL);
-	if (!real)
+	if (!real) {
+		cli_hives_free(&h);
 		return mb_error_set(&cli->err, MB_EFILE, "report", path,
 				    "cannot find the stylesheet; give one "
 				    "with --stylesheet FILE");
+	}
 	slash = strrchr(real, '/');
 	snprintf(style_dir, sizeof(style_dir), "%.*s",
 		 (int)(slash ? slash - real : 0), real);

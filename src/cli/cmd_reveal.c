@@ -20,32 +20,23 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "plainsrc.h"
 #include "mb/crypt.h"
 #include "mb/json.h"
 #include "mb/path.h"
 #include "mb/reveal.h"
 
 #define MAX_ARGS 64
-#define MAX_SECRET (64 * 1024)
-
-struct known {
-	const char *arg;
-	size_t idx;     /* secret index */
-	char *value;    /* wiped on exit */
-	size_t len;
-};
 
 struct rv {
 	struct mb_cli *cli;
 	struct mb_doc *doc;
-	int all, no_cache;
+	int all;
 	const char *out_file;
-	struct mb_cli_keys keys;
+	struct cli_plainsrc src; /* --known, the machine keys, --no-cache */
 	const char *want[MAX_ARGS];
 	size_t nwant;
 	size_t sel[MAX_ARGS];   /* secret index per want */
-	struct known known[MAX_ARGS];
-	size_t nknown;
 	struct mb_secrets s;
 	struct mb_reveal_item *items;
 	size_t *item_of;        /* secret index -> item index + 1, 0 = none */
@@ -57,13 +48,7 @@ struct rv {
 const struct cli_opt cli_reveal_opts[] = {
 	{ CLI_O_ALL, "all", 0, NULL, "every secure value of the file", 0,
 	  NULL },
-	{ CLI_O_KNOWN, "known", 0, "PATH/PROP", "a value whose plaintext you "
-	  "know (repeatable; each followed by --password-file)", 0, NULL },
-	{ CLI_O_PASSWORD_FILE, "password-file", 0, "FILE|-", "the plaintext "
-	  "of the --known before it", CLI_OPT_STDIN, NULL },
-	CLI_INCLUDE(cli_key_opts),
-	{ CLI_O_NO_CACHE, "no-cache", 0, NULL, "do not read or write the "
-	  "signing-modulus cache", 0, NULL },
+	CLI_INCLUDE(cli_plainsrc_opts),
 	{ CLI_O_OUTPUT, "output", 'o', "FILE", "write the plaintexts to FILE "
 	  "(created mode 0600)", 0, NULL },
 	CLI_END,
@@ -71,29 +56,17 @@ const struct cli_opt cli_reveal_opts[] = {
 
 static int take_option(struct rv *r, int id, const char *v)
 {
-	struct known *k = r->nknown ? &r->known[r->nknown - 1] : NULL;
+	int st;
 
-	if (id == CLI_O_KNOWN) {
-		if (r->nknown == MAX_ARGS)
-			return cli_usage(r->cli, "reveal", "too many "
-					 "--known");
-		r->known[r->nknown++].arg = v;
-	} else if (id == CLI_O_PASSWORD_FILE) {
-		if (!k || k->value)
-			return cli_usage(r->cli, "reveal", "--password-file "
-					 "F must follow --known PATH/PROP");
-		return cli_secret_file(r->cli, "reveal", v, MAX_SECRET,
-				       &k->value, &k->len);
-	} else if (id == CLI_O_OUTPUT) {
+	if (id == CLI_O_OUTPUT)
 		r->out_file = v;
-	} else if (id == CLI_O_ALL) {
+	else if (id == CLI_O_ALL)
 		r->all = 1;
-	} else if (id == CLI_O_NO_CACHE) {
-		r->no_cache = 1;
-	} else if (!cli_keys_option(&r->keys, id, v)) {
+	else if (!cli_plainsrc_option(r->cli, "reveal", &r->src, id, v, &st))
 		return cli_usage(r->cli, "reveal", "'%s' is not handled "
-				 "here", v ? v : "?");
-	}
+				    "here", v ? v : "?");
+	else
+		return st;
 	return MB_OK;
 }
 
@@ -101,7 +74,6 @@ static int parse_args(struct rv *r, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, st;
-	size_t k;
 
 	cli_parser_init(&p, "reveal", cli_reveal_opts, argc, argv);
 	while ((id = cli_next(&p, &r->cli->err)) != CLI_DONE) {
@@ -114,84 +86,37 @@ static int parse_args(struct rv *r, int argc, char **argv)
 		if (id == CLI_ARG)
 			r->want[r->nwant++] = p.val;
 	}
-	for (k = 0; k < r->nknown; k++)
-		if (!r->known[k].value)
-			return cli_usage(r->cli, "reveal", "--known %s needs "
-					 "--password-file F (or - for "
-					 "stdin)", r->known[k].arg);
+	if ((st = cli_plainsrc_check(r->cli, "reveal", &r->src)))
+		return st;
 	if (!r->all && !r->nwant)
 		return cli_usage(r->cli, "reveal", "name PATH/PROP values "
 				 "or --all");
 	return MB_OK;
 }
 
-static size_t find_at(const struct rv *r, size_t key, const char *prop)
-{
-	size_t i;
-
-	for (; key != MB_NOKEY; key = r->doc->keys[key].parent)
-		for (i = 0; i < r->s.n; i++)
-			if (r->s.v[i].key == key &&
-			    r->s.v[i].blob.kind != MB_BLOB_SESSION &&
-			    strcasecmp(r->s.v[i].prop, prop) == 0)
-				return i;
-	return (size_t)-1;
-}
-
-/* The secret a PATH/PROP argument names (the key's own, or inherited). */
-static int resolve(struct rv *r, const char *arg, size_t *out)
-{
-	struct mb_path path;
-	size_t key;
-	int st;
-
-	st = mb_path_parse(arg, MB_PATH_PROP, &path, &r->cli->err);
-	if (st)
-		return st;
-	key = mb_doc_find(r->doc, path.location);
-	if (key == MB_NOKEY)
-		st = cli_no_path(r->cli, "reveal", arg, r->doc,
-				 path.location);
-	else if ((*out = find_at(r, key, path.prop)) == (size_t)-1 &&
-		 mb_schema_prop(r->doc->schema, path.prop))
-		mb_buf_printf(&r->cli->out, "The parameter \"%s\" is not "
-			      "set at this node.\n", path.prop);
-	if (key != MB_NOKEY && *out == (size_t)-1)
-		st = mb_error_set(&r->cli->err,
-			mb_schema_prop(r->doc->schema, path.prop) ?
-			MB_ENOTSET : MB_EPROP, "reveal", arg,
-			"no secure value %s is set at this key or above it",
-			path.prop);
-	mb_path_release(&path);
-	return st;
-}
-
+/*
+ * The values the arguments name (the key's own, or inherited); adsutil's
+ * own line first when the property is real but not set there.
+ */
 static int resolve_all(struct rv *r)
 {
 	size_t i;
 	int st;
 
 	for (i = 0; i < r->nwant; i++)
-		if ((st = resolve(r, r->want[i], &r->sel[i])))
-			return st;
-	for (i = 0; i < r->nknown; i++)
-		if ((st = resolve(r, r->known[i].arg, &r->known[i].idx)))
+		if ((st = cli_secret_resolve(r->cli, "reveal", r->doc, &r->s,
+					     r->want[i], 1, &r->sel[i])))
 			return st;
 	return MB_OK;
 }
 
 static int build_items(struct rv *r)
 {
-	size_t i;
-
 	if (mb_secrets_items(&r->s, &r->items, &r->item_of, &r->nitems))
 		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
 				    r->doc->path, "out of memory");
-	for (i = 0; i < r->nknown; i++)
-		if (r->item_of[r->known[i].idx])
-			r->items[r->item_of[r->known[i].idx] - 1].known =
-				r->known[i].value;
-	return MB_OK;
+	return cli_plainsrc_apply(r->cli, "reveal", &r->src, r->doc, &r->s,
+				  r->items, r->item_of);
 }
 
 /* A password-protected backup or export: say so (SPEC 4.5). */
@@ -216,7 +141,8 @@ static int solve(struct rv *r, struct mb_buf *note)
 	struct mb_reveal_opts o;
 	int st;
 
-	st = cli_solver_opts(r->cli, &r->s, &r->keys, r->no_cache, &o);
+	st = cli_solver_opts(r->cli, &r->s, &r->src.keys, r->src.no_cache,
+				&o);
 	if (st)
 		return st;
 	check_session(r, o.session, note);
@@ -495,13 +421,9 @@ static int output(struct rv *r, const struct mb_buf *note)
 
 static void release(struct rv *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nknown; i++)
-		cli_secret_free(r->known[i].value, r->known[i].len);
 	if (r->have_rep)
 		mb_reveal_report_free(&r->rep);
-	cli_keys_free(&r->keys);
+	cli_plainsrc_free(&r->src);
 	free(r->items);
 	free(r->item_of);
 	mb_secrets_free(&r->s);

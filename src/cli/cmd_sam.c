@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sam [--shell cmd|powershell] [--domain-controller] [--signing-key F]
- * [--no-cache] [--hives DIR|auto] [-o FILE]: the commands that make Windows (SAM or Active
+ * sam [--shell cmd|powershell] [--domain-controller] [--hives DIR|auto]
+ * [--known PATH/PROP --password-file F]... [--signing-key F]
+ * [--exchange-key F] [--no-cache] [-o FILE]: the commands that make Windows (SAM or Active
  * Directory) match the metabase. On a domain controller there is no local
  * SAM: IUSR_<DC> lives in Active Directory, so --domain-controller gives
  * every account the domain forms. Every secure value goes to the solver (as reveal --all does);
@@ -61,12 +62,10 @@ struct sam {
 	struct mb_cli *cli;
 	struct mb_doc *doc;
 	enum mb_shell sh;    /* MB_SHELL_CMD or MB_SHELL_PS */
-	int no_cache;
 	int dc;              /* --domain-controller */
 	const char *out_file;
-	struct mb_cli_keys keys;
 	struct mb_cli_plain p;   /* the recovered passwords */
-	struct mb_cli_hives h;   /* --hives */
+	struct mb_cli_hives h;   /* --hives, --known, the machine keys */
 	struct mb_wside w;   /* the SAM's side, with --hives */
 	struct mb_json j;     /* --json: the result, into cli->out */
 };
@@ -85,10 +84,6 @@ const struct cli_opt cli_script_opts[] = {
 
 const struct cli_opt cli_sam_opts[] = {
 	CLI_INCLUDE(cli_script_opts),
-	{ CLI_O_SIGNING_KEY, "signing-key", 0, "FILE", "the machine's signing "
-	  "key: recovers the passwords at once", 0, NULL },
-	{ CLI_O_NO_CACHE, "no-cache", 0, NULL, "do not read or write the "
-	  "signing-modulus cache", 0, NULL },
 	CLI_INCLUDE(cli_hives_opts),
 	CLI_END,
 };
@@ -106,30 +101,30 @@ int cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
 static int parse(struct sam *m, int argc, char **argv)
 {
 	struct cli_parser p;
-	int id;
+	int id, st;
 
 	cli_parser_init(&p, CMD, cli_sam_opts, argc, argv);
 	while ((id = cli_next(&p, &m->cli->err)) != CLI_DONE) {
-		if (id == CLI_O_NO_CACHE)
-			m->no_cache = 1;
-		else if (id == CLI_O_DOMAIN_CONTROLLER)
+		if (id == CLI_O_DOMAIN_CONTROLLER)
 			m->dc = 1;
 		else if (id == CLI_O_OUTPUT)
 			m->out_file = p.val;
 		else if (id == CLI_O_SHELL) {
 			if (cli_shell(m->cli, CMD, p.val, &m->sh))
 				return MB_EUSAGE;
-		} else if (!cli_keys_option(&m->keys, id, p.val) &&
-			   !cli_hives_option(&m->h, id, p.val))
+		} else if (!cli_hives_option(m->cli, CMD, &m->h, id, p.val,
+					     &st)) {
 			return cli_unexpected(m->cli, &p, id);
+		} else if (st) {
+			return st;
+		}
 	}
 	return MB_OK;
 }
 
 static int solve(struct sam *m)
 {
-	return cli_plain_solve(m->cli, CMD, m->doc, &m->keys, m->no_cache,
-			       &m->p);
+	return cli_plain_solve(m->cli, CMD, m->doc, &m->h.src, &m->p);
 }
 
 /* One password for the account, or NULL with why filled. */
@@ -398,6 +393,5 @@ int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
 	mb_wside_free(&m.w);
 	cli_hives_free(&m.h);
 	cli_plain_free(&m.p);
-	cli_keys_free(&m.keys);
 	return st;
 }

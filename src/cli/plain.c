@@ -2,8 +2,9 @@
 /*
  * The metabase passwords the solver recovers, by key (winside.h): the
  * secrets of the file go to mb_reveal_run as reveal --all sends them, and
- * a level's password is the value in effect there. sam prints commands
- * from them; --hives compares them with the SAM.
+ * a level's password is the value in effect there, with what the
+ * administrator knows (plainsrc.h: --known, the machine keys) added. sam
+ * prints commands from them; --hives compares them with the SAM.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,8 @@
 #include "winside.h"
 
 int cli_plain_solve(struct mb_cli *cli, const char *cmd,
-		    const struct mb_doc *doc, struct mb_cli_keys *k,
-		    int no_cache, struct mb_cli_plain *p)
+		       const struct mb_doc *doc, struct cli_plainsrc *src,
+		       struct mb_cli_plain *p)
 {
 	struct mb_reveal_opts o;
 	int st;
@@ -24,37 +25,25 @@ int cli_plain_solve(struct mb_cli *cli, const char *cmd,
 		st = mb_error_set(&cli->err, MB_EFILE, cmd, doc->path,
 				  "out of memory");
 	if (!st)
-		st = cli_solver_opts(cli, &p->s, k, no_cache, &o);
+		st = cli_plainsrc_apply(cli, cmd, src, doc, &p->s, p->items,
+					p->item_of);
+	if (!st)
+		st = cli_solver_opts(cli, &p->s, &src->keys, src->no_cache,
+					&o);
 	if (st)
 		return st;
 	st = mb_reveal_run(p->items, p->nitems, &o, &p->rep, &cli->err);
 	if (st && st != MB_ESECRET)
 		return st;
 	p->have_rep = 1;
-	return MB_OK;
-}
-
-/* The secret of prop in effect at key, or (size_t)-1. */
-static size_t secret_at(const struct mb_cli_plain *p,
-			const struct mb_doc *doc, size_t key,
-			const char *prop)
-{
-	size_t i;
-
-	for (; key != MB_NOKEY; key = doc->keys[key].parent)
-		for (i = mb_secrets_at(&p->s, key);
-		     i < p->s.n && p->s.v[i].key == key; i++)
-			if (p->s.v[i].blob.kind != MB_BLOB_SESSION &&
-			    strcasecmp(p->s.v[i].prop, prop) == 0)
-				return i;
-	return (size_t)-1;
+	return cli_plainsrc_conflict(cli, cmd, src, p->item_of, &p->rep);
 }
 
 const char *cli_plain_at(const struct mb_cli_plain *p,
 			 const struct mb_doc *doc, size_t key,
 			 const char *prop, const char **why)
 {
-	size_t i = secret_at(p, doc, key, prop);
+	size_t i = cli_secret_in_effect(&p->s, doc, key, prop);
 	const struct mb_reveal_value *v;
 
 	if (i == (size_t)-1) {

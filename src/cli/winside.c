@@ -15,15 +15,28 @@ const struct cli_opt cli_hives_opts[] = {
 	{ CLI_O_HIVES, "hives", 0, "DIR|auto", "the server's SAM, SYSTEM "
 	  "and SECURITY hives (or a Windows root; auto: beside each "
 	  "metabase of a disk image): the accounts' Windows side", 0, NULL },
+	CLI_INCLUDE(cli_plainsrc_opts),
 	CLI_END,
 };
 
-int cli_hives_option(struct mb_cli_hives *h, int id, const char *val)
+int cli_hives_option(struct mb_cli *cli, const char *cmd,
+		     struct mb_cli_hives *h, int id, const char *val, int *st)
 {
+	*st = MB_OK;
 	if (id != CLI_O_HIVES)
-		return 0;
+		return cli_plainsrc_option(cli, cmd, &h->src, id, val, st);
 	h->arg = val;
 	return 1;
+}
+
+int cli_hives_unused(struct mb_cli *cli, const char *cmd,
+		     const struct mb_cli_hives *h)
+{
+	if (h->hs || !cli_plainsrc_given(&h->src))
+		return MB_OK;
+	return cli_usage(cli, cmd, "--known, --signing-key, "
+			    "--exchange-key and --no-cache serve the "
+			    "comparison with the SAM: give --hives DIR too");
 }
 
 /* dir with its last n components removed (malloc'd), or NULL. */
@@ -66,8 +79,10 @@ int cli_hives_load(struct mb_cli *cli, const char *cmd,
 		   const struct mb_doc *doc, struct mb_cli_hives *h)
 {
 	const char *arg = h->arg;
-	int st;
+	int st = cli_plainsrc_check(cli, cmd, &h->src);
 
+	if (st)
+		return st;
 	if (!arg)
 		arg = getenv("MBTOOL_HIVES");
 	if (!arg || !*arg)
@@ -88,6 +103,7 @@ void cli_hives_free(struct mb_cli_hives *h)
 {
 	mb_hiveset_free(h->hs);
 	free(h->dir);
+	cli_plainsrc_free(&h->src);
 	h->hs = NULL;
 	h->dir = NULL;
 }
@@ -150,7 +166,8 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 
 	w->matches = 1;
 	for (i = 0; i < a->nkeys; i++) {
-		const char *why = "its password could not be recovered";
+		const char *why = "its password could not be recovered; "
+				  "--known or the machine keys settle it";
 		const char *t = p ? cli_plain_at(p, doc, a->keys[i],
 						 k->pass, &why) : NULL;
 		enum mb_pwcmp r;

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "parseopt.h"
+#include "plainsrc.h"
 #include "mb/accounts.h"
 #include "mb/hivecheck.h"
 #include "mb/json.h"
@@ -26,12 +27,21 @@ struct mb_cli_hives {
 	struct mb_hiveset *hs;    /* loaded by cli_hives_load */
 	char *dir;                /* the folder the hives were found from */
 	const char *metabase;     /* the file they were loaded for */
+	struct cli_plainsrc src;  /* --known, the machine keys, --no-cache */
 };
 
-/* The --hives option, for the tables of accounts, doctor, sam, report. */
+/*
+ * The --hives option and the plaintext sources the comparison with the
+ * SAM uses (cli_plainsrc_opts), for accounts, doctor, sam and report.
+ */
 extern const struct cli_opt cli_hives_opts[];
-/* 1 when option id is --hives (taken), else 0. */
-int cli_hives_option(struct mb_cli_hives *h, int id, const char *val);
+/* 1 when id is one of cli_hives_opts (taken; *st its status), else 0. */
+int cli_hives_option(struct mb_cli *cli, const char *cmd,
+		     struct mb_cli_hives *h, int id, const char *val, int *st);
+/* A usage error when plaintext sources were given with no hives to
+ * compare with (accounts, doctor, report: sam uses them alone). */
+int cli_hives_unused(struct mb_cli *cli, const char *cmd,
+		     const struct mb_cli_hives *h);
 /* Load the hives for doc (nothing when no --hives nor $MBTOOL_HIVES). */
 int cli_hives_load(struct mb_cli *cli, const char *cmd,
 		   const struct mb_doc *doc, struct mb_cli_hives *h);
@@ -50,9 +60,10 @@ struct mb_cli_plain {
 	int have_rep;
 };
 
+/* Exit 7 when a --known is contradicted by the file. */
 int cli_plain_solve(struct mb_cli *cli, const char *cmd,
-		    const struct mb_doc *doc, struct mb_cli_keys *k,
-		    int no_cache, struct mb_cli_plain *p);
+		       const struct mb_doc *doc, struct cli_plainsrc *src,
+		       struct mb_cli_plain *p);
 /*
  * The password of prop in effect at key when it is proven (verified by
  * its signature or decrypted with the machine key); else NULL, and *why
