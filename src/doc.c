@@ -15,6 +15,7 @@
 
 #include "doc_priv.h"
 #include "mb/hidx.h"
+#include "mb/splice.h"
 
 static uint64_t hash_loc(const char *p, size_t n)
 {
@@ -185,8 +186,10 @@ static enum mb_status check_bytes(struct mb_doc *d, struct mb_error *err)
 }
 
 /* Takes ownership of buf (len bytes plus a NUL). */
+/* rc: a spliced file's ranges for libxml2 (NULL: the whole file). */
 static enum mb_status parse_owned(const char *name, char *buf, size_t len,
 				  const struct mb_schema *schema,
+				  const struct mb_doc_recheck *rc,
 				  struct mb_doc **out, struct mb_error *err)
 {
 	struct mb_doc *d = calloc(1, sizeof(*d));
@@ -203,12 +206,15 @@ static enum mb_status parse_owned(const char *name, char *buf, size_t len,
 	d->len = len;
 	d->schema = schema;
 	st = check_bytes(d, err);
-	if (!st)
+	if (!st && !rc)
 		st = mb_doc_check_limits(d, err);
-	if (!st)
+	if (!st && !rc)
 		st = mb_doc_check_xml(d, err);
 	if (!st)
 		st = mb_doc_scan(d, err);
+	/* After the scan, which says where the keys of the new bytes are. */
+	if (!st && rc)
+		st = mb_doc_recheck_xml(d, rc, err);
 	if (!st)
 		st = build_index(d, err);
 	if (!st)
@@ -234,7 +240,7 @@ enum mb_status mb_doc_parse(const char *name, const char *data, size_t len,
 				    "out of memory");
 	memcpy(buf, data, len);
 	buf[len] = '\0';
-	return parse_owned(name, buf, len, schema, out, err);
+	return parse_owned(name, buf, len, schema, NULL, out, err);
 }
 
 enum mb_status mb_doc_parse_take(const char *name, char *buf, size_t len,
@@ -243,7 +249,17 @@ enum mb_status mb_doc_parse_take(const char *name, char *buf, size_t len,
 {
 	*out = NULL;
 	buf[len] = '\0';
-	return parse_owned(name, buf, len, schema, out, err);
+	return parse_owned(name, buf, len, schema, NULL, out, err);
+}
+
+enum mb_status mb_doc_parse_spliced(const char *name, char *buf, size_t len,
+				    const struct mb_schema *schema,
+				    const struct mb_doc_recheck *r,
+				    struct mb_doc **out, struct mb_error *err)
+{
+	*out = NULL;
+	buf[len] = '\0';
+	return parse_owned(name, buf, len, schema, r, out, err);
 }
 
 /*
@@ -330,7 +346,7 @@ enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
 	st = read_all(path, &buf, &len, err);
 	if (st)
 		return st;
-	return parse_owned(path, buf, len, schema, out, err);
+	return parse_owned(path, buf, len, schema, NULL, out, err);
 }
 
 void mb_doc_drop_index(struct mb_doc *doc)

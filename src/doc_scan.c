@@ -138,6 +138,7 @@ static size_t scan_name(struct scan *s)
 
 static enum mb_status scan_attr(struct scan *s, struct mb_attr *a)
 {
+	const char *end;
 	char q;
 	size_t v;
 
@@ -154,10 +155,10 @@ static enum mb_status scan_attr(struct scan *s, struct mb_attr *a)
 		return fail(s, s->i, "attribute value not quoted");
 	q = s->b[s->i++];
 	v = s->i;
-	while (s->i < s->n && s->b[s->i] != q)
-		s->i++;
-	if (s->i >= s->n)
+	end = memchr(s->b + v, q, s->n - v);
+	if (!end)
 		return fail(s, v, "unterminated attribute value");
+	s->i = (size_t)(end - s->b);
 	a->value.off = (uint32_t)v;
 	a->value.len = (uint32_t)(s->i - v);
 	s->i++;
@@ -505,25 +506,32 @@ enum mb_status mb_doc_scan(struct mb_doc *doc, struct mb_error *err)
 	return st;
 }
 
-/* Past the end of what follows p up to and including lit, or NULL. */
-static const char *past(const char *p, const char *lit)
+/* Past the end of what follows p (before end) up to and including lit. */
+static const char *past(const char *p, const char *end, const char *lit)
 {
-	const char *e = strstr(p, lit);
+	size_t l = strlen(lit);
 
-	return e ? e + strlen(lit) : NULL;
+	while ((p = memchr(p, lit[0], (size_t)(end - p))) != NULL) {
+		if ((size_t)(end - p) < l)
+			return NULL;
+		if (memcmp(p, lit, l) == 0)
+			return p + l;
+		p++;
+	}
+	return NULL;
 }
 
-/* The attributes (name="value" pairs) of the tag at p; *end after it. */
-static size_t count_attrs(const char *p, const char **end)
+/* The attributes (name="value" pairs) of the tag at p; *next after it. */
+static size_t count_attrs(const char *p, const char *end, const char **next)
 {
 	size_t n = 0;
-	char quote = 0;
+	const char *q;
 
-	for (p++; *p; p++) {
-		if (quote) {
-			quote = *p == quote ? 0 : quote;
-		} else if (*p == '"' || *p == '\'') {
-			quote = *p;
+	for (p++; p < end; p++) {
+		if (*p == '"' || *p == '\'') {
+			/* Values are most of a metabase: skip them whole. */
+			q = memchr(p + 1, *p, (size_t)(end - p - 1));
+			p = q ? q : end - 1;
 		} else if (*p == '=') {
 			n++;
 		} else if (*p == '>') {
@@ -531,24 +539,31 @@ static size_t count_attrs(const char *p, const char **end)
 			break;
 		}
 	}
-	*end = p;
+	*next = p;
 	return n;
 }
 
-enum mb_status mb_doc_check_limits(const struct mb_doc *doc,
-				   struct mb_error *err)
+static int at(const char *p, const char *end, const char *lit)
 {
-	const char *p = doc->buf, *tag;
+	size_t l = strlen(lit);
+
+	return (size_t)(end - p) >= l && memcmp(p, lit, l) == 0;
+}
+
+enum mb_status mb_doc_check_limits_in(const struct mb_doc *doc, size_t from,
+				      size_t to, struct mb_error *err)
+{
+	const char *p = doc->buf + from, *end = doc->buf + to, *tag;
 	size_t n;
 
-	while ((tag = strchr(p, '<')) != NULL) {
-		if (strncmp(tag, "<!--", 4) == 0)
-			p = past(tag + 4, "-->");
-		else if (strncmp(tag, "<![CDATA[", 9) == 0)
-			p = past(tag + 9, "]]>");
-		else if (strncmp(tag, "<?", 2) == 0)
-			p = past(tag + 2, "?>");
-		else if ((n = count_attrs(tag, &p)) > MB_DOC_MAX_ATTRS)
+	while ((tag = memchr(p, '<', (size_t)(end - p))) != NULL) {
+		if (at(tag, end, "<!--"))
+			p = past(tag + 4, end, "-->");
+		else if (at(tag, end, "<![CDATA["))
+			p = past(tag + 9, end, "]]>");
+		else if (at(tag, end, "<?"))
+			p = past(tag + 2, end, "?>");
+		else if ((n = count_attrs(tag, end, &p)) > MB_DOC_MAX_ATTRS)
 			return mb_error_set_line(err, MB_EFILE, "parse",
 				doc->path, mb_doc_line(doc, (size_t)(tag -
 				doc->buf)), "element with %zu attributes: a "
@@ -558,4 +573,11 @@ enum mb_status mb_doc_check_limits(const struct mb_doc *doc,
 			break;  /* unterminated: libxml2 says where */
 	}
 	return MB_OK;
+}
+
+enum mb_status mb_doc_check_limits(const struct mb_doc *doc,
+				   struct mb_error *err)
+{
+	/* Up to the first NUL, as libxml2 would read it. */
+	return mb_doc_check_limits_in(doc, 0, strlen(doc->buf), err);
 }

@@ -6,6 +6,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -45,49 +46,104 @@ static enum mb_status report(const struct mb_doc *doc, struct mb_xml_check *st,
  */
 #define MB_XML_CHUNK (256u * 1024u)
 
-static int feed(xmlParserCtxtPtr ctxt, const char *p, size_t len)
-{
-	size_t off = 0, n;
+/*
+ * Pieces go to libxml2 in chunks of MB_XML_CHUNK: a large piece straight
+ * from its bytes, small ones (one key each, when a write re-checks what
+ * it changed) gathered in stage first, since a parse call per key would
+ * cost more than the key.
+ */
+struct feed {
+	xmlParserCtxtPtr ctxt;
+	char *stage;
+	size_t n;
+};
 
-	do {
-		n = len - off < MB_XML_CHUNK ? len - off : MB_XML_CHUNK;
-		if (xmlParseChunk(ctxt, p + off, (int)n, off + n == len) ||
-		    ctxt->disableSAX > 1)
-			return -1; /* fatal error or xmlStopParser */
-		off += n;
-	} while (off < len);
+static int push(struct feed *f, const char *p, size_t len, int last)
+{
+	return xmlParseChunk(f->ctxt, p, (int)len, last) ||
+	       f->ctxt->disableSAX > 1 ? -1 : 0; /* fatal or stopped */
+}
+
+static int put(struct feed *f, const char *p, size_t len)
+{
+	size_t k;
+
+	while (len) {
+		if (!f->n && len >= MB_XML_CHUNK) {
+			k = MB_XML_CHUNK;
+			if (push(f, p, k, 0))
+				return -1;
+		} else {
+			k = len < MB_XML_CHUNK - f->n ? len :
+			    MB_XML_CHUNK - f->n;
+			memcpy(f->stage + f->n, p, k);
+			f->n += k;
+			if (f->n == MB_XML_CHUNK && push(f, f->stage, f->n, 0))
+				return -1;
+			f->n %= MB_XML_CHUNK;
+		}
+		p += k;
+		len -= k;
+	}
 	return 0;
 }
 
-enum mb_status mb_doc_check_xml(const struct mb_doc *doc,
-				struct mb_error *err)
+static void feed(struct feed *f, const struct mb_piece *v, size_t n,
+		 size_t skip)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, skip = 0)
+		if (put(f, v[i].p + skip, v[i].n - skip))
+			return;
+	push(f, f->stage, f->n, 1);
+}
+
+enum mb_status mb_doc_check_xml_pieces(const struct mb_doc *doc,
+				       const struct mb_piece *v, size_t n,
+				       struct mb_error *err)
 {
 	xmlSAXHandler sax;
-	xmlParserCtxtPtr ctxt;
+	struct feed f = { NULL, NULL, 0 };
 	struct mb_xml_check st;
-	size_t first = doc->len < 4 ? doc->len : 4;
+	size_t i, total = 0, first = n && v[0].n < 4 ? v[0].n : n ? 4 : 0;
 	int wf;
 
-	if (doc->len > INT_MAX)
+	for (i = 0; i < n; i++)
+		total += v[i].n;
+	if (total > INT_MAX)
 		return mb_error_set(err, MB_EFILE, "parse", doc->path,
-				    "file too large (%zu bytes)", doc->len);
+				    "file too large (%zu bytes)", total);
 	mb_xmlsafe_init();
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
 	/* The first bytes only let libxml2 sniff the encoding; nothing is
 	 * parsed before the hardening hook is in place. */
-	ctxt = xmlCreatePushParserCtxt(&sax, NULL, doc->buf, (int)first,
-				       doc->path);
-	if (!ctxt)
+	f.stage = malloc(MB_XML_CHUNK);
+	f.ctxt = f.stage ? xmlCreatePushParserCtxt(&sax, NULL, n ? v[0].p :
+						   "", (int)first, doc->path)
+			 : NULL;
+	if (!f.ctxt) {
+		free(f.stage);
 		return mb_error_set(err, MB_EFILE, "parse", doc->path,
 				    "out of memory");
-	mb_xmlsafe_hook(ctxt, &st);
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET);
-	feed(ctxt, doc->buf + first, doc->len - first);
-	wf = ctxt->wellFormed;
+	}
+	mb_xmlsafe_hook(f.ctxt, &st);
+	xmlCtxtUseOptions(f.ctxt, XML_PARSE_NONET);
+	feed(&f, v, n, first);
+	wf = f.ctxt->wellFormed;
 	/* Entity declarations seen before the DOCTYPE stop build a document. */
-	if (ctxt->myDoc)
-		xmlFreeDoc(ctxt->myDoc);
-	xmlFreeParserCtxt(ctxt);
+	if (f.ctxt->myDoc)
+		xmlFreeDoc(f.ctxt->myDoc);
+	xmlFreeParserCtxt(f.ctxt);
+	free(f.stage);
 	return report(doc, &st, wf, err);
+}
+
+enum mb_status mb_doc_check_xml(const struct mb_doc *doc,
+				struct mb_error *err)
+{
+	struct mb_piece all = { doc->buf, doc->len };
+
+	return mb_doc_check_xml_pieces(doc, &all, 1, err);
 }

@@ -58,13 +58,18 @@ static int cmp_edit(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
+void mb_edits_sort(struct mb_edits *e)
+{
+	if (e->n) /* nothing planned: v is NULL, which qsort may not get */
+		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+}
+
 enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
 			     struct mb_buf *out, struct mb_error *err)
 {
 	size_t i, pos = 0;
 
-	if (e->n) /* nothing planned: v is NULL, which qsort may not get */
-		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
+	mb_edits_sort(e);
 	for (i = 0; i < e->n; i++) {
 		const struct mb_edit *ed = &e->v[i];
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Write transactions (txn.h): the edits applied once, checked by parsing
- * the result, then shown as a diff or written. The order of what is let
+ * the result (libxml2 sees again only what the edits changed: splice.h),
+ * then shown as a diff or written. The order of what is let
  * go keeps a hosting-size file near two copies: indexes before the splice,
  * the old bytes (commit, remembered as a SHA-256) right after it, the
  * check's index once it has parsed.
@@ -22,8 +23,8 @@ void mb_txn_init(struct mb_txn *t, struct mb_doc *orig, struct mb_doc *doc,
 }
 
 enum mb_status mb_txn_reparse(const struct mb_doc *orig, char *bytes,
-			      size_t len, struct mb_doc **out,
-			      struct mb_error *err)
+			      size_t len, const struct mb_doc_recheck *r,
+			      struct mb_doc **out, struct mb_error *err)
 {
 	struct mb_error e;
 
@@ -31,8 +32,8 @@ enum mb_status mb_txn_reparse(const struct mb_doc *orig, char *bytes,
 	if (!bytes)
 		return mb_error_set(err, MB_EFILE, "write", orig->path,
 				    "out of memory");
-	if (mb_doc_parse_take(orig->path, bytes, len, orig->schema, out,
-			      &e) == MB_OK)
+	if (mb_doc_parse_spliced(orig->path, bytes, len, orig->schema, r, out,
+				 &e) == MB_OK)
 		return MB_OK;
 	return mb_error_set(err, MB_EFILE, "write", orig->path,
 			    "internal error: the edited file would not parse "
@@ -51,11 +52,14 @@ struct built {
 static enum mb_status build(struct mb_txn *t, struct built *b, int drop_old,
 			    struct mb_error *err)
 {
+	struct mb_doc_recheck rc;
 	enum mb_status st;
 	size_t len;
 
 	mb_buf_init(&b->out);
 	b->check = NULL;
+	/* Where the edits fall, while the keys are known (see splice.h). */
+	mb_doc_recheck_plan(t->doc, t->edits, &rc);
 	if (t->shed) {
 		mb_doc_drop_index(t->doc);
 		mb_doc_drop_index(t->orig);
@@ -69,10 +73,11 @@ static enum mb_status build(struct mb_txn *t, struct built *b, int drop_old,
 	if (!st && t->edits->n) {
 		char *data = mb_buf_detach(&b->out, &len);
 
-		st = mb_txn_reparse(t->orig, data, len, &b->check, err);
+		st = mb_txn_reparse(t->orig, data, len, &rc, &b->check, err);
 		if (!st)
 			mb_doc_drop_index(b->check);
 	}
+	mb_doc_recheck_free(&rc);
 	b->data = b->check ? b->check->buf : b->out.data ? b->out.data : "";
 	b->len = b->check ? b->check->len : b->out.len;
 	return st;

@@ -56,11 +56,13 @@ enum mb_status mb_txn_commit(struct mb_txn *t,
 /*
  * bytes (malloc'd, len + 1) parsed as a document named like orig, taken
  * over (freed on failure): what a transaction checks, and what a batch
- * re-reads between dependent lines. A failure is an internal error: the
- * edits made a file that does not parse; nothing is written.
+ * re-reads between dependent lines. r: where the splice that made bytes
+ * changed the file (mb_doc_recheck_plan; NULL: check it all). A failure
+ * is an internal error: the edits made a file that does not parse;
+ * nothing is written.
  */
 enum mb_status mb_txn_reparse(const struct mb_doc *orig, char *bytes,
-			      size_t len, struct mb_doc **out,
-			      struct mb_error *err);
+			      size_t len, const struct mb_doc_recheck *r,
+			      struct mb_doc **out, struct mb_error *err);
 
 #endif

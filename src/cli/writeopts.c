@@ -240,18 +240,19 @@ int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
  * tens of MB a second copy would be the largest allocation of the run.
  */
 static int reparse(struct mb_wsess *s, struct mb_buf *bytes,
-		   struct mb_doc **out)
+		   const struct mb_doc_recheck *rc, struct mb_doc **out)
 {
 	size_t len;
 	char *data = mb_buf_detach(bytes, &len);
 
-	return mb_txn_reparse(s->orig, data, len, out, &s->cli->err);
+	return mb_txn_reparse(s->orig, data, len, rc, out, &s->cli->err);
 }
 
 static int flush(struct mb_wsess *s)
 {
 	struct mb_buf out;
 	struct mb_doc *nd = NULL;
+	struct mb_doc_recheck rc;
 	int st;
 
 	scopes_free(s->scopes);
@@ -259,9 +260,11 @@ static int flush(struct mb_wsess *s)
 	if (!s->edits.n)
 		return MB_OK;
 	mb_buf_init(&out);
+	mb_doc_recheck_plan(s->doc, &s->edits, &rc);
 	st = mb_doc_splice(s->doc, &s->edits, &out, &s->cli->err);
 	if (!st)
-		st = reparse(s, &out, &nd);
+		st = reparse(s, &out, &rc, &nd);
+	mb_doc_recheck_free(&rc);
 	mb_buf_release(&out);
 	if (st)
 		return st;
