@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "schemaw.h"
 #include "mb/schema.h"
 
 #define CORPUS_SCHEMA "/schema/modulogrc_modSIC__mbSchemaSample.xml"
@@ -458,6 +459,53 @@ static void test_load_corpus(void **state)
 	mb_schema_free(s);
 }
 
+/*
+ * The twin of test_load_corpus: the built-in table written as an
+ * MBSchema.xml (tests/schemaw.c) and loaded back is the same table, and
+ * an extra property the file declares is there, in the classes it names.
+ */
+static void write_temp(char *path, size_t size, const char *text);
+
+static void test_load_twin(void **state)
+{
+	static const struct schemaw_extra x[] = {
+		{ "SiteExtension", 70001, "DWORD", "INHERIT",
+		  "IIsWebServer,IIsWebVirtualDir" },
+	};
+	const struct mb_schema *b = mb_schema_builtin();
+	const struct mb_prop *p;
+	struct mb_schema *s = NULL;
+	struct mb_error err;
+	char path[4096];
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	write_temp(path, sizeof(path), "");
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(schemaw_write(f, b, x, 1), 0);
+	assert_int_equal(fclose(f), 0);
+	mb_error_clear(&err);
+	assert_int_equal(mb_schema_load(path, &s, &err), MB_OK);
+	unlink(path);
+	assert_int_equal(mb_schema_nprops(s), mb_schema_nprops(b) + 1);
+	assert_int_equal(mb_schema_nclasses(s), mb_schema_nclasses(b));
+	for (i = 0; i < mb_schema_nprops(b); i++)
+		assert_same_prop(mb_schema_prop_at(s, i),
+				 mb_schema_prop_at(b, i));
+	p = mb_schema_prop(s, "siteextension");
+	assert_non_null(p);
+	assert_int_equal(p->id, 70001);
+	assert_int_equal(p->type, MB_T_DWORD);
+	assert_true(mb_schema_class_has(s, mb_schema_class(s, "IIsWebServer"),
+					p));
+	assert_false(mb_schema_class_has(s, mb_schema_class(s,
+					 "IIsWebDirectory"), p));
+	assert_null(mb_schema_prop(b, "SiteExtension"));
+	mb_schema_free(s);
+}
+
 /* Write text to a fresh temporary file; the caller unlinks it. */
 static void write_temp(char *path, size_t size, const char *text)
 {
@@ -640,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_indexes),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_load_corpus),
+		cmocka_unit_test(test_load_twin),
 		cmocka_unit_test(test_load_small),
 		cmocka_unit_test(test_may_contain),
 		cmocka_unit_test(test_may_contain_generic),
