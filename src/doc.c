@@ -588,6 +588,12 @@ char *mb_doc_text(const struct mb_doc *doc, struct mb_span raw)
 
 	if (!out)
 		return NULL;
+	/* Most values hold neither: one copy (every command decodes many). */
+	if (!memchr(p, '&', raw.len) && !memchr(p, '\r', raw.len)) {
+		memcpy(out, p, raw.len);
+		out[raw.len] = '\0';
+		return out;
+	}
 	while (p < e) {
 		if (*p == '\r') {
 			*o++ = '\n';

@@ -190,6 +190,18 @@ static void head(struct mb_buf *b, enum mb_style style, const char *shown,
 	}
 }
 
+/* Decimal, without printf (enum_all prints hundreds of thousands). */
+static void put_uint(struct mb_buf *b, uint32_t v)
+{
+	char d[10];
+	size_t i = sizeof(d);
+
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	mb_buf_append(b, d + i, sizeof(d) - i);
+}
+
 static void scalar(struct mb_buf *b, const struct mb_prop *p,
 		   const char *text)
 {
@@ -199,11 +211,12 @@ static void scalar(struct mb_buf *b, const struct mb_prop *p,
 	if (is_secure(p)) {
 		mb_buf_puts(b, "\"" MB_MASK "\"");
 	} else if (p && p->type == MB_T_DWORD && !mb_value_dword(p, text, &v)) {
-		mb_buf_printf(b, "%u", v);
+		put_uint(b, v);
 	} else if (p && p->type == MB_T_BOOL && !mb_value_bool(text, &bv)) {
 		mb_buf_puts(b, bv ? "True" : "False");
 	} else if (p && (p->type == MB_T_BINARY || p->type == MB_T_IPSECLIST)) {
-		mb_buf_printf(b, "0x%s", text);
+		mb_buf_puts(b, "0x");
+		mb_buf_puts(b, text);
 	} else {
 		mb_buf_putc(b, '"');
 		mb_buf_puts(b, text);

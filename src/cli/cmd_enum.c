@@ -34,6 +34,8 @@ struct inh_level {
 	size_t n, cap;
 };
 
+struct seen_slot;
+
 struct enum_run {
 	struct mb_cli *cli;
 	const struct mb_doc *doc;
@@ -41,30 +43,76 @@ struct enum_run {
 	int effective;
 	int paths_only;
 	int all;
-	uint32_t *seen;      /* property IDs listed for the current key */
+	struct seen_slot *seen; /* property IDs listed for the current key */
 	size_t nseen, cseen;
+	uint32_t gen;
 	struct inh_level *lv;  /* by depth below the root, for --effective */
 	size_t nlv;
 };
 
+/*
+ * The property IDs listed for the current key: an open-addressed set whose
+ * slots count as empty unless stamped with the key's generation, so a new
+ * key starts empty without clearing (a list searched per property was a
+ * tenth of enum_all --effective's time).
+ */
+struct seen_slot {
+	uint32_t id;
+	uint32_t gen;
+};
+
+static size_t seen_probe(const struct seen_slot *t, size_t cap, uint32_t gen,
+			 uint32_t id)
+{
+	size_t i = (size_t)(id * 2654435761u) & (cap - 1);
+
+	while (t[i].gen == gen && t[i].id != id)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Twice the slots, the current key's IDs moved over; -1 without memory. */
+static int seen_grow(struct enum_run *e)
+{
+	size_t cap = e->cseen ? e->cseen * 2 : 64, i;
+	struct seen_slot *t = calloc(cap, sizeof(*t)), *old = e->seen;
+
+	if (!t)
+		return -1;
+	for (i = 0; i < e->cseen; i++)
+		if (old[i].gen == e->gen)
+			t[seen_probe(t, cap, e->gen, old[i].id)] = old[i];
+	free(old);
+	e->seen = t;
+	e->cseen = cap;
+	return 0;
+}
+
+/* 1 when id was listed for this key already; else it is now. */
 static int seen(struct enum_run *e, uint32_t id)
 {
 	size_t i;
 
-	for (i = 0; i < e->nseen; i++)
-		if (e->seen[i] == id)
-			return 1;
-	if (e->nseen == e->cseen) {
-		size_t c = e->cseen ? e->cseen * 2 : 32;
-		uint32_t *n = realloc(e->seen, c * sizeof(*n));
-
-		if (!n)
-			return 0;
-		e->seen = n;
-		e->cseen = c;
-	}
-	e->seen[e->nseen++] = id;
+	if (2 * (e->nseen + 1) > e->cseen && seen_grow(e))
+		return 0;
+	i = seen_probe(e->seen, e->cseen, e->gen, id);
+	if (e->seen[i].gen == e->gen)
+		return 1;
+	e->seen[i].id = id;
+	e->seen[i].gen = e->gen;
+	e->nseen++;
 	return 0;
+}
+
+/* A new key: every slot empty again (generation 0 is never current). */
+static void seen_reset(struct enum_run *e)
+{
+	e->nseen = 0;
+	if (++e->gen == 0) {
+		if (e->seen)
+			memset(e->seen, 0, e->cseen * sizeof(*e->seen));
+		e->gen = 1;
+	}
 }
 
 static void line(struct enum_run *e, struct mb_buf *to, const char *name,
@@ -89,6 +137,16 @@ static void line(struct enum_run *e, struct mb_buf *to, const char *name,
 			from ? suffix : NULL);
 }
 
+/* The span's bytes into name (size bytes, cut if longer), no printf. */
+static void copy_span(char *name, size_t size, const struct mb_doc *doc,
+		      struct mb_span sp)
+{
+	size_t n = sp.len < size ? sp.len : size - 1;
+
+	memcpy(name, doc->buf + sp.off, n);
+	name[n] = '\0';
+}
+
 /* A property as the file names it: the schema's, or a plain STRING. */
 static const struct mb_prop *attr_prop(const struct mb_doc *doc,
 				       const struct mb_attr *a,
@@ -96,10 +154,8 @@ static const struct mb_prop *attr_prop(const struct mb_doc *doc,
 				       size_t size)
 {
 	const struct mb_prop *p = mb_doc_attr_prop(doc, a);
-	size_t n = a->name.len < size ? a->name.len : size - 1;
 
-	memcpy(name, doc->buf + a->name.off, n);
-	name[n] = '\0';
+	copy_span(name, size, doc, a->name);
 	if (p)
 		return p;
 	memset(tmp, 0, sizeof(*tmp));
@@ -119,8 +175,7 @@ static const struct mb_prop *custom_prop(const struct mb_doc *doc,
 	unsigned secure;
 	char *type;
 
-	snprintf(name, size, "%.*s", n ? (int)n->value.len : 0,
-		 n ? doc->buf + n->value.off : "");
+	copy_span(name, size, doc, n ? n->value : (struct mb_span){ 0, 0 });
 	p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
 	/* The element's own SECURE masks it even where the schema does not. */
 	secure = mb_custom_attrs(doc, c) & MB_ATTR_SECURE;
@@ -222,8 +277,7 @@ static void key_type_line(struct enum_run *e, size_t key)
 	const struct mb_prop *p = mb_schema_prop(e->doc->schema, "KeyType");
 	char type[256];
 
-	snprintf(type, sizeof(type), "%.*s", (int)k->elem.len,
-		 e->doc->buf + k->elem.off);
+	copy_span(type, sizeof(type), e->doc, k->elem);
 	line(e, &e->cli->out, "KeyType", p, type, NULL);
 }
 
@@ -302,7 +356,7 @@ static void inherited(struct enum_run *e, size_t key)
 
 static void properties(struct enum_run *e, size_t key)
 {
-	e->nseen = 0;
+	seen_reset(e);
 	if (e->cli->json) {
 		mb_json_key(&e->j, "properties");
 		mb_json_arr_begin(&e->j);
@@ -320,19 +374,34 @@ static char *child_path(const char *typed, const struct mb_doc *doc,
 {
 	const char *loc = doc->keys[child].location;
 	const char *last = strrchr(loc, '/');
-	size_t n = strlen(typed) + strlen(loc) + 3;
-	char *s = malloc(n);
+	const char *name = last ? last + 1 : loc;
+	size_t t, n;
+	char *s;
 
 	/* below IIS_ROOT is /LM, whose name is its Location ("[/LM]") */
 	if (strcmp(loc, "/LM") == 0)
 		typed = "";
-	if (s)
-		snprintf(s, n, "%s%s%s", typed, *typed ? "/" : "",
-			 last ? last + 1 : loc);
+	t = strlen(typed);
+	n = strlen(name);
+	s = malloc(t + n + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, typed, t);
+	if (t)
+		s[t++] = '/';
+	memcpy(s + t, name, n + 1);
 	return s;
 }
 
 static void block(struct enum_run *e, size_t key, const char *typed);
+
+/* "[/path]" (no printf: enum_all prints one per key). */
+static void put_child(struct mb_buf *out, const char *p)
+{
+	mb_buf_puts(out, "[/");
+	mb_buf_puts(out, p);
+	mb_buf_puts(out, "]\n");
+}
 
 static void children(struct enum_run *e, size_t key, const char *typed)
 {
@@ -351,7 +420,7 @@ static void children(struct enum_run *e, size_t key, const char *typed)
 		if (e->cli->json && !e->all)
 			mb_json_str(&e->j, p);
 		else if (!e->cli->json)
-			mb_buf_printf(&e->cli->out, "[/%s]\n", p);
+			put_child(&e->cli->out, p);
 		if (e->all) {
 			block(e, c, p);
 			cli_out_flush(e->cli);
