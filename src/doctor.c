@@ -261,6 +261,7 @@ static int load(struct mb_drun *d, const struct mb_doctor_in *in,
 	d->accts = in->accts ? in->accts : a;
 	d->groups = in->groups ? in->groups : g;
 	d->ws = in->ws;
+	mb_dr_resolve(d);
 	if (!in->accts && mb_accts_collect(in->doc, NULL, 1, a))
 		return -1;
 	if (!in->groups && mb_secrets_groups(g, in->doc))
@@ -274,6 +275,10 @@ static void release(struct mb_drun *d)
 
 	free(d->svc_anon[0]);
 	free(d->svc_anon[1]);
+	free(d->anon_src);
+	free(d->anon);
+	free(d->lm_src);
+	free(d->half);
 	for (i = 0; i < d->nheld; i++)
 		free(d->held[i]);
 	free(d->held);

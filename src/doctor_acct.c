@@ -182,7 +182,7 @@ static void rule_anon_off(struct mb_drun *d, const struct mb_acct *a)
 	size_t i;
 
 	for (i = 0; i < a->nkeys; i++) {
-		if (mb_acct_anon_on(d->doc, a->keys[i]))
+		if (mb_dr_anon_on(d, a->keys[i]))
 			continue;
 		p = mb_path_display(d->doc->keys[a->keys[i]].location);
 		f = mb_dr_new(d, "MB006", "AuthAnonymous is off where %s is "
@@ -239,34 +239,66 @@ void mb_dr_anon_off(struct mb_drun *d, size_t i)
 
 /* 1 when IIS reads k's content over UNC (its effective Path is \\...):
  * only then does it use UNCUserName/UNCPassword. */
-static int unc_content(const struct mb_doc *doc, size_t k)
+static int unc_content(const struct mb_drun *d, size_t k)
 {
-	char *path = mb_acct_value(doc, k, "Path", 0);
+	char *path = mb_dr_text(d, k, d->p[MB_DR_PATH], 0);
 	int unc = path && strncmp(path, "\\\\", 2) == 0;
 
 	free(path);
 	return unc;
 }
 
-/* 1 when some key that sets the account name (of kind kd) stores its
- * password itself. */
-static int stores_pass(struct mb_drun *d, const struct mb_idkind *kd,
-		       const char *name)
+/*
+ * Per key and identity kind i, bit 2i: an account of kind i has the key
+ * among its setters; bit 2i+1: some setter of that account stores its
+ * password. One pass over the accounts, built on first use: after mbtool
+ * reset every setter of a hosting file asks.
+ */
+static unsigned char *setter_bits(struct mb_drun *d)
 {
+	const struct mb_idkind *kd = mb_idkinds(&(size_t){ 0 });
 	const struct mb_acct *a;
-	size_t i, j;
-	char *t;
-	int any = 0;
+	size_t i, j, ki;
+	int any;
 
+	d->half = calloc(d->doc->nkeys + 1, 1);
+	if (!d->half) {
+		d->oom = 1;
+		return NULL;
+	}
 	for (i = 0; i < d->accts->n; i++) {
 		a = &d->accts->v[i];
+		ki = (size_t)(mb_idkind_of(a) - kd);
+		if (ki >= d->nkinds)
+			continue;
+		for (j = 0, any = 0; !any && j < a->nkeys; j++)
+			any = mb_dr_has(d, a->keys[j], d->kpass[ki]);
+		for (j = 0; j < a->nkeys; j++)
+			d->half[a->keys[j]] |= (unsigned char)
+				((1u | (unsigned)any << 1) << (2 * ki));
+	}
+	return d->half;
+}
+
+/* 1 when some key that sets name (kind i, at key k) stores its password
+ * itself: k's account tells, else (a key no account covers) a search. */
+static int stores_pass(struct mb_drun *d, size_t k, size_t i,
+		       const char *name)
+{
+	const struct mb_idkind *kd = &mb_idkinds(&(size_t){ 0 })[i];
+	const unsigned char *h = d->half ? d->half : setter_bits(d);
+	const struct mb_acct *a;
+	size_t n, j;
+	int any = 0;
+
+	if (h && (h[k] >> (2 * i) & 1u))
+		return h[k] >> (2 * i + 1) & 1u;
+	for (n = 0; h && n < d->accts->n; n++) {
+		a = &d->accts->v[n];
 		if (strcmp(a->kind, kd->kind) || strcasecmp(a->name, name))
 			continue;
-		for (j = 0; !any && j < a->nkeys; j++) {
-			t = mb_acct_value(d->doc, a->keys[j], kd->pass, 1);
-			any = t != NULL;
-			free(t);
-		}
+		for (j = 0; !any && j < a->nkeys; j++)
+			any = mb_dr_has(d, a->keys[j], d->kpass[i]);
 	}
 	return any;
 }
@@ -296,38 +328,60 @@ static void pending_pass(struct mb_drun *d, size_t k,
 			   "the reset script does", qn);
 }
 
-static void rule_half(struct mb_drun *d, size_t k, const struct mb_idkind *kd)
+/* A name without its password at k, of kind i: MB004, or a check when
+ * no level of the account stores one (after mbtool reset). */
+static void name_only(struct mb_drun *d, size_t k, size_t i)
 {
-	char *name = mb_acct_value(d->doc, k, kd->name, 1);
-	char *pass = mb_acct_value(d->doc, k, kd->pass, 1);
+	const struct mb_idkind *kd = &mb_idkinds(&(size_t){ 0 })[i];
 	const char *p = mb_path_display(d->doc->keys[k].location), *q;
-	struct mb_finding *f = NULL;
+	char *name = mb_dr_text(d, k, d->kname[i], 1);
+	struct mb_finding *f;
 
-	if ((name || pass) && strcmp(kd->name, "UNCUserName") == 0 &&
-	    !unc_content(d->doc, k))
-		; /* local content: IIS never uses these */
-	else if (name && !pass && !stores_pass(d, kd, name))
-		pending_pass(d, k, kd, name);
-	else if (name && !pass) {
-		f = mb_dr_new(d, "MB004", "%s without %s", kd->name, kd->pass);
-		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->name)))
-			mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool "
-						"delete %s", q),
-				   "or set the password there");
-	} else if (pass && !name) {
-		f = mb_dr_new(d, "MB004", "%s without %s", kd->pass, kd->name);
-		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->pass)))
-			mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool delete %s", q);
+	if (!name) {
+		d->oom = 1;
+		return;
 	}
-	mb_dr_key(d, f, k, 0);
+	if (!stores_pass(d, k, i, name)) {
+		pending_pass(d, k, kd, name);
+		free(name);
+		return;
+	}
 	free(name);
-	free(pass);
+	f = mb_dr_new(d, "MB004", "%s without %s", kd->name, kd->pass);
+	if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->name)))
+		mb_dr_note(d, mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool delete %s",
+					q), "or set the password there");
+	mb_dr_key(d, f, k, 0);
+}
+
+/* Kind i's name and password at k: both or neither, or MB004. Only
+ * whether each is set is read; the name's text only when it is alone. */
+static void rule_half(struct mb_drun *d, size_t k, size_t i)
+{
+	const struct mb_idkind *kd = &mb_idkinds(&(size_t){ 0 })[i];
+	int name = mb_dr_has(d, k, d->kname[i]);
+	int pass = mb_dr_has(d, k, d->kpass[i]);
+	const char *p, *q;
+	struct mb_finding *f;
+
+	if (name == pass || (strcmp(kd->name, "UNCUserName") == 0 &&
+			     !unc_content(d, k)))
+		return; /* (local content: IIS never uses UNC credentials) */
+	if (name) {
+		name_only(d, k, i);
+		return;
+	}
+	p = mb_path_display(d->doc->keys[k].location);
+	f = mb_dr_new(d, "MB004", "%s without %s", kd->pass, kd->name);
+	if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, kd->pass)))
+		mb_dr_cmd(d, f, MB_SHELL_SH, "mbtool delete %s", q);
+	mb_dr_key(d, f, k, 0);
 }
 
 static void rule_pool(struct mb_drun *d, size_t k)
 {
-	char *name = mb_acct_value(d->doc, k, "WAMUserName", 0);
-	char *pass = mb_acct_value(d->doc, k, "WAMUserPass", 0);
+	char *name = mb_dr_text(d, k, d->p[MB_DR_WAMNAME], 0);
+	char *pass = mb_dr_text(d, k, d->p[MB_DR_WAMPASS], 0);
 	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f;
 
@@ -347,11 +401,10 @@ static void rule_pool(struct mb_drun *d, size_t k)
 
 void mb_dr_half(struct mb_drun *d, size_t k)
 {
-	size_t i, nk;
-	const struct mb_idkind *kd = mb_idkinds(&nk);
+	size_t i;
 
-	for (i = 0; i < nk; i++)
-		rule_half(d, k, &kd[i]);
+	for (i = 0; i < d->nkinds; i++)
+		rule_half(d, k, i);
 }
 
 void mb_dr_pwsync(struct mb_drun *d, size_t k)
@@ -360,7 +413,7 @@ void mb_dr_pwsync(struct mb_drun *d, size_t k)
 	struct mb_finding *f;
 	uint32_t v;
 
-	if (!mb_dr_num(d->doc, k, "AnonymousPasswordSync", 1, &v) || !v)
+	if (!mb_dr_num(d, k, d->p[MB_DR_PWSYNC], 1, &v) || !v)
 		return;
 	f = mb_dr_new(d, "MB005", "AnonymousPasswordSync is TRUE");
 	mb_dr_key(d, f, k, 0);
@@ -374,8 +427,8 @@ void mb_dr_isolation(struct mb_drun *d, size_t k)
 	uint32_t v;
 	char *wam;
 
-	if (!mb_dr_num(d->doc, k, "IIs5IsolationModeEnabled", 1, &v) || !v ||
-	    !(wam = mb_acct_value(d->doc, k, "WAMUserName", 0)))
+	if (!mb_dr_num(d, k, d->p[MB_DR_ISO5], 1, &v) || !v ||
+	    !(wam = mb_dr_text(d, k, d->p[MB_DR_WAMNAME], 0)))
 		return;
 	f = mb_dr_new(d, "MB007", "IIS 5 isolation mode with WAM account %s",
 		      wam);
@@ -389,38 +442,28 @@ void mb_dr_pool(struct mb_drun *d, size_t k)
 {
 	uint32_t v;
 
-	if (mb_dr_num(d->doc, k, "AppPoolIdentityType", 1, &v) && v == 3)
+	if (mb_dr_num(d, k, d->p[MB_DR_POOLTYPE], 1, &v) && v == 3)
 		rule_pool(d, k);
 }
 
+/* From the inventory the groups came from: its blobs are parsed once. */
 void mb_dr_secure(struct mb_drun *d, size_t k)
 {
-	const struct mb_key *key = &d->doc->keys[k];
-	const char *p = mb_path_display(key->location), *q;
-	const struct mb_prop *prop;
+	const char *p = mb_path_display(d->doc->keys[k].location), *q;
+	const struct mb_secrets *s = d->groups;
+	const struct mb_secret *e;
 	struct mb_finding *f;
-	struct mb_blob b;
-	unsigned i;
-	char *t;
-	int bad;
+	size_t i;
 
-	for (i = 0; i < key->nattrs; i++) {
-		prop = mb_doc_attr_prop(d->doc, &key->attrs[i]);
-		if (!prop || !(prop->attrs & MB_ATTR_SECURE))
-			continue;
-		t = mb_doc_text(d->doc, key->attrs[i].value);
-		bad = !t || mb_blob_parse(t, strlen(t), &b, NULL) != MB_OK;
-		if (!bad) {
-			bad = b.kind == MB_BLOB_INVALIDATED;
-			mb_blob_free(&b);
-		}
-		free(t);
-		if (!bad)
+	for (i = mb_dr_secrets_at(d, k); i < s->n && s->v[i].key == k; i++) {
+		e = &s->v[i];
+		if (e->custom || !e->secure || (e->parsed &&
+		    e->blob.kind != MB_BLOB_INVALIDATED))
 			continue;
 		f = mb_dr_new(d, "MB009", "%s at %s cannot be decrypted",
-			      prop->name, p);
+			      e->prop, p);
 		mb_dr_key(d, f, k, 0);
-		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, prop->name)))
+		if ((q = mb_dr_qf(d, f, MB_SHELL_SH, "%s/%s", p, e->prop)))
 			mb_dr_fix(d, f, "set it again: mbtool set %s NEWVALUE "
 				  "on the server, or adsutil.vbs SET there", q);
 	}

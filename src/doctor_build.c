@@ -7,6 +7,7 @@
  * rules ask (a number property, a domain account, net user's name).
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,18 +15,25 @@
 #include "doctor_priv.h"
 #include "mb/path.h"
 #include "mb/samcmd.h"
-#include "mb/value.h"
 
+/* fmt formatted (malloc'd, its size): one vsnprintf pass for the lines
+ * that fit line[], nearly all (a hosting file's doctor formats several
+ * per account); NULL when out of memory. No password is ever formatted. */
 static char *vfmt_raw(const char *fmt, va_list ap)
 {
-	struct mb_buf b;
+	char line[1024], *s;
+	va_list cp;
+	int n;
 
-	mb_buf_init(&b);
-	if (mb_buf_vprintf(&b, fmt, ap)) {
-		mb_buf_release(&b);
-		return NULL;
-	}
-	return mb_buf_detach(&b, NULL);
+	va_copy(cp, ap);
+	n = vsnprintf(line, sizeof(line), fmt, cp);
+	va_end(cp);
+	s = n < 0 ? NULL : malloc((size_t)n + 1);
+	if (s && (size_t)n < sizeof(line))
+		memcpy(s, line, (size_t)n + 1);
+	else if (s)
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+	return s;
 }
 
 /*
@@ -44,10 +52,23 @@ static char *vfmt(const char *fmt, va_list ap)
 	return shown;
 }
 
+/*
+ * p (n elements of size sz) with room for one more: grown by doubling
+ * when n is 0 or a power of two, so that appending one at a time stays
+ * linear without a capacity field (a hosting file's run appends a check
+ * line per account). NULL when out of memory (p is still valid).
+ */
+static void *grow(void *p, size_t n, size_t sz)
+{
+	if (n & (n - 1))
+		return p;
+	return realloc(p, (n ? 2 * n : 1) * sz);
+}
+
 /* Append s (taken over) to a string array; 0, or -1 with s freed. */
 static int push(char ***v, size_t *n, char *s)
 {
-	char **nv = s ? realloc(*v, (*n + 1) * sizeof(*nv)) : NULL;
+	char **nv = s ? grow(*v, *n, sizeof(*nv)) : NULL;
 
 	if (!nv) {
 		free(s);
@@ -68,7 +89,7 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 
 	if (d->oom || !r)
 		return NULL;
-	v = realloc(o->v, (o->n + 1) * sizeof(*v));
+	v = grow(o->v, o->n, sizeof(*v));
 	if (!v) {
 		d->oom = 1;
 		return NULL;
@@ -122,7 +143,7 @@ static struct mb_fix_line *add_line(struct mb_drun *d,
 
 	if (d->oom)
 		return NULL;
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
+	nv = grow(*v, *n, sizeof(*nv));
 	if (!nv) {
 		d->oom = 1;
 		return NULL;
@@ -303,21 +324,6 @@ const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
 }
 
 /* ---- shared helpers ------------------------------------------------------- */
-
-int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,
-	      int local, uint32_t *v)
-{
-	const struct mb_prop *p = mb_schema_prop(doc->schema, prop);
-	char *t = mb_acct_value(doc, key, prop, local);
-	int ok = 0, b;
-
-	if (t && p && p->type == MB_T_BOOL)
-		ok = mb_value_bool(t, &b) == 0 && (*v = (uint32_t)b, 1);
-	else if (t && p)
-		ok = mb_value_dword(p, t, v) == 0;
-	free(t);
-	return ok;
-}
 
 int mb_dr_domain_account(const char *name)
 {

@@ -48,26 +48,14 @@ static unsigned right_index(uint32_t m)
 }
 
 /* A web key where anonymous requests are served (AuthAnonymous on). */
-static int anon_key(const struct mb_doc *doc, size_t k)
+static int anon_key(struct mb_drun *d, size_t k)
 {
-	const struct mb_prop *af = mb_schema_prop(doc->schema, "AuthFlags");
-	const struct mb_key *key = &doc->keys[k];
+	const struct mb_prop *af = d->p[MB_DR_AUTHFLAGS];
+	const struct mb_key *key = &d->doc->keys[k];
 
 	return af && mb_edit_loc_under(key->location, "/LM/W3SVC") &&
-	       mb_schema_class_has(doc->schema, key->cls, af) &&
-	       mb_acct_anon_on(doc, k);
-}
-
-/* The effective LogonMethod at k: set in the file, else the schema's. */
-static uint32_t method_at(const struct mb_doc *doc, size_t k)
-{
-	const struct mb_prop *p = mb_schema_prop(doc->schema, "LogonMethod");
-	uint32_t v = 3;
-
-	if (!mb_dr_num(doc, k, "LogonMethod", 0, &v) && p &&
-	    p->default_value && mb_value_dword(p, p->default_value, &v))
-		v = 3;
-	return v;
+	       mb_schema_class_has(d->doc->schema, key->cls, af) &&
+	       mb_dr_anon_on(d, k);
 }
 
 /* ---- MB010 ------------------------------------------------------------------ */
@@ -113,19 +101,19 @@ static void names_free(struct names *s)
  * The anonymous accounts served at k and below it with the LogonMethod
  * that k has: subtrees that set their own are their own case.
  */
-static void collect(const struct mb_doc *doc, const struct mb_prop *lm,
-		    size_t k, int top, struct names *s)
+static void collect(struct mb_drun *d, const struct mb_prop *lm, size_t k,
+		    int top, struct names *s)
 {
-	struct mb_value v;
+	const struct mb_doc *doc = d->doc;
 	size_t c;
 
-	if (!top && mb_doc_local(doc, k, lm, &v))
+	if (!top && mb_dr_has(d, k, lm))
 		return;
-	if (anon_key(doc, k))
-		names_add(s, mb_acct_value(doc, k, "AnonymousUserName", 0));
+	if (anon_key(d, k))
+		names_add(s, mb_dr_text(d, k, d->p[MB_DR_ANONNAME], 0));
 	for (c = doc->keys[k].first_child; c != MB_NOKEY;
 	     c = doc->keys[c].next_sibling)
-		collect(doc, lm, c, 0, s);
+		collect(d, lm, c, 0, s);
 }
 
 /* Interactive always; batch unless every account is an IUSR_ (setup
@@ -204,11 +192,11 @@ static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
 			  size_t k, int dflt)
 {
 	struct names s = { NULL, 0, 0 };
-	uint32_t m = method_at(d->doc, k);
+	uint32_t m = mb_dr_method(d, k);
 
 	if (m == 2 || m == 3)
 		return;
-	collect(d->doc, lm, k, 1, &s);
+	collect(d, lm, k, 1, &s);
 	if (s.oom)
 		d->oom = 1;
 	else if (lacks_right(m, &s))
@@ -218,8 +206,7 @@ static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
 
 void mb_dr_logon(struct mb_drun *d, size_t i)
 {
-	const struct mb_prop *lm = mb_schema_prop(d->doc->schema,
-						  "LogonMethod");
+	const struct mb_prop *lm = d->p[MB_DR_LOGON];
 	size_t k, svc = mb_doc_find(d->doc, "/LM/W3SVC");
 	struct mb_value v;
 
@@ -229,25 +216,20 @@ void mb_dr_logon(struct mb_drun *d, size_t i)
 	if (svc != MB_NOKEY && !mb_doc_effective(d->doc, svc, lm, &v))
 		rule_logon_at(d, lm, svc, 1);
 	for (k = 0; k < d->doc->nkeys; k++)
-		if (mb_doc_local(d->doc, k, lm, &v))
+		if (mb_dr_has(d, k, lm))
 			rule_logon_at(d, lm, k, 0);
 }
 
 /* ---- MB011 ------------------------------------------------------------------ */
 
-/* 1 when key itself stores prop as an encrypted empty string. */
-static int empty_secret(const struct mb_doc *doc, size_t k, const char *prop)
+/* 1 when key itself stores prop as an encrypted empty string (read from
+ * the inventory the password groups parsed). */
+static int empty_secret(struct mb_drun *d, size_t k, const char *prop)
 {
-	char *t = mb_acct_value(doc, k, prop, 1);
-	struct mb_blob b;
-	int empty = 0;
+	const struct mb_secret *e = mb_dr_secret(d, k, prop);
 
-	if (t && mb_blob_parse(t, strlen(t), &b, NULL) == MB_OK) {
-		empty = b.kind == MB_BLOB_DATA && mb_blob_chars(&b) == 0;
-		mb_blob_free(&b);
-	}
-	free(t);
-	return empty;
+	return e && e->parsed && e->blob.kind == MB_BLOB_DATA &&
+	       mb_blob_chars(&e->blob) == 0;
 }
 
 static void empty_fixes(struct mb_drun *d, struct mb_finding *f,
@@ -280,9 +262,9 @@ void mb_dr_empty(struct mb_drun *d, size_t k)
 	char *name;
 
 	for (i = 0; i < nk; i++) {
-		if (!empty_secret(d->doc, k, kd[i].pass))
+		if (!empty_secret(d, k, kd[i].pass))
 			continue;
-		name = mb_acct_value(d->doc, k, kd[i].name, 0);
+		name = mb_dr_text(d, k, d->kname[i], 0);
 		if (name && *name) {
 			f = mb_dr_new(d, "MB011", "empty %s for %s at %s",
 				      kd[i].pass, name, p);
@@ -295,17 +277,6 @@ void mb_dr_empty(struct mb_drun *d, size_t k)
 }
 
 /* ---- MB012 ------------------------------------------------------------------ */
-
-/* The Path that key sets when it is \\server\share..., else NULL. */
-static char *unc_path(const struct mb_doc *doc, size_t k)
-{
-	char *path = mb_acct_value(doc, k, "Path", 1);
-
-	if (path && strncmp(path, "\\\\", 2) == 0)
-		return path;
-	free(path);
-	return NULL;
-}
 
 /* Length of the \\server\share part of a UNC path. */
 static int share_len(const char *path)
@@ -342,13 +313,13 @@ static void unc_fixes(struct mb_drun *d, struct mb_finding *f, size_t k,
 
 void mb_dr_unc(struct mb_drun *d, size_t k)
 {
-	char *path = unc_path(d->doc, k), *user;
+	char *path = mb_dr_unc_path(d, k), *user;
 	const char *p = mb_path_display(d->doc->keys[k].location), *q;
 	struct mb_finding *f = NULL;
 
 	if (!path)
 		return;
-	user = mb_acct_value(d->doc, k, "UNCUserName", 0);
+	user = mb_dr_text(d, k, d->p[MB_DR_UNCNAME], 0);
 	if (!user || !*user)
 		f = mb_dr_new(d, "MB012", "UNC share %.*s at %s has no "
 			      "UNCUserName", share_len(path), path, p);
@@ -435,7 +406,7 @@ static void rights_checks(struct mb_drun *d)
 	size_t k;
 
 	for (k = 0; k < d->doc->nkeys; k++)
-		if (anon_key(d->doc, k) && (m = method_at(d->doc, k)) < 4)
+		if (anon_key(d, k) && (m = mb_dr_method(d, k)) < 4)
 			seen |= 1u << m;
 	mb_buf_init(&in_effect);
 	for (i = 0; i < 3; i++) {
@@ -465,9 +436,9 @@ static void unc_checks(struct mb_drun *d)
 	size_t k;
 
 	for (k = 0; k < d->doc->nkeys; k++) {
-		if (!(path = unc_path(d->doc, k)))
+		if (!(path = mb_dr_unc_path(d, k)))
 			continue;
-		user = mb_acct_value(d->doc, k, "UNCUserName", 0);
+		user = mb_dr_text(d, k, d->p[MB_DR_UNCNAME], 0);
 		if (user && *user &&
 		    (q = mb_dr_q(d, NULL, MB_SHELL_CMDLINE, path,
 				 share_len(path), 0)) &&

@@ -15,6 +15,15 @@
 #include "mb/doctor.h"
 #include "mb/shellquote.h"
 
+/* The properties the rules read, resolved once per run (doctor_read.c). */
+enum mb_dr_prop {
+	MB_DR_PATH, MB_DR_AUTHFLAGS, MB_DR_LOGON, MB_DR_PWSYNC, MB_DR_ISO5,
+	MB_DR_POOLTYPE, MB_DR_WAMNAME, MB_DR_WAMPASS, MB_DR_UNCNAME,
+	MB_DR_ANONNAME, MB_DR_NPROPS
+};
+
+#define MB_DR_KINDS 4
+
 struct mb_drun {
 	const struct mb_doc *doc;
 	const struct mb_accts *accts;   /* every identity (all kinds) */
@@ -29,6 +38,24 @@ struct mb_drun {
 	size_t *svc_anon[2];
 	size_t nsvc_anon[2];
 	int svc_anon_done;
+	/* what the rules read (doctor_read.c): properties by enum
+	 * mb_dr_prop; each identity kind's name and password property */
+	const struct mb_prop *p[MB_DR_NPROPS];
+	const struct mb_prop *kname[MB_DR_KINDS], *kpass[MB_DR_KINDS];
+	size_t nkinds;
+	/* effective AuthFlags: its source key per key, and per source key
+	 * 0 not read yet, 1 AuthAnonymous off, 2 on (built on first use) */
+	size_t *anon_src;
+	unsigned char *anon;
+	const struct mb_prop *anon_prop;
+	uint32_t anon_flag;
+	/* effective LogonMethod: source per key, the last one decoded */
+	size_t *lm_src;
+	size_t lm_last;
+	uint32_t lm_val;
+	int lm_have;
+	size_t sec_next;        /* mb_dr_secrets_at's cursor */
+	unsigned char *half;    /* doctor_acct.c's setter bits per key */
 };
 
 /*
@@ -83,9 +110,27 @@ const char *mb_dr_qf(struct mb_drun *d, struct mb_finding *f,
 		     enum mb_shell sh, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* A DWORD or BOOL property at key, local only or effective; 1 when set. */
-int mb_dr_num(const struct mb_doc *doc, size_t key, const char *prop,
+/* Resolve the properties and kinds above (at the start of a run). */
+void mb_dr_resolve(struct mb_drun *d);
+/* 1 when key k itself sets p (p may be NULL: not in the schema). */
+int mb_dr_has(const struct mb_drun *d, size_t k, const struct mb_prop *p);
+/* The decoded value of p at k (local only or effective), or NULL. */
+char *mb_dr_text(const struct mb_drun *d, size_t k, const struct mb_prop *p,
+		 int local);
+/* A DWORD or BOOL property at k, local only or effective; 1 when set. */
+int mb_dr_num(const struct mb_drun *d, size_t k, const struct mb_prop *p,
 	      int local, uint32_t *v);
+/* 1 when AuthAnonymous is on in the effective AuthFlags at k. */
+int mb_dr_anon_on(struct mb_drun *d, size_t k);
+/* The effective LogonMethod at k: set in the file, else the schema's. */
+uint32_t mb_dr_method(struct mb_drun *d, size_t k);
+/* The Path that k itself sets when it is \\server\share..., else NULL. */
+char *mb_dr_unc_path(const struct mb_drun *d, size_t k);
+/* The first of d->groups' values at key k or after it. */
+size_t mb_dr_secrets_at(struct mb_drun *d, size_t k);
+/* The secure value of prop that k itself stores (d->groups), or NULL. */
+const struct mb_secret *mb_dr_secret(struct mb_drun *d, size_t k,
+				     const char *prop);
 /*
  * DOMAIN\name or name@domain (not .\name, BUILTIN\ or NT AUTHORITY\): an
  * account that the domain controller, not this server, knows.

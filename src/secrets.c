@@ -14,8 +14,10 @@
 #include "mb/path.h"
 #include "mb/secrets.h"
 
+/* One value; form: 1 for a <Custom> element, else 0 (an attribute). */
 static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
-		      size_t key, const char *name, struct mb_span raw)
+		      size_t key, const struct mb_prop *p, struct mb_span raw,
+		      int custom)
 {
 	struct mb_secret *n, *e;
 	char *text;
@@ -34,13 +36,16 @@ static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
 	memset(e, 0, sizeof(*e));
 	e->key = key;
 	e->label = mb_path_display(doc->keys[key].location);
-	e->prop = name;
-	e->type = mb_reveal_prop_type(name);
+	e->prop = p->name;
+	e->type = mb_reveal_prop_type(p->name);
+	e->custom = custom;
+	e->secure = (p->attrs & MB_ATTR_SECURE) != 0;
 	text = mb_doc_text(doc, raw);
 	if (!text)
 		return -1;
 	mb_error_clear(&err);
-	if (mb_blob_parse(text, strlen(text), &e->blob, &err) ||
+	e->parsed = mb_blob_parse(text, strlen(text), &e->blob, &err) == MB_OK;
+	if (!e->parsed ||
 	    (e->blob.kind != MB_BLOB_SESSION && mb_blob_usable(&e->blob, &err)))
 		e->error = strdup(err.reason[0] ? err.reason : "damaged value");
 	else
@@ -62,7 +67,7 @@ static int gather_key(struct mb_secrets *s, const struct mb_doc *doc,
 		p = mb_doc_attr_prop(doc, &key->attrs[i]);
 		if (p && ((p->attrs & MB_ATTR_SECURE) ||
 			  strcmp(p->name, "SessionKey") == 0) &&
-		    add_secret(s, doc, k, p->name, key->attrs[i].value))
+		    add_secret(s, doc, k, p, key->attrs[i].value, 0))
 			return -1;
 	}
 	for (i = 0; i < key->ncustoms; i++) {
@@ -71,7 +76,7 @@ static int gather_key(struct mb_secrets *s, const struct mb_doc *doc,
 		p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
 		v = mb_custom_attr(doc, c, "Value");
 		if (p && v && (p->attrs & MB_ATTR_SECURE) &&
-		    add_secret(s, doc, k, p->name, v->value))
+		    add_secret(s, doc, k, p, v->value, 1))
 			return -1;
 	}
 	return 0;

@@ -195,6 +195,47 @@ static void mb004_half(void **state)
 	free(a);
 }
 
+/* Checks of the run on the document built so far that contain part. */
+static size_t checks_with(const char *part)
+{
+	struct mb_doc *doc = parse();
+	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
+	struct mb_findings f;
+	size_t i, n = 0;
+
+	assert_int_equal(mb_doctor_run(&in, &f, NULL), MB_OK);
+	for (i = 0; i < f.nchecks; i++)
+		n += f.checks[i].command && strstr(f.checks[i].command, part);
+	mb_findings_free(&f);
+	mb_doc_free(doc);
+	return n;
+}
+
+/* A name without its password: MB004 when another level of the account
+ * stores one, a check (set it on the live server) when none does, as
+ * after mbtool reset. */
+static void mb004_name_only(void **state)
+{
+	(void)state;
+	begin();
+	service("IUSR_A", pw1);
+	key("IIsWebServer", "/LM/W3SVC/1", "AnonymousUserName", "iusr_a",
+	    NULL);
+	assert_int_equal(fired("MB004"), 1);
+	begin();
+	key("IIsWebService", "/LM/W3SVC", "AuthFlags", "AuthAnonymous",
+	    "AnonymousUserName", "IUSR_A", NULL);
+	key("IIsWebServer", "/LM/W3SVC/1", "AnonymousUserName", "iusr_a",
+	    NULL);
+	assert_int_equal(fired("MB004"), 0);
+	begin();
+	key("IIsWebService", "/LM/W3SVC", "AuthFlags", "AuthAnonymous",
+	    "AnonymousUserName", "IUSR_A", NULL);
+	key("IIsWebServer", "/LM/W3SVC/1", "AnonymousUserName", "iusr_a",
+	    NULL);
+	assert_int_equal(checks_with("adsutil.vbs SET"), 2);
+}
+
 static void mb005_pwsync(void **state)
 {
 	(void)state;
@@ -556,6 +597,7 @@ int main(void)
 		cmocka_unit_test(mb002_levels),
 		cmocka_unit_test(mb003_privileged),
 		cmocka_unit_test(mb004_half),
+		cmocka_unit_test(mb004_name_only),
 		cmocka_unit_test(mb005_pwsync),
 		cmocka_unit_test(mb006_anon_off),
 		cmocka_unit_test(mb007_isolation),

@@ -30,7 +30,12 @@ struct mb_secret {
 	const char *label;       /* adsutil display path of the key */
 	const char *prop;        /* schema name */
 	enum mb_type type;       /* mb_reveal_prop_type(prop) */
+	int custom;              /* a <Custom> element, not an attribute */
+	int secure;              /* the schema marks it secure (not the
+				  * SessionKey) */
 	struct mb_blob blob;
+	int parsed;              /* blob holds it (ok may still be 0: a
+				  * NOLONGERVALID or unusable value) */
 	int ok;
 	size_t group;            /* numbered: 1 = G1, 0 = none */
 	char *error;             /* why !ok (malloc'ed); NULL when ok.
