@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reveal: levels of hypotheses, strongest first, each checked against the
+ * signatures (or the plaintexts a failed gcd refuted).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "reveal_priv.h"
+
+/*
+ * The joint search failed: judge each descriptor on its own, so that one
+ * unusual descriptor (a NULL DACL, odd masks) or one with too many layouts
+ * does not switch the crib off for the others. 0 when one or more fit.
+ */
+static int each_sd(struct solver *s, struct bset *cand)
+{
+	size_t i, n = 0, fit = 0;
+	unsigned long budget;
+
+	for (i = 0; i < s->nv; i++)
+		n += (size_t)mb_rv_sd_searchable(&s->v[i]);
+	if (n < 2)
+		return -1;
+	budget = s->node_budget / n > (1ul << 14) ? s->node_budget / n
+						  : (1ul << 14);
+	for (i = 0; i < s->nv; i++)
+		if (mb_rv_sd_searchable(&s->v[i]) &&
+		    mb_rv_run_dfs(s, cand, i, budget) > 0 && s->v[i].nlay)
+			fit++;
+	return fit ? 0 : -1;
+}
+
+static int solve_level(struct solver *s, int level, int use_sd,
+		       struct bset *cand)
+{
+	int r;
+
+	if (mb_rv_apply_soft(s, level, cand))
+		return -1;
+	if (!use_sd)
+		return 0;
+	r = mb_rv_run_dfs(s, cand, NOVAL, s->node_budget);
+	/* 0: nothing fits; -1: too many fit (the caller drops layouts). */
+	return r > 0 ? 0 : each_sd(s, cand);
+}
+
+/* The plaintext of d if cand determines every byte of it. */
+int mb_rv_value_plain(const struct dv *d, const struct bset *cand,
+		      unsigned char *pt)
+{
+	size_t j;
+	int k;
+
+	for (j = 0; j < d->n; j++) {
+		k = bs_single(&cand[j]);
+		if (k < 0)
+			return 0;
+		pt[j] = d->c[j] ^ (unsigned char)k;
+	}
+	return 1;
+}
+
+int mb_rv_md5_matches(struct solver *s, const struct dv *d,
+		      const unsigned char *pt)
+{
+	unsigned char h[16];
+
+	return mb_crypt_md5_run(s->md5, pt, d->n, h) == 0 &&
+	       memcmp(h, d->md5, 16) == 0;
+}
+
+void mb_rv_mark_verified(struct solver *s, struct dv *d,
+			 const unsigned char *pt, const char *method)
+{
+	if (s->mk)
+		method = "machine key";
+	if (!d->pt)
+		d->pt = malloc(d->n);
+	if (!d->pt)
+		return;
+	memcpy(d->pt, pt, d->n);
+	d->verified = 1;
+	d->method = method;
+}
+
+/* Has a failed gcd proven this plaintext of d wrong? */
+int mb_rv_is_refuted(struct solver *s, const struct dv *d,
+		     const unsigned char *pt)
+{
+	unsigned char h[16];
+	size_t i;
+
+	if (!d->nrefuted || mb_crypt_md5_run(s->md5, pt, d->n, h))
+		return 0;
+	for (i = 0; i < d->nrefuted; i++)
+		if (!memcmp(h, d->refuted[i], 16))
+			return 1;
+	return 0;
+}
+
+void mb_rv_refute(struct dv *d, const unsigned char *md5)
+{
+	unsigned char (*r)[16] = realloc(d->refuted,
+					 (d->nrefuted + 1) * sizeof(*r));
+
+	if (!r)
+		return;
+	d->refuted = r;
+	memcpy(d->refuted[d->nrefuted++], md5, 16);
+}
+
+/*
+ * Check every fully determined value against its signature (or, without
+ * a modulus, against the plaintexts a failed gcd refuted); commit: mark
+ * the good ones verified.
+ */
+int mb_rv_evaluate(struct solver *s, const struct bset *cand, int commit,
+		   int *failed)
+{
+	unsigned char *pt = malloc(s->L + 1);
+	size_t i;
+	int ok = 0;
+
+	*failed = 0;
+	for (i = 0; pt && i < s->nv; i++) {
+		struct dv *d = &s->v[i];
+
+		if (d->excluded || d->verified || d->kind == VK_CLEAR ||
+		    !mb_rv_value_plain(d, cand, pt))
+			continue;
+		if (!d->md5_ok) {
+			*failed += mb_rv_is_refuted(s, d, pt);
+		} else if (mb_rv_md5_matches(s, d, pt)) {
+			ok++;
+			if (commit)
+				mb_rv_mark_verified(s, d, pt, d->known &&
+					      !d->known_bad ? "known value"
+							    : "cribs");
+		} else {
+			(*failed)++;
+		}
+	}
+	if (pt)
+		OPENSSL_cleanse(pt, s->L + 1);
+	free(pt);
+	return ok;
+}
+
+static int try_level(struct solver *s, int pass, int lvl, struct bset *tmp,
+		     int *score, int *failed)
+{
+	/* Weaker hypotheses prune less: a search that gave up stays so. */
+	if (pass == 0 && s->sd_gave_up)
+		return 0;
+	if (solve_level(s, lvl, pass == 0, tmp))
+		return 0;
+	*score = mb_rv_evaluate(s, tmp, 0, failed);
+	*score -= 2 * *failed;
+	return 1;
+}
+
+static void clear_all_layouts(struct solver *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nv; i++)
+		mb_rv_clear_layouts(&s->v[i]);
+}
+
+/* Pick the strongest set of hypotheses that holds; s->cand gets it. */
+void mb_rv_choose_level(struct solver *s)
+{
+	struct bset *tmp = malloc(s->L * sizeof(*tmp) + 1);
+	int pass, lvl, score, failed, best = -1, bscore = 0, done = 0;
+
+	for (pass = 0; tmp && pass < 2 && !done; pass++)
+		for (lvl = 0; lvl < NLEVELS && !done; lvl++) {
+			if (!try_level(s, pass, lvl, tmp, &score, &failed))
+				continue;
+			if (best < 0 || score > bscore) {
+				best = pass * NLEVELS + lvl;
+				bscore = score;
+			}
+			done = failed == 0;
+		}
+	free(tmp);
+	s->level = best < 0 ? NLEVELS : best % NLEVELS;
+	s->used_sd = best >= 0 && best < NLEVELS;
+	/* Solve the chosen level again: its layouts are the ones kept. */
+	if (best < 0 || solve_level(s, s->level, s->used_sd, s->cand))
+		mb_rv_apply_soft(s, NLEVELS, s->cand);
+	if (!s->used_sd)
+		clear_all_layouts(s);
+}

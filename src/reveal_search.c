@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reveal: completion by signature search. With the modulus, the few bytes
+ * the cribs leave open (an ACE mask, a SID, a character) are enumerated
+ * in order of likelihood until MD5(prefix || value) matches; then a
+ * bounded dictionary.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "reveal_priv.h"
+
+struct sfield {
+	size_t pos, len;
+	unsigned char *cands;  /* ncand * len bytes */
+	size_t ncand;
+};
+
+struct plan {
+	struct sfield f[64];
+	size_t nf;
+	double space;
+	int feasible;
+};
+
+static void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nf; i++)
+		free(p->f[i].cands);
+	p->nf = 0;
+}
+
+/* Is byte j of value d known now (hard or a singleton)? */
+static int byte_known(const struct solver *s, const struct dv *d, size_t j,
+		      unsigned char *p)
+{
+	int k = s->hset[j] ? s->hk[j] : bs_single(&s->cand[j]);
+
+	if (k < 0)
+		return 0;
+	*p = d->c[j] ^ (unsigned char)k;
+	return 1;
+}
+
+/* A candidate is kept when it agrees with known bytes and cand sets. */
+static int cand_fits(const struct solver *s, const struct dv *d, size_t pos,
+		     const unsigned char *v, size_t len, int use_cand)
+{
+	unsigned char p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		size_t j = pos + i;
+
+		if (byte_known(s, d, j, &p)) {
+			if (p != v[i])
+				return 0;
+		} else if (use_cand &&
+			   !bs_has(&s->cand[j], d->c[j] ^ v[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int field_push(struct plan *p, const struct solver *s,
+		      const struct dv *d, size_t pos, size_t len,
+		      const unsigned char *vals, size_t nvals, int use_cand)
+{
+	struct sfield *f;
+	size_t i;
+
+	if (p->nf >= 64)
+		return -1;
+	f = &p->f[p->nf];
+	f->pos = pos;
+	f->len = len;
+	f->ncand = 0;
+	f->cands = malloc(nvals * len + 1);
+	if (!f->cands)
+		return -1;
+	for (i = 0; i < nvals; i++)
+		if (cand_fits(s, d, pos, vals + i * len, len, use_cand))
+			memcpy(f->cands + len * f->ncand++, vals + i * len,
+			       len);
+	p->nf++;
+	p->space *= (double)f->ncand;
+	return f->ncand ? 0 : -1;
+}
+
+static void string_plan(struct solver *s, const struct dv *d, struct plan *p,
+			int use_cand)
+{
+	unsigned char vals[2 * 256], b;
+	size_t j, nv;
+	unsigned u;
+
+	p->nf = 0;
+	p->space = 1;
+	p->feasible = 1;
+	for (j = 4; j + 3 < d->n && p->feasible; j += 2) {
+		unsigned char lo, hi;
+
+		if (byte_known(s, d, j, &lo) && byte_known(s, d, j + 1, &hi))
+			continue;
+		nv = 0;
+		if (!byte_known(s, d, j + 1, &b))
+			b = 0; /* unknown high byte: try ASCII */
+		for (u = (b ? 0 : 0x20); u < (b ? 256u : 0x7fu); u++) {
+			vals[2 * nv] = (unsigned char)u;
+			vals[2 * nv + 1] = b;
+			nv++;
+		}
+		if (field_push(p, s, d, j, 2, vals, nv, use_cand))
+			p->feasible = 0;
+	}
+}
+
+/*
+ * A mask none of the usual values fits, with at most two bytes unknown:
+ * enumerate those bytes outright (65536 candidates at most).
+ */
+static int mask_exhaustive(struct solver *s, const struct dv *d, size_t pos,
+			   struct plan *p)
+{
+	unsigned char known[4], *buf = malloc(4 * 65536);
+	size_t unk[4], nu = 0, i, nv, v;
+	int r;
+
+	for (i = 0; i < 4; i++)
+		if (!byte_known(s, d, pos + i, &known[i]))
+			unk[nu++] = i;
+	if (!buf || nu > 2) {
+		free(buf);
+		return -1;
+	}
+	nv = (size_t)1 << (8 * nu);
+	for (v = 0; v < nv; v++) {
+		memcpy(buf + 4 * v, known, 4);
+		for (i = 0; i < nu; i++)
+			buf[4 * v + unk[i]] = (unsigned char)(v >> (8 * i));
+	}
+	r = field_push(p, s, d, pos, 4, buf, nv, 0);
+	free(buf);
+	return r;
+}
+
+static int sd_field(struct solver *s, const struct dv *d, const struct fld *f,
+		    struct plan *p)
+{
+	unsigned char buf[1024 * 4];
+	size_t nv = 0, i, pos = 4 + f->start, before = p->nf;
+	unsigned char x;
+
+	for (i = 0; i < f->len && byte_known(s, d, pos + i, &x); i++)
+		;
+	if (i == f->len)
+		return 0;
+	if (f->kind == FLD_MASK)
+		nv = mb_sd_mask_cands(buf, 1024);
+	else if (f->kind == FLD_SID)
+		nv = mb_sd_sid_cands(buf, f->len);
+	else
+		for (nv = 0; nv < (f->kind == FLD_TYPE ? 3u : 32u); nv++)
+			buf[nv] = (unsigned char)nv;
+	if (field_push(p, s, d, pos, f->len, buf, nv, 0) == 0)
+		return 0;
+	if (f->kind != FLD_MASK || p->nf == before)
+		return -1;
+	/* Undo the empty field and try every value of the unknown bytes. */
+	free(p->f[--p->nf].cands);
+	p->space = 1;
+	for (i = 0; i < p->nf; i++)
+		p->space *= (double)p->f[i].ncand;
+	return mask_exhaustive(s, d, pos, p);
+}
+
+static void sd_plan(struct solver *s, const struct dv *d,
+		    const struct layout *l, struct plan *p)
+{
+	unsigned char x;
+	size_t j, i;
+
+	p->nf = 0;
+	p->space = 1;
+	p->feasible = 1;
+	for (j = 4; j < d->n && p->feasible; j++) {
+		const struct fent *f = &l->fm[j - 4];
+
+		if (byte_known(s, d, j, &x))
+			continue;
+		if (f->kind == FM_SIDFREE || f->kind == FM_NONE)
+			p->feasible = 0;
+	}
+	for (i = 0; i < l->nfl && p->feasible; i++)
+		if (sd_field(s, d, &l->fl[i], p))
+			p->feasible = 0;
+}
+
+/* Fill the bytes a plan does not enumerate: known, or fixed by layout. */
+static int plan_base(struct solver *s, const struct dv *d,
+		     const struct layout *l, unsigned char *pt)
+{
+	size_t j;
+
+	for (j = 0; j < d->n; j++) {
+		if (byte_known(s, d, j, &pt[j]))
+			continue;
+		if (l && j >= 4 && l->fm[j - 4].kind == FM_FIXED) {
+			pt[j] = l->fm[j - 4].val;
+			if (!bs_has(&s->cand[j], d->c[j] ^ pt[j]))
+				return -1;
+		} else {
+			pt[j] = 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Odometer over the plan's fields, each field's candidates in the order
+ * of likelihood; at most *limit trials (decreased). 1 when the signature
+ * matched.
+ */
+static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
+		    unsigned char *pt, double *limit)
+{
+	size_t idx[64] = { 0 }, i;
+
+	for (;;) {
+		for (i = 0; i < p->nf; i++)
+			memcpy(pt + p->f[i].pos,
+			       p->f[i].cands + idx[i] * p->f[i].len,
+			       p->f[i].len);
+		if (s->search_left == 0 || *limit < 1)
+			return 0;
+		s->search_left--;
+		*limit -= 1;
+		if (mb_rv_md5_matches(s, d, pt))
+			return 1;
+		for (i = 0; i < p->nf; i++) {
+			if (++idx[i] < p->f[i].ncand)
+				break;
+			idx[i] = 0;
+		}
+		if (i == p->nf)
+			return 0;
+	}
+}
+
+static size_t known_count(struct solver *s, const struct dv *d)
+{
+	unsigned char x;
+	size_t j, n = 0;
+
+	for (j = 0; j < d->n; j++)
+		n += (size_t)byte_known(s, d, j, &x);
+	return n;
+}
+
+/* Strings are what the user asked for: they get the bigger share. */
+static double cap(const struct solver *s, const struct dv *d)
+{
+	double c = (double)(d->kind == VK_STRING ? SEARCH_CAP : SD_SEARCH_CAP);
+
+	return c < (double)s->search_left ? c : (double)s->search_left;
+}
+
+/*
+ * Try one value: its string plan (only when it fits the limit: a string's
+ * space is flat), or each saved descriptor layout in order of likelihood
+ * until the limit, shared by the layouts, is spent.
+ */
+static int search_value(struct solver *s, struct dv *d, unsigned char *pt,
+			double limit)
+{
+	struct plan p;
+	size_t li, pass;
+	int found = 0;
+
+	memset(&p, 0, sizeof(p));
+	for (pass = 0; d->kind == VK_STRING && pass < 2 && !found; pass++) {
+		string_plan(s, d, &p, pass == 0);
+		if (p.feasible && p.space > 0 && p.space <= limit &&
+		    !plan_base(s, d, NULL, pt))
+			found = run_plan(s, d, &p, pt, &limit);
+		plan_free(&p);
+	}
+	for (li = 0; d->kind == VK_SD && li < d->nlay && !found; li++) {
+		sd_plan(s, d, &d->lay[li], &p);
+		if (p.feasible && p.space > 0 && !plan_base(s, d, &d->lay[li],
+							     pt))
+			found = run_plan(s, d, &p, pt, &limit);
+		plan_free(&p);
+	}
+	return found;
+}
+
+static double estimate(struct solver *s, struct dv *d)
+{
+	struct plan p;
+	double best = -1;
+	size_t li;
+
+	memset(&p, 0, sizeof(p));
+	if (d->kind == VK_STRING) {
+		string_plan(s, d, &p, 1);
+		if (p.feasible)
+			best = p.space;
+		plan_free(&p);
+	}
+	for (li = 0; d->kind == VK_SD && li < d->nlay; li++) {
+		sd_plan(s, d, &d->lay[li], &p);
+		if (p.feasible && (best < 0 || p.space < best))
+			best = p.space;
+		plan_free(&p);
+	}
+	return best;
+}
+
+static int searchable(struct solver *s, struct dv *d)
+{
+	return !d->excluded && !d->verified && d->md5_ok &&
+	       d->kind != VK_CLEAR && d->searched_at != known_count(s, d) + 1;
+}
+
+/* Search the cheapest value; on success it becomes verified. */
+static int search_one(struct solver *s)
+{
+	unsigned char *pt = malloc(s->L + 1);
+	double best = -1, e;
+	size_t i, bi = 0;
+	int found = 0;
+
+	for (i = 0; pt && i < s->nv; i++) {
+		if (!searchable(s, &s->v[i]))
+			continue;
+		e = estimate(s, &s->v[i]);
+		/* a descriptor's plan is tried in order even when larger */
+		if (e >= 0 && (e <= cap(s, &s->v[i]) ||
+			       s->v[i].kind == VK_SD) &&
+		    (best < 0 || e < best)) {
+			best = e;
+			bi = i;
+		}
+	}
+	if (best >= 0) {
+		found = search_value(s, &s->v[bi], pt, cap(s, &s->v[bi]));
+		if (found)
+			mb_rv_mark_verified(s, &s->v[bi], pt, "signature search");
+		else
+			s->v[bi].searched_at = known_count(s, &s->v[bi]) + 1;
+	}
+	if (pt)
+		OPENSSL_cleanse(pt, s->L + 1);
+	free(pt);
+	return found ? 1 : best >= 0 ? 2 : 0;
+}
+
+/* Words of the dictionary that fit the length and the known bytes. */
+static int dictionary_value(struct solver *s, struct dv *d, struct mb_buf *u)
+{
+	size_t w;
+
+	for (w = 0; w < s->o->ndictionary && s->search_left; w++) {
+		const char *word = s->o->dictionary[w];
+
+		mb_buf_reset(u);
+		mb_buf_append(u, "\0\0\0\0", 4);
+		if (!word ||
+		    mb_blob_utf8_to_utf16(word, strlen(word), u, NULL) ||
+		    u->len != d->n ||
+		    !cand_fits(s, d, 0, (unsigned char *)u->data, d->n, 0))
+			continue;
+		s->search_left--;
+		if (mb_rv_md5_matches(s, d, (unsigned char *)u->data)) {
+			mb_rv_mark_verified(s, d, (unsigned char *)u->data,
+				      "dictionary");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int dictionary(struct solver *s)
+{
+	struct mb_buf u;
+	size_t i;
+	int found = 0;
+
+	if (!s->o->dictionary || !s->o->ndictionary)
+		return 0;
+	mb_buf_init(&u);
+	for (i = 0; i < s->nv && !found; i++) {
+		struct dv *d = &s->v[i];
+
+		if (d->kind == VK_STRING && !d->excluded && !d->verified &&
+		    d->md5_ok && !d->dict_done)
+			found = dictionary_value(s, d, &u);
+		d->dict_done = 1; /* each value goes through the list once */
+	}
+	mb_buf_wipe(&u);
+	return found;
+}
+
+void mb_rv_complete(struct solver *s)
+{
+	int iter, failed, r;
+
+	for (iter = 0; iter < 64; iter++) {
+		if (mb_rv_evaluate(s, s->cand, 1, &failed) > 0) {
+			mb_rv_rebuild_hard(s);
+			mb_rv_choose_level(s);
+			continue;
+		}
+		r = search_one(s);
+		while (r == 2)
+			r = search_one(s);
+		if (!r)
+			r = dictionary(s);
+		if (!r)
+			break;
+		mb_rv_rebuild_hard(s);
+		mb_rv_choose_level(s);
+	}
+}
