@@ -23,6 +23,21 @@
  *
  * --manifest writes "Location<TAB>Property<TAB>plaintext" per secure value
  * (mode 0600) so that tests can compare what reveal finds.
+ * --truth FILE (0600) writes every secure value, AdminACLs and the
+ * SessionKey included: "Location<TAB>Property<TAB>plaintext hex (UTF-16LE
+ * with its terminator for strings)<TAB>blob hex"; a later line for the
+ * same value replaces an earlier one (--secure).
+ *
+ *   mbgen --mix   small files for the solver measurement
+ *            (tests/bench/solver.py): the SessionKey, --acls N AdminACLs
+ *            (default 2), LogOdbcPassword "sqllog" unless --no-odbc, and
+ *            --values N sites (default 4) with their own passwords of
+ *            --pw-len MIN-MAX units (0-64, default 8-20); --charset
+ *            latin1|cyrillic|cjk|emoji puts 1-3 such characters into one
+ *            password in three; --acl-variety draws descriptors of every
+ *            component order, control, owner, group, mask and ACE type
+ *            with --aces MIN-MAX ACEs (0-8); --null-dacl gives W3SVC's a
+ *            NULL DACL; --domain-sids adds S-1-5-21 domain accounts.
  *
  * --set LOCATION:PROP=VALUE and --secure LOCATION:PROP=PLAINTEXT (both
  * repeatable) then set a plain or an encrypted attribute at a key the file
@@ -68,7 +83,12 @@ struct opts {
 	int story, crlf, no_bom, seeded, ftp, per_site, no_acl, no_session;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
-	const char *out, *keys, *manifest;
+	const char *out, *keys, *manifest, *truth;
+	struct mixopts {
+		int on, odbc, variety, null_dacl, domain_sids;
+		unsigned values, acls, len_min, len_max, ace_min, ace_max;
+		const char *charset;
+	} mix;
 	struct edit {
 		int secure;        /* 0 --set, 1 --secure, 2 --custom */
 		const char *arg;   /* LOCATION:PROP=VALUE */
@@ -83,8 +103,9 @@ struct gen {
 	size_t nk, cap;
 	struct mb_rsakey *sign, *exch;
 	struct mb_session_key sk;
-	struct mb_buf manifest;
+	struct mb_buf manifest, truth;
 	unsigned char machine_sid[12]; /* the three domain sub-authorities */
+	unsigned char domain_sid[12];  /* --domain-sids: the domain's */
 	char *pool_pw[POOL];
 	char *pool_hex[POOL];
 	int failed;
@@ -177,6 +198,35 @@ static void manifest(struct gen *g, const struct key *k, const char *prop,
 			      plain);
 }
 
+/* --truth: "Location<TAB>Property<TAB>plaintext hex<TAB>blob hex". */
+static void truth(struct gen *g, const struct key *k, const char *prop,
+		  const unsigned char *v, size_t len, const char *hex)
+{
+	size_t i;
+
+	if (!g->o.truth)
+		return;
+	mb_buf_printf(&g->truth, "%s\t%s\t", k->loc, prop);
+	for (i = 0; i < len; i++)
+		mb_buf_printf(&g->truth, "%02x", v[i]);
+	mb_buf_printf(&g->truth, "\t%s\n", hex);
+}
+
+static void truth_string(struct gen *g, const struct key *k,
+			 const char *prop, const char *pw, const char *hex)
+{
+	struct mb_buf u;
+	struct mb_error e;
+
+	if (!g->o.truth)
+		return;
+	mb_buf_init(&u);
+	if (mb_blob_utf8_to_utf16(pw, strlen(pw), &u, &e) != MB_OK)
+		die("bad password", e.reason);
+	truth(g, k, prop, (unsigned char *)u.data, u.len, hex);
+	mb_buf_wipe(&u);
+}
+
 static char *encrypt_hex(struct gen *g, const unsigned char *v, size_t len)
 {
 	struct mb_blob b;
@@ -212,6 +262,7 @@ static void secure_string(struct gen *g, struct key *k, const char *prop,
 
 	attr_add(k, prop, hex);
 	manifest(g, k, prop, pw);
+	truth_string(g, k, prop, pw, hex);
 	free(hex);
 }
 
@@ -228,6 +279,7 @@ static void pooled(struct gen *g, struct key *k, const char *prop, int i)
 {
 	attr_add(k, prop, g->pool_hex[i]);
 	manifest(g, k, prop, g->pool_pw[i]);
+	truth_string(g, k, prop, g->pool_pw[i], g->pool_hex[i]);
 }
 
 static char *password(struct gen *g, unsigned len)
@@ -251,7 +303,8 @@ struct ace {
 
 struct sdspec {
 	uint16_t control;
-	int owner_first;        /* O, G, D instead of NT's D, O, G */
+	int order;              /* index into sd_orders: 0 is NT's D, O, G */
+	int null_dacl;          /* DACL present but NULL: offset 0, no ACL */
 	unsigned char owner[28], group[28];
 	size_t olen, glen;
 	struct ace ace[8];
@@ -313,32 +366,37 @@ static size_t build_acl(const struct sdspec *sp, unsigned char *p)
 	return off;
 }
 
-/* A self-relative descriptor in the order the spec asks for. */
+/* Component orders: DACL, owner and group. */
+static const char sd_orders[6][4] = { "dog", "ogd", "god", "odg", "gdo",
+				      "dgo" };
+
+/* A self-relative descriptor, its components in the order sp->order. */
 static size_t build_sd(const struct sdspec *sp, unsigned char *out)
 {
 	unsigned char acl[512];
-	size_t alen = build_acl(sp, acl), off = 20, o, gr, d;
+	size_t alen = sp->null_dacl ? 0 : build_acl(sp, acl), off = 20, i;
+	uint32_t at[3] = { 0, 0, 0 }; /* DACL, owner, group; 0 = none */
 
 	memset(out, 0, 20);
 	out[0] = 1;
 	out[2] = (unsigned char)sp->control;
 	out[3] = (unsigned char)(sp->control >> 8);
-	if (sp->owner_first) {
-		o = off;
-		gr = o + sp->olen;
-		d = gr + sp->glen;
-	} else {
-		d = off;
-		o = d + alen;
-		gr = o + sp->olen;
+	for (i = 0; i < 3; i++) {
+		char c = sd_orders[sp->order][i];
+		const unsigned char *src = c == 'd' ? acl : c == 'o' ?
+					   sp->owner : sp->group;
+		size_t len = c == 'd' ? alen : c == 'o' ? sp->olen : sp->glen;
+
+		if (!len)
+			continue;
+		at[c == 'd' ? 0 : c == 'o' ? 1 : 2] = (uint32_t)off;
+		memcpy(out + off, src, len);
+		off += len;
 	}
-	put32(out + 4, (uint32_t)o);
-	put32(out + 8, (uint32_t)gr);
-	put32(out + 16, (uint32_t)d);
-	memcpy(out + o, sp->owner, sp->olen);
-	memcpy(out + gr, sp->group, sp->glen);
-	memcpy(out + d, acl, alen);
-	return 20 + alen + sp->olen + sp->glen;
+	put32(out + 4, at[1]);
+	put32(out + 8, at[2]);
+	put32(out + 16, at[0]);
+	return off;
 }
 
 static void ace_add(struct sdspec *sp, const unsigned char *sid, size_t len,
@@ -377,7 +435,7 @@ static size_t random_sd(struct gen *g, int root, unsigned char *out)
 	memset(&sp, 0, sizeof(sp));
 	sp.control = (uint16_t)(0x8004 | rnd(g, 4) | (rnd(g, 3) ? 0 : 0x400) |
 				(rnd(g, 4) ? 0 : 0x1000));
-	sp.owner_first = rnd(g, 3) == 0;
+	sp.order = rnd(g, 3) == 0; /* O, G, D or D, O, G */
 	sp.olen = rnd(g, 4) ? 16 : 12;
 	memcpy(sp.owner, sp.olen == 16 ? sid_ba : sid_sy, sp.olen);
 	i = rnd(g, 3);
@@ -418,6 +476,7 @@ static void secure_sd(struct gen *g, struct key *k, int root)
 	hex = encrypt_hex(g, sd, n);
 
 	attr_add(k, "AdminACL", hex);
+	truth(g, k, "AdminACL", sd, n, hex);
 	free(hex);
 }
 
@@ -442,8 +501,10 @@ static void session_key(struct gen *g, struct key *k)
 		die("cannot make the SessionKey", e.reason);
 	mb_buf_init(&hex);
 	mb_blob_emit(&b, &hex);
-	if (!g->o.no_session) /* a fragment: values without their key */
+	if (!g->o.no_session) { /* a fragment: values without their key */
 		attr_add(k, "SessionKey", hex.data);
+		truth(g, k, "SessionKey", NULL, 0, hex.data);
+	}
 	mb_buf_release(&hex);
 	mb_blob_free(&b);
 }
@@ -661,6 +722,255 @@ static void scale(struct gen *g)
 	free(pool);
 }
 
+/* ---- --mix: files for the solver measurement (tests/bench/solver.py) --- */
+
+/*
+ * Well-known SIDs IIS AdminACLs name (and a few they rarely do), one
+ * sub-authority (S-1-x-y) or two (S-1-5-32-y).
+ */
+static size_t sid_known(struct gen *g, unsigned char *out)
+{
+	static const uint8_t one[][2] = { { 5, 18 }, { 1, 0 }, { 5, 20 },
+		{ 5, 19 }, { 5, 11 }, { 5, 4 }, { 5, 2 }, { 5, 6 }, { 3, 0 },
+		{ 5, 7 } };
+	static const uint16_t alias[] = { 544, 545, 546, 547, 549, 551,
+					  568 };
+	unsigned i = rnd(g, 17);
+
+	memset(out, 0, 16);
+	out[0] = 1;
+	if (i < 10) {
+		out[1] = 1;
+		out[7] = one[i][0];
+		out[8] = one[i][1];
+		return 12;
+	}
+	memcpy(out, sid_ba, 16);
+	out[12] = (unsigned char)alias[i - 10];
+	out[13] = (unsigned char)(alias[i - 10] >> 8);
+	return 16;
+}
+
+/* S-1-5-21-<the domain's three sub-authorities>-rid (--domain-sids). */
+static size_t sid_domain(struct gen *g, unsigned rid, unsigned char *out)
+{
+	sid_machine(g, rid, out);
+	memcpy(out + 12, g->domain_sid, 12);
+	return 28;
+}
+
+/* Any principal: well-known, a machine account or group, a domain one. */
+static size_t sid_any(struct gen *g, unsigned char *out)
+{
+	unsigned i = rnd(g, 10);
+
+	if (i >= 8 && g->o.mix.domain_sids)
+		return sid_domain(g, 1100 + rnd(g, 400), out);
+	if (i >= 6)
+		return sid_machine(g, 1000 + rnd(g, 50), out);
+	return sid_known(g, out);
+}
+
+/*
+ * IIS access masks (MD_ACR_* combinations) mostly, then generic and file
+ * rights, and odd ones: DELETE-ish high bits over a random low byte.
+ */
+static uint32_t variety_mask(struct gen *g)
+{
+	static const uint32_t acr[] = { 0x1, 0x2, 0x8, 0x20, 0x80, 0x40000 };
+	static const uint32_t other[] = { 0x10000000, 0xa0000000, 0x1f01ff,
+					  0x1200a9, 0x120089, 0x80000000 };
+	uint32_t m = 0;
+	unsigned i = rnd(g, 8), b;
+
+	if (i < 4)
+		return pick_mask(g);
+	if (i == 4) {
+		for (b = 0; b < 6; b++)
+			m |= rnd(g, 2) ? acr[b] : 0;
+		return m ? m : 0x1;
+	}
+	if (i < 7)
+		return other[rnd(g, 6)];
+	return 0x10000u * (1 + rnd(g, 3)) | rnd(g, 256);
+}
+
+/* Principal which: 0 BA, 1 SY, 2 BU, 3 a machine account, 4 a domain one. */
+static size_t principal(struct gen *g, unsigned which, unsigned rid,
+			unsigned char *out)
+{
+	if (which == 3)
+		return sid_machine(g, rid, out);
+	if (which == 4)
+		return sid_domain(g, rid, out);
+	memcpy(out, which == 0 ? sid_ba : which == 1 ? sid_sy : sid_bu,
+	       which == 1 ? 12 : 16);
+	return which == 1 ? 12 : 16;
+}
+
+/* Owner: BA, SY, the machine's or the domain's administrator(s); group:
+ * SY, BA, BU, the machine's None or Domain Users. */
+static void variety_owner(struct gen *g, struct sdspec *sp)
+{
+	static const uint8_t owners[] = { 0, 1, 3, 4, 4 };
+	static const uint8_t groups[] = { 1, 0, 2, 3, 4 };
+	unsigned i = rnd(g, g->o.mix.domain_sids ? 5 : 3);
+
+	sp->olen = principal(g, owners[i], i == 3 ? 512 : 500, sp->owner);
+	i = rnd(g, g->o.mix.domain_sids ? 5 : 4);
+	sp->glen = principal(g, groups[i], 513, sp->group);
+}
+
+/*
+ * --acl-variety: any component order, control bits (defaulted owner and
+ * group, protected, auto-inherited, defaulted DACL), owners and groups
+ * from machine or domain accounts, --aces MIN-MAX ACEs of either type,
+ * inheritance flags, masks of every kind. Without it, random_sd's layouts.
+ */
+static size_t variety_sd(struct gen *g, int null_dacl, unsigned char *out)
+{
+	static const uint8_t flag_set[] = { 0, 0x02, 0x03, 0x0b, 0x10, 0x12,
+					    0x13, 0x1b };
+	const struct mixopts *m = &g->o.mix;
+	struct sdspec sp;
+	unsigned char sid[28];
+	size_t i, n = m->ace_min + rnd(g, m->ace_max - m->ace_min + 1);
+
+	memset(&sp, 0, sizeof(sp));
+	sp.control = (uint16_t)(0x8004 | rnd(g, 4) | (rnd(g, 2) ? 0x400 : 0) |
+				(rnd(g, 3) ? 0 : 0x1000) |
+				(rnd(g, 6) ? 0 : 0x8));
+	sp.order = (int)rnd(g, 6);
+	sp.null_dacl = null_dacl;
+	variety_owner(g, &sp);
+	for (i = 0; i < n && !null_dacl; i++) {
+		size_t len = i == 0 && rnd(g, 2) ? 16 : sid_any(g, sid);
+
+		if (len == 16 && i == 0)
+			memcpy(sid, sid_ba, 16);
+		ace_add(&sp, sid, len, variety_mask(g),
+			flag_set[rnd(g, sizeof(flag_set))]);
+		sp.ace[i].type = rnd(g, 6) ? 0 : 1;
+	}
+	return build_sd(&sp, out);
+}
+
+static void mix_sd(struct gen *g, struct key *k, int null_dacl)
+{
+	unsigned char sd[1024];
+	size_t n = g->o.mix.variety || null_dacl ?
+		   variety_sd(g, null_dacl, sd) : random_sd(g, 0, sd);
+	char *hex = encrypt_hex(g, sd, n);
+
+	attr_add(k, "AdminACL", hex);
+	truth(g, k, "AdminACL", sd, n, hex);
+	free(hex);
+}
+
+/* One character of --charset's script (Latin-1, Cyrillic, CJK, emoji). */
+static uint32_t script_char(struct gen *g)
+{
+	const char *c = g->o.mix.charset;
+
+	if (!strcmp(c, "latin1"))
+		return 0xa1 + rnd(g, 0xff - 0xa1 + 1);
+	if (!strcmp(c, "cyrillic"))
+		return 0x410 + rnd(g, 0x40);
+	if (!strcmp(c, "cjk"))
+		return 0x4e00 + rnd(g, 0x5200);
+	return 0x1f600 + rnd(g, 0x50); /* emoji: two UTF-16 units */
+}
+
+static void put_cp(struct mb_buf *b, uint32_t c)
+{
+	if (c < 0x80)
+		mb_buf_putc(b, (char)c);
+	else if (c < 0x800)
+		mb_buf_printf(b, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
+	else if (c < 0x10000)
+		mb_buf_printf(b, "%c%c%c", 0xe0 | c >> 12,
+			      0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
+	else
+		mb_buf_printf(b, "%c%c%c%c", 0xf0 | c >> 18,
+			      0x80 | (c >> 12 & 0x3f), 0x80 | (c >> 6 & 0x3f),
+			      0x80 | (c & 0x3f));
+}
+
+static int ascii_at(const uint32_t *cp, unsigned len, unsigned p)
+{
+	return p < len && cp[p] && cp[p] < 0x80;
+}
+
+/*
+ * A password of --pw-len MIN-MAX UTF-16 units: printable ASCII (space
+ * included), and with --charset one password in three gets one to three
+ * characters of that script (an emoji takes two units).
+ */
+static char *mix_password(struct gen *g)
+{
+	const struct mixopts *m = &g->o.mix;
+	unsigned len = m->len_min + rnd(g, m->len_max - m->len_min + 1), i;
+	uint32_t cp[64];
+	struct mb_buf b;
+
+	for (i = 0; i < len; i++)
+		cp[i] = 0x20 + rnd(g, 95);
+	if (strcmp(m->charset, "ascii") && len && rnd(g, 3) == 0)
+		for (i = 1 + rnd(g, 3); i > 0; i--) {
+			unsigned p = rnd(g, len), c = script_char(g);
+			int wide = c >= 0x10000;
+
+			if (!ascii_at(cp, len, p) ||
+			    (wide && !ascii_at(cp, len, p + 1)))
+				continue; /* keep the length in units */
+			cp[p] = c;
+			if (wide)
+				cp[p + 1] = 0; /* the low surrogate's unit */
+		}
+	mb_buf_init(&b);
+	for (i = 0; i < len; i++)
+		if (cp[i])
+			put_cp(&b, cp[i]);
+	mb_buf_putc(&b, 0);
+	return mb_buf_detach(&b, NULL);
+}
+
+/*
+ * --mix: the SessionKey, --acls AdminACLs (IIS_ROOT, W3SVC, then the
+ * sites), LogOdbcPassword "sqllog" unless --no-odbc, and --values sites,
+ * each with its own anonymous account and password. The first AdminACL
+ * after IIS_ROOT's has a NULL DACL with --null-dacl.
+ */
+static void mix(struct gen *g)
+{
+	const struct mixopts *m = &g->o.mix;
+	struct key *k = key_add(g, "IIS_Global", ".");
+	char name[32], loc[48];
+	unsigned n;
+
+	rnd_bytes(g, g->domain_sid, sizeof(g->domain_sid));
+	session_key(g, k);
+	if (m->acls >= 1)
+		mix_sd(g, key_add(g, "IIS_ROOT", "/"), 0);
+	k = key_add(g, "IIsWebService", "/LM/W3SVC");
+	if (m->acls >= 2)
+		mix_sd(g, k, m->null_dacl);
+	if (m->odbc)
+		secure_string(g, k, "LogOdbcPassword", "sqllog");
+	for (n = 1; n <= m->values; n++) {
+		char *pw = mix_password(g);
+
+		snprintf(loc, sizeof(loc), ":80:site%u.example.com", n);
+		snprintf(name, sizeof(name), "Site %u", n);
+		k = site(g, n, name, loc);
+		snprintf(name, sizeof(name), "IUSR_S%u", n);
+		anon(g, k, name, pw);
+		if (n + 2 <= m->acls)
+			mix_sd(g, k, 0);
+		free(pw);
+	}
+}
+
 /* ---- --set and --secure -------------------------------------------------- */
 
 /* The key named by arg's LOCATION (up to colon). */
@@ -723,8 +1033,10 @@ static void apply_edit(struct gen *g, const struct edit *e)
 		attr_add(k, name, hex);
 		free(hex);
 	}
-	if (e->secure)
+	if (e->secure) {
 		manifest(g, k, name, eq + 1);
+		truth_string(g, k, name, eq + 1, k->a[i].value);
+	}
 	free(name);
 }
 
@@ -843,16 +1155,17 @@ static void write_file(struct gen *g, FILE *f)
 	fprintf(f, "</MBProperty>%s</configuration>%s", nl, nl);
 }
 
-static void write_manifest(struct gen *g)
+/* A plaintext file: mode 0600. */
+static void write_private(const char *path, const struct mb_buf *b)
 {
 	int fd;
 
-	if (!g->o.manifest)
+	if (!path)
 		return;
-	fd = open(g->o.manifest, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || write(fd, g->manifest.data, g->manifest.len) !=
-			      (ssize_t)g->manifest.len)
-		die("cannot write", g->o.manifest);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, b->data ? b->data : "", b->len) !=
+			      (ssize_t)b->len)
+		die("cannot write", path);
 	close(fd);
 }
 
@@ -860,14 +1173,20 @@ static void write_manifest(struct gen *g)
 
 static void usage(void)
 {
-	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M] [--per-site]) "
+	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M] [--per-site]\n"
+	      "              | --mix [MIX OPTIONS]) "
 	      "[--seed S] [--crlf] [--no-bom]\n"
 	      "             [--no-acl] [--no-session]\n"
-	      "             [--keys DIR] [--manifest FILE] [-o FILE]\n"
+	      "             [--keys DIR] [--manifest FILE] [--truth FILE] "
+	      "[-o FILE]\n"
 	      "             [--set LOCATION:PROP=VALUE]... "
 	      "[--secure LOCATION:PROP=PLAINTEXT]...\n"
 	      "             [--custom LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE]..."
-	      "\n",
+	      "\n"
+	      "MIX OPTIONS: --values N --acls N --pw-len MIN-MAX --charset "
+	      "ascii|latin1|cyrillic|cjk|emoji\n"
+	      "             --aces MIN-MAX --acl-variety --null-dacl "
+	      "--domain-sids --no-odbc\n",
 	      stderr);
 	exit(2);
 }
@@ -883,6 +1202,58 @@ static unsigned long long number(const char *s)
 	if (*end || !*s)
 		usage();
 	return v;
+}
+
+/* MIN-MAX (or one number) within 0..max. */
+static void range(const char *s, unsigned max, unsigned *lo, unsigned *hi)
+{
+	char *end;
+	unsigned long a, b;
+
+	if (!s)
+		usage();
+	a = strtoul(s, &end, 10);
+	b = *end == '-' ? strtoul(end + 1, &end, 10) : a;
+	if (*end || end == s || a > b || b > max)
+		usage();
+	*lo = (unsigned)a;
+	*hi = (unsigned)b;
+}
+
+static int charset_ok(const char *c)
+{
+	return c && (!strcmp(c, "ascii") || !strcmp(c, "latin1") ||
+		     !strcmp(c, "cyrillic") || !strcmp(c, "cjk") ||
+		     !strcmp(c, "emoji"));
+}
+
+/* The --mix options: 1 when a is one of them (v used: *i advanced). */
+static int mix_arg(struct mixopts *m, const char *a, const char *v, int *i)
+{
+	unsigned lo;
+
+	if (!strcmp(a, "--acl-variety"))
+		return m->variety = 1;
+	if (!strcmp(a, "--null-dacl"))
+		return m->null_dacl = 1;
+	if (!strcmp(a, "--domain-sids"))
+		return m->domain_sids = 1;
+	if (!strcmp(a, "--no-odbc"))
+		return !(m->odbc = 0);
+	if (!strcmp(a, "--values"))
+		range(v, 100000, &lo, &m->values);
+	else if (!strcmp(a, "--acls"))
+		range(v, 100000, &lo, &m->acls);
+	else if (!strcmp(a, "--pw-len"))
+		range(v, 64, &m->len_min, &m->len_max);
+	else if (!strcmp(a, "--aces"))
+		range(v, 8, &m->ace_min, &m->ace_max);
+	else if (!strcmp(a, "--charset") && charset_ok(v))
+		m->charset = v;
+	else
+		return 0;
+	++*i;
+	return 1;
 }
 
 static void add_edit(struct opts *o, int secure, const char *arg)
@@ -902,12 +1273,19 @@ static void parse_args(struct opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->seed = 1;
+	o->mix = (struct mixopts){ .odbc = 1, .values = 4, .acls = 2,
+		.len_min = 8, .len_max = 20, .ace_min = 1, .ace_max = 4,
+		.charset = "ascii" };
 	o->keys = MB_SRCDIR "/tests/keys";
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--story"))
 			o->story = 1;
+		else if (!strcmp(a, "--mix"))
+			o->mix.on = 1;
+		else if (mix_arg(&o->mix, a, v, &i))
+			continue;
 		else if (!strcmp(a, "--crlf"))
 			o->crlf = 1;
 		else if (!strcmp(a, "--no-bom"))
@@ -932,6 +1310,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->keys = v, i++;
 		else if (!strcmp(a, "--manifest") && v)
 			o->manifest = v, i++;
+		else if (!strcmp(a, "--truth") && v)
+			o->truth = v, i++;
 		else if ((!strcmp(a, "--set") || !strcmp(a, "--secure")) && v)
 			add_edit(o, !strcmp(a, "--secure"), v), i++;
 		else if (!strcmp(a, "--custom") && v)
@@ -939,7 +1319,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		else
 			usage();
 	}
-	if (o->story == !!o->sites || (o->ftp && !o->story) ||
+	if (o->story + !!o->sites + o->mix.on != 1 || (o->ftp && !o->story) ||
 	    (o->per_site && !o->sites))
 		usage();
 }
@@ -978,6 +1358,7 @@ static void gen_free(struct gen *g)
 		free(g->pool_hex[i]);
 	}
 	mb_buf_wipe(&g->manifest);
+	mb_buf_wipe(&g->truth);
 	mb_crypt_session_wipe(&g->sk);
 	mb_crypt_key_free(g->sign);
 	mb_crypt_key_free(g->exch);
@@ -994,11 +1375,14 @@ int main(int argc, char **argv)
 	parse_args(&g.o, argc, argv);
 	g.rng = g.o.seed * 0x2545f4914f6cdd1dull + 7;
 	mb_buf_init(&g.manifest);
+	mb_buf_init(&g.truth);
 	g.sign = load_key(g.o.keys, "signing.pem");
 	g.exch = load_key(g.o.keys, "exchange.pem");
 	rnd_bytes(&g, g.machine_sid, sizeof(g.machine_sid));
 	if (g.o.story)
 		story(&g);
+	else if (g.o.mix.on)
+		mix(&g);
 	else
 		scale(&g);
 	for (i = 0; i < g.o.nedits; i++)
@@ -1009,7 +1393,8 @@ int main(int argc, char **argv)
 	write_file(&g, f);
 	if (fflush(f) || (g.o.out && fclose(f)))
 		die("cannot write", g.o.out ? g.o.out : "stdout");
-	write_manifest(&g);
+	write_private(g.o.manifest, &g.manifest);
+	write_private(g.o.truth, &g.truth);
 	gen_free(&g);
 	return 0;
 }
