@@ -255,17 +255,25 @@ static int run_nodoc(struct run *r)
 }
 
 /*
- * --json or --jsonl anywhere before "--": the parse may have stopped
- * before it reached them (an unknown command, a bad option).
+ * Whether --json or --jsonl was given: the parse may have stopped before
+ * it reached them (an unknown command, a bad option). The same parser
+ * reads the words again, past errors, with the command's table when the
+ * command is known, so a word that is an option's value ("-o --json") or
+ * comes after "--" is not taken for the option.
  */
 static void json_asked(struct run *r, int argc, char **argv)
 {
-	int i;
+	struct cli_parser p;
+	int id;
 
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
-		if (!strcmp(argv[i], "--json"))
+	cli_parser_init(&p, "option", r->cmd ? r->cmd->opts : cli_global_opts,
+			argc, argv);
+	if (r->cmd)
+		p.more = cli_global_opts;
+	while ((id = cli_next(&p, NULL)) != CLI_DONE) {
+		if (id == CLI_G_JSON)
 			r->cli.json = 1;
-		else if (!strcmp(argv[i], "--jsonl"))
+		else if (id == CLI_G_JSONL)
 			r->jsonl = r->cli.json = 1;
 	}
 }
