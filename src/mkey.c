@@ -3,12 +3,14 @@
  * Machine-key writes: unwrap, prove the keys belong to the file, encrypt
  * and sign new values (include/mb/mkey.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
 #include "mb/mkey.h"
+#include "mb/secrets.h"
 
 struct mb_mkey {
 	const struct mb_rsakey *signing;
@@ -113,6 +115,54 @@ enum mb_status mb_mkey_check(const struct mb_mkey *mk,
 				  "its signature does not verify under the "
 				  "signing key: the key is another machine's, "
 				  "or the value is damaged");
+	return st;
+}
+
+/* Every value the file holds must decrypt and verify: the same machine. */
+static enum mb_status check_values(const struct mb_secrets *s,
+				   const struct mb_mkey *mk,
+				   struct mb_error *err)
+{
+	struct mb_error e;
+	char where[1200];
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct mb_secret *v = &s->v[i];
+
+		if (!v->ok || v->blob.kind != MB_BLOB_DATA ||
+		    mb_mkey_check(mk, &v->blob, &e) == MB_OK)
+			continue;
+		snprintf(where, sizeof(where), "%s%s%s", v->label,
+			 *v->label ? "/" : "", v->prop);
+		return mb_error_set(err, MB_ESECRET, "machine key", where,
+				    "%s; refusing to add a value this file's "
+				    "machine would not accept", e.reason);
+	}
+	return MB_OK;
+}
+
+enum mb_status mb_mkey_open_doc(const struct mb_rsakey *exchange,
+				const struct mb_rsakey *signing,
+				const struct mb_doc *doc,
+				struct mb_mkey **out, struct mb_error *err)
+{
+	struct mb_secrets s;
+	enum mb_status st;
+
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	st = (enum mb_status)mb_secrets_gather(doc, &s, err);
+	if (!st)
+		st = mb_mkey_open(exchange, signing, mb_secrets_session(&s),
+				  out, err);
+	if (!st)
+		st = check_values(&s, *out, err);
+	if (st) {
+		mb_mkey_free(*out);
+		*out = NULL;
+	}
+	mb_secrets_free(&s);
 	return st;
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -24,6 +25,7 @@
 #include "mb/crypt.h"
 #include "mb/legacy.h"
 #include "mb/mkey.h"
+#include "mb/schema.h"
 #include "testkeys.h"
 
 #define CORPUS_FILE "/metabase/modulogrc_modSIC__metabaseSample.xml"
@@ -302,6 +304,117 @@ static void test_same_layout_as_iis(void **state)
 	mb_crypt_key_free(s);
 }
 
+/* An mbgen file's bytes (malloc'ed): args as for fx_mbgen. */
+static char *gen_file(const char *args)
+{
+	char *text = strdup(fx_slurp(fx_mbgen(args)));
+
+	assert_non_null(text);
+	fx_mbgen_done();
+	return text;
+}
+
+/* A keys folder whose exchange and signing keys are the test keys
+ * swapped: the keys of "another machine". */
+static const char *swapped_keys(char *dir)
+{
+	char p[200];
+
+	strcpy(dir, "/tmp/mkeys-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/exchange.pem", dir);
+	assert_int_equal(symlink(key_path("signing.pem"), p), 0);
+	snprintf(p, sizeof(p), "%s/signing.pem", dir);
+	assert_int_equal(symlink(key_path("exchange.pem"), p), 0);
+	return dir;
+}
+
+static void rm_keys(const char *dir)
+{
+	char p[200];
+
+	snprintf(p, sizeof(p), "%s/exchange.pem", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/signing.pem", dir);
+	unlink(p);
+	rmdir(dir);
+}
+
+/* into with its first AnonymousUserPass value replaced by from's. */
+static char *transplant(const char *into, const char *from)
+{
+	static const char attr[] = "AnonymousUserPass=\"";
+	const char *a = strstr(into, attr), *b = strstr(from, attr);
+	size_t alen, blen;
+	char *out;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	a += strlen(attr);
+	b += strlen(attr);
+	alen = strcspn(a, "\"");
+	blen = strcspn(b, "\"");
+	out = malloc(strlen(into) + blen + 1);
+	assert_non_null(out);
+	memcpy(out, into, (size_t)(a - into));
+	memcpy(out + (a - into), b, blen);
+	strcpy(out + (a - into) + blen, a + alen);
+	return out;
+}
+
+static enum mb_status open_doc(const char *text, const char *exch,
+			       const char *sign, struct mb_error *e)
+{
+	struct mb_rsakey *x = load(exch), *s = load(sign);
+	struct mb_mkey *mk = (struct mb_mkey *)1;
+	struct mb_doc *doc = NULL;
+	enum mb_status st;
+
+	assert_int_equal(mb_doc_parse("t.xml", text, strlen(text),
+				      mb_schema_builtin(), &doc, NULL), MB_OK);
+	mb_error_clear(e);
+	st = mb_mkey_open_doc(x, s, doc, &mk, e);
+	assert_true(st == MB_OK ? mk != NULL : mk == NULL);
+	mb_mkey_free(mk);
+	mb_doc_free(doc);
+	mb_crypt_key_free(x);
+	mb_crypt_key_free(s);
+	return st;
+}
+
+/*
+ * The library refuses keys that are not the file's: on the SessionKey,
+ * and on any value the file holds (here one copied from another machine's
+ * file into a file whose SessionKey the keys do unwrap and verify).
+ */
+static void test_open_doc_refuses_foreign(void **state)
+{
+	char dir[32], args[96], *ours, *theirs, *mixed;
+	struct mb_error e;
+
+	(void)state;
+	ours = gen_file("--story");
+	snprintf(args, sizeof(args), "--story --seed 7 --keys %s",
+		 swapped_keys(dir));
+	theirs = gen_file(args);
+	rm_keys(dir);
+	assert_int_equal(open_doc(ours, "exchange.pem", "signing.pem", &e),
+			 MB_OK);
+	/* another machine's file: its SessionKey does not unwrap */
+	assert_int_equal(open_doc(theirs, "exchange.pem", "signing.pem", &e),
+			 MB_ESECRET);
+	assert_non_null(strstr(e.reason, "not the exchange key"));
+	/* our SessionKey, one value of the other machine's */
+	mixed = transplant(ours, theirs);
+	assert_int_equal(open_doc(mixed, "exchange.pem", "signing.pem", &e),
+			 MB_ESECRET);
+	assert_non_null(strstr(e.subject, "AnonymousUserPass"));
+	assert_non_null(strstr(e.reason, "would not accept"));
+	free(mixed);
+	free(ours);
+	free(theirs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_string_layout),
 		cmocka_unit_test(test_codec_roundtrip),
 		cmocka_unit_test(test_same_layout_as_iis),
+		cmocka_unit_test(test_open_doc_refuses_foreign),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,13 +8,12 @@
  * encrypted with it and signed with the signing key (crypt.h). Before
  * anything is written the keys are proven to be this file's: the
  * SessionKey must unwrap, its signature must verify under the signing key,
- * and the caller checks every existing value with mb_mkey_check (decrypts
- * with a zero prefix, signature verifies). Keys from another machine are
- * refused with MB_ESECRET and a reason that says so.
+ * and every value the file already holds must decrypt with a zero prefix
+ * and verify (mb_mkey_check). Keys from another machine are refused with
+ * MB_ESECRET and a reason that says so; nothing is printed.
  *
  *   struct mb_mkey *mk;
- *   if (mb_mkey_open(exchange, signing, &session_blob, &mk, &err) == MB_OK) {
- *           for each value blob: mb_mkey_check(mk, &blob, &err);
+ *   if (mb_mkey_open_doc(exchange, signing, doc, &mk, &err) == MB_OK) {
  *           mb_mkey_string(mk, "new password", &hex, &err);
  *           mb_mkey_free(mk);   (wipes the session key)
  *   }
@@ -25,6 +24,7 @@
 #include "mb/blob.h"
 #include "mb/buf.h"
 #include "mb/crypt.h"
+#include "mb/doc.h"
 #include "mb/err.h"
 
 struct mb_mkey;
@@ -37,6 +37,17 @@ enum mb_status mb_mkey_open(const struct mb_rsakey *exchange,
 			    const struct mb_rsakey *signing,
 			    const struct mb_blob *session,
 			    struct mb_mkey **out, struct mb_error *err);
+/*
+ * The keys opened against doc's own SessionKey, then proven on every
+ * encrypted value doc holds: the first that does not decrypt and verify
+ * refuses the keys (MB_ESECRET; err's subject is "PATH/PROP", its reason
+ * says why). A file with no value but the SessionKey is proven by the
+ * SessionKey alone.
+ */
+enum mb_status mb_mkey_open_doc(const struct mb_rsakey *exchange,
+				const struct mb_rsakey *signing,
+				const struct mb_doc *doc,
+				struct mb_mkey **out, struct mb_error *err);
 /* MB_OK when value decrypts under the session key and its signature
  * verifies under the signing key; MB_ESECRET (with why) otherwise. */
 enum mb_status mb_mkey_check(const struct mb_mkey *mk,

@@ -257,35 +257,16 @@ int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
 	return MB_OK;
 }
 
-/* Every value the file holds must decrypt and verify: the same machine. */
-static int check_values(struct mb_cli *cli, const char *cmd,
-			const struct mb_secrets *s, const struct mb_mkey *mk)
-{
-	struct mb_error e;
-	char where[1200];
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		const struct mb_secret *v = &s->v[i];
-
-		if (!v->ok || v->blob.kind != MB_BLOB_DATA ||
-		    mb_mkey_check(mk, &v->blob, &e) == MB_OK)
-			continue;
-		snprintf(where, sizeof(where), "%s%s%s", v->label,
-			 *v->label ? "/" : "", v->prop);
-		return mb_error_set(&cli->err, MB_ESECRET, cmd, where,
-				    "%s; refusing to add a value this file's "
-				    "machine would not accept (nothing "
-				    "changed)", e.reason);
-	}
-	return MB_OK;
-}
-
+/*
+ * The library proves the keys are this file's (the SessionKey, then every
+ * value: mb_mkey_open_doc); here only the message: which command, which
+ * file or value, and that nothing changed.
+ */
 int cli_mkey_open(struct mb_cli *cli, const char *cmd,
 		  const struct mb_doc *doc, struct mb_cli_keys *k,
 		  struct mb_mkey **out)
 {
-	struct mb_secrets s;
+	char why[sizeof(cli->err.reason)], at[sizeof(cli->err.subject)];
 	int st;
 
 	*out = NULL;
@@ -296,24 +277,16 @@ int cli_mkey_open(struct mb_cli *cli, const char *cmd,
 	st = cli_keys_load(cli, k);
 	if (st)
 		return st;
-	memset(&s, 0, sizeof(s));
-	st = mb_secrets_gather(doc, &s, &cli->err);
-	if (!st && mb_mkey_open(k->exch, k->sign, mb_secrets_session(&s), out,
-				&cli->err) != MB_OK) {
-		st = cli->err.status;
-		/* the library names no file: say which one */
-		snprintf(cli->err.what, sizeof(cli->err.what), "%s", cmd);
-		snprintf(cli->err.subject, sizeof(cli->err.subject), "%s",
-			 doc->path);
-	}
+	st = mb_mkey_open_doc(k->exch, k->sign, doc, out, &cli->err);
 	if (!st)
-		st = check_values(cli, cmd, &s, *out);
-	if (st) {
-		mb_mkey_free(*out);
-		*out = NULL;
-	}
-	mb_secrets_free(&s);
-	return st;
+		return MB_OK;
+	snprintf(why, sizeof(why), "%s", cli->err.reason);
+	snprintf(at, sizeof(at), "%s", cli->err.subject);
+	/* a value names itself; otherwise the keys failed on the file */
+	if (!at[0])
+		return mb_error_set(&cli->err, st, cmd, doc->path, "%s", why);
+	return mb_error_set(&cli->err, st, cmd, at, "%s (nothing changed)",
+			    why);
 }
 
 /* ---- writing an encrypted value ----------------------------------------- */
