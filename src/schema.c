@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Lookups over a schema, built-in or loaded. Both kinds carry pre-sorted
- * index arrays (schema_priv.h), so every lookup is a bsearch over const data
- * and is safe from any number of threads without locking.
+ * index arrays and a property-name hash table (schema_priv.h), so every
+ * lookup reads const data and is safe from any number of threads without
+ * locking; the library keeps no state of its own.
  *
  * A NULL schema means the built-in one, so that callers holding an optional
  * --schema never need a branch of their own.
@@ -84,41 +85,49 @@ static int cmp_prop_name(const void *k, const void *elt)
 }
 
 /*
- * A per-thread memo in front of the bsearch: the account and doctor rules
- * ask for the same few property names once per key, hundreds of thousands
- * of times on a large file, and a hash of the folded name plus one compare
- * costs a fraction of ten case-folding compares. Thread-local, so -j
- * workers need no lock. A hit is trusted only when the entry points into
- * this schema's table and its name matches, so a schema freed and another
- * allocated at the same address can never answer wrongly.
+ * The name hash of the schema's prop_hash table: the length and four
+ * folded letters (cheap, and enough to spread the schema's names), so
+ * names that mb_schema_keycmp calls equal hash alike.
  */
-#define PROP_MEMO 256u
-
-struct prop_memo {
-	const struct mb_schema *schema;
-	const struct mb_prop *prop;
-};
-
-static _Thread_local struct prop_memo prop_memo[PROP_MEMO];
-
-/* Length and four folded letters: cheap, and enough to spread the few
- * names a run asks for again and again. */
-static unsigned name_hash(const char *name, size_t len)
+uint32_t mb_schema_name_hash(const char *name, size_t len)
 {
 	const unsigned char *n = (const unsigned char *)name;
-	unsigned h;
+	uint32_t h;
 
 	if (!len)
 		return 0;
-	h = (unsigned)len * 2654435761u;
-	h ^= (unsigned)fold(n[0]) * 31u + (unsigned)fold(n[len - 1]);
-	h = h * 16777619u ^ ((unsigned)fold(n[len / 2]) << 8 |
-			     (unsigned)fold(n[len / 3]));
-	return (h ^ (h >> 15)) % PROP_MEMO;
+	h = (uint32_t)len * 2654435761u;
+	h ^= (uint32_t)fold(n[0]) * 31u + (uint32_t)fold(n[len - 1]);
+	h = h * 16777619u ^ ((uint32_t)fold(n[len / 2]) << 8 |
+			     (uint32_t)fold(n[len / 3]));
+	return h ^ (h >> 15);
 }
 
-/* The memo's check: callers mostly write the schema's own spelling, so an
- * exact compare settles most hits before the case-folding one. */
+size_t mb_schema_hash_size(size_t nprops)
+{
+	size_t n = 16;
+
+	while (n < 2 * nprops)
+		n *= 2;
+	return n;
+}
+
+void mb_schema_hash_fill(const struct mb_prop *props, size_t nprops,
+			 uint16_t *tab, size_t size)
+{
+	size_t i, h;
+
+	memset(tab, 0, size * sizeof(*tab));
+	for (i = 0; i < nprops; i++) {
+		h = mb_schema_name_hash(props[i].name, strlen(props[i].name));
+		while (tab[h & (size - 1)])
+			h++;
+		tab[h & (size - 1)] = (uint16_t)(i + 1);
+	}
+}
+
+/* Callers mostly write the schema's own spelling, so an exact compare
+ * settles most probes before the case-folding one. */
 static int same_name(const char *key, size_t len, const char *name)
 {
 	size_t i = 0;
@@ -144,26 +153,34 @@ static const struct mb_prop *prop_bsearch(const struct mb_schema *s,
 	return hit ? &s->props[*hit] : NULL;
 }
 
+/*
+ * The account and doctor rules ask for the same few names once per key,
+ * hundreds of thousands of times on a large file: the schema's hash table
+ * answers with one hash and (mostly) one compare, where the bsearch made
+ * ten case-folding ones. Const data, so any number of threads may ask.
+ */
+static const struct mb_prop *prop_hashed(const struct mb_schema *s,
+					 const char *name, size_t len)
+{
+	size_t mask = s->prop_hash_size - 1, h;
+	unsigned pos;
+
+	for (h = mb_schema_name_hash(name, len); (pos = s->prop_hash[h & mask]);
+	     h++)
+		if (same_name(name, len, s->props[pos - 1].name))
+			return &s->props[pos - 1];
+	return NULL;
+}
+
 const struct mb_prop *mb_schema_prop_n(const struct mb_schema *s,
 				       const char *name, size_t len)
 {
-	struct prop_memo *m;
-	const struct mb_prop *p;
-
 	s = pick(s);
 	if (!name)
 		return NULL;
-	m = &prop_memo[name_hash(name, len)];
-	p = m->prop;
-	if (m->schema == s && p >= s->props && p < s->props + s->nprops &&
-	    same_name(name, len, p->name))
-		return p;
-	p = prop_bsearch(s, name, len);
-	if (p) {
-		m->schema = s;
-		m->prop = p;
-	}
-	return p;
+	/* a schema still being loaded has only its sorted index */
+	return s->prop_hash ? prop_hashed(s, name, len)
+			    : prop_bsearch(s, name, len);
 }
 
 const struct mb_prop *mb_schema_prop(const struct mb_schema *s,

@@ -528,6 +528,8 @@ static enum mb_status make_index(struct loader *ld, struct ent *e, size_t n,
 static enum mb_status index_props(struct loader *ld)
 {
 	struct mb_schema *s = ld->s;
+	size_t size = mb_schema_hash_size(s->nprops);
+	uint16_t *tab;
 
 	if (make_index(ld, ld->pents, s->nprops, ent_fold,
 		       "property name", &s->prop_by_name) ||
@@ -536,6 +538,13 @@ static enum mb_status index_props(struct loader *ld)
 	    make_index(ld, ld->fents, s->nflags, ent_fold, "flag name",
 		       &s->flag_by_name))
 		return MB_EFILE;
+	/* names are unique now (make_index checked): hash them */
+	tab = pool_alloc(ld, size * sizeof(*tab));
+	if (!tab)
+		return oom(ld);
+	mb_schema_hash_fill(s->props, s->nprops, tab, size);
+	s->prop_hash = tab;
+	s->prop_hash_size = size;
 	return MB_OK;
 }
 

@@ -5,6 +5,7 @@
  * corpus schema (must equal the built-in one), and the hardened loader
  * refusing DOCTYPEs, entities, truncation and broken structure.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -251,6 +252,26 @@ static void test_counts(void **state)
 	assert_int_equal(flags, 84);
 }
 
+/* The name hash: any case finds p, a longer or shorter name does not
+ * (unless it is another property), nor do bytes past len. */
+static void name_variants(const struct mb_schema *s, const struct mb_prop *p)
+{
+	char up[128], longer[130];
+	size_t n = strlen(p->name), i;
+	const struct mb_prop *q;
+
+	assert_true(n < sizeof(up));
+	for (i = 0; i <= n; i++)
+		up[i] = (char)toupper((unsigned char)p->name[i]);
+	assert_ptr_equal(mb_schema_prop(s, up), p);
+	snprintf(longer, sizeof(longer), "%sQ", p->name);
+	assert_ptr_equal(mb_schema_prop_n(s, longer, n), p);
+	q = mb_schema_prop(s, longer);
+	assert_true(q == NULL || q != p);
+	q = mb_schema_prop_n(s, p->name, n - 1);
+	assert_true(q == NULL || q != p);
+}
+
 /* Every entry is found through every index: the indexes are complete and
  * sorted the way the lookups search them. */
 static void test_indexes(void **state)
@@ -265,6 +286,7 @@ static void test_indexes(void **state)
 
 		assert_ptr_equal(mb_schema_prop(s, p->name), p);
 		assert_ptr_equal(mb_schema_prop_by_id(s, p->id), p);
+		name_variants(s, p);
 		for (j = 0; j < p->nflags; j++) {
 			assert_ptr_equal(mb_schema_flag(s, p->flags[j].name,
 							&parent), &p->flags[j]);

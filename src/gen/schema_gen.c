@@ -147,6 +147,7 @@ static void put_props(FILE *f, const struct mb_schema *s)
 	fputs("};\n\n", f);
 	put_u16s(f, "prop_by_name", s->prop_by_name, s->nprops);
 	put_u16s(f, "prop_by_id", s->prop_by_id, s->nprops);
+	put_u16s(f, "prop_hash", s->prop_hash, s->prop_hash_size);
 }
 
 static void put_classes(FILE *f, const struct mb_schema *s)
@@ -197,7 +198,9 @@ static void put_table(FILE *f, const struct mb_schema *s, const char *src)
 	      "\t.props = props,\n", f);
 	fprintf(f, "\t.nprops = %zu,\n", s->nprops);
 	fputs("\t.prop_by_name = prop_by_name,\n\t.prop_by_id = prop_by_id,\n"
-	      "\t.flags = flags,\n\t.flag_parent = flag_parent,\n"
+	      "\t.prop_hash = prop_hash,\n", f);
+	fprintf(f, "\t.prop_hash_size = %zu,\n", s->prop_hash_size);
+	fputs("\t.flags = flags,\n\t.flag_parent = flag_parent,\n"
 	      "\t.flag_by_name = flag_by_name,\n", f);
 	fprintf(f, "\t.nflags = %zu,\n\t.classes = classes,\n"
 		"\t.nclasses = %zu,\n", s->nflags, s->nclasses);
