@@ -354,13 +354,39 @@ static void name_only(struct mb_drun *d, size_t k, size_t i)
 	mb_dr_key(d, f, k, 0);
 }
 
-/* Kind i's name and password at k: both or neither, or MB004. Only
- * whether each is set is read; the name's text only when it is alone. */
-static void rule_half(struct mb_drun *d, size_t k, size_t i)
+/* Kind t/2's name (t even) or password property (t odd). */
+static const struct mb_prop *kind_prop(const struct mb_drun *d, unsigned t)
+{
+	return t % 2 ? d->kpass[t / 2] : d->kname[t / 2];
+}
+
+/* Bit t: key k sets kind_prop(t). One pass over the key's attributes,
+ * not a search per property (every key of a hosting file is asked). */
+static unsigned half_bits(const struct mb_drun *d, size_t k)
+{
+	const struct mb_key *key = &d->doc->keys[k];
+	const struct mb_prop *p;
+	unsigned bits = 0, a, t;
+
+	for (t = 0; key->ncustoms && t < 2 * d->nkinds; t++)
+		bits |= (unsigned)mb_dr_has(d, k, kind_prop(d, t)) << t;
+	for (a = 0; !key->ncustoms && a < key->nattrs; a++)
+		for (t = 0; t < 2 * d->nkinds; t++)
+			if ((p = kind_prop(d, t)) &&
+			    key->attrs[a].name.len == d->klen[t] &&
+			    !memcmp(d->doc->buf + key->attrs[a].name.off,
+				    p->name, d->klen[t]))
+				bits |= 1u << t;
+	return bits;
+}
+
+/* Kind i's name and password at k (bits: half_bits): both or neither,
+ * or MB004. The name's text is read only when it is alone. */
+static void rule_half(struct mb_drun *d, size_t k, size_t i, unsigned bits)
 {
 	const struct mb_idkind *kd = &mb_idkinds(&(size_t){ 0 })[i];
-	int name = mb_dr_has(d, k, d->kname[i]);
-	int pass = mb_dr_has(d, k, d->kpass[i]);
+	int name = bits >> (2 * i) & 1u;
+	int pass = bits >> (2 * i + 1) & 1u;
 	const char *p, *q;
 	struct mb_finding *f;
 
@@ -401,10 +427,11 @@ static void rule_pool(struct mb_drun *d, size_t k)
 
 void mb_dr_half(struct mb_drun *d, size_t k)
 {
+	unsigned bits = half_bits(d, k);
 	size_t i;
 
-	for (i = 0; i < d->nkinds; i++)
-		rule_half(d, k, i);
+	for (i = 0; bits && i < d->nkinds; i++)
+		rule_half(d, k, i, bits);
 }
 
 void mb_dr_pwsync(struct mb_drun *d, size_t k)

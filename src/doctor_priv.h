@@ -42,6 +42,7 @@ struct mb_drun {
 	 * mb_dr_prop; each identity kind's name and password property */
 	const struct mb_prop *p[MB_DR_NPROPS];
 	const struct mb_prop *kname[MB_DR_KINDS], *kpass[MB_DR_KINDS];
+	size_t klen[2 * MB_DR_KINDS];   /* their names' lengths */
 	size_t nkinds;
 	/* effective AuthFlags: its source key per key, and per source key
 	 * 0 not read yet, 1 AuthAnonymous off, 2 on (built on first use) */

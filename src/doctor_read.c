@@ -34,6 +34,9 @@ void mb_dr_resolve(struct mb_drun *d)
 	for (i = 0; i < d->nkinds; i++) {
 		d->kname[i] = mb_schema_prop(sc, kd[i].name);
 		d->kpass[i] = mb_schema_prop(sc, kd[i].pass);
+		d->klen[2 * i] = d->kname[i] ? strlen(d->kname[i]->name) : 0;
+		d->klen[2 * i + 1] = d->kpass[i] ? strlen(d->kpass[i]->name) :
+				     0;
 	}
 }
 
