@@ -17,6 +17,9 @@
  *   options: --seed S --crlf --no-bom --keys DIR --manifest FILE
  *            --no-acl (no AdminACL at all: no descriptor cribs)
  *            --no-session (no SessionKey: no certain signature anchor)
+ *            --mimemap (the story with the IIsMimeMap key at /LM/MimeMap,
+ *            its MimeMap list written as IIS writes it: one entry a line,
+ *            each continuation line indented by three tabs)
  *            --ftp (the story with an FTP service and its anonymous
  *            accounts too: IUSR_m1 at the service, IUSR_m2 at site 1 with
  *            the web site's blob, IUSR_ftp at its pub folder)
@@ -75,12 +78,15 @@ struct key {
 	struct attr *a;
 	size_t na, cap;
 	int custom;             /* write one <Custom> child (realism) */
+	int lines;              /* values with line breaks written as IIS
+				   writes MULTISZ and MimeMap: real breaks */
 	const char **customs;   /* --custom arguments after LOCATION: */
 	size_t ncustoms;
 };
 
 struct opts {
 	int story, crlf, no_bom, seeded, ftp, per_site, no_acl, no_session;
+	int mimemap;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
 	const char *out, *keys, *manifest, *truth;
@@ -634,6 +640,18 @@ static unsigned pw_len(struct gen *g, unsigned fixed)
 	return g->o.seeded ? 6 + rnd(g, 15) : fixed;
 }
 
+/* A few of the MIME types IIS 6 ships (its own list has about 340). */
+static void story_mimemap(struct gen *g)
+{
+	struct key *k = key_add(g, "IIsMimeMap", "/LM/MimeMap");
+
+	k->lines = 1;
+	attr_add(k, "MimeMap", ".htm,text/html\n.txt,text/plain\n"
+		 ".jpg,image/jpeg\n.css,text/css\n.xml,text/xml\n"
+		 ".zip,application/x-zip-compressed\n"
+		 ".exe,application/octet-stream");
+}
+
 static void story(struct gen *g)
 {
 	char *pw1 = password(g, pw_len(g, 14));
@@ -655,6 +673,8 @@ static void story(struct gen *g)
 	attr_add(k, "AppRoot", "/LM/W3SVC/2/ROOT");
 	if (g->o.ftp)
 		story_ftp(g, pw1, pw2);
+	if (g->o.mimemap)
+		story_mimemap(g);
 	free(pw1);
 	free(pw2);
 	free(pw2b);
@@ -1128,7 +1148,10 @@ static void write_key(FILE *f, struct key *k, const char *nl)
 	fprintf(f, "\"%s", nl);
 	for (i = 0; i < k->na; i++) {
 		fprintf(f, "\t\t%s=\"", k->a[i].name);
-		put_escaped(f, k->a[i].value);
+		if (k->lines)
+			put_value(f, k->a[i].value, strlen(k->a[i].value), nl);
+		else
+			put_escaped(f, k->a[i].value);
 		fprintf(f, "\"%s", nl);
 	}
 	fprintf(f, "\t>%s", nl);
@@ -1173,7 +1196,7 @@ static void write_private(const char *path, const struct mb_buf *b)
 
 static void usage(void)
 {
-	fputs("usage: mbgen (--story [--ftp] | --sites N [--vdirs M] [--per-site]\n"
+	fputs("usage: mbgen (--story [--ftp] [--mimemap] | --sites N [--vdirs M] [--per-site]\n"
 	      "              | --mix [MIX OPTIONS]) "
 	      "[--seed S] [--crlf] [--no-bom]\n"
 	      "             [--no-acl] [--no-session]\n"
@@ -1292,6 +1315,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->no_bom = 1;
 		else if (!strcmp(a, "--ftp"))
 			o->ftp = 1;
+		else if (!strcmp(a, "--mimemap"))
+			o->mimemap = 1;
 		else if (!strcmp(a, "--per-site"))
 			o->per_site = 1;
 		else if (!strcmp(a, "--no-acl"))
