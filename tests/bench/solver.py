@@ -45,8 +45,8 @@ zero prefix). The cribs are those the solver has:
   per-unit   a password character is printable ASCII (low byte 0x20-0x7e,
   hypotheses high byte 0: 95 candidates), else any UTF-16 unit (65,536);
              LogOdbcPassword is the documented default "sqllog" (1);
-  descriptor AdminACL grammar, with the solver's own vocabulary (the tables
-  grammar    of src/reveal*.c, copied below): revision 1, control low byte
+  descriptor AdminACL grammar, with the solver's own vocabulary (mb/sd.h,
+  grammar    read through solvercheck --grammar): revision 1, control low byte
              0-63, high byte 0x80-0xbf; the layout (component order, SID
              lengths 12/16/20/24/28, NULL DACL, ACE count and sizes) fixes
              offsets, ACL and ACE headers and SID headers; ACE type 0-2,
@@ -152,42 +152,27 @@ SMOKE = [
     ('smoke known', MIX + ['--values', '2', '--acls', '0'], True, 'right', 1),
 ]
 
-# ---- the solver's descriptor vocabulary (src/reveal*.c: keep in step) ---
-SIDS = [  # (length, fixed leading bytes, bytes)
-    (16, 16, bytes([1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, 0x20, 2, 0, 0])),
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0])),
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0])),
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, 5, 20, 0, 0, 0])),
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, 5, 19, 0, 0, 0])),
-    (28, 12, bytes([1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0])),
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, 5, 11, 0, 0, 0])),
-] + [(16, 16, bytes([1, 2, 0, 0, 0, 0, 0, 5, 32, 0, 0, 0, r, 2, 0, 0]))
-     for r in (0x21, 0x22, 0x23, 0x25, 0x27, 0x38)] + [
-    (12, 12, bytes([1, 1, 0, 0, 0, 0, 0, a, r, 0, 0, 0]))
-    for a, r in ((5, 4), (5, 2), (5, 6), (5, 7), (5, 9), (3, 0), (3, 1))] + [
-    (24, 12, bytes([1, 4, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0])),
-    (20, 12, bytes([1, 3, 0, 0, 0, 0, 0, 5, 5, 0, 0, 0])),
-]
-SID_LENS = (12, 16, 20, 24, 28)
+# ---- the solver's descriptor vocabulary (mb/sd.h, via solvercheck) ----
+SIDS = []      # (length, fixed leading bytes, those bytes)
+MASKS = set()  # 4-byte little-endian masks
+MASK_LIST = []  # the same as tuples, for list fields
+SID_LENS = ()
 
 
-def _masks():
-    acr = (0x1, 0x2, 0x8, 0x20, 0x80, 0x40000)
-    common = (0x10000000, 0x20000000, 0x40000000, 0x80000000, 0xa0000000,
-              0xe0000000, 0xf0000000, 0x001f01ff, 0x001200a9, 0x001301bf,
-              0x00120089, 0x00120116, 0x000f003f, 0x00020019, 0x000f01ff,
-              0x001f0fff, 0x000f0000, 0x00100000, 0x00020000, 0x00060000,
-              0x000e0000, 0x001e0000, 0x00010000, 0x00080000, 0x00040000)
-    out = set()
-    for i in range(64):
-        out.add(sum(b for k, b in enumerate(acr) if i >> k & 1))
-    for i in range(512):
-        out.add((i & 255) | (0x40000 if i & 256 else 0))
-    out.update(common)
-    return [m.to_bytes(4, 'little') for m in sorted(out)]
+def load_grammar(build):
+    global SID_LENS
+    out = subprocess.run([os.path.join(build, 'tests', 'solvercheck'),
+                          '--grammar'], check=True, capture_output=True)
+    for line in out.stdout.decode().splitlines():
+        f = line.split('\t')
+        if f[0] == 'sid':
+            SIDS.append((int(f[1]), int(f[2]), bytes.fromhex(f[3])))
+        elif f[0] == 'mask':
+            MASKS.add(bytes.fromhex(f[1]))
+    SID_LENS = tuple(sorted({ln for ln, _, _ in SIDS}))
+    MASK_LIST.extend(tuple(m) for m in sorted(MASKS))
 
 
-MASKS = _masks()
 ALL = frozenset(range(256))
 PRINTABLE = frozenset(range(0x20, 0x7f))
 
@@ -304,7 +289,7 @@ def acl_fields(v, at):
         byte_field(v, a + 1, frozenset(range(32)))
         mask = v.p[a + 4:a + 8]
         if mask in MASKS:
-            list_field(v, a + 4, [tuple(m) for m in MASKS])
+            list_field(v, a + 4, MASK_LIST)
         else:
             list_field(v, a + 4, [tuple([None] * 4)])
         sid_field(v, a + 8 - 4)
@@ -681,6 +666,7 @@ def main():
         groups = [g for g in groups if g[0] in want]
     t0 = time.monotonic()
     try:
+        load_grammar(a.build)
         table, gaps = measure(a.build, groups, a.files, a.jobs)
     except (subprocess.CalledProcessError, ValueError) as e:
         print('solver.py: %s' % e, file=sys.stderr)

@@ -7,6 +7,7 @@
  * modulus cache, so every run pays what a first run pays.
  *
  *   solvercheck FILE [--signing-key PEM] [--known-file F]
+ *   solvercheck --grammar
  *
  * F holds "Location<TAB>Property<TAB>UTF-8 plaintext" lines: the --known
  * values of the run (a file, never argv: they are passwords). Output, one
@@ -19,6 +20,11 @@
  * can be found). Then "modulus<TAB>source<TAB>gcd seconds". Exit 0 when
  * the solver ran (recovered or not), 1 when the file or a key cannot be
  * read.
+ *
+ * --grammar prints the descriptor vocabulary the solver uses (mb/sd.h), so
+ * that the measurement's ideal solver has the same cribs: "sid<TAB>length
+ * <TAB>fixed bytes<TAB>hex" per well-known SID or family, "mask<TAB>hex"
+ * per access mask (4 bytes, little-endian).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +35,7 @@
 #include "mb/doc.h"
 #include "mb/reveal.h"
 #include "mb/schema.h"
+#include "mb/sd.h"
 #include "mb/secrets.h"
 
 #define MAX_KNOWN 64
@@ -134,6 +141,23 @@ static int run(struct mb_doc *doc, const struct mb_rsakey *sign,
 	return st == MB_OK || st == MB_ESECRET ? 0 : fail("reveal", &e);
 }
 
+static int grammar(void)
+{
+	static unsigned char masks[4 * 1024];
+	size_t i, j, n = mb_sd_mask_cands(masks, 1024);
+
+	for (i = 0; i < mb_sd_nsids; i++) {
+		printf("sid\t%u\t%u\t", mb_sd_sids[i].len, mb_sd_sids[i].fixed);
+		for (j = 0; j < mb_sd_sids[i].fixed; j++)
+			printf("%02x", mb_sd_sids[i].b[j]);
+		putchar('\n');
+	}
+	for (i = 0; i < n; i++)
+		printf("mask\t%02x%02x%02x%02x\n", masks[4 * i],
+		       masks[4 * i + 1], masks[4 * i + 2], masks[4 * i + 3]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct known k[MAX_KNOWN];
@@ -143,6 +167,8 @@ int main(int argc, char **argv)
 	size_t nk = 0, i;
 	int a, st;
 
+	if (argc == 2 && !strcmp(argv[1], "--grammar"))
+		return grammar();
 	for (a = 2; a + 1 < argc; a += 2)
 		if (!strcmp(argv[a], "--signing-key")) {
 			if (mb_crypt_key_load(argv[a + 1], &sign, &e))
