@@ -101,19 +101,18 @@ static void names_free(struct names *s)
  * The anonymous accounts served at k and below it with the LogonMethod
  * that k has: subtrees that set their own are their own case.
  */
-static void collect(struct mb_drun *d, const struct mb_prop *lm, size_t k,
-		    int top, struct names *s)
+static void collect(struct mb_drun *d, size_t k, int top, struct names *s)
 {
 	const struct mb_doc *doc = d->doc;
 	size_t c;
 
-	if (!top && mb_dr_has(d, k, lm))
+	if (!top && mb_dr_method_src(d, k) == k)
 		return;
 	if (anon_key(d, k))
 		names_add(s, mb_dr_text(d, k, d->p[MB_DR_ANONNAME], 0));
 	for (c = doc->keys[k].first_child; c != MB_NOKEY;
 	     c = doc->keys[c].next_sibling)
-		collect(d, lm, c, 0, s);
+		collect(d, c, 0, s);
 }
 
 /* Interactive always; batch unless every account is an IUSR_ (setup
@@ -188,15 +187,14 @@ static void logon_finding(struct mb_drun *d, size_t k, int dflt, uint32_t m,
 }
 
 /* One key that sets LogonMethod (or the service key, for the default). */
-static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
-			  size_t k, int dflt)
+static void rule_logon_at(struct mb_drun *d, size_t k, int dflt)
 {
 	struct names s = { NULL, 0, 0 };
 	uint32_t m = mb_dr_method(d, k);
 
 	if (m == 2 || m == 3)
 		return;
-	collect(d, lm, k, 1, &s);
+	collect(d, k, 1, &s);
 	if (s.oom)
 		d->oom = 1;
 	else if (lacks_right(m, &s))
@@ -206,18 +204,16 @@ static void rule_logon_at(struct mb_drun *d, const struct mb_prop *lm,
 
 void mb_dr_logon(struct mb_drun *d, size_t i)
 {
-	const struct mb_prop *lm = d->p[MB_DR_LOGON];
 	size_t k, svc = mb_doc_find(d->doc, "/LM/W3SVC");
-	struct mb_value v;
 
 	(void)i;
-	if (!lm)
+	if (!d->p[MB_DR_LOGON])
 		return;
-	if (svc != MB_NOKEY && !mb_doc_effective(d->doc, svc, lm, &v))
-		rule_logon_at(d, lm, svc, 1);
+	if (svc != MB_NOKEY && mb_dr_method_src(d, svc) == MB_NOKEY)
+		rule_logon_at(d, svc, 1);
 	for (k = 0; k < d->doc->nkeys; k++)
-		if (mb_dr_has(d, k, lm))
-			rule_logon_at(d, lm, k, 0);
+		if (mb_dr_method_src(d, k) == k)
+			rule_logon_at(d, k, 0);
 }
 
 /* ---- MB011 ------------------------------------------------------------------ */

@@ -123,6 +123,9 @@ int mb_dr_num(const struct mb_drun *d, size_t k, const struct mb_prop *p,
 	      int local, uint32_t *v);
 /* 1 when AuthAnonymous is on in the effective AuthFlags at k. */
 int mb_dr_anon_on(struct mb_drun *d, size_t k);
+/* The key whose LogonMethod is in effect at k (k itself when it sets
+ * one), or MB_NOKEY: the schema's default. One walk, on first use. */
+size_t mb_dr_method_src(struct mb_drun *d, size_t k);
 /* The effective LogonMethod at k: set in the file, else the schema's. */
 uint32_t mb_dr_method(struct mb_drun *d, size_t k);
 /* The Path that k itself sets when it is \\server\share..., else NULL. */

@@ -141,17 +141,23 @@ int mb_dr_anon_on(struct mb_drun *d, size_t k)
 	return anon_from(d, d->anon_src[k]);
 }
 
+size_t mb_dr_method_src(struct mb_drun *d, size_t k)
+{
+	const struct mb_prop *p = d->p[MB_DR_LOGON];
+
+	if (!p || (!d->lm_src && !(d->lm_src = sources(d, p))))
+		return MB_NOKEY;
+	return d->lm_src[k];
+}
+
 uint32_t mb_dr_method(struct mb_drun *d, size_t k)
 {
 	const struct mb_prop *p = d->p[MB_DR_LOGON];
+	size_t s = mb_dr_method_src(d, k);
 	uint32_t v = 3;
-	size_t s;
 
 	if (!p)
 		return 3;
-	if (!d->lm_src && !(d->lm_src = sources(d, p)))
-		return 3;
-	s = d->lm_src[k];
 	if (d->lm_have && s == d->lm_last)
 		return d->lm_val;
 	/* set in the file, else the schema's default (3 if it has none) */
