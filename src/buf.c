@@ -52,8 +52,10 @@ int mb_buf_reserve(struct mb_buf *b, size_t extra)
 
 int mb_buf_append(struct mb_buf *b, const void *p, size_t n)
 {
-	/* Room already there (nearly always): no call, no checks to redo. */
-	if (!b->failed && b->data && n < b->cap - b->len) {
+	/* Room already there (nearly always): no call, no checks to redo.
+	 * n == 0 takes the slow path: p may then be NULL, which memcpy must
+	 * never see (UBSan). */
+	if (n && !b->failed && b->data && n < b->cap - b->len) {
 		memcpy(b->data + b->len, p, n);
 		b->len += n;
 		b->data[b->len] = '\0';

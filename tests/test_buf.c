@@ -129,11 +129,29 @@ static void test_printf_room(void **state)
 	mb_buf_wipe(&b);
 }
 
+/* Nothing to add (an empty result's NULL data, as fleet.c passes it):
+ * nothing changes, and memcpy never sees the NULL (the sanitizer build
+ * fails this test if it does). */
+static void test_append_nothing(void **state)
+{
+	struct mb_buf b;
+
+	(void)state;
+	mb_buf_init(&b);
+	assert_int_equal(mb_buf_append(&b, NULL, 0), 0);
+	assert_int_equal(mb_buf_append(&b, "ab", 2), 0);
+	assert_int_equal(mb_buf_append(&b, NULL, 0), 0);
+	assert_int_equal(b.len, 2);
+	assert_string_equal(b.data, "ab");
+	mb_buf_wipe(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_growth_wipes),
 		cmocka_unit_test(test_printf_room),
+		cmocka_unit_test(test_append_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
