@@ -322,10 +322,29 @@ static double estimate(struct solver *s, struct dv *d)
 	return best;
 }
 
-static int searchable(struct solver *s, struct dv *d)
+/* A string not yet proven: what a strings_only caller still needs. */
+static int strings_left(const struct solver *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nv; i++)
+		if (s->v[i].kind == VK_STRING && !s->v[i].excluded &&
+		    !s->v[i].verified)
+			return 1;
+	return 0;
+}
+
+/*
+ * With strings_only, another value is searched only while a string is
+ * left that its keystream could complete: once every string is settled,
+ * its search (2^20 MD5s for a large AdminACL) would reveal nothing the
+ * caller uses.
+ */
+static int searchable(struct solver *s, struct dv *d, int need_cribs)
 {
 	return !d->excluded && !d->verified && d->md5_ok &&
-	       d->kind != VK_CLEAR && d->searched_at != known_count(s, d) + 1;
+	       d->kind != VK_CLEAR && (d->kind == VK_STRING || need_cribs) &&
+	       d->searched_at != known_count(s, d) + 1;
 }
 
 /* Search the cheapest value; on success it becomes verified. */
@@ -334,10 +353,10 @@ static int search_one(struct solver *s)
 	unsigned char *pt = malloc(s->L + 1);
 	double best = -1, e;
 	size_t i, bi = 0;
-	int found = 0;
+	int found = 0, need = !s->o->strings_only || strings_left(s);
 
 	for (i = 0; pt && i < s->nv; i++) {
-		if (!searchable(s, &s->v[i]))
+		if (!searchable(s, &s->v[i], need))
 			continue;
 		e = estimate(s, &s->v[i]);
 		/* a descriptor's plan is tried in order even when larger */

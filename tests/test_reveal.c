@@ -737,6 +737,45 @@ static void test_latin1_keeps_cribs(void **state)
 	unload(&m);
 }
 
+/*
+ * strings_only (sam, the account commands): every string the full run
+ * proves is proven as well, but once the strings are settled no MD5 is
+ * spent on a descriptor; the story's W3SVC AdminACL, which the full run
+ * completes by signature search after its strings, is left as it was.
+ */
+static void test_strings_only(void **state)
+{
+	struct env *env = *state;
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	struct mb_reveal_report full, some;
+	struct mb_rsakey *k;
+	struct mbfile m;
+	size_t i;
+
+	load_generated(env, "--story", &m);
+	k = test_key("signing.pub.pem");
+	o.modulus = mb_crypt_key_pub(k);
+	run(&m, &o, &full);
+	o.strings_only = 1;
+	run(&m, &o, &some);
+	for (i = 0; i < full.nvalues; i++) {
+		if (full.values[i].type != MB_T_STRING)
+			continue;
+		assert_int_equal(some.values[i].status,
+				 full.values[i].status);
+		assert_string_equal(some.values[i].text,
+				    full.values[i].text);
+	}
+	assert_string_equal(find(&full, "/LM/W3SVC", "AdminACL")->method,
+			    "signature search");
+	assert_int_not_equal(find(&some, "/LM/W3SVC", "AdminACL")->status,
+			     MB_REVEAL_VERIFIED);
+	mb_reveal_report_free(&full);
+	mb_reveal_report_free(&some);
+	mb_crypt_key_free(k);
+	unload(&m);
+}
+
 /* ---- machine-key mode ---------------------------------------------------- */
 
 static void add_new_value(struct mbfile *m, struct mb_rsakey *x,
@@ -913,6 +952,7 @@ int main(void)
 		cmocka_unit_test(test_known_rejected_leaves_nothing),
 		cmocka_unit_test(test_partial_certain),
 		cmocka_unit_test(test_latin1_keeps_cribs),
+		cmocka_unit_test(test_strings_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

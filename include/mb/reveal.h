@@ -73,6 +73,9 @@ struct mb_reveal_opts {
 	int no_defaults;    /* do not try documented default values */
 	int no_gcd;         /* never compute the modulus (takes seconds) */
 	int no_cache;       /* neither read nor write the modulus cache */
+	int strings_only;   /* the caller uses only the strings: other
+			       values are cribs, searched by signature only
+			       while a string is left unproven */
 	const char *cache_dir;            /* NULL: XDG default */
 	const char *const *dictionary;    /* UTF-8 words to try, or NULL */
 	size_t ndictionary;

@@ -32,6 +32,7 @@ int cli_plain_solve(struct mb_cli *cli, const char *cmd,
 					&o);
 	if (st)
 		return st;
+	o.strings_only = 1; /* passwords only: an AdminACL is a crib here */
 	st = mb_reveal_run(p->items, p->nitems, &o, &p->rep, &cli->err);
 	if (st && st != MB_ESECRET)
 		return st;
