@@ -27,6 +27,8 @@
 struct mb_md5 {
 	EVP_MD *md;
 	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *pre;  /* state after pre_len bytes (mb_crypt_md5_prefix) */
+	size_t pre_len;
 };
 
 struct mb_rsakey {
@@ -93,10 +95,37 @@ int mb_crypt_md5_run(struct mb_md5 *c, const void *p, size_t n,
 	return 0;
 }
 
+int mb_crypt_md5_prefix(struct mb_md5 *c, const void *p, size_t n)
+{
+	c->pre_len = 0;
+	if (!c->pre && !(c->pre = EVP_MD_CTX_new()))
+		return -1;
+	if (!EVP_DigestInit_ex2(c->pre, c->md, NULL) ||
+	    !EVP_DigestUpdate(c->pre, p, n - n % 64))
+		return -1;
+	c->pre_len = n - n % 64;
+	return 0;
+}
+
+int mb_crypt_md5_rest(struct mb_md5 *c, const void *p, size_t n,
+		      unsigned char out[16])
+{
+	unsigned int len = 0;
+
+	if (!c->pre || n < c->pre_len ||
+	    !EVP_MD_CTX_copy_ex(c->ctx, c->pre) ||
+	    !EVP_DigestUpdate(c->ctx, (const unsigned char *)p + c->pre_len,
+			      n - c->pre_len) ||
+	    !EVP_DigestFinal_ex(c->ctx, out, &len) || len != 16)
+		return -1;
+	return 0;
+}
+
 void mb_crypt_md5_free(struct mb_md5 *c)
 {
 	if (!c)
 		return;
+	EVP_MD_CTX_free(c->pre);
 	EVP_MD_CTX_free(c->ctx);
 	EVP_MD_free(c->md);
 	free(c);

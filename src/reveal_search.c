@@ -229,8 +229,15 @@ static int plan_base(struct solver *s, const struct dv *d,
 static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 		    unsigned char *pt, double *limit)
 {
-	size_t idx[64] = { 0 }, i;
+	size_t idx[64] = { 0 }, i, first = d->n;
+	unsigned char h[16];
 
+	/* The bytes before the first field never change: hashed once. */
+	for (i = 0; i < p->nf; i++)
+		if (p->f[i].pos < first)
+			first = p->f[i].pos;
+	if (mb_crypt_md5_prefix(s->md5, pt, first))
+		return 0;
 	for (;;) {
 		for (i = 0; i < p->nf; i++)
 			memcpy(pt + p->f[i].pos,
@@ -240,7 +247,8 @@ static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 			return 0;
 		s->search_left--;
 		*limit -= 1;
-		if (mb_rv_md5_matches(s, d, pt))
+		if (mb_crypt_md5_rest(s->md5, pt, d->n, h) == 0 &&
+		    memcmp(h, d->md5, 16) == 0)
 			return 1;
 		for (i = 0; i < p->nf; i++) {
 			if (++idx[i] < p->f[i].ncand)

@@ -120,6 +120,42 @@ static void test_md5_emsa(void **state)
 
 /* ---- keys ---------------------------------------------------------------- */
 
+/*
+ * A search hashes many messages that share their first bytes from one
+ * saved state: the digest must be MD5 of the whole message, checked here
+ * against OpenSSL's one-shot MD5 for prefixes shorter than a block, whole
+ * blocks and more, and messages that change after the prefix.
+ */
+static void test_md5_prefix(void **state)
+{
+	static const size_t pre[] = { 0, 10, 63, 64, 65, 130 };
+	unsigned char msg[200], want[16], got[16];
+	unsigned int len;
+	struct mb_md5 *c;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)(i * 7 + 3);
+	assert_int_equal(mb_crypt_md5_new(&c, NULL), MB_OK);
+	for (i = 0; i < sizeof(pre) / sizeof(pre[0]); i++) {
+		assert_int_equal(mb_crypt_md5_prefix(c, msg, pre[i]), 0);
+		for (n = pre[i]; n <= sizeof(msg); n += 37) {
+			msg[n ? n - 1 : 0] ^= 0x5a; /* a trial's change */
+			if (n && n - 1 < pre[i])
+				msg[n - 1] ^= 0x5a;
+			assert_true(EVP_Digest(msg, n, want, &len, EVP_md5(),
+					       NULL));
+			assert_int_equal(mb_crypt_md5_rest(c, msg, n, got), 0);
+			assert_memory_equal(got, want, 16);
+		}
+	}
+	/* shorter than what the state already holds: refused */
+	assert_int_equal(mb_crypt_md5_prefix(c, msg, 130), 0);
+	assert_int_equal(mb_crypt_md5_rest(c, msg, 100, got), -1);
+	mb_crypt_md5_free(c);
+}
+
 static void test_key_formats(void **state)
 {
 	struct mb_rsakey *pem = load("signing.pem"), *pvk = load("signing.pvk");
@@ -445,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rc4_vectors),
 		cmocka_unit_test(test_md5_emsa),
+		cmocka_unit_test(test_md5_prefix),
 		cmocka_unit_test(test_key_formats),
 		cmocka_unit_test(test_sign_verify),
 		cmocka_unit_test(test_session_wrap_unwrap),

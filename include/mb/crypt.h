@@ -51,6 +51,15 @@ struct mb_md5;
 enum mb_status mb_crypt_md5_new(struct mb_md5 **out, struct mb_error *err);
 int mb_crypt_md5_run(struct mb_md5 *c, const void *p, size_t n,
 		     unsigned char out[16]);
+/*
+ * Many messages that share their first bytes (a signature search):
+ * mb_crypt_md5_prefix hashes the whole 64-byte blocks of p[0..n) once;
+ * mb_crypt_md5_rest hashes a message that starts with those same bytes
+ * from that state on. 0, or -1.
+ */
+int mb_crypt_md5_prefix(struct mb_md5 *c, const void *p, size_t n);
+int mb_crypt_md5_rest(struct mb_md5 *c, const void *p, size_t n,
+		      unsigned char out[16]);
 void mb_crypt_md5_free(struct mb_md5 *c);
 enum mb_status mb_crypt_md5(const void *p, size_t n, unsigned char out[16],
 			    struct mb_error *err);
