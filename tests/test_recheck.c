@@ -99,7 +99,7 @@ static void test_bad_edit_refused(void **state)
 	static const char *const bad[] = {
 		"a<b",                           /* '<' in a value */
 		"a&bogus;b",                     /* undefined entity */
-		"a\xff" "b",                     /* not UTF-8 */
+		"a\xff\x62",                      /* not UTF-8 ("b" after 0xff) */
 		"a\" AnonymousUserName=\"b",     /* the attribute twice */
 		"a\" 1x=\"b",                    /* not a name */
 		/* A comment opened here swallows the rest of the key and the
