@@ -37,7 +37,7 @@ static void assert_width(const struct mb_buf *b, const char *what)
 static void help_fits_80_columns(void **state)
 {
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 	struct mb_buf b;
 
 	(void)state;
@@ -161,7 +161,7 @@ static void option_documented(const struct cli_opt *o, void *ctx)
 static int line_option(const char *name, size_t len)
 {
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n; i++)
 		if (c[i].plan && cli_opt_find(c[i].opts, name, len, 0))
@@ -170,7 +170,7 @@ static int line_option(const char *name, size_t len)
 }
 
 /* Every \-\-name in the entry is an option of the command or global. */
-static void no_foreign_options(const struct mb_cmd *c, const char *entry)
+static void no_foreign_options(const struct cli_cmd *c, const char *entry)
 {
 	const char *p = entry;
 	char name[64];
@@ -197,7 +197,7 @@ static void no_foreign_options(const struct mb_cmd *c, const char *entry)
 static void man_matches_tables(void **state)
 {
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 	char *man = read_man();
 	struct mb_buf entry;
 
@@ -315,7 +315,7 @@ static void command_names(void **state)
 	char *v[] = { "create_vdir", "W3SVC/1/ROOT/x", NULL };
 	char **argv = v;
 	int argc = 2;
-	const struct mb_cmd *c;
+	const struct cli_cmd *c;
 	struct mb_error err;
 
 	(void)state;

@@ -7,9 +7,9 @@
 #include "mb/path.h"
 #include "mb/query.h"
 
-int cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
+int cli_usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 {
-	const struct mb_cmd *c = cli_command(cmd);
+	const struct cli_cmd *c = cli_command(cmd);
 	struct mb_buf syn;
 	char msg[512];
 	va_list ap;
@@ -37,7 +37,7 @@ int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r)
 	return (p->attrs & MB_ATTR_SECURE) && r->origin == MB_ORIGIN_DEFAULT;
 }
 
-int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id)
+int cli_unexpected(struct cli *cli, const struct cli_parser *p, int id)
 {
 	if (id == CLI_HELP)
 		return cli_usage(cli, p->cmd, "'%s' is not for a batch "
@@ -48,7 +48,7 @@ int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id)
 			 p->word);
 }
 
-int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
+int cli_take_arg(struct cli *cli, const struct cli_parser *p,
 		 const char **arg)
 {
 	if (*arg)
@@ -58,7 +58,7 @@ int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
 	return MB_OK;
 }
 
-int cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_find_key(struct cli *cli, const struct mb_doc *doc,
 		 const char *cmd, const char *arg, unsigned flags,
 		 struct mb_path *path, size_t *key)
 {

@@ -3,7 +3,7 @@
  * The mbtool program's shared state and command table.
  *
  * Adding a command: write src/cli/cmd_<verb>.c with
- *   int cmd_<verb>(struct mb_cli *cli, struct mb_doc *doc,
+ *   int cmd_<verb>(struct cli *cli, struct mb_doc *doc,
  *                  int argc, char **argv);
  * and its option table (const struct cli_opt cli_<verb>_opts[],
  * parseopt.h), parsed with cli_next; declare both below, add a row to the
@@ -33,7 +33,7 @@
 #include "mb/splice.h"
 #include "parseopt.h"
 
-struct mb_cli {
+struct cli {
 	const struct mb_schema *schema;
 	int json;                /* --json */
 	int nfiles;              /* how many files this run covers */
@@ -61,19 +61,19 @@ struct mb_cli {
  * plan function is batchable: batch plans its lines with it.
  */
 /* Hands out to cli->stream once it holds 64 KB or more (out.c). */
-void cli_out_flush(struct mb_cli *cli);
+void cli_out_flush(struct cli *cli);
 
-#define MB_CMD_NODOC    0x1u
-#define MB_CMD_WRITES   0x2u
-#define MB_CMD_STDIN    0x4u
-#define MB_CMD_DASHARGS 0x8u
+#define CLI_CMD_NODOC    0x1u
+#define CLI_CMD_WRITES   0x2u
+#define CLI_CMD_STDIN    0x4u
+#define CLI_CMD_DASHARGS 0x8u
 
-struct mb_wsess;
-typedef int mb_plan_fn(struct mb_wsess *s, int argc, char **argv);
+struct cli_wsess;
+typedef int mb_plan_fn(struct cli_wsess *s, int argc, char **argv);
 
-struct mb_cmd {
+struct cli_cmd {
 	const char *name;
-	int (*run)(struct mb_cli *cli, struct mb_doc *doc, int argc,
+	int (*run)(struct cli *cli, struct mb_doc *doc, int argc,
 		   char **argv);
 	unsigned flags;
 	const struct cli_opt *opts; /* its option table (parseopt.h) */
@@ -84,12 +84,12 @@ struct mb_cmd {
 };
 
 /* The synopsis and global options: the head of the usage and of help. */
-#define MB_CLI_SYNOPSIS \
+#define CLI_SYNOPSIS \
 	"usage: mbtool [GLOBAL OPTION]... COMMAND [OPTION]... [ARG]...\n"
 
-const struct mb_cmd *cli_commands(size_t *n);
+const struct cli_cmd *cli_commands(size_t *n);
 /* By name, case-insensitive (adsutil's are): NULL when none. */
-const struct mb_cmd *cli_command(const char *name);
+const struct cli_cmd *cli_command(const char *name);
 /*
  * The command line as typed, with adsutil's own command names mapped
  * (create_vdir PATH -> create PATH IIsWebVirtualDir; enumall -> enum_all)
@@ -99,20 +99,20 @@ const struct mb_cmd *cli_command(const char *name);
  * when it differs).
  */
 int cli_resolve(const char *typed, int *argc, char ***argv,
-		const struct mb_cmd **cmd, struct mb_error *err);
+		const struct cli_cmd **cmd, struct mb_error *err);
 /* "usage: mbtool CMD ..." and every option with one line, an example. */
-void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c);
+void cli_help_cmd(struct mb_buf *b, const struct cli_cmd *c);
 /* The command list, wrapped at 80 columns. */
 void cli_help_all(struct mb_buf *b);
 /* One-line synopsis of c ("get [--local] PATH/PROP") into b. */
-void cli_synopsis(struct mb_buf *b, const struct mb_cmd *c);
+void cli_synopsis(struct mb_buf *b, const struct cli_cmd *c);
 /*
  * The generated part of the bash completion named by marker (a template
  * line: @COMMANDS@, @GLOBALS@, @GLOBAL_VALUED@, @VALUES@, @CMDOPTS@).
  */
 void cli_completion(FILE *out, const char *marker);
 /* Whether c, with these arguments, reads standard input. */
-int cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv);
+int cli_reads_stdin(const struct cli_cmd *c, int argc, char **argv);
 
 /*
  * The files of a run (files.c): each folder in *files replaced by the IIS
@@ -135,12 +135,12 @@ int cli_is_metabase_text(const char *buf, size_t n);
  * locks and temp files on SIGINT/SIGTERM/SIGHUP and at exit, and a failed
  * standard output (a full disk) turned into exit 6.
  */
-void cli_note(struct mb_cli *cli, const char *fmt, ...)
+void cli_note(struct cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void cli_cleanup_install(void);
 int cli_stdout_check(void);
 /* -o FILE: refused (exit 6) when it is another user's symlink. */
-int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out);
+int cli_out_check(struct cli *cli, const char *cmd, const char *out);
 
 /*
  * The per-file loop (fleet.c): cmd once per file, in up to jobs worker
@@ -148,11 +148,11 @@ int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out);
  * one job), then on stderr a summary line (text mode, several files).
  * Returns the worst exit status.
  */
-#define MB_CLI_MAXJOBS 256
+#define CLI_MAXJOBS 256
 
-struct mb_fleet {
-	struct mb_cli *cli;
-	const struct mb_cmd *cmd;
+struct cli_fleet {
+	struct cli *cli;
+	const struct cli_cmd *cmd;
 	char **files;
 	int nfiles;
 	int argc;        /* the command's arguments, argv[0] its name */
@@ -161,11 +161,11 @@ struct mb_fleet {
 	int jsonl;       /* --jsonl: one compact JSON line per file */
 };
 
-int cli_run_files(struct mb_fleet *f);
+int cli_run_files(struct cli_fleet *f);
 /* cli->run_cache for a run over several files, and its removal. */
-void cli_run_cache_open(struct mb_cli *cli);
-void cli_run_cache_close(struct mb_cli *cli);
-/* --jobs N: N from 1 to MB_CLI_MAXJOBS, else -1. */
+void cli_run_cache_open(struct cli *cli);
+void cli_run_cache_close(struct cli *cli);
+/* --jobs N: N from 1 to CLI_MAXJOBS, else -1. */
 int cli_jobs(const char *s);
 
 /*
@@ -212,18 +212,18 @@ const char *cli_doc_kind(const struct mb_doc *doc);
  * missing (exit 4) and *path is released; on success release it.
  */
 struct mb_path;
-int cli_find_key(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_find_key(struct cli *cli, const struct mb_doc *doc,
 		 const char *cmd, const char *arg, unsigned flags,
 		 struct mb_path *path, size_t *key);
 
 /* Fill cli->err with a usage error for cmd and return MB_EUSAGE. */
-int cli_usage(struct mb_cli *cli, const char *cmd, const char *fmt, ...)
+int cli_usage(struct cli *cli, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /*
  * After cli_next: an id the command does not take (CLI_ERR: cli->err is
  * already filled; CLI_HELP in a batch line) as MB_EUSAGE.
  */
-int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id);
+int cli_unexpected(struct cli *cli, const struct cli_parser *p, int id);
 /*
  * A secure property nothing sets, at the key or above: shown as "(nothing
  * stored)", never as a masked "**********" of its schema default.
@@ -231,7 +231,7 @@ int cli_unexpected(struct mb_cli *cli, const struct cli_parser *p, int id);
 struct mb_result;
 int cli_nothing_stored(const struct mb_prop *p, const struct mb_result *r);
 /* The command's single argument into *arg; a second one is an error. */
-int cli_take_arg(struct mb_cli *cli, const struct cli_parser *p,
+int cli_take_arg(struct cli *cli, const struct cli_parser *p,
 		 const char **arg);
 
 /* The commands' option tables (each in its cmd_<verb>.c). */
@@ -242,13 +242,13 @@ extern const struct cli_opt cli_get_opts[], cli_find_opts[], cli_enum_opts[],
 	cli_sync_opts[], cli_sam_opts[], cli_reset_opts[], cli_doctor_opts[],
 	cli_report_opts[], cli_help_opts[], cli_script_opts[];
 
-int cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_get(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_find(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_enum(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_enum_all(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
-int cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_tree(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_help(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
 
 /*
  * Secure values of a file: the library's (mb/secrets.h). The solver
@@ -256,16 +256,16 @@ int cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
  * cache switch, the loaded machine keys (cli_keys_load), and a note on
  * a terminal before the seconds-long modulus gcd.
  */
-struct mb_cli_keys;
-int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
-		    struct mb_cli_keys *k, int no_cache,
+struct cli_keys;
+int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
+		    struct cli_keys *k, int no_cache,
 		    struct mb_reveal_opts *o);
 /* Password groups (mb/secrets.h): the legend under a table that shows them. */
 #define CLI_GROUP_LEGEND \
 	"password groups: G1, G2, ... number the distinct encrypted values " \
 	"of the file\nin file order; the same group means the same bytes, " \
 	"so the same password\n(secrets lists every value)"
-int cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_secrets(struct cli *cli, struct mb_doc *doc, int argc,
 		char **argv);
 
 /*
@@ -273,22 +273,22 @@ int cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
  * when id is one of them (its FILE recorded in k), else 0.
  */
 
-struct mb_cli_keys {
+struct cli_keys {
 	const char *exchange, *signing; /* FILE as given, or NULL */
 	struct mb_rsakey *exch, *sign;  /* loaded by cli_keys_load */
 };
 
-int cli_keys_option(struct mb_cli_keys *k, int id, const char *val);
-int cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k);
-void cli_keys_free(struct mb_cli_keys *k);
+int cli_keys_option(struct cli_keys *k, int id, const char *val);
+int cli_keys_load(struct cli *cli, struct cli_keys *k);
+void cli_keys_free(struct cli_keys *k);
 /*
  * A password from FILE or "-" (stdin), one trailing newline removed, at
  * most max bytes; or asked twice on the terminal with echo off. *out is
  * malloc'd: release it with cli_secret_free (wipes).
  */
-int cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+int cli_secret_file(struct cli *cli, const char *cmd, const char *file,
 		    size_t max, char **out, size_t *len);
-int cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+int cli_secret_prompt(struct cli *cli, const char *cmd,
 		      const char *what, size_t max, char **out,
 		      size_t *len);
 void cli_secret_free(char *s, size_t len);
@@ -297,19 +297,19 @@ void cli_secret_free(char *s, size_t len);
  * SessionKey unwrapped and its signature verified, every value of the
  * file decrypting and verifying (another machine's keys are refused).
  */
-int cli_mkey_open(struct mb_cli *cli, const char *cmd,
-		  const struct mb_doc *doc, struct mb_cli_keys *k,
+int cli_mkey_open(struct cli *cli, const char *cmd,
+		  const struct mb_doc *doc, struct cli_keys *k,
 		  struct mb_mkey **out);
-int cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_reveal(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
 
 /*
  * Write commands (writeopts.c). A write command plans its edits in a
- * session (struct mb_wsess), then commits them: one atomic write per run
+ * session (struct cli_wsess), then commits them: one atomic write per run
  * (mb/write.h), or a unified diff with --dry-run. batch plans many
  * commands in one session, so they are written together or not at all.
  */
-struct mb_wopts {
+struct cli_wopts {
 	int dry_run;     /* --dry-run: print a unified diff, write nothing */
 	int no_backup;   /* --no-backup */
 	int yes;         /* --yes: delete PATH/ without asking */
@@ -318,7 +318,7 @@ struct mb_wopts {
 };
 
 /* One change, as --json reports it. */
-struct mb_change {
+struct cli_change {
 	const char *op;       /* "set", "delete", "create", "copy", "move" */
 	char *path;           /* the key, adsutil form */
 	char *prop;           /* the property as typed, or NULL */
@@ -335,34 +335,34 @@ struct mb_change {
 struct mb_scopes;
 struct mb_json;
 
-struct mb_wsess {
-	struct mb_cli *cli;
+struct cli_wsess {
+	struct cli *cli;
 	struct mb_doc *orig;        /* as loaded: what the write replaces */
 	struct mb_doc *doc;         /* orig, or orig plus earlier edits */
 	struct mb_doc *owned;       /* doc, when it is such a re-parse */
 	struct mb_edits edits;      /* pending edits, against doc */
 	struct mb_scopes *scopes;   /* Locations the pending edits touch */
-	struct mb_wopts opts;
+	struct cli_wopts opts;
 	int batch;                  /* planning a batch line */
 	int line_yes;               /* --yes on this batch line */
 	const char *command;        /* "set", ..., "batch" */
 	struct mb_buf echo;         /* adsutil echo lines */
-	struct mb_change *changes;
+	struct cli_change *changes;
 	size_t nchanges, cchanges;
 	/* --json: members a command adds to the result (reset's script) */
-	void (*json_more)(struct mb_wsess *s, struct mb_json *j, void *arg);
+	void (*json_more)(struct cli_wsess *s, struct mb_json *j, void *arg);
 	void *json_arg;
 };
 
-void cli_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
+void cli_wsess_init(struct cli_wsess *s, struct cli *cli,
 		    struct mb_doc *doc, const char *command);
-void cli_wsess_release(struct mb_wsess *s);
+void cli_wsess_release(struct cli_wsess *s);
 /*
  * The shared write options (--dry-run, --no-backup, --yes, --break-lock),
  * by option id (parseopt.h): 1 when id is one (recorded in s->opts), 0 when not, -1 (cli->err set)
  * when it is not allowed here (a batch line takes only --yes).
  */
-int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+int cli_wsess_option(struct cli_wsess *s, const char *cmd, int id,
 		     const char *word);
 /*
  * A planner names the Locations it reads or changes before it looks keys
@@ -370,24 +370,24 @@ int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
  * or below), the edits so far are applied and the file re-read first, so
  * every line sees the lines before it.
  */
-int cli_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n);
+int cli_wsess_scope(struct cli_wsess *s, const char *const *locs, size_t n);
 /* A new, zeroed change record (NULL and cli->err set when out of memory). */
-struct mb_change *cli_wsess_change(struct mb_wsess *s, const char *op);
+struct cli_change *cli_wsess_change(struct cli_wsess *s, const char *op);
 /* delete PATH/: --yes, a y/N prompt on a terminal, or a usage error. */
-int cli_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what);
+int cli_wsess_confirm(struct cli_wsess *s, const char *cmd, const char *what);
 /* Write (or diff) the planned edits and print the echo or JSON. */
-int cli_wsess_commit(struct mb_wsess *s);
+int cli_wsess_commit(struct cli_wsess *s);
 /* The same when nothing reads the document after it (memory goes early). */
-int cli_wsess_commit_last(struct mb_wsess *s);
+int cli_wsess_commit_last(struct cli_wsess *s);
 /* One write command: options, plan, commit. */
-int cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cli_write(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv, mb_plan_fn *plan);
 /*
  * Set secure prop at key to an encrypted value's text (unless it already
  * holds it), record the change, echo "set    PATH/PROP = (note)"
  * (secret.c: sync-passwords and reset share it).
  */
-int cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+int cli_put_secret(struct cli_wsess *s, size_t key, const char *prop,
 		   const char *text, const char *note);
 /*
  * The Location of a new key typed as path (adsutil or Location form): its
@@ -397,7 +397,7 @@ int cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
 char *cli_new_location(const struct mb_doc *doc, const char *location,
 		       size_t *parent);
 /* "the path requested could not be found" for a Location. */
-int cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
+int cli_no_path(struct cli *cli, const char *cmd, const char *arg,
 		const struct mb_doc *doc, const char *location);
 
 /*
@@ -406,7 +406,7 @@ int cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
  * may or with --force; else exit 5 naming the parent's type, what it may
  * hold and --force. Unknown classes are refused too (nothing to check).
  */
-struct mb_contain {
+struct cli_contain {
 	const char *cmd, *arg;    /* "create", PATH as typed: for the error */
 	const char *parent_loc;   /* the parent's Location */
 	const char *parent_type;  /* its KeyType (element name) */
@@ -414,8 +414,8 @@ struct mb_contain {
 	int force;                /* --force */
 };
 
-int cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
-		const struct mb_contain *c);
+int cli_contain(struct cli *cli, const struct mb_schema *sc,
+		const struct cli_contain *c);
 /* A key's KeyType (its element name) in buf, as the file spells it. */
 const char *cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
 			size_t size);
@@ -425,13 +425,13 @@ mb_plan_fn cli_plan_delete;
 mb_plan_fn cli_plan_create;
 mb_plan_fn cli_plan_copy;   /* copy and move, by argv[0] */
 
-int cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_set(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_delete(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
-int cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_create(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
-int cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv);
-int cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_copy(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
+int cmd_batch(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv);
 
 /* Identities: the account model is the library's (mb/accounts.h). */
@@ -439,28 +439,28 @@ int cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
  * --password-from/--from PATH: the AnonymousUserPass text in effect there
  * (malloc'd into *pass); MB_ENOPATH or MB_ENOTSET with cli->err filled.
  */
-int cli_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_acct_pass_from(struct cli *cli, const struct mb_doc *doc,
 		       const char *cmd, const char *arg, char **pass);
 int cli_service(const char *name, const char **svc);
 /* --shell cmd|powershell: *sh set (MB_SHELL_CMD or MB_SHELL_PS), or a
  * usage error. */
-int cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+int cli_shell(struct cli *cli, const char *cmd, const char *v,
 	      enum mb_shell *sh);
 
-int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_accounts(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
-int cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_collapse(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv);
-int cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_doctor(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
 
 /* The doctor's rules and findings: the library's (mb/doctor.h). */
 
-int cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_sync(struct cli *cli, struct mb_doc *doc, int argc,
 	     char **argv);
-int cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_reset(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv);
-int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_sam(struct cli *cli, struct mb_doc *doc, int argc,
 	    char **argv);
 /* The scripts sam and reset print: mb/samcmd.h. */
 /*
@@ -471,11 +471,11 @@ int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc,
 void cli_sam_json_lines(struct mb_json *j, const struct mb_buf *script,
 			enum mb_shell sh, int shown);
 /* Create file (O_EXCL, mode 0600) holding b. */
-int cli_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+int cli_sam_write_file(struct cli *cli, const char *cmd, const char *file,
 		       const struct mb_buf *b);
 
 /* report -o FILE (cmd_report.c): HTML through transforms/report.xsl. */
-int cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_report(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv);
 
 #endif

@@ -19,7 +19,7 @@
 #include "mb/json.h"
 #include "mb/path.h"
 
-int cli_acct_pass_from(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_acct_pass_from(struct cli *cli, const struct mb_doc *doc,
 		       const char *cmd, const char *arg, char **pass)
 {
 	struct mb_path p;
@@ -113,9 +113,9 @@ static void json_acct(struct mb_json *j, const struct mb_doc *doc,
 }
 
 /* With --hives: {"hives": {...}, "accounts": [...]}; else the array. */
-static void print_all(struct mb_cli *cli, const struct mb_doc *doc,
+static void print_all(struct cli *cli, const struct mb_doc *doc,
 		      const struct mb_secrets *g, const struct mb_accts *a,
-		      const struct mb_cli_hives *h,
+		      const struct cli_hives *h,
 		      const struct mb_wside *w)
 {
 	struct mb_json j;
@@ -165,11 +165,11 @@ int cli_service(const char *name, const char **svc)
 }
 
 /* --hives: the hives, the recovered passwords and the Windows side. */
-static int windows_side(struct mb_cli *cli, const struct mb_doc *doc,
-			const struct mb_accts *a, struct mb_cli_hives *h,
+static int windows_side(struct cli *cli, const struct mb_doc *doc,
+			const struct mb_accts *a, struct cli_hives *h,
 			struct mb_wside *w)
 {
-	struct mb_cli_plain p;
+	struct cli_plain p;
 	int st = cli_hives_load(cli, "accounts", doc, h);
 
 	if (!st)
@@ -193,8 +193,8 @@ const struct cli_opt cli_accounts_opts[] = {
 	CLI_END,
 };
 
-static int parse(struct mb_cli *cli, int argc, char **argv,
-		 const char **svc, int *all_ids, struct mb_cli_hives *h)
+static int parse(struct cli *cli, int argc, char **argv,
+		 const char **svc, int *all_ids, struct cli_hives *h)
 {
 	struct cli_parser p;
 	int id, st;
@@ -215,11 +215,11 @@ static int parse(struct mb_cli *cli, int argc, char **argv,
 	return MB_OK;
 }
 
-int cmd_accounts(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_accounts(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv)
 {
 	const char *svc = NULL;
-	struct mb_cli_hives h = { 0 };
+	struct cli_hives h = { 0 };
 	struct mb_wside w = { 0 };
 	struct mb_accts a;
 	struct mb_secrets g;

@@ -51,7 +51,7 @@ static int read_stream(FILE *f, struct mb_buf *b)
 }
 
 /* The script's bytes in *text: stdin's are shared, a file's are owned. */
-static int read_script(struct mb_cli *cli, const char *path,
+static int read_script(struct cli *cli, const char *path,
 		       struct mb_buf *own, const struct mb_buf **text)
 {
 	FILE *f;
@@ -78,7 +78,7 @@ static int read_script(struct mb_cli *cli, const char *path,
 /* A batchable command's planner (the command table says which). */
 static mb_plan_fn *planner(char *name)
 {
-	const struct mb_cmd *c = cli_command(name);
+	const struct cli_cmd *c = cli_command(name);
 
 	if (!c || !c->plan)
 		return NULL;
@@ -87,7 +87,7 @@ static mb_plan_fn *planner(char *name)
 }
 
 /* The failing line's number and text go in front of the reason. */
-static int at_line(struct mb_cli *cli, int st, long no, const char *text)
+static int at_line(struct cli *cli, int st, long no, const char *text)
 {
 	char reason[sizeof(cli->err.reason)];
 
@@ -100,12 +100,12 @@ static int at_line(struct mb_cli *cli, int st, long no, const char *text)
 }
 
 /* "only set, delete, ..." from the command table, and the nearest. */
-static int not_batchable(struct mb_cli *cli, const char *typed)
+static int not_batchable(struct cli *cli, const char *typed)
 {
 	const char *names[32], *near;
 	char list[256] = "";
 	size_t i, n, k = 0;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n && k < 32; i++) {
 		if (!c[i].plan)
@@ -121,7 +121,7 @@ static int not_batchable(struct mb_cli *cli, const char *typed)
 			 near ? "'?" : "");
 }
 
-static int run_line(struct mb_wsess *s, struct mb_script *sc)
+static int run_line(struct cli_wsess *s, struct mb_script *sc)
 {
 	mb_plan_fn *plan = planner(sc->argv[0]);
 
@@ -131,7 +131,7 @@ static int run_line(struct mb_wsess *s, struct mb_script *sc)
 	return plan(s, sc->argc, sc->argv);
 }
 
-static int run_script(struct mb_wsess *s, const char *text, size_t len)
+static int run_script(struct cli_wsess *s, const char *text, size_t len)
 {
 	struct mb_script sc;
 	int st;
@@ -155,7 +155,7 @@ static int run_script(struct mb_wsess *s, const char *text, size_t len)
 	return st;
 }
 
-static int parse_args(struct mb_wsess *s, int argc, char **argv,
+static int parse_args(struct cli_wsess *s, int argc, char **argv,
 		      const char **script)
 {
 	struct cli_parser p;
@@ -178,10 +178,10 @@ static int parse_args(struct mb_wsess *s, int argc, char **argv,
 	return MB_OK;
 }
 
-int cmd_batch(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_batch(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv)
 {
-	struct mb_wsess s;
+	struct cli_wsess s;
 	struct mb_buf own;
 	const struct mb_buf *text = NULL;
 	const char *path;

@@ -75,7 +75,7 @@ static void name_others(struct coll *c, const struct mb_accts *a,
 		mb_buf_printf(&c->others, " and %zu more", n - MAX_NAMED);
 }
 
-static int parse(struct mb_wsess *s, struct coll *c, int argc, char **argv)
+static int parse(struct cli_wsess *s, struct coll *c, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, r;
@@ -111,7 +111,7 @@ static const struct mb_acct *chosen(struct coll *c,
 	return NULL;
 }
 
-static int refuse(struct mb_wsess *s, const struct mb_acct *a)
+static int refuse(struct cli_wsess *s, const struct mb_acct *a)
 {
 	size_t i;
 	char list[2048] = "", id[32];
@@ -136,7 +136,7 @@ static int refuse(struct mb_wsess *s, const struct mb_acct *a)
 			 "changed)", a->name, a->ngroups, list);
 }
 
-static int choose(struct mb_wsess *s, struct coll *c)
+static int choose(struct cli_wsess *s, struct coll *c)
 {
 	struct mb_accts a;
 	const struct mb_acct *ac;
@@ -175,10 +175,10 @@ static int choose(struct mb_wsess *s, struct coll *c)
 	return st;
 }
 
-static int record(struct mb_wsess *s, const char *op, size_t key,
+static int record(struct cli_wsess *s, const char *op, size_t key,
 		  const char *prop, const char *value)
 {
-	struct mb_change *ch = cli_wsess_change(s, op);
+	struct cli_change *ch = cli_wsess_change(s, op);
 	const char *p = mb_path_display(s->doc->keys[key].location);
 
 	if (!ch)
@@ -194,7 +194,7 @@ static int record(struct mb_wsess *s, const char *op, size_t key,
 }
 
 /* Set prop at the service key, unless it already holds that text. */
-static int put(struct mb_wsess *s, struct coll *c, const char *prop,
+static int put(struct cli_wsess *s, struct coll *c, const char *prop,
 	       const char *text)
 {
 	char *cur = mb_acct_value(s->doc, c->svckey, prop, 1);
@@ -209,7 +209,7 @@ static int put(struct mb_wsess *s, struct coll *c, const char *prop,
 	return st ? st : record(s, "set", c->svckey, prop, text);
 }
 
-static int drop(struct mb_wsess *s, size_t key, const char *prop)
+static int drop(struct cli_wsess *s, size_t key, const char *prop)
 {
 	int removed = 0, st;
 
@@ -221,7 +221,7 @@ static int drop(struct mb_wsess *s, size_t key, const char *prop)
 	return st;
 }
 
-static int apply(struct mb_wsess *s, struct coll *c)
+static int apply(struct cli_wsess *s, struct coll *c)
 {
 	size_t k, before = s->nchanges;
 	int st;
@@ -266,7 +266,7 @@ static int no_account(const struct mb_doc *doc, const char *svc)
 	return none;
 }
 
-static int one_service(struct mb_wsess *s, const struct coll *opt,
+static int one_service(struct cli_wsess *s, const struct coll *opt,
 		       const char *svc)
 {
 	struct coll c = *opt;
@@ -299,7 +299,7 @@ static int one_service(struct mb_wsess *s, const struct coll *opt,
 	return st;
 }
 
-static int plan(struct mb_wsess *s, int argc, char **argv)
+static int plan(struct cli_wsess *s, int argc, char **argv)
 {
 	struct coll c;
 	size_t i;
@@ -315,7 +315,7 @@ static int plan(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_collapse(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_collapse(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv)
 {
 	return cli_write(cli, doc, argc, argv, plan);

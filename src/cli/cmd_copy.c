@@ -31,11 +31,11 @@ static int is_root(const char *loc)
 	       strcasecmp(loc, "/LM") == 0;
 }
 
-static int record(struct mb_wsess *s, const struct copy_req *r, size_t src,
+static int record(struct cli_wsess *s, const struct copy_req *r, size_t src,
 		  const char *to, size_t n)
 {
 	const char *from = mb_path_display(s->doc->keys[src].location);
-	struct mb_change *c;
+	struct cli_change *c;
 
 	mb_buf_printf(&s->echo, "%s from /%s to /%s\n",
 		      r->move ? "moved" : "copied", from, mb_path_display(to));
@@ -49,10 +49,10 @@ static int record(struct mb_wsess *s, const struct copy_req *r, size_t src,
 }
 
 /* May the destination's parent hold a key of the source's class? */
-static int may_hold(struct mb_wsess *s, const struct copy_req *r,
+static int may_hold(struct cli_wsess *s, const struct copy_req *r,
 		    size_t parent, size_t src)
 {
-	struct mb_contain c = { r->cmd, r->dst_arg, NULL, NULL, NULL,
+	struct cli_contain c = { r->cmd, r->dst_arg, NULL, NULL, NULL,
 				r->force };
 	char ptype[128], ctype[128];
 
@@ -62,7 +62,7 @@ static int may_hold(struct mb_wsess *s, const struct copy_req *r,
 	return cli_contain(s->cli, s->doc->schema, &c);
 }
 
-static int plan(struct mb_wsess *s, struct copy_req *r)
+static int plan(struct cli_wsess *s, struct copy_req *r)
 {
 	char *dparent = strdup(r->dst.location), *slash;
 	const char *scope[2] = { r->src.location, dparent };
@@ -116,7 +116,7 @@ const struct cli_opt cli_copy_opts[] = {
 	CLI_END,
 };
 
-int cli_plan_copy(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_copy(struct cli_wsess *s, int argc, char **argv)
 {
 	struct copy_req r;
 	struct cli_parser p;
@@ -155,7 +155,7 @@ int cli_plan_copy(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_copy(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_copy(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	return cli_write(cli, doc, argc, argv, cli_plan_copy);
 }

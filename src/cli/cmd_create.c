@@ -66,9 +66,9 @@ static size_t nearest(const struct mb_doc *doc, const char *loc, size_t *key)
 	return 0;
 }
 
-static int create_one(struct mb_wsess *s, const char *loc, const char *type)
+static int create_one(struct cli_wsess *s, const char *loc, const char *type)
 {
-	struct mb_change *c;
+	struct cli_change *c;
 	int st;
 
 	st = mb_edit_add_key(s->doc, &s->edits, loc, type, &s->cli->err);
@@ -88,7 +88,7 @@ static int create_one(struct mb_wsess *s, const char *loc, const char *type)
  * One key of the chain below c's parent (none: the file has no ancestor
  * to check against); the key then becomes the parent of the next.
  */
-static int link_key(struct mb_wsess *s, struct mb_contain *c, char **ploc,
+static int link_key(struct cli_wsess *s, struct cli_contain *c, char **ploc,
 		    const char *loc, const char *type)
 {
 	int st = MB_OK;
@@ -108,11 +108,11 @@ static int link_key(struct mb_wsess *s, struct mb_contain *c, char **ploc,
 }
 
 /* The missing keys from the nearest existing ancestor down to the path. */
-static int create_chain(struct mb_wsess *s, struct create_req *r)
+static int create_chain(struct cli_wsess *s, struct create_req *r)
 {
 	const char *typed = r->path.location, *base = "";
 	size_t key, n = nearest(s->doc, typed, &key), i;
-	struct mb_contain c = { "create", r->arg, NULL, NULL, NULL, r->force };
+	struct cli_contain c = { "create", r->arg, NULL, NULL, NULL, r->force };
 	char ptype[128], *ploc = NULL;
 	struct mb_buf loc;
 	int st = MB_OK;
@@ -149,7 +149,7 @@ static int create_chain(struct mb_wsess *s, struct create_req *r)
 	return st;
 }
 
-static int plan(struct mb_wsess *s, struct create_req *r)
+static int plan(struct cli_wsess *s, struct create_req *r)
 {
 	const char *loc = r->path.location;
 	char *parent = strdup(loc), *slash;
@@ -181,7 +181,7 @@ static int plan(struct mb_wsess *s, struct create_req *r)
  * The KeyType as the schema spells it; one it does not know only with
  * --force, as typed (IIS would not know it either, so it must be meant).
  */
-static int resolve_type(struct mb_wsess *s, struct create_req *r)
+static int resolve_type(struct cli_wsess *s, struct create_req *r)
 {
 	if (!r->type_arg) {
 		r->keytype = GENERIC_KEYTYPE;
@@ -214,7 +214,7 @@ const struct cli_opt cli_create_opts[] = {
 	CLI_END,
 };
 
-static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
+static int parse_args(struct cli_wsess *s, struct create_req *r, int argc,
 		      char **argv)
 {
 	struct cli_parser p;
@@ -245,7 +245,7 @@ static int parse_args(struct mb_wsess *s, struct create_req *r, int argc,
 	return resolve_type(s, r);
 }
 
-int cli_plan_create(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_create(struct cli_wsess *s, int argc, char **argv)
 {
 	struct create_req r;
 	int st;
@@ -261,7 +261,7 @@ int cli_plan_create(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_create(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_create(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	return cli_write(cli, doc, argc, argv, cli_plan_create);

@@ -24,13 +24,13 @@ static size_t subtree_size(const struct mb_doc *doc, size_t key)
 	return n;
 }
 
-static int delete_key(struct mb_wsess *s, const char *arg,
+static int delete_key(struct cli_wsess *s, const char *arg,
 		      const char *location)
 {
 	size_t key = mb_doc_find(s->doc, location), n;
 	const char *shown;
 	char what[1400];
-	struct mb_change *c;
+	struct cli_change *c;
 	int st;
 
 	if (key == MB_NOKEY)
@@ -53,11 +53,11 @@ static int delete_key(struct mb_wsess *s, const char *arg,
 	return MB_OK;
 }
 
-static int delete_prop(struct mb_wsess *s, size_t key, const char *typed,
+static int delete_prop(struct cli_wsess *s, size_t key, const char *typed,
 		       const struct mb_ref *ref)
 {
 	struct mb_value v;
-	struct mb_change *c;
+	struct cli_change *c;
 	char *prev = NULL;
 	int removed, st;
 
@@ -87,7 +87,7 @@ static int delete_prop(struct mb_wsess *s, size_t key, const char *typed,
 }
 
 /* Not a property: adsutil then deletes the child key of that name. */
-static int prop_or_child(struct mb_wsess *s, const char *arg,
+static int prop_or_child(struct cli_wsess *s, const char *arg,
 			 const struct mb_path *p)
 {
 	size_t key = mb_doc_find(s->doc, p->location), child;
@@ -129,7 +129,7 @@ const struct cli_opt cli_delete_opts[] = {
 	CLI_END,
 };
 
-int cli_plan_delete(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_delete(struct cli_wsess *s, int argc, char **argv)
 {
 	const char *arg = NULL, *loc;
 	struct mb_path p;
@@ -166,7 +166,7 @@ int cli_plan_delete(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_delete(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_delete(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	return cli_write(cli, doc, argc, argv, cli_plan_delete);

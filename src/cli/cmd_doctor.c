@@ -54,7 +54,7 @@ static int shows_groups(const struct mb_findings *f)
 	return 0;
 }
 
-static void print_text(struct mb_cli *cli, const struct mb_findings *f)
+static void print_text(struct cli *cli, const struct mb_findings *f)
 {
 	struct mb_buf *o = &cli->out;
 	size_t i;
@@ -152,7 +152,7 @@ static void json_finding(struct mb_json *j, const struct mb_finding *f)
 }
 
 static void print_json(struct mb_buf *o, const struct mb_findings *f,
-		       const struct mb_cli_hives *h)
+		       const struct cli_hives *h)
 {
 	struct mb_json j;
 	size_t i;
@@ -172,11 +172,11 @@ static void print_json(struct mb_buf *o, const struct mb_findings *f,
 
 /* The Windows side for the doctor: the hives' checks per account, and
  * the passwords the solver recovers compared with the SAM. */
-static int wside(struct mb_cli *cli, const struct mb_doc *doc,
-		 struct mb_cli_hives *h, const struct mb_accts *a,
+static int wside(struct cli *cli, const struct mb_doc *doc,
+		 struct cli_hives *h, const struct mb_accts *a,
 		 struct mb_wside *ws)
 {
-	struct mb_cli_plain p;
+	struct cli_plain p;
 	int st;
 
 	memset(&p, 0, sizeof(p));
@@ -188,8 +188,8 @@ static int wside(struct mb_cli *cli, const struct mb_doc *doc,
 }
 
 /* --hives: the hives, their side of the accounts, then the rules. */
-static int run(struct mb_cli *cli, struct mb_doc *doc,
-	       struct mb_cli_hives *h, struct mb_findings *f)
+static int run(struct cli *cli, struct mb_doc *doc,
+	       struct cli_hives *h, struct mb_findings *f)
 {
 	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
 	struct mb_wside ws = { 0 };
@@ -219,8 +219,8 @@ const struct cli_opt cli_doctor_opts[] = {
 	CLI_END,
 };
 
-static int parse(struct mb_cli *cli, int argc, char **argv,
-		 struct mb_cli_hives *h)
+static int parse(struct cli *cli, int argc, char **argv,
+		 struct cli_hives *h)
 {
 	struct cli_parser p;
 	int st, id;
@@ -237,10 +237,10 @@ static int parse(struct mb_cli *cli, int argc, char **argv,
 	return MB_OK;
 }
 
-int cmd_doctor(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_doctor(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
-	struct mb_cli_hives h = { 0 };
+	struct cli_hives h = { 0 };
 	struct mb_findings f;
 	int st;
 

@@ -37,7 +37,7 @@ struct inh_level {
 struct seen_slot;
 
 struct enum_run {
-	struct mb_cli *cli;
+	struct cli *cli;
 	const struct mb_doc *doc;
 	struct mb_json j;
 	int effective;
@@ -484,7 +484,7 @@ static int run(struct enum_run *e, const char *arg, const char *cmd)
 	return MB_OK;
 }
 
-static int enum_main(struct mb_cli *cli, struct mb_doc *doc, int argc,
+static int enum_main(struct cli *cli, struct mb_doc *doc, int argc,
 		     char **argv, int all)
 {
 	struct enum_run e;
@@ -523,12 +523,12 @@ const struct cli_opt cli_enum_opts[] = {
 	CLI_END,
 };
 
-int cmd_enum(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_enum(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	return enum_main(cli, doc, argc, argv, 0);
 }
 
-int cmd_enum_all(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_enum_all(struct cli *cli, struct mb_doc *doc, int argc,
 		 char **argv)
 {
 	return enum_main(cli, doc, argc, argv, 1);

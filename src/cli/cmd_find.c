@@ -17,7 +17,7 @@
 #include "mb/value.h"
 
 /* A Custom-only name may live anywhere below the start key. */
-static int resolve_below(struct mb_cli *cli, const struct mb_doc *doc,
+static int resolve_below(struct cli *cli, const struct mb_doc *doc,
 			 size_t start, const char *name, struct mb_ref *ref)
 {
 	size_t k;
@@ -30,7 +30,7 @@ static int resolve_below(struct mb_cli *cli, const struct mb_doc *doc,
 	return st;
 }
 
-static void emit_one(struct mb_cli *cli, struct mb_json *j,
+static void emit_one(struct cli *cli, struct mb_json *j,
 		     const struct mb_doc *doc, size_t k,
 		     const struct mb_prop *p, int values)
 {
@@ -57,7 +57,7 @@ static void emit_one(struct mb_cli *cli, struct mb_json *j,
 	free(text);
 }
 
-static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
+static size_t emit(struct cli *cli, const struct mb_doc *doc,
 		   size_t start, const struct mb_prop *p, const char *typed,
 		   const struct mb_alias *alias, int values)
 {
@@ -93,7 +93,7 @@ static size_t emit(struct mb_cli *cli, const struct mb_doc *doc,
 	return n;
 }
 
-static int find_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
+static int find_one(struct cli *cli, struct mb_doc *doc, const char *arg,
 		    int values)
 {
 	const struct mb_alias *alias;
@@ -132,7 +132,7 @@ const struct cli_opt cli_find_opts[] = {
 	CLI_END,
 };
 
-int cmd_find(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_find(struct cli *cli, struct mb_doc *doc, int argc,
 	     char **argv)
 {
 	const char *arg = NULL;

@@ -38,7 +38,7 @@ static const char *shown_name(const struct get_name *n)
 	return n->alias ? n->alias->target : n->typed;
 }
 
-static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
+static void print_json(struct cli *cli, const struct mb_doc *doc,
 		       const char *path, const struct get_name *name,
 		       const struct mb_prop *p, const struct mb_result *res)
 {
@@ -67,7 +67,7 @@ static void print_json(struct mb_cli *cli, const struct mb_doc *doc,
 	mb_json_obj_end(&j);
 }
 
-static void print_text(struct mb_cli *cli, const struct mb_doc *doc,
+static void print_text(struct cli *cli, const struct mb_doc *doc,
 		       const char *shown, const struct mb_prop *p,
 		       const struct mb_result *res)
 {
@@ -87,7 +87,7 @@ static void print_text(struct mb_cli *cli, const struct mb_doc *doc,
 	mb_value_render(&cli->out, MB_STYLE_GET, shown, p, res->text, suffix);
 }
 
-static int not_allowed(struct mb_cli *cli, const struct mb_doc *doc,
+static int not_allowed(struct cli *cli, const struct mb_doc *doc,
 		       size_t key, const struct mb_ref *ref, const char *arg)
 {
 	char *who = mb_query_holders(doc->schema, ref->prop);
@@ -103,7 +103,7 @@ static int not_allowed(struct mb_cli *cli, const struct mb_doc *doc,
 	return st;
 }
 
-static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
+static int show(struct cli *cli, struct mb_doc *doc, size_t key,
 		const struct mb_ref *ref, const char *arg,
 		const struct get_name *name, int local)
 {
@@ -145,7 +145,7 @@ static int show(struct mb_cli *cli, struct mb_doc *doc, size_t key,
 	return MB_OK;
 }
 
-static int get_one(struct mb_cli *cli, struct mb_doc *doc, const char *arg,
+static int get_one(struct cli *cli, struct mb_doc *doc, const char *arg,
 		   int local)
 {
 	struct mb_path path;
@@ -178,7 +178,7 @@ const struct cli_opt cli_get_opts[] = {
 	CLI_END,
 };
 
-int cmd_get(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_get(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	const char *arg = NULL;
 	struct cli_parser p;

@@ -31,7 +31,7 @@ static void synopsis_opt(const struct cli_opt *o, void *ctx)
 		mb_buf_puts(b, "]");
 }
 
-void cli_synopsis(struct mb_buf *b, const struct mb_cmd *c)
+void cli_synopsis(struct mb_buf *b, const struct cli_cmd *c)
 {
 	mb_buf_puts(b, c->name);
 	cli_opt_each(c->opts, synopsis_opt, b);
@@ -62,7 +62,7 @@ static void global_line(const struct cli_opt *o, void *ctx)
 	option_line(o, ctx);
 }
 
-void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
+void cli_help_cmd(struct mb_buf *b, const struct cli_cmd *c)
 {
 	struct mb_buf syn;
 
@@ -79,7 +79,7 @@ void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
 		    "this help", 0, NULL }, b);
 	mb_buf_printf(b, "\nexample:\n  mbtool -f MetaBase.xml %s\n",
 		      c->example);
-	if (!(c->flags & MB_CMD_NODOC))
+	if (!(c->flags & CLI_CMD_NODOC))
 		mb_buf_puts(b, "\nglobal options (before or after the "
 			    "command): mbtool help\n");
 }
@@ -87,9 +87,9 @@ void cli_help_cmd(struct mb_buf *b, const struct mb_cmd *c)
 void cli_help_all(struct mb_buf *b)
 {
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
-	mb_buf_puts(b, MB_CLI_SYNOPSIS "\nglobal options (before or after "
+	mb_buf_puts(b, CLI_SYNOPSIS "\nglobal options (before or after "
 		    "the command):\n");
 	cli_opt_each(cli_global_opts, global_line, b);
 	mb_buf_puts(b, "\ncommands (mbtool help COMMAND: its options and an "
@@ -106,7 +106,7 @@ void cli_help_all(struct mb_buf *b)
 }
 
 /* --json: {"commands": [{"name", "usage", "summary", "writes"}]} */
-static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
+static void help_json(struct cli *cli, const struct cli_cmd *c, size_t n)
 {
 	struct mb_json j;
 	struct mb_buf syn;
@@ -124,7 +124,7 @@ static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
 		mb_json_kstr(&j, "name", c[i].name);
 		mb_json_kstr(&j, "usage", syn.data ? syn.data : c[i].name);
 		mb_json_kstr(&j, "summary", c[i].summary);
-		mb_json_kbool(&j, "writes", (c[i].flags & MB_CMD_WRITES) != 0);
+		mb_json_kbool(&j, "writes", (c[i].flags & CLI_CMD_WRITES) != 0);
 		mb_json_obj_end(&j);
 	}
 	mb_json_arr_end(&j);
@@ -132,9 +132,9 @@ static void help_json(struct mb_cli *cli, const struct mb_cmd *c, size_t n)
 	mb_buf_release(&syn);
 }
 
-int cmd_help(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_help(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
-	const struct mb_cmd *c;
+	const struct cli_cmd *c;
 	struct cli_parser p;
 	const char *name = NULL;
 	char **av;

@@ -122,7 +122,7 @@ static int save(struct sink *s, xmlDocPtr res, xsltStylesheetPtr xsl)
 	return s->bad ? -1 : 0;
 }
 
-static int write_failed(struct mb_cli *cli, const char *out)
+static int write_failed(struct cli *cli, const char *out)
 {
 	return mb_error_set(&cli->err, MB_EFILE, "report", out,
 			    "cannot write the output file; nothing was "
@@ -153,7 +153,7 @@ static int open_special(const char *out, struct sink *s, char **real)
 
 /* out (mode 0644) is written whole or not at all: into a temporary file
  * in the same folder, renamed over out once it is on disk. */
-static int open_out(struct mb_cli *cli, const char *out, struct sink *s,
+static int open_out(struct cli *cli, const char *out, struct sink *s,
 		    char **tmp)
 {
 	char *real = NULL;
@@ -194,7 +194,7 @@ static int open_out(struct mb_cli *cli, const char *out, struct sink *s,
 }
 
 /* Keep the page (ok) or drop every byte of it. */
-static int close_out(struct mb_cli *cli, const char *out, struct sink *s,
+static int close_out(struct cli *cli, const char *out, struct sink *s,
 		     char *tmp, size_t start, int ok)
 {
 	int bad = s->bad;
@@ -256,7 +256,7 @@ static void quiet(void *ctx, const char *msg, ...)
 
 /* One run of report: the stylesheet, the facts and where the page goes. */
 struct render {
-	struct mb_report rep;
+	struct cli_report rep;
 	xsltStylesheetPtr xsl;
 	xsltSecurityPrefsPtr sec;
 	struct mb_buf part;   /* the last transform's output */
@@ -494,7 +494,7 @@ static void render(struct render *rd)
 }
 
 /* Read, check and compile the stylesheet at path into rd->xsl. */
-static int load_stylesheet(struct mb_cli *cli, struct render *rd,
+static int load_stylesheet(struct cli *cli, struct render *rd,
 			   const char *path)
 {
 	xmlDocPtr sdoc;
@@ -545,9 +545,9 @@ const struct cli_opt cli_report_opts[] = {
 	CLI_END,
 };
 
-static int parse_args(struct mb_cli *cli, int argc, char **argv,
+static int parse_args(struct cli *cli, int argc, char **argv,
 		      const char **out, const char **style,
-		      struct mb_cli_hives *h)
+		      struct cli_hives *h)
 {
 	struct cli_parser p;
 	int id, st;
@@ -574,7 +574,7 @@ static int parse_args(struct mb_cli *cli, int argc, char **argv,
  * '_'>.html, so that a folder run never overwrites one page with the
  * next. NULL (cli->err set) on failure; free the result.
  */
-static char *page_in(struct mb_cli *cli, const char *dir, const char *file)
+static char *page_in(struct cli *cli, const char *dir, const char *file)
 {
 	size_t n = strlen(dir) + strlen(file) + sizeof("/.html");
 	char *p = malloc(n), *c;
@@ -600,7 +600,7 @@ static char *page_in(struct mb_cli *cli, const char *dir, const char *file)
  * device, or - for standard output); a folder for one page per file.
  * Several files into one -o FILE would keep only the last page: refused.
  */
-static int page_path(struct mb_cli *cli, const struct mb_doc *doc,
+static int page_path(struct cli *cli, const struct mb_doc *doc,
 		     const char *out, char **page)
 {
 	struct stat st;
@@ -619,12 +619,12 @@ static int page_path(struct mb_cli *cli, const struct mb_doc *doc,
 }
 
 /* The page into out, from the facts of doc; rd has its stylesheet. */
-static int report(struct mb_cli *cli, struct render *rd,
+static int report(struct cli *cli, struct render *rd,
 		  const struct mb_doc *doc, const char *out, const char *path,
-		  struct mb_cli_hives *h)
+		  struct cli_hives *h)
 {
 	size_t start = cli->out.len;
-	struct mb_cli_plain p;
+	struct cli_plain p;
 	char *tmp, *page;
 	int st = page_path(cli, doc, out, &page);
 
@@ -663,7 +663,7 @@ static int report(struct mb_cli *cli, struct render *rd,
  * --json: where the page went, and with -o - the page itself as a string
  * (it is in cli->out, the command's output so far).
  */
-static int report_json(struct mb_cli *cli, const char *out)
+static int report_json(struct cli *cli, const char *out)
 {
 	struct mb_buf html;
 	struct mb_json j;
@@ -685,11 +685,11 @@ static int report_json(struct mb_cli *cli, const char *out)
 		"report", NULL, "out of memory") : MB_OK;
 }
 
-int cmd_report(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_report(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	const char *out = NULL, *style = NULL, *path;
-	struct mb_cli_hives h = { 0 };
+	struct cli_hives h = { 0 };
 	struct render rd;
 	char *real, *slash;
 	int st;

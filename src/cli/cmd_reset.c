@@ -38,13 +38,13 @@ struct reset {
 	int dc;                   /* --domain-controller (as sam) */
 	char *pass;               /* wiped and freed at the end */
 	size_t pass_len;
-	struct mb_cli_keys keys;  /* machine-key mode when given */
+	struct cli_keys keys;  /* machine-key mode when given */
 	char *blob;               /* the new value's hex, in that mode */
 	struct mb_accts a;
 	const struct mb_buf *script; /* the commands, for --json */
 };
 
-static int read_pass(struct mb_cli *cli, struct reset *r)
+static int read_pass(struct cli *cli, struct reset *r)
 {
 	int st = cli_secret_file(cli, CMD, r->pw_file, MAX_PASS, &r->pass,
 				 &r->pass_len);
@@ -76,7 +76,7 @@ const struct cli_opt cli_reset_opts[] = {
 };
 
 /* reset's own options: 1 taken (*st its status), 0 not one of them. */
-static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
+static int take(struct cli *cli, struct reset *r, int id, const char *v,
 		int *st)
 {
 	*st = MB_OK;
@@ -91,7 +91,7 @@ static int take(struct mb_cli *cli, struct reset *r, int id, const char *v,
 	}
 }
 
-static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
+static int parse(struct cli_wsess *s, struct reset *r, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, st;
@@ -122,10 +122,10 @@ static int parse(struct mb_wsess *s, struct reset *r, int argc, char **argv)
 	return MB_OK;
 }
 
-static int drop(struct mb_wsess *s, size_t key, const char *prop)
+static int drop(struct cli_wsess *s, size_t key, const char *prop)
 {
 	int removed = 0, st;
-	struct mb_change *ch;
+	struct cli_change *ch;
 	const char *p = mb_path_display(s->doc->keys[key].location);
 
 	st = mb_edit_unset(s->doc, &s->edits, key,
@@ -141,7 +141,7 @@ static int drop(struct mb_wsess *s, size_t key, const char *prop)
 	return MB_OK;
 }
 
-static int new_blob(struct mb_wsess *s, struct reset *r)
+static int new_blob(struct cli_wsess *s, struct reset *r)
 {
 	struct mb_mkey *mk = NULL;
 	struct mb_buf b;
@@ -158,7 +158,7 @@ static int new_blob(struct mb_wsess *s, struct reset *r)
 	return st;
 }
 
-static int plan(struct mb_wsess *s, struct reset *r)
+static int plan(struct cli_wsess *s, struct reset *r)
 {
 	size_t i, j, found = 0;
 	int st = MB_OK;
@@ -195,7 +195,7 @@ static int plan(struct mb_wsess *s, struct reset *r)
 
 /* The account's lines (the user command, then adsutil.vbs SET at each of
  * its keys unless the file itself holds the new password). */
-static int account_lines(struct mb_wsess *s, struct reset *r,
+static int account_lines(struct cli_wsess *s, struct reset *r,
 			 const struct mb_acct *a, struct mb_buf *b)
 {
 	struct mb_error *err = &s->cli->err;
@@ -214,7 +214,7 @@ static int account_lines(struct mb_wsess *s, struct reset *r,
  * Built before the write, so that a name the shell cannot carry refuses
  * the command while the metabase is still untouched.
  */
-static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+static int script(struct cli_wsess *s, struct reset *r, struct mb_buf *b)
 {
 	const char *c = r->sh == MB_SHELL_PS ? "#" : "rem";
 	size_t i;
@@ -240,13 +240,13 @@ static int script(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 }
 
 /* The file goes to -o FILE only when the metabase is really written. */
-static int to_file(const struct mb_wsess *s, const struct reset *r)
+static int to_file(const struct cli_wsess *s, const struct reset *r)
 {
 	return r->out_file && !s->opts.dry_run;
 }
 
 /* --json: the script's facts inside the write's result object. */
-static void json_more(struct mb_wsess *s, struct mb_json *j, void *arg)
+static void json_more(struct cli_wsess *s, struct mb_json *j, void *arg)
 {
 	struct reset *r = arg;
 
@@ -263,7 +263,7 @@ static void json_more(struct mb_wsess *s, struct mb_json *j, void *arg)
  * (or cannot be written) fails the run while the metabase is still
  * byte-identical. *made says the file was made, for commit_or_undo.
  */
-static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
+static int prepare(struct cli_wsess *s, struct reset *r, struct mb_buf *b,
 		   int *made)
 {
 	int st = MB_OK;
@@ -277,7 +277,7 @@ static int prepare(struct mb_wsess *s, struct reset *r, struct mb_buf *b,
 }
 
 /* Write the metabase; if that fails, the -o file made for it goes too. */
-static int commit_or_undo(struct mb_wsess *s, struct reset *r,
+static int commit_or_undo(struct cli_wsess *s, struct reset *r,
 			  const struct mb_buf *b, int made)
 {
 	int st;
@@ -291,7 +291,7 @@ static int commit_or_undo(struct mb_wsess *s, struct reset *r,
 	return st;
 }
 
-static void finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
+static void finish(struct cli_wsess *s, struct reset *r, struct mb_buf *b)
 {
 	if (s->cli->json)
 		return;
@@ -302,10 +302,10 @@ static void finish(struct mb_wsess *s, struct reset *r, struct mb_buf *b)
 		mb_buf_append(&s->cli->out, b->data, b->len);
 }
 
-int cmd_reset(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_reset(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv)
 {
-	struct mb_wsess s;
+	struct cli_wsess s;
 	struct reset r;
 	struct mb_buf b;
 	int st, made = 0;

@@ -29,7 +29,7 @@
 #define MAX_ARGS 64
 
 struct rv {
-	struct mb_cli *cli;
+	struct cli *cli;
 	struct mb_doc *doc;
 	int all;
 	const char *out_file;
@@ -429,7 +429,7 @@ static void release(struct rv *r)
 	mb_secrets_free(&r->s);
 }
 
-int cmd_reveal(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_reveal(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	struct rv r;

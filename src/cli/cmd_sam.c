@@ -36,7 +36,7 @@
 
 #define CMD "sam"
 
-int cli_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
+int cli_sam_write_file(struct cli *cli, const char *cmd, const char *file,
 		       const struct mb_buf *b)
 {
 	int fd = open(file, O_CREAT | O_EXCL | O_WRONLY, 0600), short_write;
@@ -59,13 +59,13 @@ int cli_sam_write_file(struct mb_cli *cli, const char *cmd, const char *file,
 /* ---- the sam command ----------------------------------------------------- */
 
 struct sam {
-	struct mb_cli *cli;
+	struct cli *cli;
 	struct mb_doc *doc;
 	enum mb_shell sh;    /* MB_SHELL_CMD or MB_SHELL_PS */
 	int dc;              /* --domain-controller */
 	const char *out_file;
-	struct mb_cli_plain p;   /* the recovered passwords */
-	struct mb_cli_hives h;   /* --hives, --known, the machine keys */
+	struct cli_plain p;   /* the recovered passwords */
+	struct cli_hives h;   /* --hives, --known, the machine keys */
 	struct mb_wside w;   /* the SAM's side, with --hives */
 	struct mb_json j;     /* --json: the result, into cli->out */
 };
@@ -88,7 +88,7 @@ const struct cli_opt cli_sam_opts[] = {
 	CLI_END,
 };
 
-int cli_shell(struct mb_cli *cli, const char *cmd, const char *v,
+int cli_shell(struct cli *cli, const char *cmd, const char *v,
 	      enum mb_shell *sh)
 {
 	if (strcmp(v, "cmd") && strcmp(v, "powershell"))
@@ -374,7 +374,7 @@ static int emit(struct sam *m)
 	return st;
 }
 
-int cmd_sam(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_sam(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	struct sam m;
 	int st;

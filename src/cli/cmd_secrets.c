@@ -28,7 +28,7 @@ static long value_len(const struct mb_secret *e, const char **unit)
 	return (long)e->blob.data_len - (long)MB_BLOB_PREFIX;
 }
 
-static void print_text(struct mb_cli *cli, const struct mb_secrets *s,
+static void print_text(struct cli *cli, const struct mb_secrets *s,
 		       const size_t *sel, size_t n)
 {
 	size_t i;
@@ -57,7 +57,7 @@ static void print_text(struct mb_cli *cli, const struct mb_secrets *s,
 		      n == 1 ? "" : "s", CLI_GROUP_LEGEND);
 }
 
-static void print_json(struct mb_cli *cli, const struct mb_secrets *s,
+static void print_json(struct cli *cli, const struct mb_secrets *s,
 		       const size_t *sel, size_t n)
 {
 	struct mb_json j;
@@ -100,7 +100,7 @@ static void print_json(struct mb_cli *cli, const struct mb_secrets *s,
 	mb_json_obj_end(&j);
 }
 
-static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
+static int select_under(struct cli *cli, const struct mb_doc *doc,
 			const struct mb_secrets *s, const char *arg,
 			size_t *sel, size_t *n)
 {
@@ -130,7 +130,7 @@ static int select_under(struct mb_cli *cli, const struct mb_doc *doc,
 
 const struct cli_opt cli_secrets_opts[] = { CLI_END };
 
-int cmd_secrets(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_secrets(struct cli *cli, struct mb_doc *doc, int argc,
 		char **argv)
 {
 	const char *arg = NULL;

@@ -30,7 +30,7 @@
 struct set_req {
 	const char *arg;          /* PATH/PROP as typed */
 	const char *pw_file;      /* --password-file */
-	struct mb_cli_keys keys;  /* --exchange-key, --signing-key */
+	struct cli_keys keys;  /* --exchange-key, --signing-key */
 	const char **vals;
 	size_t nvals;
 	int force;
@@ -63,7 +63,7 @@ static char *target(enum mb_shell sh, const char *where, const char *prop)
  * AdminACL...) are stored encrypted with the server's machine keys, which
  * are not in the file. Without them: refuse, and say what does work.
  */
-static int no_keys(struct mb_wsess *s, const struct set_req *r)
+static int no_keys(struct cli_wsess *s, const struct set_req *r)
 {
 	char *t = target(MB_SHELL_CMDLINE, mb_path_display(r->path.location),
 			 r->ref.prop->name);
@@ -88,7 +88,7 @@ static int has_keys(const struct set_req *r)
 }
 
 /* The new value: --password-file, or asked on the terminal. */
-static int new_password(struct mb_wsess *s, const struct set_req *r,
+static int new_password(struct cli_wsess *s, const struct set_req *r,
 			char **pw, size_t *len)
 {
 	int st;
@@ -119,7 +119,7 @@ static int new_password(struct mb_wsess *s, const struct set_req *r,
 }
 
 /* AdminACL (NTAcl) and AdminACLBin hold security descriptors, not text. */
-static int not_a_string(struct mb_wsess *s, const struct set_req *r)
+static int not_a_string(struct cli_wsess *s, const struct set_req *r)
 {
 	return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
 		"%s is a binary security descriptor, not a string: mbtool "
@@ -134,7 +134,7 @@ static int not_a_string(struct mb_wsess *s, const struct set_req *r)
  * encrypt and sign the new password exactly as IIS does; *hex is the
  * attribute text.
  */
-static int secure_value(struct mb_wsess *s, struct set_req *r, char **hex)
+static int secure_value(struct cli_wsess *s, struct set_req *r, char **hex)
 {
 	struct mb_mkey *mk = NULL;
 	struct mb_buf b;
@@ -166,7 +166,7 @@ static int secure_value(struct mb_wsess *s, struct set_req *r, char **hex)
 	return st;
 }
 
-static int not_allowed(struct mb_wsess *s, const struct set_req *r)
+static int not_allowed(struct cli_wsess *s, const struct set_req *r)
 {
 	const struct mb_key *k = &s->doc->keys[r->key];
 	char *who = mb_query_holders(s->doc->schema, r->ref.prop);
@@ -190,11 +190,11 @@ static char *local_text(const struct mb_doc *doc, size_t key,
 }
 
 /* The change --json reports; takes previous. */
-static int note_change(struct mb_wsess *s, const struct set_req *r,
+static int note_change(struct cli_wsess *s, const struct set_req *r,
 		       const struct mb_prop *shown, const char *text,
 		       char *previous)
 {
-	struct mb_change *c = cli_wsess_change(s, "set");
+	struct cli_change *c = cli_wsess_change(s, "set");
 
 	if (!c) {
 		free(previous);
@@ -212,7 +212,7 @@ static int note_change(struct mb_wsess *s, const struct set_req *r,
 }
 
 /* adsutil's echo of the new value, and the change. */
-static int record(struct mb_wsess *s, const struct set_req *r,
+static int record(struct cli_wsess *s, const struct set_req *r,
 		  const char *text, char *previous)
 {
 	struct mb_prop storage;
@@ -224,7 +224,7 @@ static int record(struct mb_wsess *s, const struct set_req *r,
 	return note_change(s, r, shown, text, previous);
 }
 
-static int set_flag(struct mb_wsess *s, struct set_req *r, int as_custom)
+static int set_flag(struct cli_wsess *s, struct set_req *r, int as_custom)
 {
 	int on, st, was = 0;
 	char *dword = NULL, *old = local_text(s->doc, r->key, r->ref.prop);
@@ -251,7 +251,7 @@ static int set_flag(struct mb_wsess *s, struct set_req *r, int as_custom)
 	return st;
 }
 
-static int set_value(struct mb_wsess *s, struct set_req *r, int as_custom)
+static int set_value(struct cli_wsess *s, struct set_req *r, int as_custom)
 {
 	char *text = NULL;
 	int st;
@@ -272,7 +272,7 @@ static int set_value(struct mb_wsess *s, struct set_req *r, int as_custom)
 }
 
 /* A library error names the alias; name the PATH/PROP as typed. */
-static int as_typed(struct mb_wsess *s, const struct set_req *r, int st)
+static int as_typed(struct cli_wsess *s, const struct set_req *r, int st)
 {
 	if (st)
 		snprintf(s->cli->err.subject, sizeof(s->cli->err.subject),
@@ -285,7 +285,7 @@ static int as_typed(struct mb_wsess *s, const struct set_req *r, int st)
  * words with every other bit zero; VRPath: Path. Written at the key and
  * echoed as adsutil does ("AccessFlags (AccessPerm)<pad>: (Long)  Read").
  */
-static int set_alias(struct mb_wsess *s, struct set_req *r, int as_custom)
+static int set_alias(struct cli_wsess *s, struct set_req *r, int as_custom)
 {
 	const struct mb_prop *p = r->ref.prop;
 	struct mb_buf tail;
@@ -347,7 +347,7 @@ static void command_hint(char *out, size_t n, const struct set_req *r,
  * 5, SPEC's "not allowed", as for secure properties; the wrong key type
  * is 5 too (not allowed at that key), where adsutil quits with 2.
  */
-static int server_command(struct mb_wsess *s, const struct set_req *r)
+static int server_command(struct cli_wsess *s, const struct set_req *r)
 {
 	const struct mb_alias *a = r->alias;
 	const struct mb_key *k = &s->doc->keys[r->key];
@@ -384,7 +384,7 @@ static int server_command(struct mb_wsess *s, const struct set_req *r)
 	return st;
 }
 
-static int plan(struct mb_wsess *s, struct set_req *r)
+static int plan(struct cli_wsess *s, struct set_req *r)
 {
 	const char *loc = r->path.location;
 	int st, allowed, custom_only;
@@ -444,7 +444,7 @@ static int take_option(struct set_req *r, int id, const char *v)
 	return 1;
 }
 
-static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
+static int parse_args(struct cli_wsess *s, struct set_req *r, int argc,
 		      char **argv)
 {
 	struct cli_parser p;
@@ -476,7 +476,7 @@ static int parse_args(struct mb_wsess *s, struct set_req *r, int argc,
 	return MB_OK;
 }
 
-int cli_plan_set(struct mb_wsess *s, int argc, char **argv)
+int cli_plan_set(struct cli_wsess *s, int argc, char **argv)
 {
 	struct set_req r;
 	int st;
@@ -494,7 +494,7 @@ int cli_plan_set(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_set(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_set(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	return cli_write(cli, doc, argc, argv, cli_plan_set);
 }

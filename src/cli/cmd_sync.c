@@ -36,7 +36,7 @@ const struct cli_opt cli_sync_opts[] = {
 	CLI_END,
 };
 
-static int parse(struct mb_wsess *s, struct sync *c, int argc, char **argv)
+static int parse(struct cli_wsess *s, struct sync *c, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, r;
@@ -69,7 +69,7 @@ static int sets_name(const struct mb_doc *doc, size_t key, const char *name)
 	return yes;
 }
 
-static int apply(struct mb_wsess *s, struct sync *c)
+static int apply(struct cli_wsess *s, struct sync *c)
 {
 	size_t k, n = 0;
 	int st = MB_OK;
@@ -92,7 +92,7 @@ static int apply(struct mb_wsess *s, struct sync *c)
 	return st;
 }
 
-static int plan(struct mb_wsess *s, int argc, char **argv)
+static int plan(struct cli_wsess *s, int argc, char **argv)
 {
 	struct sync c;
 	int st;
@@ -107,7 +107,7 @@ static int plan(struct mb_wsess *s, int argc, char **argv)
 	return st;
 }
 
-int cmd_sync(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cmd_sync(struct cli *cli, struct mb_doc *doc, int argc,
 	     char **argv)
 {
 	return cli_write(cli, doc, argc, argv, plan);

@@ -17,7 +17,7 @@
 #define MAX_PROPS 16
 
 struct tree_run {
-	struct mb_cli *cli;
+	struct cli *cli;
 	const struct mb_doc *doc;
 	struct mb_json j;
 	struct mb_ref refs[MAX_PROPS];
@@ -174,7 +174,7 @@ static int resolve_all(struct tree_run *t, size_t key)
 	return st;
 }
 
-int cmd_tree(struct mb_cli *cli, struct mb_doc *doc, int argc, char **argv)
+int cmd_tree(struct cli *cli, struct mb_doc *doc, int argc, char **argv)
 {
 	struct tree_run t;
 	struct mb_path path;

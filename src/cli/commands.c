@@ -39,7 +39,7 @@ const struct cli_opt cli_global_opts[] = {
 	CLI_END,
 };
 
-static const struct mb_cmd commands[] = {
+static const struct cli_cmd commands[] = {
 	{ "get", cmd_get, 0, cli_get_opts, "PATH/PROP",
 	  "the effective value of a property, and where it comes from",
 	  "get W3SVC/1/ROOT/AnonymousUserName", NULL },
@@ -60,44 +60,44 @@ static const struct mb_cmd commands[] = {
 	{ "reveal", cmd_reveal, 0, cli_reveal_opts, "[PATH/PROP]...",
 	  "recover the plaintext of secure values (explicit only: name them "
 	  "or give --all)", "reveal W3SVC/AnonymousUserPass", NULL },
-	{ "set", cmd_set, MB_CMD_WRITES | MB_CMD_DASHARGS, cli_set_opts,
+	{ "set", cmd_set, CLI_CMD_WRITES | CLI_CMD_DASHARGS, cli_set_opts,
 	  "PATH/PROP [VALUE]...",
 	  "write a property at a key, as adsutil SET, with its special names "
 	  "(AccessPerm, Authorization, VRPath); a secure string only with the "
 	  "machine keys, its value from --password-file or a prompt",
 	  "set W3SVC/1/ROOT/AccessPerm Read Script", cli_plan_set },
-	{ "delete", cmd_delete, MB_CMD_WRITES, cli_delete_opts,
+	{ "delete", cmd_delete, CLI_CMD_WRITES, cli_delete_opts,
 	  "PATH/PROP | PATH/",
 	  "remove a local value (the key then inherits), or with a trailing "
 	  "/ a key and its subtree", "delete W3SVC/1/ROOT/AnonymousUserName",
 	  cli_plan_delete },
-	{ "create", cmd_create, MB_CMD_WRITES, cli_create_opts,
+	{ "create", cmd_create, CLI_CMD_WRITES, cli_create_opts,
 	  "PATH [KeyType]", "add a key (default KeyType IIsConfigObject)",
 	  "create W3SVC/1/ROOT/app IIsWebVirtualDir", cli_plan_create },
-	{ "copy", cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
+	{ "copy", cmd_copy, CLI_CMD_WRITES, cli_copy_opts, "SRC DST",
 	  "copy a key and its subtree (Locations and AppRoots rewritten)",
 	  "copy W3SVC/1 W3SVC/2", cli_plan_copy },
-	{ "move", cmd_copy, MB_CMD_WRITES, cli_copy_opts, "SRC DST",
+	{ "move", cmd_copy, CLI_CMD_WRITES, cli_copy_opts, "SRC DST",
 	  "move or rename a key and its subtree",
 	  "move W3SVC/1/ROOT/old W3SVC/1/ROOT/new", cli_plan_copy },
-	{ "batch", cmd_batch, MB_CMD_WRITES | MB_CMD_STDIN,
+	{ "batch", cmd_batch, CLI_CMD_WRITES | CLI_CMD_STDIN,
 	  cli_batch_opts, "[SCRIPT|-]",
 	  "set/delete/create/copy/move lines from SCRIPT or standard input, "
 	  "in one all-or-nothing write", "batch --dry-run changes.txt", NULL },
 	{ "accounts", cmd_accounts, 0, cli_accounts_opts, "",
 	  "each anonymous account, where it is set, its password groups",
 	  "accounts --service all", NULL },
-	{ "collapse", cmd_collapse, MB_CMD_WRITES, cli_collapse_opts, "",
+	{ "collapse", cmd_collapse, CLI_CMD_WRITES, cli_collapse_opts, "",
 	  "one global anonymous account at the service key, overrides "
 	  "removed", "collapse --dry-run --account IUSR_WEB01", NULL },
-	{ "sync-passwords", cmd_sync, MB_CMD_WRITES, cli_sync_opts, "",
+	{ "sync-passwords", cmd_sync, CLI_CMD_WRITES, cli_sync_opts, "",
 	  "copy the encrypted password at --from to every key that sets "
 	  "--account", "sync-passwords --account IUSR_WEB01 --from W3SVC",
 	  NULL },
 	{ "sam", cmd_sam, 0, cli_sam_opts, "",
 	  "the commands that make the Windows accounts' passwords match the "
 	  "metabase", "sam --shell cmd -o sam.cmd", NULL },
-	{ "reset", cmd_reset, MB_CMD_WRITES, cli_reset_opts, "",
+	{ "reset", cmd_reset, CLI_CMD_WRITES, cli_reset_opts, "",
 	  "remove an account's stored passwords before a restore; print the "
 	  "commands that set a new one on both sides",
 	  "reset --account IUSR_WEB01 --generate -o reset.cmd", NULL },
@@ -107,19 +107,19 @@ static const struct mb_cmd commands[] = {
 	{ "report", cmd_report, 0, cli_report_opts, "",
 	  "one self-contained HTML page: key tree, accounts, password groups, "
 	  "doctor findings", "report -o report.html", NULL },
-	{ "help", cmd_help, MB_CMD_NODOC, cli_help_opts, "[COMMAND]",
+	{ "help", cmd_help, CLI_CMD_NODOC, cli_help_opts, "[COMMAND]",
 	  "this list, or one command's options", "help collapse", NULL },
 };
 
 #define NCMDS (sizeof(commands) / sizeof(commands[0]))
 
-const struct mb_cmd *cli_commands(size_t *n)
+const struct cli_cmd *cli_commands(size_t *n)
 {
 	*n = NCMDS;
 	return commands;
 }
 
-const struct mb_cmd *cli_command(const char *name)
+const struct cli_cmd *cli_command(const char *name)
 {
 	size_t i;
 
@@ -232,13 +232,13 @@ static int append_keytype(int *argc, char ***argv, const char *keytype,
 	return MB_OK;
 }
 
-int cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv)
+int cli_reads_stdin(const struct cli_cmd *c, int argc, char **argv)
 {
 	struct cli_parser p;
 	int id, nargs = 0, dash = 0;
 
 	cli_parser_init(&p, c->name, c->opts, argc, argv);
-	p.dash_args = (c->flags & MB_CMD_DASHARGS) != 0;
+	p.dash_args = (c->flags & CLI_CMD_DASHARGS) != 0;
 	while ((id = cli_next(&p, NULL)) != CLI_DONE && id != CLI_ERR) {
 		if (id == CLI_ARG) {
 			nargs++;
@@ -248,11 +248,11 @@ int cli_reads_stdin(const struct mb_cmd *c, int argc, char **argv)
 			return 1;
 		}
 	}
-	return (c->flags & MB_CMD_STDIN) && (!nargs || dash);
+	return (c->flags & CLI_CMD_STDIN) && (!nargs || dash);
 }
 
 int cli_resolve(const char *typed, int *argc, char ***argv,
-		const struct mb_cmd **cmd, struct mb_error *err)
+		const struct cli_cmd **cmd, struct mb_error *err)
 {
 	size_t i;
 

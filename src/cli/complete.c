@@ -93,10 +93,10 @@ static void emit_cmdopts(FILE *out)
 {
 	struct emit e = { out, 0 };
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
 	for (i = 0; i < n; i++) {
-		if (c[i].flags & MB_CMD_NODOC)
+		if (c[i].flags & CLI_CMD_NODOC)
 			continue;   /* help: completes command names */
 		fprintf(out, "        %s) opts+=\"", c[i].name);
 		cli_opt_each(c[i].opts, opt_words, &e);
@@ -108,7 +108,7 @@ static void emit_values(FILE *out)
 {
 	struct arms a;
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
 	a.out = out;
 	a.n = 0;
@@ -121,7 +121,7 @@ void cli_completion(FILE *out, const char *marker)
 {
 	struct emit e = { out, 0 };
 	size_t i, n;
-	const struct mb_cmd *c = cli_commands(&n);
+	const struct cli_cmd *c = cli_commands(&n);
 
 	if (strcmp(marker, "@COMMANDS@") == 0) {
 		for (i = 0; i < n; i++)

@@ -49,7 +49,7 @@ static int generic(const char *type)
 }
 
 /* "the parent P (T) may hold A, B, not C", the generic key said plainly. */
-static int refuse(struct mb_cli *cli, const struct mb_contain *c,
+static int refuse(struct cli *cli, const struct cli_contain *c,
 		  const char *list)
 {
 	struct mb_buf b;
@@ -76,8 +76,8 @@ static int refuse(struct mb_cli *cli, const struct mb_contain *c,
 	return st;
 }
 
-int cli_contain(struct mb_cli *cli, const struct mb_schema *sc,
-		const struct mb_contain *c)
+int cli_contain(struct cli *cli, const struct mb_schema *sc,
+		const struct cli_contain *c)
 {
 	const char *list = mb_schema_containers(sc, c->parent_type);
 	int may = mb_schema_may_contain(sc, c->parent_type, c->child_type);

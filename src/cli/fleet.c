@@ -61,7 +61,7 @@ struct progress {
 };
 
 struct loop {
-	const struct mb_fleet *f;
+	const struct cli_fleet *f;
 	struct result *res;
 	struct worker *w;        /* f->jobs slots */
 	int running, next_start, next_emit;
@@ -80,7 +80,7 @@ int cli_jobs(const char *s)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno || *end || v < 1 || v > MB_CLI_MAXJOBS)
+	if (errno || *end || v < 1 || v > CLI_MAXJOBS)
 		return -1;
 	return (int)v;
 }
@@ -138,11 +138,11 @@ static void summary(const struct loop *l)
  * The text a file prints: header and output, or its object in the JSON
  * envelope (a --jsonl line). kind is NULL when the file did not load.
  */
-static void format_result(const struct mb_fleet *f, int idx, int st,
+static void format_result(const struct cli_fleet *f, int idx, int st,
 			  const char *kind, const struct mb_error *err,
 			  struct result *r)
 {
-	const struct mb_cli *cli = f->cli;
+	const struct cli *cli = f->cli;
 	struct cli_env_file el;
 
 	if (!cli->json) {
@@ -165,9 +165,9 @@ static void format_result(const struct mb_fleet *f, int idx, int st,
 	cli_env_file(&r->out, &el, f->jsonl, idx == 0);
 }
 
-static void run_one(const struct mb_fleet *f, int idx, struct result *r)
+static void run_one(const struct cli_fleet *f, int idx, struct result *r)
 {
-	struct mb_cli *cli = f->cli;
+	struct cli *cli = f->cli;
 	struct mb_doc *doc = NULL;
 	int st;
 
@@ -224,7 +224,7 @@ static void emit_ready(struct loop *l)
  * copy: parallel workers cannot race for it, and the last file sees the
  * same input as the first.
  */
-static int reads_stdin(const struct mb_fleet *f)
+static int reads_stdin(const struct cli_fleet *f)
 {
 	return cli_reads_stdin(f->cmd, f->argc, f->argv);
 }
@@ -396,7 +396,7 @@ static int busy(const struct loop *l, int idx)
 {
 	int k;
 
-	if (!(l->f->cmd->flags & MB_CMD_WRITES))
+	if (!(l->f->cmd->flags & CLI_CMD_WRITES))
 		return 0;
 	for (k = 0; k < l->f->jobs; k++)
 		if (l->w[k].pid && l->w[k].idx >= 0 &&
@@ -488,8 +488,8 @@ static void take(struct loop *l, struct worker *w, const char *p, size_t n)
 /* Read from every worker that has something to say. */
 static void collect(struct loop *l)
 {
-	struct pollfd pfd[MB_CLI_MAXJOBS];
-	struct worker *who[MB_CLI_MAXJOBS];
+	struct pollfd pfd[CLI_MAXJOBS];
+	struct worker *who[CLI_MAXJOBS];
 	char chunk[65536];
 	int k, n = 0;
 	ssize_t got;
@@ -542,7 +542,7 @@ static void run_workers(struct loop *l)
 
 /* ---- the run ------------------------------------------------------------- */
 
-static int loop_init(struct loop *l, const struct mb_fleet *f)
+static int loop_init(struct loop *l, const struct cli_fleet *f)
 {
 	int i;
 
@@ -560,13 +560,13 @@ static int loop_init(struct loop *l, const struct mb_fleet *f)
 	/* No bar where a write in this process may ask y/N on the terminal:
 	 * the question would land on the bar's line. */
 	l->bar.on = f->nfiles > 1 && isatty(STDERR_FILENO) &&
-		    !(f->jobs == 1 && (f->cmd->flags & MB_CMD_WRITES) &&
+		    !(f->jobs == 1 && (f->cmd->flags & CLI_CMD_WRITES) &&
 		      isatty(STDIN_FILENO));
 	l->bar.total = f->nfiles;
 	return 0;
 }
 
-static void print_head(const struct mb_fleet *f)
+static void print_head(const struct cli_fleet *f)
 {
 	struct mb_buf b;
 
@@ -586,7 +586,7 @@ static void print_tail(int status)
 	mb_buf_release(&b);
 }
 
-int cli_run_files(struct mb_fleet *f)
+int cli_run_files(struct cli_fleet *f)
 {
 	struct loop l;
 	int i, worst = 0;

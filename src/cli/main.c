@@ -13,8 +13,8 @@
 #include "mb_config.h"
 
 struct run {
-	struct mb_cli cli;
-	const struct mb_cmd *cmd;
+	struct cli cli;
+	const struct cli_cmd *cmd;
 	char **files;
 	int nfiles;
 	int argc;
@@ -139,7 +139,7 @@ static int after_command(struct run *r)
 
 	cli_parser_init(&p, r->cmd->name, r->cmd->opts, r->argc, r->argv);
 	p.more = cli_global_opts;
-	p.dash_args = (r->cmd->flags & MB_CMD_DASHARGS) != 0;
+	p.dash_args = (r->cmd->flags & CLI_CMD_DASHARGS) != 0;
 	while ((at = p.i, id = cli_next(&p, &r->cli.err)) != CLI_DONE) {
 		if (id == CLI_ERR)
 			return fail(r);
@@ -208,7 +208,7 @@ static int parse_args(struct run *r, int argc, char **argv)
 	return st;
 }
 
-static void flush_out(struct mb_cli *cli)
+static void flush_out(struct cli *cli)
 {
 	if (cli->out.len)
 		fwrite(cli->out.data, 1, cli->out.len, stdout);
@@ -300,9 +300,9 @@ static void early_json(struct run *r, int argc, char **argv, int st)
 
 static int run_all(struct run *r)
 {
-	struct mb_fleet fleet;
+	struct cli_fleet fleet;
 
-	if (r->cmd->flags & MB_CMD_NODOC)
+	if (r->cmd->flags & CLI_CMD_NODOC)
 		return run_nodoc(r);
 	fleet.cli = &r->cli;
 	fleet.cmd = r->cmd;
@@ -320,7 +320,7 @@ static int check_jobs(struct run *r)
 	if (!r->jobs || cli_jobs(r->jobs) > 0)
 		return 0;
 	mb_error_set(&r->cli.err, MB_EUSAGE, "--jobs", r->jobs, "needs a "
-		     "whole number from 1 to %d", MB_CLI_MAXJOBS);
+		     "whole number from 1 to %d", CLI_MAXJOBS);
 	cli_error(&r->cli.err);
 	return MB_EUSAGE;
 }
@@ -380,10 +380,10 @@ static int pick_files(struct run *r)
 	if (!r->nfiles)
 		return add_file(r, env && *env ? env : "MetaBase.xml") ?
 		       MB_EFILE : MB_OK;
-	if (r->cmd->flags & MB_CMD_NODOC)
+	if (r->cmd->flags & CLI_CMD_NODOC)
 		return MB_OK;
 	if (!cli_files_expand(&r->files, &r->nfiles, (r->cmd->flags &
-			      MB_CMD_WRITES) != 0, r->cli.include_history,
+			      CLI_CMD_WRITES) != 0, r->cli.include_history,
 			      &r->cli.err))
 		return MB_OK;
 	cli_error(&r->cli.err);

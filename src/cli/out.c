@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-void cli_out_flush(struct mb_cli *cli)
+void cli_out_flush(struct cli *cli)
 {
 	if (!cli->stream || cli->out.len < (1u << 16))
 		return;

@@ -12,9 +12,9 @@
 
 #include "winside.h"
 
-int cli_plain_solve(struct mb_cli *cli, const char *cmd,
+int cli_plain_solve(struct cli *cli, const char *cmd,
 		       const struct mb_doc *doc, struct cli_plainsrc *src,
-		       struct mb_cli_plain *p)
+		       struct cli_plain *p)
 {
 	struct mb_reveal_opts o;
 	int st;
@@ -40,7 +40,7 @@ int cli_plain_solve(struct mb_cli *cli, const char *cmd,
 	return cli_plainsrc_conflict(cli, cmd, src, p->item_of, &p->rep);
 }
 
-const char *cli_plain_at(const struct mb_cli_plain *p,
+const char *cli_plain_at(const struct cli_plain *p,
 			 const struct mb_doc *doc, size_t key,
 			 const char *prop, const char **why)
 {
@@ -48,7 +48,7 @@ const char *cli_plain_at(const struct mb_cli_plain *p,
 	const struct mb_reveal_value *v;
 
 	if (i == (size_t)-1) {
-		*why = MB_CLI_PLAIN_NONE;
+		*why = CLI_PLAIN_NONE;
 		return NULL;
 	}
 	if (!p->have_rep || !p->item_of[i])
@@ -64,7 +64,7 @@ const char *cli_plain_at(const struct mb_cli_plain *p,
 	return v->text;
 }
 
-void cli_plain_free(struct mb_cli_plain *p)
+void cli_plain_free(struct cli_plain *p)
 {
 	if (p->have_rep)
 		mb_reveal_report_free(&p->rep);

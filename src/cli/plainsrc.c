@@ -25,7 +25,7 @@ const struct cli_opt cli_plainsrc_opts[] = {
 	CLI_END,
 };
 
-static int take_known(struct mb_cli *cli, const char *cmd,
+static int take_known(struct cli *cli, const char *cmd,
 		      struct cli_plainsrc *s, int id, const char *val)
 {
 	struct cli_known *k = s->nknown ? &s->known[s->nknown - 1] : NULL;
@@ -43,7 +43,7 @@ static int take_known(struct mb_cli *cli, const char *cmd,
 				  &k->len);
 }
 
-int cli_plainsrc_option(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_option(struct cli *cli, const char *cmd,
 			struct cli_plainsrc *s, int id, const char *val,
 			int *st)
 {
@@ -57,7 +57,7 @@ int cli_plainsrc_option(struct mb_cli *cli, const char *cmd,
 	return 1;
 }
 
-int cli_plainsrc_check(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_check(struct cli *cli, const char *cmd,
 		       const struct cli_plainsrc *s)
 {
 	size_t i;
@@ -102,7 +102,7 @@ size_t cli_secret_in_effect(const struct mb_secrets *s,
 	return (size_t)-1;
 }
 
-int cli_secret_resolve(struct mb_cli *cli, const char *cmd,
+int cli_secret_resolve(struct cli *cli, const char *cmd,
 		       const struct mb_doc *doc, const struct mb_secrets *s,
 		       const char *arg, int adsutil, size_t *out)
 {
@@ -130,7 +130,7 @@ int cli_secret_resolve(struct mb_cli *cli, const char *cmd,
 	return st;
 }
 
-int cli_plainsrc_apply(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_apply(struct cli *cli, const char *cmd,
 		       struct cli_plainsrc *src, const struct mb_doc *doc,
 		       const struct mb_secrets *s, struct mb_reveal_item *items,
 		       const size_t *item_of)
@@ -155,7 +155,7 @@ int cli_plainsrc_apply(struct mb_cli *cli, const char *cmd,
  * and every comparison or command built on it would be too (exit 7, as
  * reveal's conflict).
  */
-int cli_plainsrc_conflict(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_conflict(struct cli *cli, const char *cmd,
 			  const struct cli_plainsrc *src,
 			  const size_t *item_of,
 			  const struct mb_reveal_report *rep)

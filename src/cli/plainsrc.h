@@ -22,7 +22,7 @@ struct cli_known {
 };
 
 struct cli_plainsrc {
-	struct mb_cli_keys keys;
+	struct cli_keys keys;
 	struct cli_known known[CLI_MAX_KNOWN];
 	size_t nknown;
 	int no_cache;
@@ -31,11 +31,11 @@ struct cli_plainsrc {
 extern const struct cli_opt cli_plainsrc_opts[];
 
 /* 1 when id is one of cli_plainsrc_opts (*st its status), else 0. */
-int cli_plainsrc_option(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_option(struct cli *cli, const char *cmd,
 			struct cli_plainsrc *s, int id, const char *val,
 			int *st);
 /* After parsing: every --known has its --password-file (usage error). */
-int cli_plainsrc_check(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_check(struct cli *cli, const char *cmd,
 		       const struct cli_plainsrc *s);
 /* 1 when any of the options was given. */
 int cli_plainsrc_given(const struct cli_plainsrc *s);
@@ -50,16 +50,16 @@ size_t cli_secret_in_effect(const struct mb_secrets *s,
  * or above (5 for a property the schema does not know); with adsutil,
  * adsutil's own "not set at this node" line goes to the output first.
  */
-int cli_secret_resolve(struct mb_cli *cli, const char *cmd,
+int cli_secret_resolve(struct cli *cli, const char *cmd,
 		       const struct mb_doc *doc, const struct mb_secrets *s,
 		       const char *arg, int adsutil, size_t *out);
 /* Resolve every --known and hand its plaintext to the solver's item. */
-int cli_plainsrc_apply(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_apply(struct cli *cli, const char *cmd,
 		       struct cli_plainsrc *src, const struct mb_doc *doc,
 		       const struct mb_secrets *s, struct mb_reveal_item *items,
 		       const size_t *item_of);
 /* Exit 7 naming the first --known the file contradicts, else 0. */
-int cli_plainsrc_conflict(struct mb_cli *cli, const char *cmd,
+int cli_plainsrc_conflict(struct cli *cli, const char *cmd,
 			  const struct cli_plainsrc *src,
 			  const size_t *item_of,
 			  const struct mb_reveal_report *rep);

@@ -61,7 +61,7 @@ static const char *const ident_props[] = {
  * every key is in the tree anyway, with its marker. */
 #define LIST_CAP 20
 
-/* Why a key is shown (struct mb_report.mark). */
+/* Why a key is shown (struct cli_report.mark). */
 #define M_HOT        0x01u /* an account is set here or a finding names it */
 #define M_IDENT      0x02u /* sets one of ident_props or a secure value */
 #define M_HOT_BELOW  0x04u /* M_HOT here or in a descendant: opened */
@@ -110,7 +110,7 @@ static void add_prop(xmlNodePtr parent, const struct mb_doc *doc, size_t key,
  * account that the key's marker shows: on a hosting server those lines
  * would be most of the page.
  */
-static void add_props(const struct mb_report *r, xmlNodePtr n, size_t key)
+static void add_props(const struct cli_report *r, xmlNodePtr n, size_t key)
 {
 	struct mb_ref ref;
 	size_t i;
@@ -129,14 +129,14 @@ static void add_props(const struct mb_report *r, xmlNodePtr n, size_t key)
 }
 
 /* Setter i of a's password group, in the file-wide numbering. */
-static void setter_group(const struct mb_report *r, const struct mb_acct *a,
+static void setter_group(const struct cli_report *r, const struct mb_acct *a,
 			 size_t i, char *out, size_t n)
 {
 	mb_secrets_group_name(a->group[i] < 0 ? -1 : mb_secrets_group_of(&r->groups,
 		       r->doc, a->keys[i], mb_idkind_of(a)->pass), out, n);
 }
 
-static void add_markers(const struct mb_report *r, xmlNodePtr n, size_t key)
+static void add_markers(const struct cli_report *r, xmlNodePtr n, size_t key)
 {
 	const struct mb_finding *f;
 	const struct mb_acct *a;
@@ -185,7 +185,7 @@ static size_t subtree_size(const struct mb_doc *doc, size_t root)
 }
 
 /* One line for the children of key that the tree folds, if any. */
-static void add_folded(const struct mb_report *r, xmlNodePtr parent,
+static void add_folded(const struct cli_report *r, xmlNodePtr parent,
 		       size_t key)
 {
 	size_t c, keys = 0, subtrees = 0;
@@ -209,7 +209,7 @@ static void add_folded(const struct mb_report *r, xmlNodePtr parent,
  * Opened near the top and down to every key that sets an identity or has
  * a finding, so that the story is visible at once.
  */
-void cli_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
+void cli_report_key(const struct cli_report *r, xmlNodePtr parent, size_t key,
 		    unsigned depth, int whole)
 {
 	const struct mb_key *k = &r->doc->keys[key];
@@ -242,7 +242,7 @@ void cli_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
 	add_folded(r, n, key);
 }
 
-size_t cli_report_next(const struct mb_report *r, size_t parent, size_t c)
+size_t cli_report_next(const struct cli_report *r, size_t parent, size_t c)
 {
 	const struct mb_doc *doc = r->doc;
 
@@ -259,7 +259,7 @@ size_t cli_report_next(const struct mb_report *r, size_t parent, size_t c)
 	return MB_NOKEY;
 }
 
-int cli_report_grouped(const struct mb_report *r, size_t parent)
+int cli_report_grouped(const struct cli_report *r, size_t parent)
 {
 	size_t c, n = 0;
 
@@ -270,7 +270,7 @@ int cli_report_grouped(const struct mb_report *r, size_t parent)
 	return 0;
 }
 
-size_t cli_report_group_end(const struct mb_report *r, size_t parent,
+size_t cli_report_group_end(const struct cli_report *r, size_t parent,
 			    size_t first, size_t *size)
 {
 	size_t c = first, n;
@@ -285,7 +285,7 @@ size_t cli_report_group_end(const struct mb_report *r, size_t parent,
 	return c;
 }
 
-void cli_report_group(const struct mb_report *r, xmlNodePtr xparent,
+void cli_report_group(const struct cli_report *r, xmlNodePtr xparent,
 		      size_t parent, size_t first, unsigned depth, int whole)
 {
 	xmlNodePtr g = xmlNewChild(xparent, NULL, X("group"), NULL);
@@ -306,13 +306,13 @@ void cli_report_group(const struct mb_report *r, xmlNodePtr xparent,
 	set_num(g, "keys", n);
 }
 
-int cli_report_shown(const struct mb_report *r, size_t key)
+int cli_report_shown(const struct cli_report *r, size_t key)
 {
 	return (r->mark[key] & M_SHOWN) != 0;
 }
 
 /* --hives: the account's Windows side, as accounts --hives prints it. */
-static void add_windows(const struct mb_report *r, xmlNodePtr an, size_t i)
+static void add_windows(const struct cli_report *r, xmlNodePtr an, size_t i)
 {
 	struct mb_buf t;
 
@@ -323,7 +323,7 @@ static void add_windows(const struct mb_report *r, xmlNodePtr an, size_t i)
 	mb_buf_release(&t);
 }
 
-static void add_accounts(const struct mb_report *r, xmlNodePtr root)
+static void add_accounts(const struct cli_report *r, xmlNodePtr root)
 {
 	size_t i, j, cap = r->fold ? LIST_CAP : (size_t)-1;
 	xmlNodePtr list, an, kn;
@@ -366,7 +366,7 @@ static void add_line(xmlNodePtr parent, const char *name,
 	mb_buf_release(&t);
 }
 
-static void add_finding(const struct mb_report *r, xmlNodePtr parent,
+static void add_finding(const struct cli_report *r, xmlNodePtr parent,
 			size_t fi)
 {
 	const struct mb_finding *f = &r->finds.v[fi];
@@ -393,7 +393,7 @@ static void add_finding(const struct mb_report *r, xmlNodePtr parent,
 }
 
 /* Doctor findings, from the same rules the doctor command prints. */
-static void add_doctor(const struct mb_report *r, xmlNodePtr root)
+static void add_doctor(const struct cli_report *r, xmlNodePtr root)
 {
 	xmlNodePtr d = xmlNewChild(root, NULL, X("doctor"), NULL);
 	size_t i;
@@ -405,7 +405,7 @@ static void add_doctor(const struct mb_report *r, xmlNodePtr root)
 		add_line(d, "check", &r->finds.checks[i]);
 }
 
-static xmlDocPtr new_doc(const struct mb_report *r, xmlNodePtr *keys)
+static xmlDocPtr new_doc(const struct cli_report *r, xmlNodePtr *keys)
 {
 	xmlDocPtr x = xmlNewDoc(X("1.0"));
 	xmlNodePtr root;
@@ -427,7 +427,7 @@ static xmlDocPtr new_doc(const struct mb_report *r, xmlNodePtr *keys)
 	return x;
 }
 
-xmlDocPtr cli_report_page(const struct mb_report *r)
+xmlDocPtr cli_report_page(const struct cli_report *r)
 {
 	xmlNodePtr keys;
 	xmlDocPtr x = new_doc(r, &keys);
@@ -445,7 +445,7 @@ xmlDocPtr cli_report_page(const struct mb_report *r)
 	return x;
 }
 
-xmlDocPtr cli_report_part(const struct mb_report *r, xmlNodePtr *keys)
+xmlDocPtr cli_report_part(const struct cli_report *r, xmlNodePtr *keys)
 {
 	xmlDocPtr x = new_doc(r, keys);
 
@@ -486,7 +486,7 @@ static int sets_ident(const struct mb_doc *doc, size_t key)
 
 /* Set bit on key and its ancestors; stops where it is already set, so
  * marking every key costs one pass over the tree. */
-static void mark_up(struct mb_report *r, size_t key, unsigned bit)
+static void mark_up(struct cli_report *r, size_t key, unsigned bit)
 {
 	while (key != MB_NOKEY && !(r->mark[key] & bit)) {
 		r->mark[key] |= (unsigned char)bit;
@@ -499,7 +499,7 @@ static void mark_up(struct mb_report *r, size_t key, unsigned bit)
  * the roots, the keys that matter and the path to them) and how many
  * shown keys each subtree holds (the size of its part).
  */
-static int mark_tree(struct mb_report *r)
+static int mark_tree(struct cli_report *r)
 {
 	const struct mb_doc *doc = r->doc;
 	size_t k, p;
@@ -543,7 +543,7 @@ static void offsets(size_t *at, size_t n)
  * The account markers of each key, in the order of the accounts and of
  * their keys, as report.xsl showed them before the tree came in parts.
  */
-static int index_accounts(struct mb_report *r)
+static int index_accounts(struct cli_report *r)
 {
 	size_t n = r->doc->nkeys, i, j, *fill;
 
@@ -574,7 +574,7 @@ static int index_accounts(struct mb_report *r)
 }
 
 /* Each finding once per key it names, in the order of the findings. */
-static int index_findings(struct mb_report *r)
+static int index_findings(struct cli_report *r)
 {
 	size_t n = r->doc->nkeys, i, j, k, *fill, *last;
 
@@ -612,13 +612,13 @@ oom:
 	return -1;
 }
 
-int cli_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+int cli_report_prepare(struct cli_report *r, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs,
-		       const struct mb_cli_plain *p)
+		       const struct cli_plain *p)
 {
 	struct mb_doctor_in in;
 	struct mb_error err;
-	struct mb_cli cli;
+	struct cli cli;
 
 	memset(r, 0, sizeof(*r));
 	r->doc = doc;
@@ -646,7 +646,7 @@ int cli_report_prepare(struct mb_report *r, const struct mb_doc *doc,
 	return 0;
 }
 
-void cli_report_free(struct mb_report *r)
+void cli_report_free(struct cli_report *r)
 {
 	mb_wside_free(&r->ws);
 	mb_accts_free(&r->accts);

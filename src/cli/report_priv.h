@@ -30,12 +30,12 @@
 #define MB_REPORT_GROUP 500
 #define MB_REPORT_SLOT "<!--mbtool-slot-->"
 
-struct mb_report_acct {
+struct cli_report_acct {
 	uint32_t acct;   /* index into accts.v */
 	uint32_t at;     /* index into its keys[] */
 };
 
-struct mb_report {
+struct cli_report {
 	const struct mb_doc *doc;
 	struct mb_accts accts;
 	struct mb_secrets groups;   /* password groups (mb/secrets.h) */
@@ -44,7 +44,7 @@ struct mb_report {
 	uint32_t *shown_in;         /* shown keys in each key's subtree */
 	/* The markers of key k: acct_v[acct_at[k] .. acct_at[k + 1]). */
 	size_t *acct_at, *find_at;
-	struct mb_report_acct *acct_v;
+	struct cli_report_acct *acct_v;
 	uint32_t *find_v;           /* indexes into finds.v */
 	int fold;                   /* more than MB_REPORT_FOLD_OVER keys */
 	struct mb_wside ws;     /* --hives: parallel to accts, or empty */
@@ -53,31 +53,31 @@ struct mb_report {
 
 /* Accounts, doctor findings and which keys the tree shows; with hs (and
  * the recovered passwords p) each account's Windows side too. */
-int cli_report_prepare(struct mb_report *r, const struct mb_doc *doc,
+int cli_report_prepare(struct cli_report *r, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs,
-		       const struct mb_cli_plain *p);
-void cli_report_free(struct mb_report *r);
-int cli_report_shown(const struct mb_report *r, size_t key);
+		       const struct cli_plain *p);
+void cli_report_free(struct cli_report *r);
+int cli_report_shown(const struct cli_report *r, size_t key);
 /* The page: accounts, findings, and a <slot/> for the key tree. */
-xmlDocPtr cli_report_page(const struct mb_report *r);
+xmlDocPtr cli_report_page(const struct cli_report *r);
 /* An empty part; *keys receives the element to add keys to. */
-xmlDocPtr cli_report_part(const struct mb_report *r, xmlNodePtr *keys);
+xmlDocPtr cli_report_part(const struct cli_report *r, xmlNodePtr *keys);
 /*
  * Key and (whole) its shown subtree, or (!whole) the key with a <slot/>
  * where its children go.
  */
-void cli_report_key(const struct mb_report *r, xmlNodePtr parent, size_t key,
+void cli_report_key(const struct cli_report *r, xmlNodePtr parent, size_t key,
 		    unsigned depth, int whole);
 /* The shown child of parent (MB_NOKEY: the roots) after c (MB_NOKEY: the
  * first), or MB_NOKEY. */
-size_t cli_report_next(const struct mb_report *r, size_t parent, size_t c);
+size_t cli_report_next(const struct cli_report *r, size_t parent, size_t c);
 /* Do parent's shown children go in groups? */
-int cli_report_grouped(const struct mb_report *r, size_t parent);
+int cli_report_grouped(const struct cli_report *r, size_t parent);
 /* The group of parent's shown children that starts at first: the child
  * after it, and its shown keys with their subtrees (*size). */
-size_t cli_report_group_end(const struct mb_report *r, size_t parent,
+size_t cli_report_group_end(const struct cli_report *r, size_t parent,
 			    size_t first, size_t *size);
 /* That group as a <group>, with (whole) its keys or a <slot/>. */
-void cli_report_group(const struct mb_report *r, xmlNodePtr xparent,
+void cli_report_group(const struct cli_report *r, xmlNodePtr xparent,
 		      size_t parent, size_t first, unsigned depth, int whole);
 #endif

@@ -19,7 +19,7 @@
 #include "cli.h"
 #include "mb/write.h"
 
-void cli_note(struct mb_cli *cli, const char *fmt, ...)
+void cli_note(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 	char line[8192];
@@ -84,7 +84,7 @@ int cli_stdout_check(void)
  * (root's /dev/stdout). Another user's link in a shared folder (/tmp)
  * could point our output at any file we may write.
  */
-int cli_out_check(struct mb_cli *cli, const char *cmd, const char *out)
+int cli_out_check(struct cli *cli, const char *cmd, const char *out)
 {
 	struct stat ls, ds;
 	char *dir, *slash;

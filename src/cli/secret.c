@@ -23,7 +23,7 @@
 
 /* ---- machine keys ------------------------------------------------------ */
 
-int cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
+int cli_keys_option(struct cli_keys *k, int id, const char *val)
 {
 	if (id == CLI_O_SIGNING_KEY)
 		k->signing = val;
@@ -34,7 +34,7 @@ int cli_keys_option(struct mb_cli_keys *k, int id, const char *val)
 	return 1;
 }
 
-int cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
+int cli_keys_load(struct cli *cli, struct cli_keys *k)
 {
 	int st = MB_OK;
 
@@ -45,7 +45,7 @@ int cli_keys_load(struct mb_cli *cli, struct mb_cli_keys *k)
 	return st;
 }
 
-void cli_keys_free(struct mb_cli_keys *k)
+void cli_keys_free(struct cli_keys *k)
 {
 	mb_crypt_key_free(k->sign);
 	mb_crypt_key_free(k->exch);
@@ -86,7 +86,7 @@ static int read_stream(FILE *f, size_t max, char **out, size_t *len)
 	return 0;
 }
 
-int cli_secret_file(struct mb_cli *cli, const char *cmd, const char *file,
+int cli_secret_file(struct cli *cli, const char *cmd, const char *file,
 		    size_t max, char **out, size_t *len)
 {
 	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
@@ -146,7 +146,7 @@ static int prompt_twice(FILE *tty, const char *what, char *a, char *b,
 	return strcmp(a, b) ? 1 : 0;
 }
 
-int cli_secret_prompt(struct mb_cli *cli, const char *cmd,
+int cli_secret_prompt(struct cli *cli, const char *cmd,
 		      const char *what, size_t max, char **out,
 		      size_t *len)
 {
@@ -194,7 +194,7 @@ static void gcd_note(void *ctx)
 		  "cached)");
 }
 
-void cli_run_cache_open(struct mb_cli *cli)
+void cli_run_cache_open(struct cli *cli)
 {
 	const char *t = getenv("TMPDIR");
 	char *dir = malloc(4096);
@@ -210,7 +210,7 @@ void cli_run_cache_open(struct mb_cli *cli)
 }
 
 /* The run's own files only: moduli, failed gcds and their locks. */
-void cli_run_cache_close(struct mb_cli *cli)
+void cli_run_cache_close(struct cli *cli)
 {
 	char path[4200];
 	struct dirent *e;
@@ -234,8 +234,8 @@ void cli_run_cache_close(struct mb_cli *cli)
 	cli->run_cache = NULL;
 }
 
-int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
-		    struct mb_cli_keys *k, int no_cache,
+int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
+		    struct cli_keys *k, int no_cache,
 		    struct mb_reveal_opts *o)
 {
 	int st = cli_keys_load(cli, k);
@@ -262,8 +262,8 @@ int cli_solver_opts(struct mb_cli *cli, const struct mb_secrets *s,
  * value: mb_mkey_open_doc); here only the message: which command, which
  * file or value, and that nothing changed.
  */
-int cli_mkey_open(struct mb_cli *cli, const char *cmd,
-		  const struct mb_doc *doc, struct mb_cli_keys *k,
+int cli_mkey_open(struct cli *cli, const char *cmd,
+		  const struct mb_doc *doc, struct cli_keys *k,
 		  struct mb_mkey **out)
 {
 	char why[sizeof(cli->err.reason)], at[sizeof(cli->err.subject)];
@@ -291,14 +291,14 @@ int cli_mkey_open(struct mb_cli *cli, const char *cmd,
 
 /* ---- writing an encrypted value ----------------------------------------- */
 
-int cli_put_secret(struct mb_wsess *s, size_t key, const char *prop,
+int cli_put_secret(struct cli_wsess *s, size_t key, const char *prop,
 		   const char *text, const char *note)
 {
 	const struct mb_prop *p = mb_schema_prop(s->doc->schema, prop);
 	const char *at = mb_path_display(s->doc->keys[key].location);
 	char *cur = mb_acct_value(s->doc, key, prop, 1);
 	int same = cur && strcmp(cur, text) == 0, st;
-	struct mb_change *ch;
+	struct cli_change *ch;
 
 	free(cur);
 	if (same)

@@ -19,8 +19,8 @@ const struct cli_opt cli_hives_opts[] = {
 	CLI_END,
 };
 
-int cli_hives_option(struct mb_cli *cli, const char *cmd,
-		     struct mb_cli_hives *h, int id, const char *val, int *st)
+int cli_hives_option(struct cli *cli, const char *cmd,
+		     struct cli_hives *h, int id, const char *val, int *st)
 {
 	*st = MB_OK;
 	if (id != CLI_O_HIVES)
@@ -29,8 +29,8 @@ int cli_hives_option(struct mb_cli *cli, const char *cmd,
 	return 1;
 }
 
-int cli_hives_unused(struct mb_cli *cli, const char *cmd,
-		     const struct mb_cli_hives *h)
+int cli_hives_unused(struct cli *cli, const char *cmd,
+		     const struct cli_hives *h)
 {
 	if (h->hs || !cli_plainsrc_given(&h->src))
 		return MB_OK;
@@ -57,7 +57,7 @@ static char *up(const char *path, int n)
 
 /* --hives auto: .../WINDOWS/system32/inetsrv/MetaBase.xml -> .../WINDOWS
  * (mb_hiveset_find then looks in system32/config). */
-static int auto_dir(struct mb_cli *cli, const char *cmd,
+static int auto_dir(struct cli *cli, const char *cmd,
 		    const struct mb_doc *doc, char **dir)
 {
 	char *parent = up(doc->path, 1);
@@ -75,8 +75,8 @@ static int auto_dir(struct mb_cli *cli, const char *cmd,
 			    "config); give --hives DIR instead");
 }
 
-int cli_hives_load(struct mb_cli *cli, const char *cmd,
-		   const struct mb_doc *doc, struct mb_cli_hives *h)
+int cli_hives_load(struct cli *cli, const char *cmd,
+		   const struct mb_doc *doc, struct cli_hives *h)
 {
 	const char *arg = h->arg;
 	int st = cli_plainsrc_check(cli, cmd, &h->src);
@@ -99,7 +99,7 @@ int cli_hives_load(struct mb_cli *cli, const char *cmd,
 	return st;
 }
 
-void cli_hives_free(struct mb_cli_hives *h)
+void cli_hives_free(struct cli_hives *h)
 {
 	mb_hiveset_free(h->hs);
 	free(h->dir);
@@ -108,7 +108,7 @@ void cli_hives_free(struct mb_cli_hives *h)
 	h->dir = NULL;
 }
 
-void cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h)
+void cli_hives_text(struct mb_buf *o, const struct cli_hives *h)
 {
 	const struct mb_hiveset *hs = h->hs;
 
@@ -122,7 +122,7 @@ void cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h)
 			       "in Active Directory, not in the SAM)" : "");
 }
 
-void cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h)
+void cli_hives_json(struct mb_json *j, const struct cli_hives *h)
 {
 	const struct mb_hiveset *hs = h->hs;
 
@@ -159,7 +159,7 @@ static enum mb_hc_logon logon_of(const struct mb_doc *doc,
 }
 
 static void compare(const struct mb_doc *doc, const struct mb_acct *a,
-		    const struct mb_cli_plain *p, struct mb_wacct *w)
+		    const struct cli_plain *p, struct mb_wacct *w)
 {
 	const struct mb_idkind *k = mb_idkind_of(a);
 	size_t i;
@@ -172,7 +172,7 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 						 k->pass, &why) : NULL;
 		enum mb_pwcmp r;
 
-		if (!t && p && strcmp(why, MB_CLI_PLAIN_NONE) == 0)
+		if (!t && p && strcmp(why, CLI_PLAIN_NONE) == 0)
 			w->pw[i] = MB_WPW_NONE;
 		else if (!t || mb_hiveset_password(w->c.user, t, strlen(t),
 						   &r, NULL))
@@ -189,9 +189,9 @@ static void compare(const struct mb_doc *doc, const struct mb_acct *a,
 	}
 }
 
-int cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_wside_build(struct cli *cli, const struct mb_doc *doc,
 		    const struct mb_hiveset *hs, const struct mb_accts *a,
-		    const struct mb_cli_plain *p, struct mb_wside *w)
+		    const struct cli_plain *p, struct mb_wside *w)
 {
 	uint64_t now = mb_hcheck_filetime((long long)time(NULL));
 	size_t i;

@@ -22,7 +22,7 @@
 #include "mb/reveal.h"
 #include "mb/wside.h"
 
-struct mb_cli_hives {
+struct cli_hives {
 	const char *arg;          /* --hives value or $MBTOOL_HIVES, or NULL */
 	struct mb_hiveset *hs;    /* loaded by cli_hives_load */
 	char *dir;                /* the folder the hives were found from */
@@ -36,22 +36,22 @@ struct mb_cli_hives {
  */
 extern const struct cli_opt cli_hives_opts[];
 /* 1 when id is one of cli_hives_opts (taken; *st its status), else 0. */
-int cli_hives_option(struct mb_cli *cli, const char *cmd,
-		     struct mb_cli_hives *h, int id, const char *val, int *st);
+int cli_hives_option(struct cli *cli, const char *cmd,
+		     struct cli_hives *h, int id, const char *val, int *st);
 /* A usage error when plaintext sources were given with no hives to
  * compare with (accounts, doctor, report: sam uses them alone). */
-int cli_hives_unused(struct mb_cli *cli, const char *cmd,
-		     const struct mb_cli_hives *h);
+int cli_hives_unused(struct cli *cli, const char *cmd,
+		     const struct cli_hives *h);
 /* Load the hives for doc (nothing when no --hives nor $MBTOOL_HIVES). */
-int cli_hives_load(struct mb_cli *cli, const char *cmd,
-		   const struct mb_doc *doc, struct mb_cli_hives *h);
-void cli_hives_free(struct mb_cli_hives *h);
+int cli_hives_load(struct cli *cli, const char *cmd,
+		   const struct mb_doc *doc, struct cli_hives *h);
+void cli_hives_free(struct cli_hives *h);
 /* "hives: DIR (computer RAWR, workstation/server, SECURITY read)" */
-void cli_hives_text(struct mb_buf *o, const struct mb_cli_hives *h);
-void cli_hives_json(struct mb_json *j, const struct mb_cli_hives *h);
+void cli_hives_text(struct mb_buf *o, const struct cli_hives *h);
+void cli_hives_json(struct mb_json *j, const struct cli_hives *h);
 
 /* The passwords the solver recovers (reveal --all's work). */
-struct mb_cli_plain {
+struct cli_plain {
 	struct mb_secrets s;
 	struct mb_reveal_item *items;
 	size_t *item_of;          /* secret -> item + 1, 0 none */
@@ -61,25 +61,25 @@ struct mb_cli_plain {
 };
 
 /* Exit 7 when a --known is contradicted by the file. */
-int cli_plain_solve(struct mb_cli *cli, const char *cmd,
+int cli_plain_solve(struct cli *cli, const char *cmd,
 		       const struct mb_doc *doc, struct cli_plainsrc *src,
-		       struct mb_cli_plain *p);
+		       struct cli_plain *p);
 /*
  * The password of prop in effect at key when it is proven (verified by
  * its signature or decrypted with the machine key); else NULL, and *why
  * says why when this knows better than the caller's default (*why is
- * MB_CLI_PLAIN_NONE when no level stores one).
+ * CLI_PLAIN_NONE when no level stores one).
  */
-#define MB_CLI_PLAIN_NONE "no password is stored there"
-const char *cli_plain_at(const struct mb_cli_plain *p,
+#define CLI_PLAIN_NONE "no password is stored there"
+const char *cli_plain_at(const struct cli_plain *p,
 			 const struct mb_doc *doc, size_t key,
 			 const char *prop, const char **why);
-void cli_plain_free(struct mb_cli_plain *p);
+void cli_plain_free(struct cli_plain *p);
 
 /* The Windows side of each account: mb/wside.h. */
-int cli_wside_build(struct mb_cli *cli, const struct mb_doc *doc,
+int cli_wside_build(struct cli *cli, const struct mb_doc *doc,
 		    const struct mb_hiveset *hs, const struct mb_accts *a,
-		    const struct mb_cli_plain *p, struct mb_wside *w);
+		    const struct cli_plain *p, struct mb_wside *w);
 const char *cli_pw_text(enum mb_wpw pw);
 /* The Windows side of account i, indented lines / a "windows" object. */
 void cli_wside_text(struct mb_buf *o, const struct mb_wside *w,

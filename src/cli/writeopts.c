@@ -146,7 +146,7 @@ static void scopes_free(struct mb_scopes *t)
 	free(t);
 }
 
-void cli_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
+void cli_wsess_init(struct cli_wsess *s, struct cli *cli,
 		    struct mb_doc *doc, const char *command)
 {
 	memset(s, 0, sizeof(*s));
@@ -158,12 +158,12 @@ void cli_wsess_init(struct mb_wsess *s, struct mb_cli *cli,
 	mb_buf_init(&s->echo);
 }
 
-void cli_wsess_release(struct mb_wsess *s)
+void cli_wsess_release(struct cli_wsess *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->nchanges; i++) {
-		struct mb_change *c = &s->changes[i];
+		struct cli_change *c = &s->changes[i];
 
 		free(c->path);
 		free(c->prop);
@@ -192,7 +192,7 @@ const struct cli_opt cli_force_opts[] = {
  * and move have a --force of their own (schema checks): it is noted here
  * and left to them too. A batch line's --force is that line's.
  */
-static int force_option(struct mb_wsess *s, const char *cmd)
+static int force_option(struct cli_wsess *s, const char *cmd)
 {
 	static const char *const own[] = { "set", "create", "copy", "move" };
 	size_t i;
@@ -206,7 +206,7 @@ static int force_option(struct mb_wsess *s, const char *cmd)
 	return 1;
 }
 
-int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
+int cli_wsess_option(struct cli_wsess *s, const char *cmd, int id,
 		     const char *word)
 {
 	int *flag = NULL;
@@ -239,7 +239,7 @@ int cli_wsess_option(struct mb_wsess *s, const char *cmd, int id,
  * new document takes the buffer over (bytes is left empty): on a file of
  * tens of MB a second copy would be the largest allocation of the run.
  */
-static int reparse(struct mb_wsess *s, struct mb_buf *bytes,
+static int reparse(struct cli_wsess *s, struct mb_buf *bytes,
 		   const struct mb_doc_recheck *rc, struct mb_doc **out)
 {
 	size_t len;
@@ -248,7 +248,7 @@ static int reparse(struct mb_wsess *s, struct mb_buf *bytes,
 	return mb_txn_reparse(s->orig, data, len, rc, out, &s->cli->err);
 }
 
-static int flush(struct mb_wsess *s)
+static int flush(struct cli_wsess *s)
 {
 	struct mb_buf out;
 	struct mb_doc *nd = NULL;
@@ -274,7 +274,7 @@ static int flush(struct mb_wsess *s)
 	return MB_OK;
 }
 
-int cli_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n)
+int cli_wsess_scope(struct cli_wsess *s, const char *const *locs, size_t n)
 {
 	size_t i;
 
@@ -295,13 +295,13 @@ int cli_wsess_scope(struct mb_wsess *s, const char *const *locs, size_t n)
 	return MB_OK;
 }
 
-struct mb_change *cli_wsess_change(struct mb_wsess *s, const char *op)
+struct cli_change *cli_wsess_change(struct cli_wsess *s, const char *op)
 {
-	struct mb_change *c;
+	struct cli_change *c;
 
 	if (s->nchanges == s->cchanges) {
 		size_t n = s->cchanges ? s->cchanges * 2 : 4;
-		struct mb_change *v = realloc(s->changes, n * sizeof(*v));
+		struct cli_change *v = realloc(s->changes, n * sizeof(*v));
 
 		if (!v) {
 			mb_error_set(&s->cli->err, MB_EFILE, op, NULL,
@@ -335,7 +335,7 @@ static int ask(const char *what)
 	return line[0] == 'y' || line[0] == 'Y';
 }
 
-int cli_wsess_confirm(struct mb_wsess *s, const char *cmd, const char *what)
+int cli_wsess_confirm(struct cli_wsess *s, const char *cmd, const char *what)
 {
 	if (s->opts.yes || s->line_yes || s->opts.dry_run)
 		return MB_OK;
@@ -362,7 +362,7 @@ static void json_text(struct mb_json *j, const char *key,
 	mb_value_json(j, type->type ? type : NULL, text);
 }
 
-static void json_change(struct mb_json *j, const struct mb_change *c)
+static void json_change(struct mb_json *j, const struct cli_change *c)
 {
 	mb_json_obj_begin(j);
 	mb_json_kstr(j, "op", c->op);
@@ -385,7 +385,7 @@ static void json_change(struct mb_json *j, const struct mb_change *c)
 	mb_json_obj_end(j);
 }
 
-static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
+static void report_json(struct cli_wsess *s, const struct mb_write_result *r,
 			const struct mb_buf *diff)
 {
 	struct mb_json j;
@@ -413,9 +413,9 @@ static void report_json(struct mb_wsess *s, const struct mb_write_result *r,
 }
 
 /* What the user should know about the write itself, on stderr. */
-static void notes(struct mb_wsess *s, const struct mb_write_result *r)
+static void notes(struct cli_wsess *s, const struct mb_write_result *r)
 {
-	struct mb_cli *cli = s->cli;
+	struct cli *cli = s->cli;
 
 	if (r->note[0])
 		cli_note(cli, "%s", r->note);
@@ -430,7 +430,7 @@ static void notes(struct mb_wsess *s, const struct mb_write_result *r)
  * keys, adsutil's echo); with --dry-run the same lines, then the diff
  * (which commit streams after them).
  */
-static void report(struct mb_wsess *s, const struct mb_write_result *r,
+static void report(struct cli_wsess *s, const struct mb_write_result *r,
 		   const struct mb_buf *diff)
 {
 	notes(s, r);
@@ -443,7 +443,7 @@ static void report(struct mb_wsess *s, const struct mb_write_result *r,
 /* A dry run's diff, straight into the output as it is made. */
 static void diff_to_out(void *ctx, const char *p, size_t n)
 {
-	struct mb_cli *cli = ctx;
+	struct cli *cli = ctx;
 
 	mb_buf_append(&cli->out, p, n);
 	cli_out_flush(cli);
@@ -459,7 +459,7 @@ static void diff_to_buf(void *ctx, const char *p, size_t n)
  * diff (--dry-run) or written. shed: the caller reads its document no
  * more, so the transaction may let it go early (SPEC section 5 memory).
  */
-static int commit(struct mb_wsess *s, int shed)
+static int commit(struct cli_wsess *s, int shed)
 {
 	struct mb_txn t;
 	struct mb_write_opts wo;
@@ -489,20 +489,20 @@ static int commit(struct mb_wsess *s, int shed)
 	return st;
 }
 
-int cli_wsess_commit(struct mb_wsess *s)
+int cli_wsess_commit(struct cli_wsess *s)
 {
 	return commit(s, 0);
 }
 
-int cli_wsess_commit_last(struct mb_wsess *s)
+int cli_wsess_commit_last(struct cli_wsess *s)
 {
 	return commit(s, 1);
 }
 
-int cli_write(struct mb_cli *cli, struct mb_doc *doc, int argc,
+int cli_write(struct cli *cli, struct mb_doc *doc, int argc,
 	      char **argv, mb_plan_fn *plan)
 {
-	struct mb_wsess s;
+	struct cli_wsess s;
 	int st;
 
 	cli_wsess_init(&s, cli, doc, argv[0]);
@@ -541,7 +541,7 @@ char *cli_new_location(const struct mb_doc *doc, const char *location,
 	return out;
 }
 
-int cli_no_path(struct mb_cli *cli, const char *cmd, const char *arg,
+int cli_no_path(struct cli *cli, const char *cmd, const char *arg,
 		const struct mb_doc *doc, const char *location)
 {
 	return mb_error_set(&cli->err, MB_ENOPATH, cmd, arg,
