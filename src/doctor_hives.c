@@ -47,13 +47,14 @@ static struct mb_finding *finding(struct mb_drun *d, const char *id,
 
 /* before NAME after, the name quoted for the cmd.exe prompt (or the
  * reason no command is printed for it: mb_dr_q). */
-static void fix_name(struct mb_drun *d, struct mb_finding *f,
-		     const char *name, const char *before, const char *after)
+static struct mb_fix_line *fix_name(struct mb_drun *d, struct mb_finding *f,
+				    const char *name, const char *before,
+				    const char *after)
 {
 	const char *q = mb_dr_q(d, f, MB_SHELL_CMDLINE, name, -1, 1);
 
-	if (q)
-		mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "%s%s%s", before, q, after);
+	return q ? mb_dr_cmd(d, f, MB_SHELL_CMDLINE, "%s%s%s", before, q,
+			     after) : NULL;
 }
 
 /* Account i's hive checks when the hives hold it (a local account that
@@ -84,9 +85,13 @@ void mb_dr_missing(struct mb_drun *d, size_t i)
 
 	if (c->scope != MB_HC_LOCAL || c->user)
 		return;
-	fix_name(d, finding(d, "MB020", a, "not in the server's SAM"),
-		 mb_dr_user(a->name, &(int){ 0 }), "net user ",
-		 " * /add  (then mbtool sam --hives DIR for its password)");
+	/* The advice is the line's note, not part of the command (JSON
+	 * keeps the two apart; the text shows "command  (note)"). */
+	mb_dr_note(d, fix_name(d, finding(d, "MB020", a, "not in the "
+						"server's SAM"),
+			       mb_dr_user(a->name, &(int){ 0 }), "net user ",
+			       " * /add"),
+		   "then mbtool sam --hives DIR for its password");
 }
 
 void mb_dr_disabled(struct mb_drun *d, size_t i)

@@ -8,8 +8,12 @@ document's exit the worst of them and the process's exit status; the
 --jsonl lines say the same per file as the --json entries. sam and reset
 carry their commands byte for byte as the text output prints them.
 
+The --hives cases read registry twins that HIVEGEN writes from
+tests/twins/web01.spec (the sample's accounts are not in that SAM, so
+doctor reports them missing with its MB020 fix).
+
 A command listed by `mbtool help` without a case here fails the test.
-Usage: json_contract.py MBTOOL SRCDIR"""
+Usage: json_contract.py MBTOOL SRCDIR HIVEGEN"""
 import json
 import os
 import shutil
@@ -23,8 +27,10 @@ except ImportError:
     print('json_contract: python3-jsonschema is not installed: skipped')
     sys.exit(77)
 
-MBTOOL, SRC = sys.argv[1], sys.argv[2]
+MBTOOL, SRC, HIVEGEN = sys.argv[1], sys.argv[2], sys.argv[3]
 SAMPLE = os.path.join(SRC, 'samples', 'MetaBase.xml')
+HIVES = tempfile.mkdtemp(prefix='mbjson-hives-')
+SIGN = os.path.join(SRC, 'tests', 'keys', 'signing.pub.pem')
 PASS = 'pass  with  two spaces '
 
 # Every command, with arguments that reach its result (and some failures).
@@ -58,6 +64,12 @@ CASES = [
     ['reset', '--dry-run', '--account', 'IUSR_m2', '--generate', '--shell',
      'powershell'],
     ['doctor'],
+    ['accounts', '--hives', '$HIVES'],
+    ['doctor', '--hives', '$HIVES'],
+    ['doctor', '--hives', '$HIVES', '--no-cache', '--signing-key', SIGN,
+     '--known', 'W3SVC/AnonymousUserPass', '--password-file', '$PW'],
+    ['sam', '--hives', '$HIVES'],
+    ['report', '-o', '-', '--hives', '$HIVES'],
     ['report', '-o', '-'],
     ['report', '-o', '$OUT'],
     ['help'],
@@ -115,7 +127,8 @@ class Run:
     def expand(self, args):
         sub = {'$SCRIPT': os.path.join(self.tmp, 'script'),
                '$PW': os.path.join(self.tmp, 'pw'),
-               '$OUT': os.path.join(self.tmp, 'out')}
+               '$OUT': os.path.join(self.tmp, 'out'),
+               '$HIVES': HIVES}
         return [sub.get(a, a) for a in args]
 
     def run(self, mode, args):
@@ -323,14 +336,14 @@ def text_fixes(text):
     return fixes, checks
 
 
-def check_doctor():
+def check_doctor(args):
     """doctor --json: fix and check lines by their parts (a command
     without its comment, its shell, the note), which make the text
     output's lines again."""
     run = Run('one')
     try:
-        text = run.run([], ['doctor']).stdout.decode()
-        res = json.loads(run.run(['--json'], ['doctor']).stdout)
+        text = run.run([], args).stdout.decode()
+        res = json.loads(run.run(['--json'], args).stdout)
         res = res['files'][0]['result']
         fixes = [ln for f in res['findings'] for ln in f['fix']]
         checks = res['windows_checks']
@@ -369,7 +382,16 @@ def check_coverage():
             fail('command %s has no JSON contract case' % n)
 
 
+def make_hives():
+    p = subprocess.run([HIVEGEN, os.path.join(SRC, 'tests', 'twins',
+                                              'web01.spec'), HIVES],
+                       capture_output=True)
+    if p.returncode:
+        fail('hivegen: %r' % p.stderr)
+
+
 def main():
+    make_hives()
     with open(os.path.join(SRC, 'doc', 'mbtool.schema.json')) as f:
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -400,10 +422,12 @@ def main():
         finally:
             run.close()
     check_scripts()
-    check_doctor()
+    check_doctor(['doctor'])
+    check_doctor(['doctor', '--hives', '$HIVES'])
     check_early(vdoc, vline)
     print('json_contract: %d cases x 3 layouts, %d failures' %
           (len(CASES), len(failures)))
+    shutil.rmtree(HIVES)
     return 1 if failures else 0
 
 
