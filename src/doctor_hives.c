@@ -82,16 +82,15 @@ void mb_dr_missing(struct mb_drun *d, size_t i)
 {
 	const struct mb_hcheck *c = &d->ws->v[i].c;
 	const struct mb_acct *a = &d->accts->v[i];
+	struct mb_fix_line *l;
 
 	if (c->scope != MB_HC_LOCAL || c->user)
 		return;
+	l = fix_name(d, finding(d, "MB020", a, "not in the server's SAM"),
+		     mb_dr_user(a->name, &(int){ 0 }), "net user ", " * /add");
 	/* The advice is the line's note, not part of the command (JSON
 	 * keeps the two apart; the text shows "command  (note)"). */
-	mb_dr_note(d, fix_name(d, finding(d, "MB020", a, "not in the "
-						"server's SAM"),
-			       mb_dr_user(a->name, &(int){ 0 }), "net user ",
-			       " * /add"),
-		   "then mbtool sam --hives DIR for its password");
+	mb_dr_note(d, l, "then mbtool sam --hives DIR for its password");
 }
 
 void mb_dr_disabled(struct mb_drun *d, size_t i)

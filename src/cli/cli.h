@@ -251,15 +251,9 @@ int cmd_tree(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
 int cmd_help(struct cli *cli, struct mb_doc *doc, int argc, char **argv);
 
 /*
- * Secure values of a file: the library's (mb/secrets.h). The solver
- * options reveal and sam share (secret.c): the SessionKey, the
- * cache switch, the loaded machine keys (cli_keys_load), and a note on
- * a terminal before the seconds-long modulus gcd.
+ * Secure values of a file: the library's (mb/secrets.h); the solver's
+ * options from the plaintext sources: plainsrc.h.
  */
-struct cli_keys;
-int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
-		    struct cli_keys *k, int no_cache,
-		    struct mb_reveal_opts *o);
 /* Password groups (mb/secrets.h): the legend under a table that shows them. */
 #define CLI_GROUP_LEGEND \
 	"password groups: G1, G2, ... number the distinct encrypted values " \

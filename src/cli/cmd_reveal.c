@@ -141,8 +141,7 @@ static int solve(struct rv *r, struct mb_buf *note)
 	struct mb_reveal_opts o;
 	int st;
 
-	st = cli_solver_opts(r->cli, &r->s, &r->src.keys, r->src.no_cache,
-				&o);
+	st = cli_solver_opts(r->cli, &r->s, &r->src, &o);
 	if (st)
 		return st;
 	check_session(r, o.session, note);

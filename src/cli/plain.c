@@ -28,8 +28,7 @@ int cli_plain_solve(struct cli *cli, const char *cmd,
 		st = cli_plainsrc_apply(cli, cmd, src, doc, &p->s, p->items,
 					p->item_of);
 	if (!st)
-		st = cli_solver_opts(cli, &p->s, &src->keys, src->no_cache,
-					&o);
+		st = cli_solver_opts(cli, &p->s, src, &o);
 	if (st)
 		return st;
 	o.strings_only = 1; /* passwords only: an AdminACL is a crib here */

@@ -58,6 +58,14 @@ int cli_plainsrc_apply(struct cli *cli, const char *cmd,
 		       struct cli_plainsrc *src, const struct mb_doc *doc,
 		       const struct mb_secrets *s, struct mb_reveal_item *items,
 		       const size_t *item_of);
+/*
+ * The solver options reveal, sam and the --hives comparisons share
+ * (secret.c): the SessionKey, the cache switch, src's machine keys
+ * (loaded here), and a note on a terminal before the seconds-long
+ * modulus gcd.
+ */
+int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
+		    struct cli_plainsrc *src, struct mb_reveal_opts *o);
 /* Exit 7 naming the first --known the file contradicts, else 0. */
 int cli_plainsrc_conflict(struct cli *cli, const char *cmd,
 			  const struct cli_plainsrc *src,

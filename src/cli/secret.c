@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "plainsrc.h"
 #include "mb/edit.h"
 #include "mb/path.h"
 
@@ -235,23 +236,22 @@ void cli_run_cache_close(struct cli *cli)
 }
 
 int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
-		    struct cli_keys *k, int no_cache,
-		    struct mb_reveal_opts *o)
+		    struct cli_plainsrc *src, struct mb_reveal_opts *o)
 {
-	int st = cli_keys_load(cli, k);
+	int st = cli_keys_load(cli, &src->keys);
 
 	memset(o, 0, sizeof(*o));
 	if (st)
 		return st;
 	o->session = mb_secrets_session(s);
-	o->no_cache = no_cache;
-	if (no_cache && cli->run_cache) {
+	o->no_cache = src->no_cache;
+	if (src->no_cache && cli->run_cache) {
 		o->cache_dir = cli->run_cache;
 		o->no_cache = 0;
 	}
-	if (k->sign)
-		o->modulus = mb_crypt_key_pub(k->sign);
-	o->exchange = k->exch;
+	if (src->keys.sign)
+		o->modulus = mb_crypt_key_pub(src->keys.sign);
+	o->exchange = src->keys.exch;
 	if (cli->nfiles <= 1 && isatty(STDERR_FILENO))
 		o->before_gcd = gcd_note;
 	return MB_OK;
