@@ -52,11 +52,15 @@ def shell(script, env, tmp):
         return p.returncode, out.read().decode(errors='replace')
 
 
+def needs_corpus(case):
+    text = (read(os.path.join(case, 'cmd'), b'') +
+            read(os.path.join(case, 'setup'), b''))
+    return b'$CORPUS' in text
+
+
 def run_case(mbtool, case, env, update):
     cmd = read(os.path.join(case, 'cmd')).decode().strip()
-    setup_text = (read(os.path.join(case, 'setup'), b'')).decode()
-    if ('$CORPUS' in cmd + setup_text and
-            not os.path.isdir(env['CORPUS'])):
+    if needs_corpus(case) and not os.path.isdir(env['CORPUS']):
         if os.environ.get('MB_REQUIRE_CORPUS') == '1':
             return 'needs the corpus, absent at %s (MB_REQUIRE_CORPUS=1)' % (
                 env['CORPUS'])
@@ -105,12 +109,6 @@ def run_case(mbtool, case, env, update):
         return '\n'.join(errs) or 'ok'
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def needs_corpus(case):
-    text = (read(os.path.join(case, 'cmd'), b'') +
-            read(os.path.join(case, 'setup'), b''))
-    return b'$CORPUS' in text
 
 
 def main():
