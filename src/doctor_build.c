@@ -240,15 +240,22 @@ struct mb_fix_line *mb_dr_lead(struct mb_drun *d, struct mb_fix_line *l,
 
 void mb_fix_line_text(struct mb_buf *b, const struct mb_fix_line *l)
 {
-	if (l->lead)
-		mb_buf_printf(b, "%s ", l->lead);
+	/* puts, not printf: report writes a line per account (vfprintf
+	 * copies a long note a byte at a time) */
+	if (l->lead) {
+		mb_buf_puts(b, l->lead);
+		mb_buf_putc(b, ' ');
+	}
 	if (!l->command) {
 		mb_buf_puts(b, l->note ? l->note : "");
 		return;
 	}
 	mb_buf_puts(b, l->command);
-	if (l->note)
-		mb_buf_printf(b, "  (%s)", l->note);
+	if (l->note) {
+		mb_buf_puts(b, "  (");
+		mb_buf_puts(b, l->note);
+		mb_buf_putc(b, ')');
+	}
 }
 
 const char *mb_fix_line_shell(const struct mb_fix_line *l)

@@ -1,27 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The facts of report, as the XML that transforms/report.xsl renders:
+ * The facts of report: accounts, password groups, doctor findings, which
+ * keys the tree shows and why, and the page frame that transforms/
+ * report.xsl renders (report_priv.h):
  *
  *   <mbreport file version>
- *     <keys total shown folded fold-over folding><slot/></keys>
- *     <accounts><account name kind used groups lockout-risk keys
- *               windows (--hives: the Windows side, lines of text)>
- *         <set-at path password-group/>...   (a folded tree: the first 20)
- *     <doctor problems><finding id severity title anchor keys>
- *         <at path group/>... <why/> <fix/>... </finding> <check/>...
+ *     <keys total shown folded fold-over group folding/>
+ *     <accounts count lockout-risks windows/>
+ *     <doctor problems findings errors warnings infos checks/>
+ *   </mbreport>
  *
- * and the parts of the key tree (report_priv.h):
- *
- *   <mbreport part="keys"><keys folding>
- *     <key path keytype open>
- *       <prop name origin from value/>...
- *       <acct name kind group lockout/>...   an account set here
- *       <badge anchor id severity title/>...  a finding that names it
- *       <key>... | <slot/>   <folded keys subtrees/>
- *
- * where a key with very many shown children has them in groups:
- *
- *     <group first last keys> <key>... | <slot/> </group>
+ * Its rows (accounts, findings, checks) and the key tree are written by
+ * report_html.c and report_tree.c into the frame's slots.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,18 +22,6 @@
 #include "mb/value.h"
 #include "mb_config.h"
 #include "report_priv.h"
-
-/* What the tree shows at each key: the anonymous identity and how it logs
- * on (effective, with where it comes from), and the content's own Path. */
-static const struct {
-	const char *name;
-	int local;   /* only where the key sets it */
-	int marked;  /* the anonymous account marker shows it too */
-} report_props[] = {
-	{ "AnonymousUserName", 0, 1 }, { "AnonymousUserPass", 0, 1 },
-	{ "AuthFlags", 0, 0 }, { "LogonMethod", 0, 0 }, { "Path", 1, 0 },
-};
-#define NPROPS (sizeof(report_props) / sizeof(report_props[0]))
 
 /*
  * Besides every secure value (each password), the settings that decide
@@ -57,10 +35,6 @@ static const char *const ident_props[] = {
 	"AppPoolIdentityType",
 };
 
-/* A folded tree's page lists this many keys per account and finding:
- * every key is in the tree anyway, with its marker. */
-#define LIST_CAP 20
-
 /* Why a key is shown (struct cli_report.mark). */
 #define M_HOT        0x01u /* an account is set here or a finding names it */
 #define M_IDENT      0x02u /* sets one of ident_props or a secure value */
@@ -71,97 +45,13 @@ static const char *const ident_props[] = {
 
 #define X(s) ((const xmlChar *)(s))
 
-static void set_num(xmlNodePtr n, const char *name, size_t v)
+void cli_report_setter_group(const struct cli_report *r,
+			     const struct mb_acct *a, size_t i, char *out,
+			     size_t n)
 {
-	char num[32];
-
-	snprintf(num, sizeof(num), "%zu", v);
-	xmlNewProp(n, X(name), X(num));
-}
-
-static void add_prop(xmlNodePtr parent, const struct mb_doc *doc, size_t key,
-		     const struct mb_ref *ref, const char *name, int local)
-{
-	struct mb_prop storage;
-	const struct mb_prop *p = mb_ref_display_prop(ref, &storage);
-	const char *origin[] = { "local", "inherited", "default", "none" };
-	struct mb_result r;
-	xmlNodePtr n;
-
-	if (!mb_query_allowed(doc, key, ref) ||
-	    mb_query_get(doc, key, ref, local, &r, NULL))
-		return;
-	n = xmlNewChild(parent, NULL, X("prop"), NULL);
-	xmlNewProp(n, X("name"), X(name));
-	xmlNewProp(n, X("origin"), X(origin[r.origin]));
-	if (r.origin == MB_ORIGIN_INHERITED && r.value.key != MB_NOKEY)
-		xmlNewProp(n, X("from"), X(mb_path_display(
-			doc->keys[r.value.key].location)));
-	/* An unset secure value is "", not a mask over nothing. */
-	if (r.text)
-		xmlNewProp(n, X("value"), X((p->attrs & MB_ATTR_SECURE) &&
-					     *r.text ? MB_MASK : r.text));
-	mb_result_release(&r);
-}
-
-/*
- * A folded tree lists only the values set at the key (an inherited one is
- * shown where it is set, on the path above), and not the anonymous
- * account that the key's marker shows: on a hosting server those lines
- * would be most of the page.
- */
-static void add_props(const struct cli_report *r, xmlNodePtr n, size_t key)
-{
-	struct mb_ref ref;
-	size_t i;
-
-	for (i = 0; i < NPROPS; i++) {
-		if (r->fold && report_props[i].marked &&
-		    (r->mark[key] & M_ANON))
-			continue;
-		if (mb_query_resolve(r->doc, key, report_props[i].name, &ref,
-				     NULL))
-			continue;
-		add_prop(n, r->doc, key, &ref, report_props[i].name,
-			 r->fold || report_props[i].local);
-		mb_ref_release(&ref);
-	}
-}
-
-/* Setter i of a's password group, in the file-wide numbering. */
-static void setter_group(const struct cli_report *r, const struct mb_acct *a,
-			 size_t i, char *out, size_t n)
-{
-	mb_secrets_group_name(a->group[i] < 0 ? -1 : mb_secrets_group_of(&r->groups,
-		       r->doc, a->keys[i], mb_idkind_of(a)->pass), out, n);
-}
-
-static void add_markers(const struct cli_report *r, xmlNodePtr n, size_t key)
-{
-	const struct mb_finding *f;
-	const struct mb_acct *a;
-	char group[32], anchor[32];
-	xmlNodePtr m;
-	size_t i;
-
-	for (i = r->acct_at[key]; i < r->acct_at[key + 1]; i++) {
-		a = &r->accts.v[r->acct_v[i].acct];
-		m = xmlNewChild(n, NULL, X("acct"), NULL);
-		xmlNewProp(m, X("name"), X(a->name));
-		xmlNewProp(m, X("kind"), X(a->kind));
-		setter_group(r, a, r->acct_v[i].at, group, sizeof(group));
-		xmlNewProp(m, X("group"), X(group));
-		xmlNewProp(m, X("lockout"), X(a->ngroups > 1 ? "yes" : "no"));
-	}
-	for (i = r->find_at[key]; i < r->find_at[key + 1]; i++) {
-		f = &r->finds.v[r->find_v[i]];
-		m = xmlNewChild(n, NULL, X("badge"), NULL);
-		snprintf(anchor, sizeof(anchor), "id%u", r->find_v[i] + 1);
-		xmlNewProp(m, X("anchor"), X(anchor));
-		xmlNewProp(m, X("id"), X(f->id));
-		xmlNewProp(m, X("severity"), X(f->severity));
-		xmlNewProp(m, X("title"), X(f->title));
-	}
+	mb_secrets_group_name(a->group[i] < 0 ? -1 : mb_secrets_group_of(
+		&r->groups, r->doc, a->keys[i], mb_idkind_of(a)->pass), out,
+		n);
 }
 
 /* Keys in the subtree under (and with) root, without recursion: a file
@@ -184,62 +74,25 @@ static size_t subtree_size(const struct mb_doc *doc, size_t root)
 	}
 }
 
-/* One line for the children of key that the tree folds, if any. */
-static void add_folded(const struct cli_report *r, xmlNodePtr parent,
-		       size_t key)
+size_t cli_report_folded(const struct cli_report *r, size_t key)
 {
-	size_t c, keys = 0, subtrees = 0;
-	xmlNodePtr n;
+	size_t c, keys = 0;
 
 	for (c = r->doc->keys[key].first_child; c != MB_NOKEY;
-	     c = r->doc->keys[c].next_sibling) {
-		if (!(r->mark[c] & M_SHOWN)) {
+	     c = r->doc->keys[c].next_sibling)
+		if (!(r->mark[c] & M_SHOWN))
 			keys += subtree_size(r->doc, c);
-			subtrees++;
-		}
-	}
-	if (!keys)
-		return;
-	n = xmlNewChild(parent, NULL, X("folded"), NULL);
-	set_num(n, "keys", keys);
-	set_num(n, "subtrees", subtrees);
+	return keys;
 }
 
-/*
- * Opened near the top and down to every key that sets an identity or has
- * a finding, so that the story is visible at once.
- */
-void cli_report_key(const struct cli_report *r, xmlNodePtr parent, size_t key,
-		    unsigned depth, int whole)
+int cli_report_open(const struct cli_report *r, size_t key, unsigned depth)
 {
-	const struct mb_key *k = &r->doc->keys[key];
-	xmlNodePtr n = xmlNewChild(parent, NULL, X("key"), NULL);
-	xmlChar *type = xmlStrndup(X(r->doc->buf + k->elem.off),
-				   (int)k->elem.len);
-	size_t c;
-	int grouped;
+	return depth < 4 || (r->mark[key] & M_HOT_BELOW);
+}
 
-	xmlNewProp(n, X("path"), X(mb_path_display(k->location)));
-	xmlNewProp(n, X("keytype"), type ? type : X(""));
-	xmlFree(type);
-	if (depth < 4 || (r->mark[key] & M_HOT_BELOW))
-		xmlNewProp(n, X("open"), X("open"));
-	add_props(r, n, key);
-	add_markers(r, n, key);
-	if (!whole)
-		xmlNewChild(n, NULL, X("slot"), NULL);
-	c = whole ? cli_report_next(r, key, MB_NOKEY) : MB_NOKEY;
-	grouped = c != MB_NOKEY && cli_report_grouped(r, key);
-	while (c != MB_NOKEY) {
-		if (grouped) {
-			cli_report_group(r, n, key, c, depth + 1, 1);
-			c = cli_report_group_end(r, key, c, NULL);
-		} else {
-			cli_report_key(r, n, c, depth + 1, 1);
-			c = cli_report_next(r, key, c);
-		}
-	}
-	add_folded(r, n, key);
+int cli_report_anon(const struct cli_report *r, size_t key)
+{
+	return (r->mark[key] & M_ANON) != 0;
 }
 
 size_t cli_report_next(const struct cli_report *r, size_t parent, size_t c)
@@ -270,151 +123,56 @@ int cli_report_grouped(const struct cli_report *r, size_t parent)
 	return 0;
 }
 
-size_t cli_report_group_end(const struct cli_report *r, size_t parent,
-			    size_t first, size_t *size)
-{
-	size_t c = first, n;
-
-	if (size)
-		*size = 0;
-	for (n = 0; c != MB_NOKEY && n < MB_REPORT_GROUP; n++) {
-		if (size)
-			*size += r->shown_in[c];
-		c = cli_report_next(r, parent, c);
-	}
-	return c;
-}
-
-void cli_report_group(const struct cli_report *r, xmlNodePtr xparent,
-		      size_t parent, size_t first, unsigned depth, int whole)
-{
-	xmlNodePtr g = xmlNewChild(xparent, NULL, X("group"), NULL);
-	size_t c, last = first, n = 0,
-	       end = cli_report_group_end(r, parent, first, NULL);
-
-	for (c = first; c != end; c = cli_report_next(r, parent, c), n++) {
-		last = c;
-		if (whole)
-			cli_report_key(r, g, c, depth, 1);
-	}
-	if (!whole)
-		xmlNewChild(g, NULL, X("slot"), NULL);
-	xmlNewProp(g, X("first"), X(mb_path_display(
-		r->doc->keys[first].location)));
-	xmlNewProp(g, X("last"), X(mb_path_display(
-		r->doc->keys[last].location)));
-	set_num(g, "keys", n);
-}
-
 int cli_report_shown(const struct cli_report *r, size_t key)
 {
 	return (r->mark[key] & M_SHOWN) != 0;
 }
 
-/* --hives: the account's Windows side, as accounts --hives prints it. */
-static void add_windows(const struct cli_report *r, xmlNodePtr an, size_t i)
+static void set_num(xmlNodePtr n, const char *name, size_t v)
 {
-	struct mb_buf t;
+	char num[32];
 
-	mb_buf_init(&t);
-	cli_wside_text(&t, &r->ws, i, &r->accts.v[i], r->doc);
-	if (t.data)
-		xmlNewProp(an, X("windows"), X(t.data));
-	mb_buf_release(&t);
+	snprintf(num, sizeof(num), "%zu", v);
+	xmlNewProp(n, X(name), X(num));
 }
 
-static void add_accounts(const struct cli_report *r, xmlNodePtr root)
+static void page_accounts(const struct cli_report *r, xmlNodePtr root)
 {
-	size_t i, j, cap = r->fold ? LIST_CAP : (size_t)-1;
-	xmlNodePtr list, an, kn;
-	char buf[64];
+	xmlNodePtr n = xmlNewChild(root, NULL, X("accounts"), NULL);
+	size_t i, risks = 0;
 
-	list = xmlNewChild(root, NULL, X("accounts"), NULL);
-	for (i = 0; i < r->accts.n; i++) {
-		const struct mb_acct *ac = &r->accts.v[i];
+	for (i = 0; i < r->accts.n; i++)
+		risks += r->accts.v[i].ngroups > 1;
+	set_num(n, "count", r->accts.n);
+	set_num(n, "lockout-risks", risks);
+	xmlNewProp(n, X("windows"), X(r->ws.v && r->accts.n ? "yes" : "no"));
+}
 
-		an = xmlNewChild(list, NULL, X("account"), NULL);
-		xmlNewProp(an, X("name"), X(ac->name));
-		xmlNewProp(an, X("kind"), X(ac->kind));
-		set_num(an, "used", ac->used);
-		snprintf(buf, sizeof(buf), "%d", ac->ngroups);
-		xmlNewProp(an, X("groups"), X(buf));
-		xmlNewProp(an, X("lockout-risk"),
-			   X(ac->ngroups > 1 ? "yes" : "no"));
-		set_num(an, "keys", ac->nkeys);
-		if (r->ws.v)
-			add_windows(r, an, i);
-		for (j = 0; j < ac->nkeys && j < cap; j++) {
-			kn = xmlNewChild(an, NULL, X("set-at"), NULL);
-			xmlNewProp(kn, X("path"), X(mb_path_display(
-				r->doc->keys[ac->keys[j]].location)));
-			setter_group(r, ac, j, buf, sizeof(buf));
-			xmlNewProp(kn, X("password-group"), X(buf));
-		}
+/* Doctor findings by severity, from the same rules the doctor command
+ * prints. */
+static void page_doctor(const struct cli_report *r, xmlNodePtr root)
+{
+	xmlNodePtr n = xmlNewChild(root, NULL, X("doctor"), NULL);
+	static const char *const sev[] = { "error", "warning", "info" };
+	static const char *const attr[] = { "errors", "warnings", "infos" };
+	size_t i, j, count;
+
+	set_num(n, "problems", r->finds.problems);
+	set_num(n, "findings", r->finds.n);
+	for (j = 0; j < 3; j++) {
+		for (i = count = 0; i < r->finds.n; i++)
+			count += strcmp(r->finds.v[i].severity, sev[j]) == 0;
+		set_num(n, attr[j], count);
 	}
+	set_num(n, "checks", r->finds.nchecks);
 }
 
-/* A fix or check line, as the doctor's text prints it. */
-static void add_line(xmlNodePtr parent, const char *name,
-		     const struct mb_fix_line *l)
-{
-	struct mb_buf t;
-
-	mb_buf_init(&t);
-	mb_fix_line_text(&t, l);
-	xmlNewTextChild(parent, NULL, X(name), X(t.data ? t.data : ""));
-	mb_buf_release(&t);
-}
-
-static void add_finding(const struct cli_report *r, xmlNodePtr parent,
-			size_t fi)
-{
-	const struct mb_finding *f = &r->finds.v[fi];
-	xmlNodePtr n = xmlNewChild(parent, NULL, X("finding"), NULL), at;
-	size_t i, cap = r->fold ? LIST_CAP : (size_t)-1;
-	char group[32], anchor[32];
-
-	xmlNewProp(n, X("id"), X(f->id));
-	xmlNewProp(n, X("severity"), X(f->severity));
-	xmlNewProp(n, X("title"), X(f->title));
-	snprintf(anchor, sizeof(anchor), "id%zu", fi + 1);
-	xmlNewProp(n, X("anchor"), X(anchor));
-	set_num(n, "keys", f->nkeys);
-	for (i = 0; i < f->nkeys && i < cap; i++) {
-		at = xmlNewChild(n, NULL, X("at"), NULL);
-		xmlNewProp(at, X("path"), X(f->keys[i].path));
-		mb_secrets_group_name(f->keys[i].group, group, sizeof(group));
-		if (f->keys[i].group)
-			xmlNewProp(at, X("group"), X(group));
-	}
-	xmlNewTextChild(n, NULL, X("why"), X(f->why));
-	for (i = 0; i < f->nfix; i++)
-		add_line(n, "fix", &f->fix[i]);
-}
-
-/* Doctor findings, from the same rules the doctor command prints. */
-static void add_doctor(const struct cli_report *r, xmlNodePtr root)
-{
-	xmlNodePtr d = xmlNewChild(root, NULL, X("doctor"), NULL);
-	size_t i;
-
-	set_num(d, "problems", r->finds.problems);
-	for (i = 0; i < r->finds.n; i++)
-		add_finding(r, d, i);
-	for (i = 0; i < r->finds.nchecks; i++)
-		add_line(d, "check", &r->finds.checks[i]);
-}
-
-static xmlDocPtr new_doc(const struct cli_report *r, xmlNodePtr *keys)
+xmlDocPtr cli_report_page(const struct cli_report *r)
 {
 	xmlDocPtr x = xmlNewDoc(X("1.0"));
-	xmlNodePtr root;
+	xmlNodePtr root, keys;
 
-	if (!x)
-		return NULL;
-	/* Element and attribute names once, not once per node. */
-	x->dict = xmlDictCreate();
-	root = x->dict ? xmlNewDocNode(x, NULL, X("mbreport"), NULL) : NULL;
+	root = x ? xmlNewDocNode(x, NULL, X("mbreport"), NULL) : NULL;
 	if (!root) {
 		xmlFreeDoc(x);
 		return NULL;
@@ -422,35 +180,15 @@ static xmlDocPtr new_doc(const struct cli_report *r, xmlNodePtr *keys)
 	xmlDocSetRootElement(x, root);
 	xmlNewProp(root, X("file"), X(r->doc->path));
 	xmlNewProp(root, X("version"), X(MB_VERSION));
-	*keys = xmlNewChild(root, NULL, X("keys"), NULL);
-	xmlNewProp(*keys, X("folding"), X(r->fold ? "yes" : "no"));
-	return x;
-}
-
-xmlDocPtr cli_report_page(const struct cli_report *r)
-{
-	xmlNodePtr keys;
-	xmlDocPtr x = new_doc(r, &keys);
-
-	if (!x)
-		return NULL;
+	keys = xmlNewChild(root, NULL, X("keys"), NULL);
 	set_num(keys, "total", r->doc->nkeys);
 	set_num(keys, "shown", r->shown);
 	set_num(keys, "folded", r->doc->nkeys - r->shown);
 	set_num(keys, "fold-over", MB_REPORT_FOLD_OVER);
 	set_num(keys, "group", MB_REPORT_GROUP);
-	xmlNewChild(keys, NULL, X("slot"), NULL);
-	add_accounts(r, xmlDocGetRootElement(x));
-	add_doctor(r, xmlDocGetRootElement(x));
-	return x;
-}
-
-xmlDocPtr cli_report_part(const struct cli_report *r, xmlNodePtr *keys)
-{
-	xmlDocPtr x = new_doc(r, keys);
-
-	if (x)
-		xmlNewProp(xmlDocGetRootElement(x), X("part"), X("keys"));
+	xmlNewProp(keys, X("folding"), X(r->fold ? "yes" : "no"));
+	page_accounts(r, root);
+	page_doctor(r, root);
 	return x;
 }
 
@@ -468,13 +206,63 @@ static int ident_prop(const struct mb_prop *p)
 	return 0;
 }
 
-static int sets_ident(const struct mb_doc *doc, size_t key)
+/*
+ * The names of the schema's properties that ident_prop() takes, as the
+ * file must spell them: every attribute of the file is matched against
+ * these bytes (lengths first) instead of being looked up in the schema.
+ */
+#define IDENT_MAX 64
+struct ident_names {
+	uint64_t lens;           /* bit n: a name of n bytes (n < 64) */
+	size_t n;
+	const char *name[IDENT_MAX];
+	size_t len[IDENT_MAX];
+};
+
+/* 0, or -1 when there are too many (the schema is asked per attribute). */
+static int ident_names(const struct mb_schema *s, struct ident_names *in)
+{
+	size_t i, n = s ? mb_schema_nprops(s) : 0;
+	const struct mb_prop *p;
+
+	memset(in, 0, sizeof(*in));
+	for (i = 0; i < n; i++) {
+		p = mb_schema_prop_at(s, i);
+		if (!ident_prop(p))
+			continue;
+		if (in->n == IDENT_MAX || strlen(p->name) >= 64)
+			return -1;
+		in->name[in->n] = p->name;
+		in->len[in->n] = strlen(p->name);
+		in->lens |= (uint64_t)1 << in->len[in->n++];
+	}
+	return 0;
+}
+
+static int ident_attr(const struct mb_doc *doc, const struct ident_names *in,
+		      const struct mb_attr *a)
+{
+	size_t i, len = a->name.len;
+
+	if (!in)
+		return ident_prop(mb_doc_attr_prop(doc, a));
+	if (len >= 64 || !(in->lens & (uint64_t)1 << len))
+		return 0;
+	for (i = 0; i < in->n; i++)
+		if (in->len[i] == len &&
+		    memcmp(in->name[i], doc->buf + a->name.off, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int sets_ident(const struct mb_doc *doc, const struct ident_names *in,
+		      size_t key)
 {
 	const struct mb_key *k = &doc->keys[key];
 	unsigned i;
 
 	for (i = 0; i < k->nattrs; i++)
-		if (ident_prop(mb_doc_attr_prop(doc, &k->attrs[i])))
+		if (ident_attr(doc, in, &k->attrs[i]))
 			return 1;
 	for (i = 0; i < k->ncustoms && doc->schema; i++)
 		if (k->customs[i].has_id &&
@@ -496,22 +284,22 @@ static void mark_up(struct cli_report *r, size_t key, unsigned bit)
 
 /*
  * After the markers: which keys the tree shows (all of a small file; else
- * the roots, the keys that matter and the path to them) and how many
- * shown keys each subtree holds (the size of its part).
+ * the roots, the keys that matter and the path to them).
  */
-static int mark_tree(struct cli_report *r)
+static void mark_tree(struct cli_report *r)
 {
 	const struct mb_doc *doc = r->doc;
-	size_t k, p;
+	struct ident_names names;
+	const struct ident_names *in = ident_names(doc->schema, &names) ?
+				       NULL : &names;
+	size_t k;
 
-	r->shown_in = calloc(doc->nkeys + 1, sizeof(*r->shown_in));
-	if (!r->shown_in)
-		return -1;
 	for (k = 0; k < doc->nkeys; k++) {
 		if (r->acct_at[k] < r->acct_at[k + 1] ||
 		    r->find_at[k] < r->find_at[k + 1])
 			r->mark[k] |= M_HOT;
-		if (sets_ident(doc, k))
+		/* (only a folded tree asks) */
+		if (r->fold && sets_ident(doc, in, k))
 			r->mark[k] |= M_IDENT;
 		if (r->mark[k] & M_HOT)
 			mark_up(r, k, M_HOT_BELOW);
@@ -524,10 +312,7 @@ static int mark_tree(struct cli_report *r)
 			continue;
 		r->mark[k] |= M_SHOWN;
 		r->shown++;
-		for (p = k; p != MB_NOKEY; p = doc->keys[p].parent)
-			r->shown_in[p]++;
 	}
-	return 0;
 }
 
 /* Turn counts per key (at[k + 1]) into start offsets (at[k]). */
@@ -541,7 +326,7 @@ static void offsets(size_t *at, size_t n)
 
 /*
  * The account markers of each key, in the order of the accounts and of
- * their keys, as report.xsl showed them before the tree came in parts.
+ * their keys.
  */
 static int index_accounts(struct cli_report *r)
 {
@@ -612,6 +397,24 @@ oom:
 	return -1;
 }
 
+/*
+ * The tree's properties as the schema knows them, once for every key; a
+ * name only a <Custom> element defines is resolved at each key.
+ */
+static void resolve_props(struct cli_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < MB_REPORT_NPROPS; i++) {
+		if (!mb_query_resolve(r->doc, MB_NOKEY,
+				      cli_report_props[i].name, &r->props[i],
+				      NULL))
+			continue;
+		mb_ref_release(&r->props[i]);
+		r->props[i].prop = NULL;
+	}
+}
+
 int cli_report_prepare(struct cli_report *r, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs,
 		       const struct cli_plain *p)
@@ -640,20 +443,24 @@ int cli_report_prepare(struct cli_report *r, const struct mb_doc *doc,
 		return -1;
 	}
 	r->mark = calloc(doc->nkeys + 1, 1);
-	if (!r->mark || index_accounts(r) || index_findings(r) ||
-	    mark_tree(r))
+	if (!r->mark || index_accounts(r) || index_findings(r))
 		return -1;
+	mark_tree(r);
+	resolve_props(r);
 	return 0;
 }
 
 void cli_report_free(struct cli_report *r)
 {
+	size_t i;
+
 	mb_wside_free(&r->ws);
 	mb_accts_free(&r->accts);
 	mb_secrets_free(&r->groups);
 	mb_findings_free(&r->finds);
+	for (i = 0; i < MB_REPORT_NPROPS; i++)
+		mb_ref_release(&r->props[i]);
 	free(r->mark);
-	free(r->shown_in);
 	free(r->acct_at);
 	free(r->find_at);
 	free(r->acct_v);
