@@ -75,6 +75,8 @@ COMMANDS = [
     ['enum_all'],
     ['enum_all', '--effective'],
     ['doctor'],
+    # The page is written as it is made (to /dev/null: in place).
+    ['report', '-o', os.devnull],
     ['set', '--no-backup', 'w3svc/1/root/AnonymousUserName', 'IUSR_M'],
     # A dry run streams its diff; the old bytes are let go while the new
     # file is checked.
@@ -84,12 +86,15 @@ COMMANDS = [
 # with accounts x accounts (doctor named every other account per finding:
 # 31x). doctor holds its findings and the password groups beside the
 # accounts and measures 3.1x here: its own limit until the rules move into
-# the library, above SPEC's 3x (a known miss, not a target).
+# the library, above SPEC's 3x (a known miss, not a target). report holds
+# what doctor holds and writes its rows as it makes them (it held 11x the
+# file while libxslt rendered them).
 PER_SITE = [
     ['accounts', '--all-identities'],
     ['doctor'],
+    ['report', '-o', os.devnull],
 ]
-OWN_LIMIT = {('doctor', 'per-site'): 3.5}
+OWN_LIMIT = {('doctor', 'per-site'): 3.5, ('report', 'per-site'): 3.5}
 
 
 def measure_layout(mbtool, big, tiny, commands, layout):

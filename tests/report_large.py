@@ -29,7 +29,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 MAX_BYTES = 16 * 1024 * 1024
-MAX_RSS_RATIO = 10.0
+MAX_RSS_RATIO = 4.0
 IDENTITY = ('AnonymousUserName', 'AnonymousUserPass', 'WAMUserName',
             'WAMUserPass', 'UNCUserName', 'UNCPassword', 'AuthFlags',
             'LogonMethod', 'AppPoolIdentityType')
