@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The unified diff of --dry-run (diff.h): the shared start and end of the
- * two texts skipped, the region between split into lines and diffed by
- * patience anchors (lines unique on both sides) with an exact LCS for
- * small gaps, then the hunks written through the sink one at a time.
+ * The unified diff of --dry-run (diff.h). The lines that differ come in
+ * regions: the one between the shared start and end of two texts, or,
+ * for a splice, one around each cluster of edits. A region is split into
+ * lines and diffed by patience anchors (lines unique on both sides) with
+ * an exact LCS for small gaps. Equal lines are never indexed: they pass
+ * as a run (where it is in the new text, how many lines), of which a hunk
+ * takes its context lines; each hunk is written through the sink when
+ * the next run of more than 2 * CONTEXT equal lines closes it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,34 +29,31 @@ struct lines {
 
 enum { OP_EQ, OP_DEL, OP_ADD };
 
-struct op {
-	uint32_t a, b; /* line indexes in old / new (as the op uses them) */
-	unsigned char t;
-};
-
-struct out {
-	mb_diff_sink *fn;
-	void *ctx;
-};
-
 #define CONTEXT 3
 
 /*
- * Operations are not kept for the whole file: each goes to the hunk being
- * built (ops), or, between hunks, to the last CONTEXT equal lines (ring);
- * a hunk is written once CONTEXT * 2 equal lines follow its last change.
+ * Hunks as the line operations arrive: equal lines wait as one run of the
+ * new text ([eq, eq_end), neq lines), changed lines go to the open hunk
+ * (body, with its first lines ha / hb and counts na / nb).
  */
+struct emit {
+	mb_diff_sink *fn;
+	void *ctx;
+	const char *name;
+	const char *eq, *eq_end;
+	size_t neq;
+	size_t aline, bline;    /* old / new lines before the run */
+	struct mb_buf body;
+	int open;
+	size_t ha, hb, na, nb;
+	int header;
+};
+
+/* One diff's two sides (a region's lines) and where its lines go. */
 struct differ {
 	struct lines a, b;
-	struct op *ops;         /* the hunk being built */
-	size_t nops, cap;
-	size_t trailing;        /* equal lines at its end */
-	struct op ring[CONTEXT];
-	size_t nring;
-	size_t apos, bpos;      /* lines before ops[0] (or ring[0]) */
-	const struct out *o;
-	const char *name;
-	int header, failed;
+	struct emit *e;
+	int failed;
 };
 
 struct pair {
@@ -70,26 +71,28 @@ static uint32_t hash_line(const char *p, size_t n)
 	return h;
 }
 
-static int split_lines(const char *s, size_t len, struct lines *out)
+/* hash: the lines will be compared (not when the other side has none). */
+static int split_lines(const char *s, size_t len, int hash,
+		       struct lines *out)
 {
-	size_t n = 0, i, start = 0;
+	const char *p = s, *end = s + len, *nl;
+	size_t n = 0;
 
-	for (i = 0; i < len; i++)
-		n += s[i] == '\n';
+	while (p < end) {
+		p = (nl = memchr(p, '\n', (size_t)(end - p))) ? nl + 1 : end;
+		n++;
+	}
 	out->v = malloc((n + 1) * sizeof(*out->v));
 	out->n = 0;
 	if (!out->v)
 		return -1;
-	for (i = 0; i <= len; i++) {
-		if (i < len && s[i] != '\n')
-			continue;
-		if (i == len && start == len)
-			break;
-		out->v[out->n].p = s + start;
-		out->v[out->n].n = (uint32_t)((i < len ? i + 1 : i) - start);
-		out->v[out->n].h = hash_line(s + start, out->v[out->n].n);
+	for (p = s; p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		out->v[out->n].p = p;
+		out->v[out->n].n = (uint32_t)(nl - p);
+		out->v[out->n].h = hash ? hash_line(p, (size_t)(nl - p)) : 0;
 		out->n++;
-		start = i + 1;
 	}
 	return 0;
 }
@@ -101,73 +104,7 @@ static int same(const struct differ *d, size_t i, size_t j)
 	return x->h == y->h && x->n == y->n && memcmp(x->p, y->p, x->n) == 0;
 }
 
-static void hunk(struct differ *d, size_t to);
-
-static void append(struct differ *d, struct op op)
-{
-	if (d->nops == d->cap) {
-		size_t c = d->cap ? d->cap * 2 : 256;
-		struct op *v = realloc(d->ops, c * sizeof(*v));
-
-		if (!v) {
-			d->failed = 1;
-			return;
-		}
-		d->ops = v;
-		d->cap = c;
-	}
-	d->ops[d->nops++] = op;
-}
-
-/* An equal line between hunks: the oldest of the kept ones is passed. */
-static void ring_add(struct differ *d, struct op op)
-{
-	if (d->nring == CONTEXT) {
-		memmove(d->ring, d->ring + 1, (CONTEXT - 1) * sizeof(op));
-		d->nring--;
-		d->apos++;
-		d->bpos++;
-	}
-	d->ring[d->nring++] = op;
-}
-
-/* Write the hunk, its trailing context cut to CONTEXT lines. */
-static void close_hunk(struct differ *d)
-{
-	size_t keep = d->nops - d->trailing +
-		      (d->trailing < CONTEXT ? d->trailing : CONTEXT), i;
-
-	hunk(d, keep);
-	for (i = 0; i < keep; i++) {
-		d->apos += d->ops[i].t != OP_ADD;
-		d->bpos += d->ops[i].t != OP_DEL;
-	}
-	for (; i < d->nops; i++)
-		ring_add(d, d->ops[i]);
-	d->nops = d->trailing = 0;
-}
-
-static void push(struct differ *d, int t, size_t a, size_t b)
-{
-	struct op op = { (uint32_t)a, (uint32_t)b, (unsigned char)t };
-	size_t i;
-
-	if (d->failed)
-		return;
-	if (!d->nops && t == OP_EQ) {
-		ring_add(d, op);
-		return;
-	}
-	if (!d->nops) {
-		for (i = 0; i < d->nring; i++)
-			append(d, d->ring[i]);
-		d->nring = 0;
-	}
-	append(d, op);
-	d->trailing = t == OP_EQ ? d->trailing + 1 : 0;
-	if (d->trailing > 2 * CONTEXT)
-		close_hunk(d);
-}
+static void push(struct differ *d, int t, size_t a, size_t b);
 
 static void replace_all(struct differ *d, size_t alo, size_t ahi,
 			size_t blo, size_t bhi)
@@ -348,67 +285,153 @@ static void diff_range(struct differ *d, size_t alo, size_t ahi, size_t blo,
 
 /* ---- the text, through the sink ------------------------------------------ */
 
-static void put(const struct out *o, const char *p, size_t n)
+static void put_line(struct mb_buf *o, char mark, const char *p, size_t n)
 {
-	o->fn(o->ctx, p, n);
+	mb_buf_putc(o, mark);
+	mb_buf_append(o, p, n);
+	if (!n || p[n - 1] != '\n')
+		mb_buf_puts(o, "\n\\ No newline at end of file\n");
 }
 
-static void puts_(const struct out *o, const char *s)
+static void range(struct mb_buf *o, size_t before, size_t count)
 {
-	put(o, s, strlen(s));
-}
-
-static void range(const struct out *o, size_t before, size_t count)
-{
-	char t[64];
-
 	if (count == 1)
-		snprintf(t, sizeof(t), "%zu", before + 1);
+		mb_buf_printf(o, "%zu", before + 1);
 	else
-		snprintf(t, sizeof(t), "%zu,%zu", count ? before + 1 : before,
-			 count);
-	puts_(o, t);
+		mb_buf_printf(o, "%zu,%zu", count ? before + 1 : before, count);
 }
 
-static void put_line(const struct out *o, char mark, const struct line *l)
+/* The open hunk, after the file header if it is the first, to the sink. */
+static void close_hunk(struct emit *e)
 {
-	put(o, &mark, 1);
-	put(o, l->p, l->n);
-	if (!l->n || l->p[l->n - 1] != '\n')
-		puts_(o, "\n\\ No newline at end of file\n");
+	struct mb_buf h;
+
+	mb_buf_init(&h);
+	if (!e->header) {
+		e->header = 1;
+		mb_buf_printf(&h, "--- a/%s\n+++ b/%s\n", e->name, e->name);
+	}
+	mb_buf_puts(&h, "@@ -");
+	range(&h, e->ha, e->na);
+	mb_buf_puts(&h, " +");
+	range(&h, e->hb, e->nb);
+	mb_buf_puts(&h, " @@\n");
+	if (h.failed || e->body.failed) {
+		e->body.failed = 1;
+	} else {
+		e->fn(e->ctx, h.data, h.len);
+		e->fn(e->ctx, e->body.data ? e->body.data : "", e->body.len);
+	}
+	mb_buf_release(&h);
+	mb_buf_reset(&e->body);
+	e->open = 0;
 }
 
-/* The hunk's ops [0, to), after the file header if it is the first. */
-static void hunk(struct differ *d, size_t to)
+/* Where the line after the first k lines of [p, end) begins. */
+static const char *skip_lines(const char *p, const char *end, size_t k)
 {
-	const struct out *o = d->o;
-	size_t i, na = 0, nb = 0;
+	const char *nl;
 
-	if (!d->header) {
-		d->header = 1;
-		puts_(o, "--- a/");
-		puts_(o, d->name);
-		puts_(o, "\n+++ b/");
-		puts_(o, d->name);
-		puts_(o, "\n");
+	while (k-- && p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
 	}
-	for (i = 0; i < to; i++) {
-		na += d->ops[i].t != OP_ADD;
-		nb += d->ops[i].t != OP_DEL;
-	}
-	puts_(o, "@@ -");
-	range(o, d->apos, na);
-	puts_(o, " +");
-	range(o, d->bpos, nb);
-	puts_(o, " @@\n");
-	for (i = 0; i < to; i++) {
-		const struct op *p = &d->ops[i];
+	return p;
+}
 
-		if (p->t == OP_ADD)
-			put_line(o, '+', &d->b.v[p->b]);
-		else
-			put_line(o, p->t == OP_EQ ? ' ' : '-', &d->a.v[p->a]);
+/* The lines of [p, end) into the hunk as context. */
+static void context(struct emit *e, const char *p, const char *end)
+{
+	const char *nl;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		put_line(&e->body, ' ', p, (size_t)(nl - p));
+		p = nl;
 	}
+}
+
+/*
+ * Before a changed line: the run of equal lines waiting becomes context,
+ * leading (a new hunk), inside the open hunk (up to 2 * CONTEXT lines), or
+ * trailing for the open hunk and leading for the next.
+ */
+static void place_run(struct emit *e)
+{
+	size_t keep = e->neq < CONTEXT ? e->neq : CONTEXT;
+	const char *head = skip_lines(e->eq, e->eq_end, keep);
+	const char *tail = skip_lines(e->eq, e->eq_end, e->neq - keep);
+
+	if (e->open && e->neq <= 2 * CONTEXT) {
+		context(e, e->eq, e->eq_end);
+		e->na += e->neq;
+		e->nb += e->neq;
+	} else {
+		if (e->open) {
+			context(e, e->eq, head);
+			e->na += keep;
+			e->nb += keep;
+			close_hunk(e);
+		}
+		e->open = 1;
+		e->ha = e->aline + e->neq - keep;
+		e->hb = e->bline + e->neq - keep;
+		e->na = e->nb = keep;
+		context(e, tail, e->eq_end);
+	}
+	e->aline += e->neq;
+	e->bline += e->neq;
+	e->neq = 0;
+	e->eq = e->eq_end = NULL;
+}
+
+/* Equal lines [p, p + n) of the new text (nl of them), after the run. */
+static void emit_equal(struct emit *e, const char *p, size_t n, size_t nl)
+{
+	if (!n)
+		return;
+	if (!e->neq)
+		e->eq = p;
+	e->eq_end = p + n;
+	e->neq += nl;
+}
+
+static void emit_change(struct emit *e, int t, const struct line *l)
+{
+	place_run(e);
+	put_line(&e->body, t == OP_ADD ? '+' : '-', l->p, l->n);
+	if (t == OP_ADD) {
+		e->nb++;
+		e->bline++;
+	} else {
+		e->na++;
+		e->aline++;
+	}
+}
+
+/* The last hunk, its trailing context cut to CONTEXT lines. */
+static int emit_end(struct emit *e)
+{
+	size_t keep = e->neq < CONTEXT ? e->neq : CONTEXT;
+
+	if (e->open) {
+		context(e, e->eq, skip_lines(e->eq, e->eq_end, keep));
+		e->na += keep;
+		e->nb += keep;
+		close_hunk(e);
+	}
+	return e->body.failed ? -1 : 0;
+}
+
+static void push(struct differ *d, int t, size_t a, size_t b)
+{
+	if (d->failed)
+		return;
+	if (t == OP_EQ)
+		emit_equal(d->e, d->b.v[b].p, d->b.v[b].n, 1);
+	else
+		emit_change(d->e, t, t == OP_ADD ? &d->b.v[b] : &d->a.v[a]);
 }
 
 /* ---- the shared start and end -------------------------------------------- */
@@ -460,35 +483,215 @@ static void region(const char *a, size_t alen, const char *b, size_t blen,
 		*skipped += a[i] == '\n';
 }
 
+static void emit_init(struct emit *e, const char *name, mb_diff_sink *fn,
+		      void *ctx)
+{
+	memset(e, 0, sizeof(*e));
+	e->fn = fn;
+	e->ctx = ctx;
+	e->name = name;
+	mb_buf_init(&e->body);
+}
+
+/* The end of the line that starts at p (after its newline). */
+static const char *line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+/* The start of the line that ends at end (just after a newline, or not). */
+static const char *line_back(const char *from, const char *end)
+{
+	const char *p = end - 1;
+
+	while (p > from && p[-1] != '\n')
+		p--;
+	return p;
+}
+
+/*
+ * The lines a and b share at their start (*pre bytes of each, *npre
+ * lines) and then at their end (*suf bytes, *nsuf lines), compared as
+ * bytes: most of a splice's region, which diff_range would otherwise
+ * hash line by line to find the same.
+ */
+static void shared_lines(const char *a, size_t alen, const char *b,
+			 size_t blen, size_t *pre, size_t *npre, size_t *suf,
+			 size_t *nsuf)
+{
+	const char *ae = a + alen, *be = b + blen, *x, *y;
+
+	*pre = *npre = *suf = *nsuf = 0;
+	while (a + *pre < ae && b + *pre < be) {
+		x = line_end(a + *pre, ae);
+		y = line_end(b + *pre, be);
+		if (x - a != y - b || memcmp(a + *pre, b + *pre,
+					     (size_t)(x - a) - *pre) != 0)
+			break;
+		*pre = (size_t)(x - a);
+		++*npre;
+	}
+	while (alen - *suf > *pre && blen - *suf > *pre) {
+		x = line_back(a + *pre, ae - *suf);
+		y = line_back(b + *pre, be - *suf);
+		if (ae - *suf - x != be - *suf - y ||
+		    memcmp(x, y, (size_t)(ae - *suf - x)) != 0)
+			break;
+		*suf = (size_t)(ae - x);
+		++*nsuf;
+	}
+}
+
+/* The lines of region a against b, into e. */
+static int diff_region(struct emit *e, const char *a, size_t alen,
+		       const char *b, size_t blen)
+{
+	struct differ d;
+	size_t pre, npre, suf, nsuf;
+	int r = 0, both;
+
+	shared_lines(a, alen, b, blen, &pre, &npre, &suf, &nsuf);
+	emit_equal(e, b, pre, npre);
+	memset(&d, 0, sizeof(d));
+	d.e = e;
+	both = alen - pre - suf && blen - pre - suf;
+	if (split_lines(a + pre, alen - pre - suf, both, &d.a) ||
+	    split_lines(b + pre, blen - pre - suf, both, &d.b))
+		r = -1;
+	else
+		diff_range(&d, 0, d.a.n, 0, d.b.n);
+	free(d.a.v);
+	free(d.b.v);
+	emit_equal(e, b + blen - suf, suf, nsuf);
+	return r || d.failed ? -1 : 0;
+}
+
 int mb_diff_unified(const char *name, const char *a, size_t alen,
 		    const char *b, size_t blen, mb_diff_sink *fn, void *ctx)
 {
-	struct out o = { fn, ctx };
-	struct differ d;
+	struct emit e;
 	size_t pre, suf, skipped;
-	int r = 0;
+	int r;
 
 	if (alen == blen && memcmp(a, b, alen) == 0)
 		return 0;
 	if (alen > UINT32_MAX / 2 || blen > UINT32_MAX / 2)
 		return -1;
 	region(a, alen, b, blen, &pre, &suf, &skipped);
-	memset(&d, 0, sizeof(d));
-	d.o = &o;
-	d.name = name;
-	d.apos = d.bpos = skipped;
-	if (split_lines(a + pre, alen - suf - pre, &d.a) ||
-	    split_lines(b + pre, blen - suf - pre, &d.b)) {
-		r = -1;
-	} else {
-		diff_range(&d, 0, d.a.n, 0, d.b.n);
-		if (d.nops && !d.failed)
-			close_hunk(&d);
-		r = d.failed ? -1 : 0;
+	emit_init(&e, name, fn, ctx);
+	e.aline = e.bline = skipped;
+	r = diff_region(&e, a + pre, alen - suf - pre, b + pre,
+			blen - suf - pre);
+	if (!r)
+		r = emit_end(&e);
+	mb_buf_release(&e.body);
+	return r;
+}
+
+/* ---- a splice's diff ------------------------------------------------------- */
+
+static size_t count_lines(const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+	size_t k = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+		k++;
 	}
-	free(d.a.v);
-	free(d.b.v);
-	free(d.ops);
+	return k;
+}
+
+/* The new text's lines [from, to) go to e as equal ones. */
+static void equal_span(struct emit *e, const char *data, size_t from,
+		       size_t to)
+{
+	emit_equal(e, data + from, to - from, count_lines(data + from,
+							   to - from));
+}
+
+static size_t line_begin(const char *data, size_t p)
+{
+	while (p > 0 && data[p - 1] != '\n')
+		p--;
+	return p;
+}
+
+/* Just after the line holding the end of edit i's text. */
+static size_t line_after(const char *data, size_t len,
+			 const struct mb_edit *ed)
+{
+	size_t p = ed->nstart + ed->len;
+	const char *nl = p < len ? memchr(data + p, '\n', len - p) : NULL;
+
+	return nl ? (size_t)(nl - data) + 1 : len;
+}
+
+/*
+ * One region: the whole lines of the new text around edits [i, j), and
+ * the same lines with those edits undone (old: where edit i's replaced
+ * bytes begin in e->old), diffed.
+ */
+static int splice_region(struct emit *em, const struct mb_edits *e,
+			 const char *data, size_t from, size_t to, size_t i,
+			 size_t j, size_t old, struct mb_buf *was)
+{
+	size_t pos = from, n;
+
+	mb_buf_reset(was);
+	for (; i < j; i++) {
+		const struct mb_edit *ed = &e->v[i];
+
+		n = ed->end - ed->start;
+		mb_buf_append(was, data + pos, ed->nstart - pos);
+		if (n)
+			mb_buf_append(was, e->old + old, n);
+		old += n;
+		pos = ed->nstart + ed->len;
+	}
+	mb_buf_append(was, data + pos, to - pos);
+	if (was->failed)
+		return -1;
+	return diff_region(em, was->data ? was->data : "", was->len,
+			   data + from, to - from);
+}
+
+int mb_diff_splice(const char *name, const struct mb_edits *e,
+		   const char *data, size_t len, mb_diff_sink *fn, void *ctx)
+{
+	struct emit em;
+	struct mb_buf was;
+	size_t i = 0, j, done = 0, old = 0, from, to, k;
+	int r = 0;
+
+	if (len > UINT32_MAX / 2)
+		return -1;
+	emit_init(&em, name, fn, ctx);
+	mb_buf_init(&was);
+	while (!r && i < e->n) {
+		from = line_begin(data, e->v[i].nstart);
+		to = line_after(data, len, &e->v[i]);
+		/* edits whose lines touch this region's join it */
+		for (j = i + 1; j < e->n && line_begin(data, e->v[j].nstart) <= to;
+		     j++)
+			if (line_after(data, len, &e->v[j]) > to)
+				to = line_after(data, len, &e->v[j]);
+		equal_span(&em, data, done, from);
+		r = splice_region(&em, e, data, from, to, i, j, old, &was);
+		for (k = i; k < j; k++)
+			old += e->v[k].end - e->v[k].start;
+		done = to;
+		i = j;
+	}
+	if (!r)
+		equal_span(&em, data, done, len);
+	if (!r)
+		r = emit_end(&em);
+	mb_buf_release(&was);
+	mb_buf_release(&em.body);
 	return r;
 }
 

@@ -44,6 +44,7 @@ void mb_edits_release(struct mb_edits *e)
 	for (i = 0; i < e->n; i++)
 		free(e->v[i].text);
 	free(e->v);
+	free(e->old);
 	mb_edits_init(e);
 }
 
@@ -64,21 +65,46 @@ void mb_edits_sort(struct mb_edits *e)
 		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
 }
 
-enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
-			     struct mb_buf *out, struct mb_error *err)
+/*
+ * The new file's length, or (size_t)-1 when the edits overlap (*bad: the
+ * first edit that does).
+ */
+static size_t new_len(const struct mb_doc *doc, const struct mb_edits *e,
+		      uint32_t *bad)
 {
-	size_t i, pos = 0;
+	size_t i, pos = 0, n = doc->len;
 
-	mb_edits_sort(e);
 	for (i = 0; i < e->n; i++) {
 		const struct mb_edit *ed = &e->v[i];
 
+		*bad = ed->start;
 		if (ed->start < pos || ed->end < ed->start ||
 		    ed->end > doc->len)
-			return mb_error_set(err, MB_EFILE, "write", doc->path,
-				"internal error: overlapping edits at byte %u",
-				(unsigned)ed->start);
+			return (size_t)-1;
+		n += ed->len - (ed->end - ed->start);
+		pos = ed->end;
+	}
+	return n;
+}
+
+enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
+			     struct mb_buf *out, struct mb_error *err)
+{
+	size_t i, pos = 0, n;
+	uint32_t bad = 0;
+
+	mb_edits_sort(e);
+	if ((n = new_len(doc, e, &bad)) == (size_t)-1)
+		return mb_error_set(err, MB_EFILE, "write", doc->path,
+				    "internal error: overlapping edits at "
+				    "byte %u", (unsigned)bad);
+	/* One block of the final size: no doubling, no copy on growth. */
+	mb_buf_reserve(out, n);
+	for (i = 0; i < e->n; i++) {
+		struct mb_edit *ed = &e->v[i];
+
 		mb_buf_append(out, doc->buf + pos, ed->start - pos);
+		ed->nstart = (uint32_t)out->len;
 		mb_buf_append(out, ed->text, ed->len);
 		pos = ed->end;
 	}
@@ -87,4 +113,67 @@ enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
 		return mb_error_set(err, MB_EFILE, "write", doc->path,
 				    "out of memory");
 	return MB_OK;
+}
+
+int mb_edits_keep_old(struct mb_edits *e, const struct mb_doc *doc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < e->n; i++)
+		n += e->v[i].end - e->v[i].start;
+	free(e->old);
+	e->oldlen = 0;
+	if (!(e->old = malloc(n + 1)))
+		return -1;
+	for (i = 0; i < e->n; i++) {
+		memcpy(e->old + e->oldlen, doc->buf + e->v[i].start,
+		       e->v[i].end - e->v[i].start);
+		e->oldlen += e->v[i].end - e->v[i].start;
+	}
+	return 0;
+}
+
+size_t mb_edits_old_len(const struct mb_edits *e, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		len = len - e->v[i].len + (e->v[i].end - e->v[i].start);
+	return len;
+}
+
+int mb_edits_undo(const struct mb_edits *e, const char *data, size_t len,
+		  mb_piece_fn *fn, void *ctx)
+{
+	size_t i, pos = 0, old = 0, n;
+	int r = 0;
+
+	for (i = 0; !r && i < e->n; i++) {
+		const struct mb_edit *ed = &e->v[i];
+
+		n = ed->end - ed->start;
+		if (ed->nstart > pos)
+			r = fn(ctx, data + pos, ed->nstart - pos);
+		if (!r && n)
+			r = fn(ctx, e->old + old, n);
+		old += n;
+		pos = ed->nstart + ed->len;
+	}
+	if (!r && len > pos)
+		r = fn(ctx, data + pos, len - pos);
+	return r;
+}
+
+int mb_edits_changed(const struct mb_edits *e, const char *data)
+{
+	size_t i, old = 0, n;
+
+	for (i = 0; i < e->n; i++) {
+		n = e->v[i].end - e->v[i].start;
+		if (e->v[i].len != n || (n && memcmp(data + e->v[i].nstart,
+						    e->old + old, n) != 0))
+			return 1;
+		old += n;
+	}
+	return 0;
 }

@@ -2,10 +2,12 @@
 /*
  * Write transactions (txn.h): the edits applied once, checked by parsing
  * the result (libxml2 sees again only what the edits changed: splice.h),
- * then shown as a diff or written. The order of what is let
- * go keeps a hosting-size file near two copies: indexes before the splice,
- * the old bytes (commit, remembered as a SHA-256) right after it, the
- * check's index once it has parsed.
+ * then shown as a diff or written. The order of what is let go keeps a
+ * hosting-size file near one copy and its index: indexes before the
+ * splice, the old bytes right after it (what the edits replaced is kept:
+ * the new bytes with the edits undone are the old file, for the diff and
+ * for the write's check under the lock), the check's index once it has
+ * parsed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,16 +42,35 @@ enum mb_status mb_txn_reparse(const struct mb_doc *orig, char *bytes,
 			    "(%s: %s); nothing written", e.subject, e.reason);
 }
 
-/* The new bytes: the checked document's, or the splice's (no edits). */
+/*
+ * The new bytes: the checked document's, or the splice's (no edits).
+ * undo: the old bytes are gone, and are the new ones with the edits undone
+ * (splice.h); otherwise orig still holds them.
+ */
 struct built {
 	struct mb_buf out;
 	struct mb_doc *check;
 	const char *data;
 	size_t len;
+	int undo;
 };
 
-/* With drop_old, orig's and doc's bytes go once the splice is done. */
-static enum mb_status build(struct mb_txn *t, struct built *b, int drop_old,
+/*
+ * With shed, orig's bytes go once the splice is done, when the edits can
+ * give them back (edits against orig itself: not a batch's later
+ * document); a batch keeps orig's and lets the later document's go.
+ */
+static void shed_bytes(struct mb_txn *t, struct built *b)
+{
+	b->undo = t->doc == t->orig && t->edits->n &&
+		  mb_edits_keep_old(t->edits, t->orig) == 0;
+	if (t->doc != t->orig)
+		mb_doc_drop_bytes(t->doc);
+	else if (b->undo)
+		mb_doc_drop_bytes(t->orig);
+}
+
+static enum mb_status build(struct mb_txn *t, struct built *b,
 			    struct mb_error *err)
 {
 	struct mb_doc_recheck rc;
@@ -58,6 +79,7 @@ static enum mb_status build(struct mb_txn *t, struct built *b, int drop_old,
 
 	mb_buf_init(&b->out);
 	b->check = NULL;
+	b->undo = 0;
 	/* Where the edits fall, while the keys are known (see splice.h). */
 	mb_doc_recheck_plan(t->doc, t->edits, &rc);
 	if (t->shed) {
@@ -65,10 +87,8 @@ static enum mb_status build(struct mb_txn *t, struct built *b, int drop_old,
 		mb_doc_drop_index(t->orig);
 	}
 	st = mb_doc_splice(t->doc, t->edits, &b->out, err);
-	if (drop_old) {
-		mb_doc_drop_bytes(t->doc);
-		mb_doc_drop_bytes(t->orig);
-	}
+	if (!st && t->shed)
+		shed_bytes(t, b);
 	/* Whatever was planned, the file written must read back. */
 	if (!st && t->edits->n) {
 		char *data = mb_buf_detach(&b->out, &len);
@@ -96,63 +116,28 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/*
- * The old bytes again, from the file, once the check has let its index
- * go: while the new file is parsed, only one copy of the file is held.
- * They must be what was loaded (len bytes, that SHA-256).
- */
-static char *read_again(const char *path, size_t len,
-			const unsigned char sha[32], struct mb_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(len + 1);
-	unsigned char now[32];
-	size_t n = f && buf ? fread(buf, 1, len + 1, f) : 0;
-
-	if (f)
-		fclose(f);
-	if (buf && n == len && mb_write_sha256(buf, len, now) == 0 &&
-	    memcmp(now, sha, 32) == 0)
-		return buf;
-	free(buf);
-	mb_error_set(err, MB_EFILE, "write", path, "the file changed since "
-		     "mbtool read it (another program wrote it): run the "
-		     "command again");
-	return NULL;
-}
-
-static enum mb_status show(const struct mb_txn *t, const char *old,
-			   size_t oldlen, const struct built *b,
-			   mb_diff_sink *fn, void *ctx,
-			   struct mb_write_result *res, struct mb_error *err)
-{
-	res->changed = b->len != oldlen || memcmp(b->data, old, oldlen) != 0;
-	if (mb_diff_unified(base_name(t->orig->path), old, oldlen, b->data,
-			    b->len, fn, ctx))
-		return mb_error_set(err, MB_EFILE, "write", t->orig->path,
-				    "out of memory for the diff");
-	return MB_OK;
-}
-
 enum mb_status mb_txn_preview(struct mb_txn *t, mb_diff_sink *fn, void *ctx,
 			      struct mb_write_result *res,
 			      struct mb_error *err)
 {
-	unsigned char sha[32];
-	size_t oldlen = t->orig->len;
-	int shed = t->shed && mb_write_sha256(t->orig->buf, oldlen, sha) == 0;
+	const char *name = base_name(t->orig->path);
 	struct built b;
-	enum mb_status st = build(t, &b, shed, err);
-	char *old = NULL;
+	enum mb_status st = build(t, &b, err);
+	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (!st && shed && !(old = read_again(t->orig->path, oldlen, sha,
-					      err)))
-		st = err->status;
-	if (!st)
-		st = show(t, shed ? old : t->orig->buf, oldlen, &b, fn, ctx,
-			  res, err);
-	free(old);
+	if (!st && b.undo) {
+		res->changed = mb_edits_changed(t->edits, b.data);
+		r = mb_diff_splice(name, t->edits, b.data, b.len, fn, ctx);
+	} else if (!st) {
+		res->changed = b.len != t->orig->len ||
+			       memcmp(b.data, t->orig->buf, b.len) != 0;
+		r = mb_diff_unified(name, t->orig->buf, t->orig->len, b.data,
+				    b.len, fn, ctx);
+	}
+	if (!st && r)
+		st = mb_error_set(err, MB_EFILE, "write", t->orig->path,
+				  "out of memory for the diff");
 	release(&b);
 	return st;
 }
@@ -163,17 +148,15 @@ enum mb_status mb_txn_commit(struct mb_txn *t,
 			     struct mb_error *err)
 {
 	struct mb_write_opts o = *opts;
-	unsigned char sha[32];
 	size_t oldlen = t->orig->len;
-	int shed = t->shed && mb_write_sha256(t->orig->buf, oldlen, sha) == 0;
 	struct built b;
-	enum mb_status st = build(t, &b, shed, err);
+	enum mb_status st = build(t, &b, err);
 
 	memset(res, 0, sizeof(*res));
 	o.dry_run = 0;
-	o.old_sha256 = shed ? sha : NULL;
+	o.undo = b.undo ? t->edits : NULL;
 	if (!st)
-		st = mb_write_replace(t->orig->path, shed ? NULL :
+		st = mb_write_replace(t->orig->path, b.undo ? NULL :
 				      t->orig->buf, oldlen, b.data, b.len,
 				      &o, res, err);
 	release(&b);

@@ -39,8 +39,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "mb/diff.h"
 #include "mb/write.h"
 #include "write_priv.h"
@@ -391,40 +389,74 @@ static int same_bytes(int fd, const char *old, size_t oldlen)
 	}
 }
 
-int mb_write_sha256(const char *data, size_t len, unsigned char out[32])
+/*
+ * The file read piece by piece against the old bytes that undo gives
+ * (write.h): same_bytes without them in memory. ok: 1 while equal, 0 once
+ * not, -1 on a read error.
+ */
+struct cmp {
+	int fd, ok;
+	char piece[65536];
+	size_t have, used;
+};
+
+static int cmp_piece(void *ctx, const char *p, size_t n)
 {
-	return EVP_Digest(data, len, out, NULL, EVP_sha256(), NULL) ? 0 : -1;
+	struct cmp *c = ctx;
+	size_t k;
+	ssize_t r;
+
+	while (n) {
+		if (c->used == c->have) {
+			r = read_some(c->fd, c->piece, sizeof(c->piece));
+			if (r <= 0) {
+				c->ok = r < 0 ? -1 : 0;
+				return 1;
+			}
+			c->have = (size_t)r;
+			c->used = 0;
+		}
+		k = c->have - c->used < n ? c->have - c->used : n;
+		if (memcmp(c->piece + c->used, p, k) != 0) {
+			c->ok = 0;
+			return 1;
+		}
+		c->used += k;
+		p += k;
+		n -= k;
+	}
+	return 0;
 }
 
-/* The same as same_bytes for a caller that kept only a SHA-256. */
-static int same_digest(int fd, const unsigned char *sha, size_t oldlen)
+static int same_undone(int fd, const struct mb_edits *undo, const char *data,
+		       size_t len)
 {
-	char piece[65536];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	size_t off = 0;
-	ssize_t r = 0;
-	int ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	struct cmp *c = malloc(sizeof(*c));
+	ssize_t r;
+	int ok;
 
-	while (ok) {
-		r = read_some(fd, piece, sizeof(piece));
-		if (r <= 0)
-			break;
-		off += (size_t)r;
-		ok = EVP_DigestUpdate(c, piece, (size_t)r);
-	}
-	ok = ok && r == 0 && EVP_DigestFinal_ex(c, md, NULL);
-	EVP_MD_CTX_free(c);
-	if (!ok)
+	if (!c)
 		return -1;
-	return off == oldlen && memcmp(md, sha, 32) == 0;
+	c->fd = fd;
+	c->ok = 1;
+	c->have = c->used = 0;
+	mb_edits_undo(undo, data, len, cmp_piece, c);
+	/* all of it: nothing may follow in the file */
+	if (c->ok == 1 && c->used < c->have)
+		c->ok = 0;
+	else if (c->ok == 1 && (r = read_some(fd, c->piece, 1)) != 0)
+		c->ok = r < 0 ? -1 : 0;
+	ok = c->ok == 1 ? 1 : c->ok;
+	free(c);
+	return ok;
 }
 
 /* Under the lock: the file must still hold what the caller read. */
 static enum mb_status check_current(struct job *j, const char *old,
-				    size_t oldlen, struct mb_error *err)
+				    size_t oldlen, const char *data,
+				    size_t len, struct mb_error *err)
 {
-	const unsigned char *sha = j->opts->old_sha256;
+	const struct mb_edits *undo = j->opts->undo;
 	int fd = open(j->t.path, O_RDONLY | O_CLOEXEC), same;
 
 	j->exists = fd >= 0;
@@ -432,12 +464,12 @@ static enum mb_status check_current(struct job *j, const char *old,
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
 				    "cannot open: %s", strerror(errno));
 	if (fd < 0)
-		return old || sha ? mb_error_set(err, MB_EFILE, "write",
+		return old || undo ? mb_error_set(err, MB_EFILE, "write",
 			j->t.path, "the file disappeared since mbtool read "
 			"it; nothing written") : MB_OK;
 	if (fstat(fd, &j->st) != 0 ||
 	    (same = old ? same_bytes(fd, old, oldlen) :
-	     sha ? same_digest(fd, sha, oldlen) : 1) < 0) {
+	     undo ? same_undone(fd, undo, data, len) : 1) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -586,7 +618,7 @@ static enum mb_status write_locked(struct job *j, const char *old,
 				   size_t oldlen, const char *data, size_t len,
 				   struct mb_error *err)
 {
-	enum mb_status st = check_current(j, old, oldlen, err);
+	enum mb_status st = check_current(j, old, oldlen, data, len, err);
 
 	if (!st && j->exists && !(j->st.st_mode & 0222) && !j->opts->force)
 		return mb_error_set(err, MB_EFILE, "write", j->t.path,
@@ -614,16 +646,12 @@ static enum mb_status write_locked(struct job *j, const char *old,
 	return st;
 }
 
-static int changed(const char *old, size_t oldlen, const unsigned char *sha,
-		   const char *data, size_t len)
+static int changed(const char *old, size_t oldlen,
+		   const struct mb_edits *undo, const char *data, size_t len)
 {
-	unsigned char md[32];
-
 	if (old)
 		return oldlen != len || memcmp(old, data, len) != 0;
-	if (sha && oldlen == len && mb_write_sha256(data, len, md) == 0)
-		return memcmp(md, sha, 32) != 0;
-	return 1;
+	return !undo || mb_edits_changed(undo, data);
 }
 
 static const char *base_name(const char *path)
@@ -644,8 +672,8 @@ enum mb_status mb_write_replace(const char *path, const char *old,
 	enum mb_status st;
 
 	memset(res, 0, sizeof(*res));
-	res->changed = changed(old, oldlen, opts->old_sha256, data, len);
-	if (!old && opts->old_sha256 && opts->dry_run)
+	res->changed = changed(old, oldlen, opts->undo, data, len);
+	if (!old && opts->undo && opts->dry_run)
 		return mb_error_set(err, MB_EFILE, "write", path, "internal "
 				    "error: a dry run needs the old bytes");
 	if (opts->dry_run) {

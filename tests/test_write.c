@@ -23,6 +23,10 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "mb/diff.h"
+#include "mb/doc.h"
+#include "mb/schema.h"
+#include "mb/txn.h"
 #include "mb/write.h"
 
 static void test_write_backup_mode(void **state)
@@ -309,51 +313,195 @@ static void test_changed_meanwhile(void **state)
 }
 
 /*
- * The caller kept only a SHA-256 of what it read (old == NULL): the same
- * checks hold. Same-length different bytes are caught, identical new bytes
- * write nothing, and the matching file is replaced.
+ * The caller let the old bytes go (old == NULL) and kept what its edits
+ * replaced: the file under the lock is compared with the new bytes with
+ * the edits undone, piece by piece. Same-length different bytes, a file
+ * one byte longer or shorter are caught, identical new bytes write
+ * nothing, and the matching file is replaced.
  */
-static enum mb_status replace_by_sha(struct fx_dir *f, const char *seen,
-				     const char *data,
-				     struct mb_write_result *r,
-				     struct mb_error *e)
+static enum mb_status replace_by_undo(struct fx_dir *f, const char *seen,
+				      const char *data,
+				      struct mb_write_result *r,
+				      struct mb_error *e)
 {
 	struct mb_write_opts o = { 0 };
-	unsigned char sha[32];
+	struct mb_doc d = { 0 };
+	struct mb_edits ed;
+	struct mb_buf out;
+	size_t n = strlen(seen), m = strlen(data), pre = 0, suf = 0;
+	enum mb_status st;
 
-	assert_int_equal(mb_write_sha256(seen, strlen(seen), sha), 0);
+	while (pre < n && pre < m && seen[pre] == data[pre])
+		pre++;
+	while (suf < n - pre && suf < m - pre &&
+	       seen[n - 1 - suf] == data[m - 1 - suf])
+		suf++;
+	d.path = f->file;
+	d.buf = (char *)seen;
+	d.len = n;
+	mb_edits_init(&ed);
+	mb_buf_init(&out);
+	/* the change, and edits that change nothing around it */
+	assert_int_equal(mb_edits_add(&ed, 0, 0, "", 0), 0);
+	assert_int_equal(mb_edits_add(&ed, (uint32_t)pre, (uint32_t)(n - suf),
+				      data + pre, m - pre - suf), 0);
+	assert_int_equal(mb_edits_add(&ed, (uint32_t)n - 1, (uint32_t)n,
+				      seen + n - 1, 1), 0);
+	assert_int_equal(mb_doc_splice(&d, &ed, &out, e), MB_OK);
+	assert_string_equal(out.data, data);
+	assert_int_equal(mb_edits_keep_old(&ed, &d), 0);
 	o.no_backup = 1;
-	o.old_sha256 = sha;
+	o.undo = &ed;
 	mb_error_clear(e);
-	return mb_write_replace(f->file, NULL, strlen(seen), data,
-				strlen(data), &o, r, e);
+	st = mb_write_replace(f->file, NULL, n, out.data, out.len, &o, r, e);
+	mb_edits_release(&ed);
+	mb_buf_release(&out);
+	return st;
 }
 
-static void test_changed_meanwhile_sha(void **state)
+static void test_changed_meanwhile_undo(void **state)
 {
 	struct fx_dir *f = *state;
 	struct mb_write_result r;
 	struct mb_error e;
 	char other[4096];
+	size_t n = strlen(fx_old), i;
 
-	/* The same length, one byte different: only the digest tells. */
-	assert_true(strlen(fx_old) < sizeof(other));
+	/* The same length, one byte different, anywhere. */
+	assert_true(n + 1 < sizeof(other));
+	for (i = 0; i < n; i += n / 7) {
+		strcpy(other, fx_old);
+		other[i] ^= 1;
+		fx_put(f->file, other, 0640);
+		assert_int_equal(replace_by_undo(f, fx_old, fx_new, &r, &e),
+				 MB_EFILE);
+		assert_non_null(strstr(e.reason, "changed since"));
+		assert_string_equal(fx_slurp(f->file), other);
+	}
+	/* One byte more, one byte less. */
 	strcpy(other, fx_old);
-	other[0] ^= 1;
+	strcat(other, "\n");
 	fx_put(f->file, other, 0640);
-	assert_int_equal(replace_by_sha(f, fx_old, fx_new, &r, &e), MB_EFILE);
-	assert_non_null(strstr(e.reason, "changed since"));
+	assert_int_equal(replace_by_undo(f, fx_old, fx_new, &r, &e), MB_EFILE);
+	other[n - 1] = '\0';
+	fx_put(f->file, other, 0640);
+	assert_int_equal(replace_by_undo(f, fx_old, fx_new, &r, &e), MB_EFILE);
 	assert_string_equal(fx_slurp(f->file), other);
 	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
 	/* Nothing to change: no write at all. */
 	fx_put(f->file, fx_old, 0640);
-	assert_int_equal(replace_by_sha(f, fx_old, fx_old, &r, &e), MB_OK);
+	assert_int_equal(replace_by_undo(f, fx_old, fx_old, &r, &e), MB_OK);
 	assert_false(r.changed);
 	/* The file is what was read: replaced. */
-	assert_int_equal(replace_by_sha(f, fx_old, fx_new, &r, &e), MB_OK);
+	assert_int_equal(replace_by_undo(f, fx_old, fx_new, &r, &e), MB_OK);
 	assert_true(r.changed);
 	assert_string_equal(fx_slurp(f->file), fx_new);
 	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
+}
+
+/* ---- a transaction that let the old bytes go --------------------------- */
+
+static const char txn_old[] =
+	"<?xml version =\"1.0\"?>\n<configuration xmlns="
+	"\"urn:microsoft-catalog:XML_Metabase_V64_0\">\n<MBProperty>\n"
+	"<IIS_Global\tLocation =\".\"\n\t>\n</IIS_Global>\n"
+	"<IIsWebService\tLocation =\"/LM/W3SVC\"\n"
+	"\t\tAnonymousUserName=\"IUSR_A\"\n\t>\n</IIsWebService>\n"
+	"<IIsWebServer\tLocation =\"/LM/W3SVC/1\"\n"
+	"\t\tAnonymousUserName=\"IUSR_B\"\n\t>\n</IIsWebServer>\n"
+	"</MBProperty>\n</configuration>\n";
+
+static const char txn_gone[] = "\n\t\tAnonymousUserName=\"IUSR_B\"";
+
+static void to_buf(void *ctx, const char *p, size_t n)
+{
+	mb_buf_append(ctx, p, n);
+}
+
+/*
+ * txn_old loaded, IUSR_A renamed and IUSR_B's attribute deleted, the file
+ * then replaced by meanwhile (another program, after the load and before
+ * the lock; NULL: nobody), and the change previewed (diff into d) or
+ * committed (d NULL) with shed: the caller's bytes are let go, and what
+ * the file must still be comes from the new bytes and the edits.
+ */
+static enum mb_status txn_run(struct fx_dir *f, const char *meanwhile,
+			      struct mb_buf *d, struct mb_error *e)
+{
+	struct mb_doc *doc = NULL;
+	struct mb_edits ed;
+	struct mb_txn t;
+	struct mb_write_opts o = { 0 };
+	struct mb_write_result r;
+	const char *b;
+	enum mb_status st;
+
+	fx_put(f->file, txn_old, 0640);
+	mb_error_clear(e);
+	assert_int_equal(mb_doc_load(f->file, mb_schema_builtin(), &doc, e),
+			 MB_OK);
+	mb_edits_init(&ed);
+	b = strstr(doc->buf, "IUSR_A");
+	assert_int_equal(mb_edits_add(&ed, (uint32_t)(b - doc->buf),
+				      (uint32_t)(b - doc->buf) + 6, "IUSR_C",
+				      6), 0);
+	b = strstr(doc->buf, txn_gone);
+	assert_int_equal(mb_edits_add(&ed, (uint32_t)(b - doc->buf),
+				      (uint32_t)(b - doc->buf + strlen(txn_gone)),
+				      "", 0), 0);
+	if (meanwhile)
+		fx_put(f->file, meanwhile, 0640);
+	mb_txn_init(&t, doc, doc, &ed);
+	t.shed = 1;
+	o.no_backup = 1;
+	st = d ? mb_txn_preview(&t, to_buf, d, &r, e) :
+	     mb_txn_commit(&t, &o, &r, e);
+	assert_null(doc->buf); /* the old bytes were let go */
+	mb_edits_release(&ed);
+	mb_doc_free(doc);
+	return st;
+}
+
+static void test_txn_changed_meanwhile(void **state)
+{
+	struct fx_dir *f = *state;
+	struct mb_error e;
+	struct mb_buf d, want;
+	char other[sizeof(txn_old)], *p;
+	const char *where[] = { "IUSR_A", "IUSR_B", "IIS_Global", "/LM/W3SVC/1",
+				"</configuration>" };
+	size_t i;
+
+	/* one byte changed: in what an edit replaced, or elsewhere */
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		strcpy(other, txn_old);
+		other[strstr(other, where[i]) - other + 4] ^= 1;
+		assert_int_equal(txn_run(f, other, NULL, &e), MB_EFILE);
+		assert_non_null(strstr(e.reason, "changed since"));
+		assert_string_equal(fx_slurp(f->file), other);
+		assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
+	}
+	/* nobody changed it: written */
+	assert_int_equal(txn_run(f, NULL, NULL, &e), MB_OK);
+	assert_non_null(strstr(fx_slurp(f->file), "IUSR_C"));
+	assert_null(strstr(fx_slurp(f->file), "IUSR_B"));
+	assert_int_equal(fx_entries(f->dir, NULL, 0), 1);
+	/* the preview's diff, from the new bytes and the edits: the one of
+	 * the two whole files */
+	strcpy(other, txn_old);
+	other[strstr(other, "IUSR_A") - other + 5] = 'C';
+	p = strstr(other, txn_gone);
+	memmove(p, p + strlen(txn_gone), strlen(p + strlen(txn_gone)) + 1);
+	mb_buf_init(&d);
+	mb_buf_init(&want);
+	mb_diff_to_buf(&want, "MetaBase.xml", txn_old, strlen(txn_old), other,
+		       strlen(other));
+	assert_int_equal(txn_run(f, NULL, &d, &e), MB_OK);
+	assert_non_null(want.data);
+	assert_string_equal(d.data, want.data);
+	assert_string_equal(fx_slurp(f->file), txn_old);
+	mb_buf_release(&want);
+	mb_buf_release(&d);
 }
 
 int main(void)
@@ -373,7 +521,8 @@ int main(void)
 		FX_TEST(test_not_a_folder),
 		FX_TEST(test_stale_lock),
 		FX_TEST(test_changed_meanwhile),
-		FX_TEST(test_changed_meanwhile_sha),
+		FX_TEST(test_changed_meanwhile_undo),
+		FX_TEST(test_txn_changed_meanwhile),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,11 +26,16 @@ struct mb_edit {
 	char *text;      /* with these (owned) */
 	size_t len;
 	size_t seq;      /* insertion order, to keep inserts at one offset stable */
+	uint32_t nstart; /* where text begins in the spliced file (set by
+			    mb_doc_splice) */
 };
 
 struct mb_edits {
 	struct mb_edit *v;
 	size_t n, cap;
+	char *old;       /* the bytes the edits replace, in file order
+			    (mb_edits_keep_old), or NULL */
+	size_t oldlen;
 };
 
 void mb_edits_init(struct mb_edits *e);
@@ -41,11 +46,31 @@ void mb_edits_release(struct mb_edits *e);
 void mb_edits_sort(struct mb_edits *e);
 
 /*
- * The original bytes with the edits applied, into out. Overlapping edits
- * are refused (MB_EFILE): they would mean two changes to one span.
+ * The original bytes with the edits applied, into out (sized once, for
+ * the whole new file). Overlapping edits are refused (MB_EFILE): they
+ * would mean two changes to one span.
  */
 enum mb_status mb_doc_splice(const struct mb_doc *doc, struct mb_edits *e,
 			     struct mb_buf *out, struct mb_error *err);
+
+/*
+ * The original file without the original bytes: after mb_doc_splice, the
+ * spliced bytes with the splice undone. keep_old copies what the edits
+ * replace (a fraction of the file: the attributes a collapse deletes) so
+ * that the caller may let doc's bytes go; undo then gives the old file
+ * back piece by piece, in order, from the new bytes (data, len) and those
+ * copies: what a write compares with the file under its lock and what a
+ * dry run's diff shows as removed. fn returning non-zero stops the walk
+ * (its value is returned); 0 when every piece was given.
+ */
+int mb_edits_keep_old(struct mb_edits *e, const struct mb_doc *doc);
+typedef int mb_piece_fn(void *ctx, const char *p, size_t n);
+int mb_edits_undo(const struct mb_edits *e, const char *data, size_t len,
+		  mb_piece_fn *fn, void *ctx);
+/* The length of the old file that undo gives. */
+size_t mb_edits_old_len(const struct mb_edits *e, size_t len);
+/* 1 when undo gives other bytes than data (some edit changes some). */
+int mb_edits_changed(const struct mb_edits *e, const char *data);
 
 /*
  * What of a spliced file libxml2 must see again (doc_recheck.c). The

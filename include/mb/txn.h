@@ -13,8 +13,10 @@
  *
  * Memory (SPEC section 5, peak <= 3x the file): with shed, the caller is
  * done with its documents, and the transaction lets their indexes go
- * before the splice; commit also lets orig's bytes go once the new ones
- * are built (a SHA-256 of them stays for the concurrent-change check).
+ * before the splice, and orig's bytes once the new ones are built: the
+ * bytes the edits replaced are kept, and the new bytes with the edits
+ * undone are the old file, for the preview's diff (mb_diff_splice) and
+ * the commit's check that the file did not change (mb_write_opts.undo).
  * The check's index goes as soon as the check is done.
  */
 #ifndef MB_TXN_H

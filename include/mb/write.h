@@ -41,10 +41,12 @@ struct mb_write_opts {
 				     0666 & ~umask */
 	/*
 	 * With old == NULL: the caller read the file but has since freed its
-	 * bytes to save memory; it must still be oldlen bytes with this
-	 * SHA-256 (mb_write_sha256). Not with dry_run (a diff needs them).
+	 * bytes to save memory; the file must still be the new bytes with
+	 * these edits undone (mb_edits_undo: mb_doc_splice made the new
+	 * bytes, mb_edits_keep_old kept what they replace), compared byte
+	 * for byte under the lock. Not with dry_run.
 	 */
-	const unsigned char *old_sha256;
+	const struct mb_edits *undo;
 };
 
 /*
@@ -53,9 +55,6 @@ struct mb_write_opts {
  * program's other files (cache, scripts, reports, worker pipes).
  */
 int mb_write_all(int fd, const void *p, size_t n);
-
-/* SHA-256 of data, for mb_write_opts.old_sha256. 0, or -1 on failure. */
-int mb_write_sha256(const char *data, size_t len, unsigned char out[32]);
 
 /* Backups of one file that a write keeps by default (oldest pruned). */
 #define MB_WRITE_KEEP_BACKUPS 10
