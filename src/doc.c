@@ -68,18 +68,23 @@ static enum mb_status build_index(struct mb_doc *d, struct mb_error *err)
 	mask = cap - 1;
 	for (k = 0; k < d->nkeys; k++) {
 		const char *l = d->keys[k].location;
-		size_t n = strlen(l), i, dup;
+		uint64_t h = MB_HIDX_SEED;
+		size_t n, i, dup;
 
-		dup = mb_doc_find_n(d, l, n);
-		if (dup != MB_NOKEY)
-			return mb_error_set_line(err, MB_EFILE, "parse",
-				d->path, mb_doc_line(d, d->keys[k].start),
-				"duplicate Location '%s' (first at line %ld): "
-				"remove one of the two keys", l,
-				mb_doc_line(d, d->keys[dup].start));
-		for (i = (size_t)hash_loc(l, n) & mask; d->index[i];
-		     i = (i + 1) & mask)
-			;
+		/* Hashed and measured in one pass, probed once: the slot
+		 * where the search for a duplicate ends is the free one. */
+		for (n = 0; l[n]; n++)
+			h = mb_hidx_fold1(h, (unsigned char)l[n]);
+		for (i = (size_t)h & mask; d->index[i]; i = (i + 1) & mask) {
+			dup = d->index[i] - 1;
+			if (loc_eq(d->keys[dup].location, l, n))
+				return mb_error_set_line(err, MB_EFILE,
+					"parse", d->path,
+					mb_doc_line(d, d->keys[k].start),
+					"duplicate Location '%s' (first at "
+					"line %ld): remove one of the two keys",
+					l, mb_doc_line(d, d->keys[dup].start));
+		}
 		d->index[i] = k + 1;
 	}
 	return MB_OK;
@@ -103,7 +108,7 @@ static size_t find_parent(const struct mb_doc *d, const char *loc)
 			cut[n] = i;
 			hash[n++] = h;
 		}
-		h = mb_hidx_fold(h, loc + i, 1);
+		h = mb_hidx_fold1(h, (unsigned char)loc[i]);
 	}
 	while (n-- > 0) {
 		if (cut[n] == 0)
@@ -131,6 +136,13 @@ static enum mb_status link_tree(struct mb_doc *d, struct mb_error *err)
 		key->first_child = key->next_sibling = MB_NOKEY;
 		last[k] = MB_NOKEY;
 		key->parent = find_parent(d, key->location);
+		/* Runs of keys share a type (a site's vdirs): one search. */
+		if (k && key->elem.len == key[-1].elem.len &&
+		    memcmp(d->buf + key->elem.off, d->buf + key[-1].elem.off,
+			   key->elem.len) == 0) {
+			key->cls = key[-1].cls;
+			continue;
+		}
 		/* (not snprintf: it was a tenth of a load's own work) */
 		memcpy(name, d->buf + key->elem.off, n);
 		name[n] = '\0';
@@ -188,6 +200,32 @@ static enum mb_status check_bytes(struct mb_doc *d, struct mb_error *err)
 	return MB_OK;
 }
 
+/*
+ * The tokenizer runs first: it is linear on any input and refuses an
+ * element of more than MB_DOC_MAX_ATTRS attributes, so when it accepts
+ * the file libxml2 (quadratic in one element's attributes) may read it
+ * without the separate counting pass, a tenth of a load. When it refuses
+ * the file, the checks run in their old order, so the message is the same
+ * as before: the attribute limit, then libxml2's, then the tokenizer's.
+ */
+static enum mb_status scan_and_check(struct mb_doc *d, struct mb_error *err)
+{
+	struct mb_error scan_err;
+	enum mb_status st;
+
+	mb_error_clear(&scan_err);
+	if (!mb_doc_scan(d, &scan_err))
+		return mb_doc_check_xml(d, err);
+	st = mb_doc_check_limits(d, err);
+	if (!st)
+		st = mb_doc_check_xml(d, err);
+	if (st)
+		return st;
+	if (err)
+		*err = scan_err;
+	return scan_err.status;
+}
+
 /* Takes ownership of buf (len bytes plus a NUL). */
 /* rc: a spliced file's ranges for libxml2 (NULL: the whole file). */
 static enum mb_status parse_owned(const char *name, char *buf, size_t len,
@@ -209,12 +247,8 @@ static enum mb_status parse_owned(const char *name, char *buf, size_t len,
 	d->len = len;
 	d->schema = schema;
 	st = check_bytes(d, err);
-	if (!st && !rc)
-		st = mb_doc_check_limits(d, err);
-	if (!st && !rc)
-		st = mb_doc_check_xml(d, err);
 	if (!st)
-		st = mb_doc_scan(d, err);
+		st = rc ? mb_doc_scan(d, err) : scan_and_check(d, err);
 	/* After the scan, which says where the keys of the new bytes are. */
 	if (!st && rc)
 		st = mb_doc_recheck_xml(d, rc, err);
@@ -354,10 +388,7 @@ enum mb_status mb_doc_load(const char *path, const struct mb_schema *schema,
 
 void mb_doc_drop_index(struct mb_doc *doc)
 {
-	size_t k;
-
-	for (k = 0; k < doc->nkeys; k++)
-		free(doc->keys[k].location);
+	free(doc->loc_pool);
 	free(doc->keys);
 	free(doc->attr_pool);
 	free(doc->custom_pool);
@@ -366,6 +397,7 @@ void mb_doc_drop_index(struct mb_doc *doc)
 	doc->nkeys = 0;
 	doc->attr_pool = NULL;
 	doc->custom_pool = NULL;
+	doc->loc_pool = NULL;
 	doc->index = NULL;
 	doc->index_cap = 0;
 }
@@ -585,17 +617,24 @@ static size_t entity(const char *p, const char *e, char *o, size_t *olen)
 
 char *mb_doc_text(const struct mb_doc *doc, struct mb_span raw)
 {
+	char *out = malloc((size_t)raw.len + 1);
+
+	if (out)
+		mb_doc_decode(doc, raw, out);
+	return out;
+}
+
+size_t mb_doc_decode(const struct mb_doc *doc, struct mb_span raw, char *out)
+{
 	const char *p = doc->buf + raw.off, *e = p + raw.len;
-	char *out = malloc((size_t)raw.len + 1), *o = out;
+	char *o = out;
 	size_t used, olen;
 
-	if (!out)
-		return NULL;
 	/* Most values hold neither: one copy (every command decodes many). */
 	if (!memchr(p, '&', raw.len) && !memchr(p, '\r', raw.len)) {
 		memcpy(out, p, raw.len);
 		out[raw.len] = '\0';
-		return out;
+		return raw.len;
 	}
 	while (p < e) {
 		if (*p == '\r') {
@@ -609,5 +648,5 @@ char *mb_doc_text(const struct mb_doc *doc, struct mb_span raw)
 		}
 	}
 	*o = '\0';
-	return out;
+	return (size_t)(o - out);
 }

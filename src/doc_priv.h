@@ -29,6 +29,11 @@ enum mb_status mb_doc_check_limits(const struct mb_doc *doc,
 /* The same on doc's bytes [from, to), which begin and end between tags. */
 enum mb_status mb_doc_check_limits_in(const struct mb_doc *doc, size_t from,
 				      size_t to, struct mb_error *err);
+/*
+ * mb_doc_text into out (raw.len + 1 bytes: decoding never lengthens);
+ * returns the decoded length.
+ */
+size_t mb_doc_decode(const struct mb_doc *doc, struct mb_span raw, char *out);
 /* Tokenizer pass: fills doc->keys with spans into doc->buf. */
 enum mb_status mb_doc_scan(struct mb_doc *doc, struct mb_error *err);
 /*

@@ -88,12 +88,7 @@ uint64_t mb_hidx_fold(uint64_t h, const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c + 32);
-		h = (h ^ c) * 1099511628211ull;
-	}
+	for (i = 0; i < n; i++)
+		h = mb_hidx_fold1(h, (unsigned char)s[i]);
 	return h;
 }

@@ -106,6 +106,7 @@ struct mb_doc {
 	size_t index_cap;
 	struct mb_attr *attr_pool;
 	struct mb_custom *custom_pool;
+	char *loc_pool;        /* every key's decoded Location, one block */
 };
 
 /* Where a property's value comes from. */

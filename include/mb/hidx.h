@@ -42,4 +42,12 @@ uint64_t mb_hidx_bytes(uint64_t h, const void *p, size_t n);
 /* The same with ASCII letters folded to lower case. */
 uint64_t mb_hidx_fold(uint64_t h, const char *s, size_t n);
 
+/* One byte of mb_hidx_fold, inline for loops that hash as they scan. */
+static inline uint64_t mb_hidx_fold1(uint64_t h, unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		c = (unsigned char)(c + 32);
+	return (h ^ c) * 1099511628211ull;
+}
+
 #endif
