@@ -29,23 +29,58 @@ static void wr32(unsigned char *p, uint32_t v)
 	p[3] = (unsigned char)(v >> 24);
 }
 
-static int hexval(char c)
+/*
+ * Hex digits by table: 0x10 marks a digit, the low nibble is its value,
+ * 0x20 and 0x40 say it was a lower- or an upper-case letter (blobs are most
+ * of what every account command decodes).
+ */
+#define HD(v) (0x10 | (v))
+#define HL(v) (0x30 | (v))
+#define HU(v) (0x50 | (v))
+static const unsigned char hexd[256] = {
+	['0'] = HD(0), ['1'] = HD(1), ['2'] = HD(2), ['3'] = HD(3),
+	['4'] = HD(4), ['5'] = HD(5), ['6'] = HD(6), ['7'] = HD(7),
+	['8'] = HD(8), ['9'] = HD(9),
+	['a'] = HL(10), ['b'] = HL(11), ['c'] = HL(12), ['d'] = HL(13),
+	['e'] = HL(14), ['f'] = HL(15),
+	['A'] = HU(10), ['B'] = HU(11), ['C'] = HU(12), ['D'] = HU(13),
+	['E'] = HU(14), ['F'] = HU(15),
+};
+
+/*
+ * len (even) hex digits into p; *cases gathers the 0x20/0x40 bits. 0, or
+ * the 1-based position of the first character that is not a hex digit.
+ */
+static size_t unhex(const char *hex, size_t len, unsigned char *p,
+		    unsigned *cases)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	const unsigned char *h = (const unsigned char *)hex;
+	unsigned seen = 0, all = 0x10;
+	size_t i;
+
+	/* No branch per digit: validity is gathered, and looked for only
+	 * when some digit lacked the mark. */
+	for (i = 0; i < len / 2; i++) {
+		unsigned hi = hexd[h[2 * i]], lo = hexd[h[2 * i + 1]];
+
+		all &= hi & lo;
+		seen |= hi | lo;
+		p[i] = (unsigned char)(hi << 4 | (lo & 15));
+	}
+	*cases = seen;
+	if (all)
+		return 0;
+	for (i = 0; hexd[h[i]] & 0x10; i++)
+		;
+	return i + 1;
 }
 
-enum mb_status mb_blob_hex_decode(const char *hex, size_t len,
-				  unsigned char **out, size_t *out_len,
-				  struct mb_error *err)
+static enum mb_status hex_decode(const char *hex, size_t len,
+				 unsigned char **out, size_t *out_len,
+				 unsigned *cases, struct mb_error *err)
 {
 	unsigned char *p;
-	size_t i;
+	size_t bad;
 
 	*out = NULL;
 	*out_len = 0;
@@ -57,20 +92,24 @@ enum mb_status mb_blob_hex_decode(const char *hex, size_t len,
 	if (!p)
 		return mb_error_set(err, MB_EFILE, "decode", NULL,
 				    "out of memory");
-	for (i = 0; i < len; i += 2) {
-		int hi = hexval(hex[i]), lo = hexval(hex[i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(p);
-			return mb_error_set(err, MB_ESECRET, "decode", NULL,
-					    "character %zu is not a hex digit",
-					    hi < 0 ? i + 1 : i + 2);
-		}
-		p[i / 2] = (unsigned char)(hi << 4 | lo);
+	bad = unhex(hex, len, p, cases);
+	if (bad) {
+		free(p);
+		return mb_error_set(err, MB_ESECRET, "decode", NULL,
+				    "character %zu is not a hex digit", bad);
 	}
 	*out = p;
 	*out_len = len / 2;
 	return MB_OK;
+}
+
+enum mb_status mb_blob_hex_decode(const char *hex, size_t len,
+				  unsigned char **out, size_t *out_len,
+				  struct mb_error *err)
+{
+	unsigned cases;
+
+	return hex_decode(hex, len, out, out_len, &cases, err);
 }
 
 int mb_blob_hex_encode(struct mb_buf *out, const unsigned char *p, size_t n,
@@ -89,20 +128,11 @@ int mb_blob_hex_encode(struct mb_buf *out, const unsigned char *p, size_t n,
 	return 0;
 }
 
-static enum mb_hex_case hex_case_of(const char *s, size_t len)
+static enum mb_hex_case hex_case_of(unsigned cases)
 {
-	int lower = 0, upper = 0;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] >= 'a' && s[i] <= 'f')
-			lower = 1;
-		else if (s[i] >= 'A' && s[i] <= 'F')
-			upper = 1;
-	}
-	if (lower && upper)
+	if ((cases & 0x60) == 0x60)
 		return MB_HEX_MIXED;
-	return upper ? MB_HEX_UPPER : MB_HEX_LOWER;
+	return cases & 0x40 ? MB_HEX_UPPER : MB_HEX_LOWER;
 }
 
 /* IcDb / IcKb: n, siglen, data, pad, signature; every length checked. */
@@ -225,6 +255,7 @@ enum mb_status mb_blob_parse(const char *text, size_t len, struct mb_blob *out,
 			     struct mb_error *err)
 {
 	enum mb_status st;
+	unsigned cases;
 
 	memset(out, 0, sizeof(*out));
 	if (len >= INVALID_TAG_LEN &&
@@ -233,10 +264,10 @@ enum mb_status mb_blob_parse(const char *text, size_t len, struct mb_blob *out,
 	if (len == 0)
 		return mb_error_set(err, MB_ESECRET, "decode", NULL,
 				    "the secure value is empty");
-	st = mb_blob_hex_decode(text, len, &out->raw, &out->raw_len, err);
+	st = hex_decode(text, len, &out->raw, &out->raw_len, &cases, err);
 	if (st != MB_OK)
 		return st;
-	out->hex_case = hex_case_of(text, len);
+	out->hex_case = hex_case_of(cases);
 	st = parse_raw(out, err);
 	if (st == MB_OK && out->hex_case == MB_HEX_MIXED)
 		st = keep_text(out, text, len, err);

@@ -21,6 +21,7 @@ static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
 {
 	struct mb_secret *n, *e;
 	char *text;
+	size_t len;
 	struct mb_error err;
 
 	if (s->n == s->cap) {
@@ -40,11 +41,21 @@ static int add_secret(struct mb_secrets *s, const struct mb_doc *doc,
 	e->type = mb_reveal_prop_type(p->name);
 	e->custom = custom;
 	e->secure = (p->attrs & MB_ATTR_SECURE) != 0;
-	text = mb_doc_text(doc, raw);
-	if (!text)
-		return -1;
-	mb_error_clear(&err);
-	e->parsed = mb_blob_parse(text, strlen(text), &e->blob, &err) == MB_OK;
+	/* Parsed where it lies unless it holds a reference or a CR (a
+	 * copy per value was a tenth of gathering them). */
+	if (memchr(doc->buf + raw.off, '&', raw.len) ||
+	    memchr(doc->buf + raw.off, '\r', raw.len)) {
+		text = mb_doc_text(doc, raw);
+		if (!text)
+			return -1;
+		len = strlen(text);
+	} else {
+		text = NULL;
+		len = raw.len;
+	}
+	err.reason[0] = '\0';
+	e->parsed = mb_blob_parse(text ? text : doc->buf + raw.off, len,
+				  &e->blob, &err) == MB_OK;
 	if (!e->parsed ||
 	    (e->blob.kind != MB_BLOB_SESSION && mb_blob_usable(&e->blob, &err)))
 		e->error = strdup(err.reason[0] ? err.reason : "damaged value");
