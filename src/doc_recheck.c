@@ -22,6 +22,7 @@
 void mb_doc_recheck_free(struct mb_doc_recheck *r)
 {
 	free(r->span);
+	free(r->locs);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -84,11 +85,40 @@ static int whole(struct mb_doc_recheck *r, int ret)
 	return ret;
 }
 
+/*
+ * The Locations of doc's keys in [from, to) (a range, widened to whole
+ * keys), after those already kept; -1 out of memory.
+ */
+static int keep_locs(const struct mb_doc *d, uint32_t from, uint32_t to,
+		     struct mb_doc_recheck *r, size_t *cap)
+{
+	size_t k = key_at(d, from), n;
+	char *v;
+
+	for (k = k == MB_NOKEY ? 0 : k; k < d->nkeys; k++) {
+		if (d->keys[k].start < from)
+			continue;
+		if (d->keys[k].end > to)
+			break;
+		n = strlen(d->keys[k].location) + 1;
+		if (r->locs_len + n > *cap) {
+			*cap = (r->locs_len + n) * 2;
+			if (!(v = realloc(r->locs, *cap)))
+				return -1;
+			r->locs = v;
+		}
+		memcpy(r->locs + r->locs_len, d->keys[k].location, n);
+		r->locs_len += n;
+		r->nlocs++;
+	}
+	return 0;
+}
+
 int mb_doc_recheck_plan(const struct mb_doc *doc, struct mb_edits *e,
 			struct mb_doc_recheck *r)
 {
-	int64_t shift = 0, s, end, last_end = -1;
-	size_t i;
+	int64_t shift = 0, s, end, last_end = -1, range_from = 0;
+	size_t i, cap = 0;
 
 	memset(r, 0, sizeof(*r));
 	mb_edits_sort(e);
@@ -105,6 +135,11 @@ int mb_doc_recheck_plan(const struct mb_doc *doc, struct mb_edits *e,
 		if (r->n && s <= last_end) {
 			end = end > last_end ? end : last_end;
 		} else {
+			/* the range before this one is complete */
+			if (r->n && keep_locs(doc, (uint32_t)range_from,
+					      (uint32_t)last_end, r, &cap))
+				return whole(r, -1);
+			range_from = s;
 			r->span[2 * r->n] = (uint32_t)(s + shift);
 			r->n++;
 		}
@@ -114,6 +149,11 @@ int mb_doc_recheck_plan(const struct mb_doc *doc, struct mb_edits *e,
 		last_end = end;
 		r->span[2 * r->n - 1] = (uint32_t)(end + shift);
 	}
+	if (r->n && keep_locs(doc, (uint32_t)range_from, (uint32_t)last_end,
+			      r, &cap))
+		return whole(r, -1);
+	r->open = doc->mbprop_open;
+	r->close = (uint32_t)(doc->mbprop_close + shift);
 	return 0;
 }
 
@@ -172,4 +212,79 @@ enum mb_status mb_doc_recheck_xml(const struct mb_doc *doc,
 	free(v);
 	/* A refusal is told as the whole file's check tells it (lines). */
 	return st ? check_all(doc, err) : MB_OK;
+}
+
+/* ---- the ranges alone ------------------------------------------------------ */
+
+/* The new file's prolog, ranges and tail, in one buffer; NULL on failure. */
+static char *alone_bytes(const char *buf, size_t len,
+			 const struct mb_doc_recheck *r, size_t *out)
+{
+	size_t i, n = r->open + (len - r->close);
+	char *v, *p;
+
+	for (i = 0; i < 2 * r->n; i++)
+		if (r->span[i] < r->open || r->span[i] > r->close ||
+		    (i && r->span[i] < r->span[i - 1]))
+			return NULL;
+	if (r->whole || !r->n || r->open > r->close || r->close > len)
+		return NULL;
+	for (i = 0; i < r->n; i++)
+		n += r->span[2 * i + 1] - r->span[2 * i];
+	if (!(v = malloc(n + 1)))
+		return NULL;
+	memcpy(v, buf, r->open);
+	p = v + r->open;
+	for (i = 0; i < r->n; i++) {
+		memcpy(p, buf + r->span[2 * i], r->span[2 * i + 1] -
+		       r->span[2 * i]);
+		p += r->span[2 * i + 1] - r->span[2 * i];
+	}
+	memcpy(p, buf + r->close, len - r->close);
+	*out = n;
+	return v;
+}
+
+/* Each range begins and ends between items, with the keys it had. */
+static int alone_holds(const struct mb_doc *d, const struct mb_doc_recheck *r)
+{
+	size_t i, k;
+	uint32_t at = r->open;
+	const char *loc = r->locs;
+
+	if (d->mbprop_open != r->open || d->nkeys != r->nlocs)
+		return 0;
+	for (i = 0; i < r->n; i++) {
+		if (!between_items(d, at))
+			return 0;
+		at += r->span[2 * i + 1] - r->span[2 * i];
+		if (!between_items(d, at))
+			return 0;
+	}
+	for (k = 0; k < d->nkeys; k++) {
+		if (strcmp(d->keys[k].location, loc) != 0)
+			return 0;
+		loc += strlen(loc) + 1;
+	}
+	return d->mbprop_close == at;
+}
+
+int mb_doc_recheck_alone(const char *name, const char *buf, size_t len,
+			 const struct mb_schema *schema,
+			 const struct mb_doc_recheck *r)
+{
+	struct mb_error e;
+	struct mb_doc *d = NULL;
+	size_t n = 0;
+	char *v = alone_bytes(buf, len, r, &n);
+	int ok;
+
+	if (!v)
+		return -1;
+	mb_error_clear(&e);
+	if (mb_doc_parse_take(name, v, n, schema, &d, &e) != MB_OK)
+		return -1;
+	ok = alone_holds(d, r);
+	mb_doc_free(d);
+	return ok ? 0 : -1;
 }

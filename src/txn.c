@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Write transactions (txn.h): the edits applied once, checked by parsing
- * the result (libxml2 sees again only what the edits changed: splice.h),
- * then shown as a diff or written. The order of what is let go keeps a
+ * the result (the keys the edits changed, alone, when they are still the
+ * keys they were; else the whole new file, where libxml2 sees again only
+ * what the edits changed: splice.h), then shown as a diff or written. The order of what is let go keeps a
  * hosting-size file near one copy and its index: indexes before the
  * splice, the old bytes right after it (what the edits replaced is kept:
  * the new bytes with the edits undone are the old file, for the diff and
@@ -89,8 +90,13 @@ static enum mb_status build(struct mb_txn *t, struct built *b,
 	st = mb_doc_splice(t->doc, t->edits, &b->out, err);
 	if (!st && t->shed)
 		shed_bytes(t, b);
-	/* Whatever was planned, the file written must read back. */
-	if (!st && t->edits->n) {
+	/*
+	 * Whatever was planned, the file written must read back: checked as
+	 * its changed keys alone when they are the keys they were, or whole.
+	 */
+	if (!st && t->edits->n &&
+	    mb_doc_recheck_alone(t->orig->path, b->out.data, b->out.len,
+				 t->orig->schema, &rc) != 0) {
 		char *data = mb_buf_detach(&b->out, &len);
 
 		st = mb_txn_reparse(t->orig, data, len, &rc, &b->check, err);

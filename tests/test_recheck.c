@@ -3,7 +3,9 @@
  * A write re-checks with libxml2 only what its edits changed
  * (mb_doc_recheck_plan, mb_doc_parse_spliced): the ranges must be the
  * edited keys, anything else falls back to the whole file, and whatever
- * libxml2 refuses in an edited key is still refused.
+ * libxml2 refuses in an edited key is still refused. The edited keys
+ * checked alone (mb_doc_recheck_alone) hold only when they are the keys
+ * they were and their ranges still end between items.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -175,6 +177,108 @@ static void test_outside_keys_is_whole(void **state)
 	assert_false(whole_after("IUSR_A", 6, "x"));
 }
 
+/* ---- the edited keys alone ------------------------------------------------ */
+
+struct one_edit {
+	const char *needle;  /* the edit is at this text of the file */
+	size_t n;            /* replacing its first n bytes */
+	const char *with;
+};
+
+/* mb_doc_recheck_alone's answer for the edits, and the whole check's. */
+static int alone_after(const struct one_edit *v, size_t n, int *whole_ok)
+{
+	struct mb_doc *d = load(), *nd = NULL;
+	struct mb_doc_recheck r;
+	struct mb_edits e;
+	struct mb_buf b;
+	struct mb_error err;
+	size_t i, len;
+	char *bytes;
+	int alone;
+
+	mb_edits_init(&e);
+	mb_buf_init(&b);
+	mb_error_clear(&err);
+	for (i = 0; i < n; i++) {
+		uint32_t p = at(d, v[i].needle);
+
+		assert_int_equal(mb_edits_add(&e, p, p + (uint32_t)v[i].n,
+					      v[i].with, strlen(v[i].with)), 0);
+	}
+	mb_doc_recheck_plan(d, &e, &r);
+	assert_int_equal(mb_doc_splice(d, &e, &b, &err), MB_OK);
+	alone = mb_doc_recheck_alone("t.xml", b.data, b.len,
+				     mb_schema_builtin(), &r);
+	bytes = mb_buf_detach(&b, &len);
+	*whole_ok = mb_doc_parse_spliced("t.xml", bytes, len,
+					 mb_schema_builtin(), NULL, &nd,
+					 &err) == MB_OK;
+	mb_doc_free(nd);
+	mb_doc_recheck_free(&r);
+	mb_edits_release(&e);
+	mb_doc_free(d);
+	return alone;
+}
+
+static void test_alone_holds(void **state)
+{
+	static const struct one_edit set[] = { { "IUSR_A", 6, "IUSR_B" } };
+	static const struct one_edit two[] = {
+		{ "\n\t\tAnonymousUserName", 29, "" },
+		{ "\"/LM/W3SVC/1\"\n", 14, "\"/LM/W3SVC/1\" A=\"1\"\n" },
+	};
+	int whole_ok;
+
+	(void)state;
+	assert_int_equal(alone_after(set, 1, &whole_ok), 0);
+	assert_true(whole_ok);
+	assert_int_equal(alone_after(two, 2, &whole_ok), 0);
+	assert_true(whole_ok);
+}
+
+/* Not proven alone: the whole file is checked (and may well pass). */
+static void test_alone_refuses(void **state)
+{
+	/* a key renamed: to a free name, or to another key's */
+	static const struct one_edit renamed[] = { { "W3SVC\"", 5, "WWW" } };
+	static const struct one_edit doubled[] = {
+		{ "W3SVC/1\"", 7, "W3SVC" } };
+	/* a key added, a key removed */
+	static const struct one_edit added[] = { { "<IIsWebServer", 0,
+		"<IIsWebServer\tLocation =\"/LM/W3SVC/2\"\n\t>\n"
+		"</IIsWebServer>\n" } };
+	static const struct one_edit removed[] = { { "<IIS_Global", 43, "" } };
+	/*
+	 * A comment opened before one key and closed before another: the
+	 * two ranges alone make an empty comment, but in the file it hides
+	 * the key between them (and here the note's "--" too), so a range's
+	 * end is not between items.
+	 */
+	static const struct one_edit hidden[] = {
+		{ "<IIsWebService", 0, "<!--" },
+		{ "<IIsWebServer", 0, "-->" },
+	};
+	static const struct one_edit bad[] = { { "IUSR_A", 6, "a<b" } };
+	static const struct {
+		const struct one_edit *v;
+		size_t n;
+		int whole_ok;  /* what the whole file's check says */
+	} cases[] = {
+		{ renamed, 1, 1 }, { doubled, 1, 0 }, { added, 1, 1 },
+		{ removed, 1, 1 }, { hidden, 2, 0 }, { bad, 1, 0 },
+	};
+	size_t i;
+	int whole_ok;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(alone_after(cases[i].v, cases[i].n, &whole_ok),
+				 -1);
+		assert_int_equal(whole_ok, cases[i].whole_ok);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +286,8 @@ int main(void)
 		cmocka_unit_test(test_bad_edit_refused),
 		cmocka_unit_test(test_insert_and_delete_keys),
 		cmocka_unit_test(test_outside_keys_is_whole),
+		cmocka_unit_test(test_alone_holds),
+		cmocka_unit_test(test_alone_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

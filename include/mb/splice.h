@@ -87,6 +87,12 @@ struct mb_doc_recheck {
 	uint32_t *span;  /* [start, end) pairs, in the new file's offsets */
 	size_t n;
 	int whole;
+	/* for mb_doc_recheck_alone: */
+	uint32_t open;   /* the new file's <MBProperty> content: [open, */
+	uint32_t close;  /* close) */
+	char *locs;      /* the Locations of the original's keys in the
+			    ranges, in order, each with its NUL */
+	size_t nlocs, locs_len;
 };
 
 /*
@@ -96,6 +102,23 @@ struct mb_doc_recheck {
 int mb_doc_recheck_plan(const struct mb_doc *doc, struct mb_edits *e,
 			struct mb_doc_recheck *r);
 void mb_doc_recheck_free(struct mb_doc_recheck *r);
+
+/*
+ * The check of a spliced file when its keys stay what they were: a
+ * document made of the new file's prolog, its ranges and its tail is
+ * parsed whole (libxml2, the attribute limit, the tokenizer, the index);
+ * the tokenizer must find each range's ends between items there, and the
+ * keys it finds must carry the Locations the original's keys in the
+ * ranges had, in the same order. Then every key outside the ranges is an
+ * original one, unchanged, and no Location can be doubled: the new file
+ * reads back without being tokenized and indexed whole. 0 when that holds,
+ * -1 when it does not or cannot be told (keys added, removed or renamed,
+ * an edit elsewhere, a failure of any kind, memory): parse the new file
+ * whole then (mb_doc_parse_spliced), which says what is wrong.
+ */
+int mb_doc_recheck_alone(const char *name, const char *buf, size_t len,
+			 const struct mb_schema *schema,
+			 const struct mb_doc_recheck *r);
 
 /*
  * mb_doc_parse_take for spliced bytes: the whole file is tokenized and
