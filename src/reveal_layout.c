@@ -273,7 +273,8 @@ static void try_order(struct dfs *d, struct sdst *sd, const struct comp *perm,
 	*sd = saved;
 }
 
-static int next_perm(int *a, int n)
+/* The next permutation of a[0..n) in lexicographic order; 0 after the last. */
+int mb_rv_next_perm(int *a, int n)
 {
 	int i = n - 2, j, t;
 
@@ -312,7 +313,7 @@ static void try_sizes(struct dfs *d, struct sdst *sd, const uint32_t *size)
 		for (i = 0; i < n; i++)
 			perm[i] = present[idx[i]];
 		try_order(d, sd, perm, n);
-	} while (!d->aborted && next_perm(idx, n));
+	} while (!d->aborted && mb_rv_next_perm(idx, n));
 }
 
 static void step_offsets(struct dfs *d, struct sdst *sd)
@@ -607,7 +608,9 @@ static void mark_dontcare(struct dfs *d)
 			else
 				same = first == v->c[j];
 		}
-		d->dc[j] = same && bs_is_all(&d->cand[j]);
+		d->dc[j] = same && bs_is_all(d->s->dc_base
+						     ? &d->s->dc_base[j]
+						     : &d->cand[j]);
 	}
 }
 
@@ -735,8 +738,10 @@ int mb_rv_run_dfs(struct solver *s, struct bset *cand, size_t only,
 	if (d.nsd) {
 		mark_dontcare(&d);
 		dfs(&d);
-		if (only == NOVAL)
-			s->sd_gave_up |= d.aborted;
+		if (only == NOVAL && d.aborted) {
+			s->sd_gave_up = 1;
+			s->gave_up_hard = mb_rv_hard_count(s) + 1;
+		}
 		if (d.aborted)
 			r = -1;
 		else if (!d.nsol)

@@ -33,18 +33,64 @@ static int each_sd(struct solver *s, struct bset *cand)
 	return fit ? 0 : -1;
 }
 
+/*
+ * The joint search gave up, and the unions narrowed cand: search again on
+ * the narrowed sets, where far fewer layouts fit (bytes that only this
+ * descriptor constrains keep standing for any SID or type, as before).
+ */
+static int dfs_again(struct solver *s, struct bset *cand,
+		     const struct bset *base)
+{
+	int r;
+
+	s->dc_base = base;
+	r = mb_rv_run_dfs(s, cand, NOVAL, s->node_budget);
+	if (r <= 0)
+		r = each_sd(s, cand) == 0;
+	s->dc_base = NULL;
+	return r;
+}
+
 static int solve_level(struct solver *s, int level, int use_sd,
 		       struct bset *cand)
 {
-	int r;
+	struct bset *base = NULL;
+	int r = 1, fit, tried = 0;
 
 	if (mb_rv_apply_soft(s, level, cand))
 		return -1;
 	if (!use_sd)
 		return 0;
-	r = mb_rv_run_dfs(s, cand, NOVAL, s->node_budget);
-	/* 0: nothing fits; -1: too many fit (the caller drops layouts). */
-	return r > 0 ? 0 : each_sd(s, cand);
+	/* The joint search gave up on this certain keystream: it would again
+	 * (weaker hypotheses prune less), and it is the costly part. */
+	if (s->gave_up_hard != mb_rv_hard_count(s) + 1) {
+		tried = 1;
+		r = mb_rv_run_dfs(s, cand, NOVAL, s->node_budget);
+		/* 0: nothing fits jointly; -1: too many fit */
+		if (r <= 0)
+			r = each_sd(s, cand) == 0;
+	}
+	if (r <= 0 && tried && (base = malloc(s->L * sizeof(*base) + 1)))
+		memcpy(base, cand, s->L * sizeof(*base));
+	/*
+	 * Then what every layout of each descriptor allows, byte by byte:
+	 * it narrows cand where the search gave up, and beyond what the
+	 * joint layouts agree on (the search keeps its layouts for plans).
+	 */
+	fit = mb_rv_sd_unions(s, cand);
+	if (base && fit)
+		r = dfs_again(s, cand, base);
+	free(base);
+	return r > 0 || fit ? 0 : -1;
+}
+
+size_t mb_rv_hard_count(const struct solver *s)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < s->L; j++)
+		n += s->hset[j];
+	return n;
 }
 
 /* The plaintext of d if cand determines every byte of it. */
@@ -152,9 +198,6 @@ int mb_rv_evaluate(struct solver *s, const struct bset *cand, int commit,
 static int try_level(struct solver *s, int pass, int lvl, struct bset *tmp,
 		     int *score, int *failed)
 {
-	/* Weaker hypotheses prune less: a search that gave up stays so. */
-	if (pass == 0 && s->sd_gave_up)
-		return 0;
 	if (solve_level(s, lvl, pass == 0, tmp))
 		return 0;
 	*score = mb_rv_evaluate(s, tmp, 0, failed);

@@ -7,6 +7,7 @@
  *   reveal_setup.c     classification of the inputs, one dv per blob, notes
  *   reveal_keystream.c the hard keystream and the soft hypotheses of a level
  *   reveal_layout.c    the joint search over security-descriptor layouts
+ *   reveal_union.c     per descriptor, the bytes all its layouts allow
  *   reveal_level.c     levels: which hypotheses hold, checked by signature
  *   reveal_modulus.c   the signing modulus: given, cached, or by gcd
  *   reveal_search.c    completion by signature search and dictionary
@@ -117,6 +118,8 @@ struct solver {
 	struct bset *cand;
 	int level, used_sd;
 	int sd_gave_up;          /* the layout search ran out of nodes */
+	size_t gave_up_hard;     /* ... with this many certain bytes + 1 */
+	const struct bset *dc_base; /* cand before the layout unions */
 	int have_mod;
 	struct mb_rsa_pub mod;
 	enum mb_reveal_modsrc modsrc;
@@ -156,7 +159,16 @@ void mb_rv_clear_layouts(struct dv *v);
 int mb_rv_run_dfs(struct solver *s, struct bset *cand, size_t only,
 		  unsigned long budget);
 
+int mb_rv_next_perm(int *a, int n);
+
+/* reveal_union.c */
+/* Narrow cand by what every layout of each descriptor allows, byte by
+ * byte; the number of descriptors that have a layout. */
+int mb_rv_sd_unions(struct solver *s, struct bset *cand);
+
 /* reveal_level.c */
+/* How many keystream bytes are certain. */
+size_t mb_rv_hard_count(const struct solver *s);
 /* The plaintext of d if cand determines every byte of it. */
 int mb_rv_value_plain(const struct dv *d, const struct bset *cand,
 		      unsigned char *pt);
