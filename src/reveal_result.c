@@ -212,7 +212,8 @@ static int result_for(struct solver *s, size_t item,
 	if (it->known && d->known_bad) {
 		keep_certain(s, d, r);
 		r->status = MB_REVEAL_CONFLICT;
-		r->proven = 0;
+		/* the other cribs may still prove the stored value: shown */
+		r->proven = d->verified;
 		set_reason(r, d->known_why);
 	}
 	value_text(r, d);

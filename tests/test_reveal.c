@@ -814,6 +814,42 @@ static void test_layout_unions(void **state)
 	mb_crypt_key_free(k);
 }
 
+/*
+ * A wrong --known where the other cribs and the signature prove the
+ * stored value: the conflict is reported (exit 7), and the value shown is
+ * the stored one, proven. It used to be shown unproven.
+ */
+static void test_known_wrong_revealed(void **state)
+{
+	struct env *env = *state;
+	struct mb_rsakey *k = test_key("signing.pub.pem");
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	struct mb_reveal_report r, t;
+	const struct mb_reveal_value *v;
+	struct mbfile m;
+	char wrong[128];
+	size_t i;
+
+	o.modulus = mb_crypt_key_pub(k);
+	load_generated(env, "--story --seed 1", &m);
+	truth(&m, &t);
+	i = index_of(&m, "/LM/W3SVC", "AnonymousUserPass");
+	snprintf(wrong, sizeof(wrong), "%s", t.values[i].text);
+	wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
+	m.in[i].known = wrong;
+	run(&m, &o, &r);
+	v = &r.values[i];
+	assert_int_equal(v->status, MB_REVEAL_CONFLICT);
+	assert_true(v->proven);
+	assert_string_equal(v->text, t.values[i].text);
+	assert_int_equal(mb_reveal_report_status(&r), MB_ESECRET);
+	assert_sound(&r, &t, 1);
+	mb_reveal_report_free(&r);
+	mb_reveal_report_free(&t);
+	unload(&m);
+	mb_crypt_key_free(k);
+}
+
 /* ---- machine-key mode ---------------------------------------------------- */
 
 static void add_new_value(struct mbfile *m, struct mb_rsakey *x,
@@ -992,6 +1028,7 @@ int main(void)
 		cmocka_unit_test(test_latin1_keeps_cribs),
 		cmocka_unit_test(test_strings_only),
 		cmocka_unit_test(test_layout_unions),
+		cmocka_unit_test(test_known_wrong_revealed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

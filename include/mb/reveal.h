@@ -107,7 +107,10 @@ struct mb_reveal_value {
 	int proven;                /* the plaintext IIS holds: verified by
 				      its signature, or decrypted with the
 				      machine key. Only a proven value may
-				      be acted on (sam, scripts). */
+				      be acted on (sam, scripts). A
+				      conflict (a wrong --known) is proven
+				      when the other cribs and the
+				      signature gave the stored value. */
 	char reason[320];          /* why not verified; empty when verified */
 	const char *method;        /* "cribs", "signature search",
 				      "dictionary", "known value",
