@@ -46,6 +46,7 @@
 #define SEARCH_CAP (1ul << 21) /* one string's search, at most */
 #define SD_SEARCH_CAP (1ul << 20) /* one descriptor's, all layouts */
 #define NOVAL ((size_t)-1)
+#define DEF_SECONDS 3.0 /* a descriptor's search past its trials (CPU) */
 
 enum vkind { VK_STRING, VK_SD, VK_BINARY, VK_CLEAR };
 
@@ -126,6 +127,9 @@ struct solver {
 	double gcd_seconds;
 	struct mb_md5 *md5;
 	unsigned long search_left;
+	double deadline;         /* thread CPU time the search stops at */
+	unsigned long ticks;
+	int overtime;
 	unsigned long node_budget;
 	int session_ok;          /* SessionKey parsed */
 	int session_verified;
@@ -193,6 +197,9 @@ void mb_rv_stage_gcd(struct solver *s);
 
 /* reveal_search.c: signature search and dictionary until nothing moves. */
 void mb_rv_complete(struct solver *s);
+
+/* The time budget of the search is not spent yet. */
+int mb_rv_time_left(struct solver *s);
 
 /* reveal_session.c */
 void mb_rv_session_setup(struct solver *s);

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -221,6 +222,26 @@ static int plan_base(struct solver *s, const struct dv *d,
 	return 0;
 }
 
+static double cpu_now(void)
+{
+	struct timespec t;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t))
+		return 0;
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Past its trials, a descriptor's search goes on in order while the time
+ * budget lasts (the clock is read every 4096 trials).
+ */
+int mb_rv_time_left(struct solver *s)
+{
+	if ((s->ticks++ & 4095) == 0 && cpu_now() > s->deadline)
+		s->overtime = 1;
+	return !s->overtime;
+}
+
 /*
  * Odometer over the plan's fields, each field's candidates in the order
  * of likelihood; at most *limit trials (decreased). 1 when the signature
@@ -243,10 +264,13 @@ static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 			memcpy(pt + p->f[i].pos,
 			       p->f[i].cands + idx[i] * p->f[i].len,
 			       p->f[i].len);
-		if (s->search_left == 0 || *limit < 1)
-			return 0;
-		s->search_left--;
-		*limit -= 1;
+		if (s->search_left == 0 || *limit < 1) {
+			if (d->kind != VK_SD || !mb_rv_time_left(s))
+				return 0;
+		} else {
+			s->search_left--;
+			*limit -= 1;
+		}
 		if (mb_crypt_md5_rest(s->md5, pt, d->n, h) == 0 &&
 		    memcmp(h, d->md5, 16) == 0)
 			return 1;
@@ -438,6 +462,9 @@ void mb_rv_complete(struct solver *s)
 {
 	int iter, failed, r;
 
+	s->deadline = cpu_now() + (s->o->search_seconds > 0
+					   ? s->o->search_seconds
+					   : DEF_SECONDS);
 	for (iter = 0; iter < 64; iter++) {
 		if (mb_rv_evaluate(s, s->cand, 1, &failed) > 0) {
 			mb_rv_rebuild_hard(s);

@@ -850,6 +850,42 @@ static void test_known_wrong_revealed(void **state)
 	mb_crypt_key_free(k);
 }
 
+/*
+ * The descriptor search is bounded by time, not skipped by size: with a
+ * trial count far too small for the story's W3SVC AdminACL, the search
+ * goes on in order while its time lasts and proves it; with no time past
+ * the trials, it stays partial.
+ */
+static void test_search_time_budget(void **state)
+{
+	struct env *env = *state;
+	struct mb_rsakey *k = test_key("signing.pub.pem");
+	struct mb_reveal_opts o = { .no_cache = 1, .search_budget = 1024 };
+	struct mb_reveal_report r, t;
+	struct mbfile m;
+
+	o.modulus = mb_crypt_key_pub(k);
+	load_generated(env, "--story", &m);
+	truth(&m, &t);
+	o.search_seconds = 60; /* generous for sanitizer builds */
+	run(&m, &o, &r);
+	assert_int_equal(find(&r, "/LM/W3SVC", "AdminACL")->status,
+			 MB_REVEAL_VERIFIED);
+	assert_string_equal(find(&r, "/LM/W3SVC", "AdminACL")->method,
+			    "signature search");
+	assert_sound(&r, &t, 1);
+	mb_reveal_report_free(&r);
+	o.search_seconds = 1e-9;
+	run(&m, &o, &r);
+	assert_int_equal(find(&r, "/LM/W3SVC", "AdminACL")->status,
+			 MB_REVEAL_PARTIAL);
+	assert_sound(&r, &t, 1);
+	mb_reveal_report_free(&r);
+	mb_reveal_report_free(&t);
+	unload(&m);
+	mb_crypt_key_free(k);
+}
+
 /* ---- machine-key mode ---------------------------------------------------- */
 
 static void add_new_value(struct mbfile *m, struct mb_rsakey *x,
@@ -1029,6 +1065,7 @@ int main(void)
 		cmocka_unit_test(test_strings_only),
 		cmocka_unit_test(test_layout_unions),
 		cmocka_unit_test(test_known_wrong_revealed),
+		cmocka_unit_test(test_search_time_budget),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

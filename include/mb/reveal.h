@@ -80,6 +80,12 @@ struct mb_reveal_opts {
 	const char *const *dictionary;    /* UTF-8 words to try, or NULL */
 	size_t ndictionary;
 	unsigned long search_budget;      /* MD5 trials in all; 0: default */
+	/*
+	 * CPU seconds a descriptor's search may go on past its trials,
+	 * trying candidates in order (0: 3 s). A descriptor is never
+	 * skipped for the size of its plan: it is tried until this runs out.
+	 */
+	double search_seconds;
 	unsigned long node_budget;        /* descriptor search; 0: default */
 	/*
 	 * Called just before the modulus gcd, which takes seconds, so that a
