@@ -42,6 +42,7 @@ static const char *const ident_props[] = {
 #define M_KEEP_BELOW 0x08u /* M_HOT or M_IDENT here or below */
 #define M_ANON       0x10u /* an anonymous account is set here */
 #define M_SHOWN      0x20u /* in the tree (not folded) */
+#define M_SEEN       0x40u /* (while the findings are indexed) */
 
 #define X(s) ((const xmlChar *)(s))
 
@@ -315,13 +316,20 @@ static void mark_tree(struct cli_report *r)
 	}
 }
 
-/* Turn counts per key (at[k + 1]) into start offsets (at[k]). */
-static void offsets(size_t *at, size_t n)
+/*
+ * Markers by key, as a counting sort without a cursor array: at[k] holds
+ * key k's count, then (summed) where its markers end; placing them from
+ * the last to the first moves it down to where they start, and at[n] is
+ * where the last key's end.
+ */
+static uint32_t *counts_to_ends(uint32_t *at, size_t n)
 {
 	size_t k;
 
-	for (k = 0; k < n; k++)
-		at[k + 1] += at[k];
+	for (k = 1; k < n; k++)
+		at[k] += at[k - 1];
+	at[n] = n ? at[n - 1] : 0;
+	return at;
 }
 
 /*
@@ -330,71 +338,67 @@ static void offsets(size_t *at, size_t n)
  */
 static int index_accounts(struct cli_report *r)
 {
-	size_t n = r->doc->nkeys, i, j, *fill;
+	size_t n = r->doc->nkeys, i, j, k;
 
 	r->acct_at = calloc(n + 1, sizeof(*r->acct_at));
-	fill = calloc(n + 1, sizeof(*fill));
-	if (!r->acct_at || !fill) {
-		free(fill);
+	if (!r->acct_at)
 		return -1;
-	}
 	for (i = 0; i < r->accts.n; i++)
 		for (j = 0; j < r->accts.v[i].nkeys; j++)
-			r->acct_at[r->accts.v[i].keys[j] + 1]++;
-	offsets(r->acct_at, n);
+			r->acct_at[r->accts.v[i].keys[j]]++;
+	counts_to_ends(r->acct_at, n);
 	r->acct_v = malloc((r->acct_at[n] + 1) * sizeof(*r->acct_v));
-	memcpy(fill, r->acct_at, (n + 1) * sizeof(*fill));
-	for (i = 0; r->acct_v && i < r->accts.n; i++) {
-		for (j = 0; j < r->accts.v[i].nkeys; j++) {
-			size_t k = r->accts.v[i].keys[j];
+	for (i = r->accts.n; r->acct_v && i-- > 0;) {
+		int anon = strcmp(r->accts.v[i].kind, "anonymous") == 0;
 
-			r->acct_v[fill[k]].acct = (uint32_t)i;
-			r->acct_v[fill[k]++].at = (uint32_t)j;
-			if (strcmp(r->accts.v[i].kind, "anonymous") == 0)
+		for (j = r->accts.v[i].nkeys; j-- > 0;) {
+			k = r->accts.v[i].keys[j];
+			r->acct_v[--r->acct_at[k]].acct = (uint32_t)i;
+			r->acct_v[r->acct_at[k]].at = (uint32_t)j;
+			if (anon)
 				r->mark[k] |= M_ANON;
 		}
 	}
-	free(fill);
 	return r->acct_v ? 0 : -1;
+}
+
+/* Finding i's keys, each once (M_SEEN set while it is looked at). */
+static void finding_keys(struct cli_report *r, size_t i, int place)
+{
+	const struct mb_finding *f = &r->finds.v[i];
+	size_t j, k, n = r->doc->nkeys;
+
+	for (j = 0; j < f->nkeys; j++) {
+		if ((k = f->keys[j].key) >= n || (r->mark[k] & M_SEEN))
+			continue;
+		r->mark[k] |= M_SEEN;
+		if (place)
+			r->find_v[--r->find_at[k]] = (uint32_t)i;
+		else
+			r->find_at[k]++;
+	}
+	for (j = 0; j < f->nkeys; j++)
+		if ((k = f->keys[j].key) < n)
+			r->mark[k] &= (unsigned char)~M_SEEN;
 }
 
 /* Each finding once per key it names, in the order of the findings. */
 static int index_findings(struct cli_report *r)
 {
-	size_t n = r->doc->nkeys, i, j, k, *fill, *last;
+	size_t n = r->doc->nkeys, i;
 
 	r->find_at = calloc(n + 1, sizeof(*r->find_at));
-	fill = calloc(n + 1, sizeof(*fill));
-	last = malloc((n + 1) * sizeof(*last));
-	if (!r->find_at || !fill || !last)
-		goto oom;
-	for (k = 0; k < n; k++)
-		last[k] = (size_t)-1;
+	if (!r->find_at)
+		return -1;
 	for (i = 0; i < r->finds.n; i++)
-		for (j = 0; j < r->finds.v[i].nkeys; j++)
-			if ((k = r->finds.v[i].keys[j].key) < n &&
-			    last[k] != i) {
-				last[k] = i;
-				r->find_at[k + 1]++;
-			}
-	offsets(r->find_at, n);
+		finding_keys(r, i, 0);
+	counts_to_ends(r->find_at, n);
 	r->find_v = malloc((r->find_at[n] + 1) * sizeof(*r->find_v));
 	if (!r->find_v)
-		goto oom;
-	memcpy(fill, r->find_at, (n + 1) * sizeof(*fill));
-	for (i = 0; i < r->finds.n; i++)
-		for (j = 0; j < r->finds.v[i].nkeys; j++)
-			if ((k = r->finds.v[i].keys[j].key) < n &&
-			    (fill[k] == r->find_at[k] ||
-			     r->find_v[fill[k] - 1] != i))
-				r->find_v[fill[k]++] = (uint32_t)i;
-	free(fill);
-	free(last);
+		return -1;
+	for (i = r->finds.n; i-- > 0;)
+		finding_keys(r, i, 1);
 	return 0;
-oom:
-	free(fill);
-	free(last);
-	return -1;
 }
 
 /*

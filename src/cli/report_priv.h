@@ -55,7 +55,7 @@ struct cli_report {
 	struct mb_findings finds;
 	unsigned char *mark;        /* why each key is shown (report_doc.c) */
 	/* The markers of key k: acct_v[acct_at[k] .. acct_at[k + 1]). */
-	size_t *acct_at, *find_at;
+	uint32_t *acct_at, *find_at;
 	struct cli_report_acct *acct_v;
 	uint32_t *find_v;           /* indexes into finds.v */
 	int fold;                   /* more than MB_REPORT_FOLD_OVER keys */
