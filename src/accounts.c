@@ -54,6 +54,39 @@ char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
 	return mb_doc_text(doc, v.raw);
 }
 
+/* AuthFlags and its AuthAnonymous bit, looked up once per collection. */
+struct anon_q {
+	const struct mb_prop *af;
+	const struct mb_flag *fl;
+};
+
+static void anon_lookup(const struct mb_doc *doc, struct anon_q *q)
+{
+	q->fl = mb_schema_flag(doc->schema, "AuthAnonymous", &q->af);
+}
+
+static int anon_on(const struct mb_doc *doc, const struct anon_q *q,
+		   size_t key)
+{
+	struct mb_value v;
+	char *text = NULL;
+	const char *t;
+	uint32_t bits = 0;
+
+	if (!q->fl || !q->af || !q->fl->value)
+		return 0;
+	if (mb_doc_effective(doc, key, q->af, &v))
+		t = text = mb_doc_text(doc, v.raw);
+	else
+		t = q->af->default_value;
+	if (!t)
+		return 0;
+	if (mb_value_dword(q->af, t, &bits))
+		bits = 0;
+	free(text);
+	return (bits & q->fl->value) == q->fl->value;
+}
+
 /*
  * Asked for every key of a large file, so the flag is looked up directly
  * (not through mb_query_resolve, which first misses in the property table)
@@ -63,32 +96,17 @@ char *mb_acct_value(const struct mb_doc *doc, size_t key, const char *name,
  */
 int mb_acct_anon_on(const struct mb_doc *doc, size_t key)
 {
-	const struct mb_prop *af;
-	const struct mb_flag *fl = mb_schema_flag(doc->schema, "AuthAnonymous",
-						  &af);
-	struct mb_value v;
-	char *text = NULL;
-	const char *t;
-	uint32_t bits = 0;
+	struct anon_q q;
 
-	if (!fl || !af || !fl->value)
-		return 0;
-	if (mb_doc_effective(doc, key, af, &v))
-		t = text = mb_doc_text(doc, v.raw);
-	else
-		t = af->default_value;
-	if (!t)
-		return 0;
-	if (mb_value_dword(af, t, &bits))
-		bits = 0;
-	free(text);
-	return (bits & fl->value) == fl->value;
+	anon_lookup(doc, &q);
+	return anon_on(doc, &q, key);
 }
 
 /* One kind's collection in progress. */
 struct coll {
 	const struct mb_doc *doc;
 	const struct mb_idkind *kd;
+	const struct mb_prop *name_prop; /* kd->name in the schema */
 	const char *svc;
 	struct mb_accts *out;
 	size_t first;          /* this kind's first account in out */
@@ -159,12 +177,13 @@ static int add_setter(struct mb_acct *a, size_t key)
 /* The account named at setter key s (memoised in acct_of), or NONE. */
 static size_t acct_at(struct coll *c, size_t s, int add)
 {
+	struct mb_value v;
 	char *name;
 
 	if (c->acct_of[s] != UNSEEN)
 		return c->acct_of[s];
-	name = mb_acct_value(c->doc, s, c->kd->name, 1);
-	if (!name)
+	if (!mb_doc_local(c->doc, s, c->name_prop, &v) ||
+	    !(name = mb_doc_text(c->doc, v.raw)))
 		return UNSEEN;
 	c->acct_of[s] = *name ? lookup(c, name, add) : MB_HIDX_NONE;
 	free(name);
@@ -227,14 +246,17 @@ static int count_users(struct coll *c)
 }
 
 /* The password group of the blob effective at key (-1: none). */
-static int group_of(const struct mb_doc *doc, size_t key, const char *pass,
-		    struct mb_blob *reps, int *nreps)
+static int group_of(const struct mb_doc *doc, size_t key,
+		    const struct mb_prop *pass, struct mb_blob *reps,
+		    int *nreps)
 {
-	char *text = mb_acct_value(doc, key, pass, 0);
+	struct mb_value v;
+	char *text;
 	struct mb_blob b;
 	int i;
 
-	if (!text)
+	if (!pass || !mb_doc_effective(doc, key, pass, &v) ||
+	    !(text = mb_doc_text(doc, v.raw)))
 		return -1;
 	if (mb_blob_parse(text, strlen(text), &b, NULL)) {
 		free(text);
@@ -254,17 +276,17 @@ static int group_of(const struct mb_doc *doc, size_t key, const char *pass,
 	return i;
 }
 
-static void finish_acct(const struct mb_doc *doc, const struct mb_idkind *kd,
-			struct mb_acct *a)
+static void finish_acct(const struct mb_doc *doc, const struct mb_prop *pass,
+			const struct anon_q *q, struct mb_acct *a)
 {
 	struct mb_blob reps[26];
 	size_t i;
 
 	a->ngroups = 0;
 	for (i = 0; i < a->nkeys; i++) {
-		a->group[i] = group_of(doc, a->keys[i], kd->pass, reps,
+		a->group[i] = group_of(doc, a->keys[i], pass, reps,
 				       &a->ngroups);
-		a->anon_on += mb_acct_anon_on(doc, a->keys[i]);
+		a->anon_on += anon_on(doc, q, a->keys[i]);
 	}
 	for (i = 0; i < (size_t)a->ngroups; i++)
 		mb_blob_free(&reps[i]);
@@ -273,11 +295,15 @@ static void finish_acct(const struct mb_doc *doc, const struct mb_idkind *kd,
 static int collect_kind(struct coll *c)
 {
 	const struct mb_prop *p = mb_schema_prop(c->doc->schema, c->kd->name);
+	const struct mb_prop *pass = mb_schema_prop(c->doc->schema,
+						    c->kd->pass);
+	struct anon_q q;
 	size_t k;
 	int st;
 
 	if (!p)
 		return 0;
+	c->name_prop = p;
 	mb_doc_effective_keys(c->doc, p, c->src);
 	for (k = 0; k < c->doc->nkeys; k++)
 		c->acct_of[k] = UNSEEN;
@@ -285,8 +311,9 @@ static int collect_kind(struct coll *c)
 	c->first = c->out->n;
 	st = collect_setters(c) || count_users(c) ? -1 : 0;
 	mb_hidx_free(&c->ix);
+	anon_lookup(c->doc, &q);
 	for (k = c->first; !st && k < c->out->n; k++)
-		finish_acct(c->doc, c->kd, &c->out->v[k]);
+		finish_acct(c->doc, pass, &q, &c->out->v[k]);
 	return st;
 }
 

@@ -72,6 +72,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	q = realloc(*p, c * size);
 	if (!q)
 		return -1;
+	mb_doc_huge(q, c * size);
 	*p = q;
 	*cap = c;
 	return 0;

@@ -104,12 +104,12 @@ static void others(struct mb_drun *d, const struct mb_acct *a,
 		if (o == a)
 			continue;
 		named++;
-		/* quoted: the comment is part of a pasted sh line */
-		if ((q = mb_shellquote_word(MB_SHELL_SH, o->name)))
-			mb_buf_printf(b, "%s%s", b->len ? ", " : "", q);
-		else
-			mb_buf_printf(b, "%sa name with control characters",
-				      b->len ? ", " : "");
+		/* quoted: the comment is part of a pasted sh line (puts, not
+		 * printf: a hosting file names ten per lockout finding) */
+		if (b->len)
+			mb_buf_puts(b, ", ");
+		q = mb_shellquote_word(MB_SHELL_SH, o->name);
+		mb_buf_puts(b, q ? q : "a name with control characters");
 		free(q);
 	}
 	if (!d->oom && d->nsvc_anon[s] > named + 1)

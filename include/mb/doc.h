@@ -102,7 +102,8 @@ struct mb_doc {
 	size_t nkeys;
 	const struct mb_schema *schema;
 	/* private */
-	size_t *index;         /* hash index of Locations: key + 1, 0 = free */
+	uint64_t *index;       /* hash index of Locations: the hash's high
+				* half, then key + 1 (0 = free) */
 	size_t index_cap;
 	struct mb_attr *attr_pool;
 	struct mb_custom *custom_pool;
