@@ -134,7 +134,7 @@ const char *mb_shellquote_refusal(enum mb_shell sh, const char *s)
 
 	for (; *u; u++) {
 		/* One test for the bytes that pass (every note is checked). */
-		if (*u > '%' && *u != 0x7f)
+		if (*u >= 0x20 && *u != 0x7f && *u != '%')
 			continue;
 		if (*u == '\n' || *u == '\r')
 			return "holds a line break, which ends the command";
