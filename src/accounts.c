@@ -12,6 +12,7 @@
 #include "mb/blob.h"
 #include "mb/edit.h"
 #include "mb/hidx.h"
+#include "mb/secrets.h"
 #include "mb/value.h"
 
 static const struct mb_idkind kinds[] = {
@@ -107,6 +108,7 @@ struct coll {
 	const struct mb_doc *doc;
 	const struct mb_idkind *kd;
 	const struct mb_prop *name_prop; /* kd->name in the schema */
+	const struct mb_secrets *known; /* parsed values, or NULL */
 	const char *svc;
 	struct mb_accts *out;
 	size_t first;          /* this kind's first account in out */
@@ -245,51 +247,99 @@ static int count_users(struct coll *c)
 	return 0;
 }
 
+/*
+ * One account's password groups in the making: the distinct blobs met so
+ * far, either the secrets' own (already parsed) or parsed here (owned).
+ */
+struct groups {
+	const struct mb_secrets *known;
+	const struct mb_blob *rep[26];
+	struct mb_blob own[26];
+	int nown;
+};
+
+/*
+ * The value v as the gathered secrets hold it, or NULL. Attributes only:
+ * a key cannot repeat one, while the <Custom> the lookup found may be one
+ * the secrets skipped (no Value).
+ */
+static const struct mb_secret *known_at(const struct mb_secrets *s,
+					const struct mb_value *v,
+					const struct mb_prop *pass)
+{
+	size_t i;
+
+	if (!s || !v->attr)
+		return NULL;
+	for (i = mb_secrets_at(s, v->key); i < s->n && s->v[i].key == v->key;
+	     i++)
+		if (!s->v[i].custom && s->v[i].prop == pass->name)
+			return &s->v[i];
+	return NULL;
+}
+
+/* The blob of v, parsed here into an own slot; NULL when it does not
+ * parse or no slot is left. */
+static const struct mb_blob *parse_own(const struct mb_doc *doc,
+				       const struct mb_value *v,
+				       struct groups *g)
+{
+	char *text = mb_doc_text(doc, v->raw);
+	int bad;
+
+	if (!text || g->nown >= 26) {
+		free(text);
+		return NULL;
+	}
+	bad = mb_blob_parse(text, strlen(text), &g->own[g->nown], NULL) != 0;
+	free(text);
+	return bad ? NULL : &g->own[g->nown++];
+}
+
 /* The password group of the blob effective at key (-1: none). */
 static int group_of(const struct mb_doc *doc, size_t key,
-		    const struct mb_prop *pass, struct mb_blob *reps,
-		    int *nreps)
+		    const struct mb_prop *pass, struct groups *g, int *nreps)
 {
+	const struct mb_secret *e;
+	const struct mb_blob *b;
 	struct mb_value v;
-	char *text;
-	struct mb_blob b;
 	int i;
 
-	if (!pass || !mb_doc_effective(doc, key, pass, &v) ||
-	    !(text = mb_doc_text(doc, v.raw)))
+	if (!pass || !mb_doc_effective(doc, key, pass, &v))
 		return -1;
-	if (mb_blob_parse(text, strlen(text), &b, NULL)) {
-		free(text);
+	/* The secrets parsed every secure value already: not again. */
+	if ((e = known_at(g->known, &v, pass)) != NULL)
+		b = e->parsed ? &e->blob : NULL;
+	else
+		b = parse_own(doc, &v, g);
+	if (!b)
 		return -1;
-	}
-	free(text);
 	for (i = 0; i < *nreps; i++)
-		if (mb_blob_equal(&reps[i], &b)) {
-			mb_blob_free(&b);
+		if (mb_blob_equal(g->rep[i], b))
 			return i;
-		}
-	if (*nreps >= 26) {
-		mb_blob_free(&b);
+	if (*nreps >= 26)
 		return -1;
-	}
-	reps[(*nreps)++] = b;
+	g->rep[(*nreps)++] = b;
 	return i;
 }
 
 static void finish_acct(const struct mb_doc *doc, const struct mb_prop *pass,
-			const struct anon_q *q, struct mb_acct *a)
+			const struct anon_q *q, const struct mb_secrets *known,
+			struct mb_acct *a)
 {
-	struct mb_blob reps[26];
+	struct groups g;
 	size_t i;
 
+	g.known = known;
+	g.nown = 0;
 	a->ngroups = 0;
 	for (i = 0; i < a->nkeys; i++) {
-		a->group[i] = group_of(doc, a->keys[i], pass, reps,
+		a->group[i] = group_of(doc, a->keys[i], pass, &g,
 				       &a->ngroups);
 		a->anon_on += anon_on(doc, q, a->keys[i]);
 	}
-	for (i = 0; i < (size_t)a->ngroups; i++)
-		mb_blob_free(&reps[i]);
+	for (i = 0; i < (size_t)g.nown; i++)
+		mb_blob_free(&g.own[i]);
 }
 
 static int collect_kind(struct coll *c)
@@ -313,14 +363,21 @@ static int collect_kind(struct coll *c)
 	mb_hidx_free(&c->ix);
 	anon_lookup(c->doc, &q);
 	for (k = c->first; !st && k < c->out->n; k++)
-		finish_acct(c->doc, pass, &q, &c->out->v[k]);
+		finish_acct(c->doc, pass, &q, c->known, &c->out->v[k]);
 	return st;
 }
 
 int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
 		     struct mb_accts *out)
 {
-	struct coll c = { .doc = doc, .svc = svc, .out = out };
+	return mb_accts_collect_known(doc, svc, all_ids, NULL, out);
+}
+
+int mb_accts_collect_known(const struct mb_doc *doc, const char *svc,
+			   int all_ids, const struct mb_secrets *known,
+			   struct mb_accts *out)
+{
+	struct coll c = { .doc = doc, .svc = svc, .out = out, .known = known };
 	size_t i, n = doc->nkeys ? doc->nkeys : 1;
 	int st = 0;
 

@@ -262,9 +262,11 @@ static int load(struct mb_drun *d, const struct mb_doctor_in *in,
 	d->groups = in->groups ? in->groups : g;
 	d->ws = in->ws;
 	mb_dr_resolve(d);
-	if (!in->accts && mb_accts_collect(in->doc, NULL, 1, a))
-		return -1;
+	/* The groups first: the accounts reuse their parsed blobs. */
 	if (!in->groups && mb_secrets_groups(g, in->doc))
+		return -1;
+	if (!in->accts &&
+	    mb_accts_collect_known(in->doc, NULL, 1, d->groups, a))
 		return -1;
 	return 0;
 }

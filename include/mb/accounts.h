@@ -64,6 +64,15 @@ int mb_acct_anon_on(const struct mb_doc *doc, size_t key);
  */
 int mb_accts_collect(const struct mb_doc *doc, const char *svc, int all_ids,
 		     struct mb_accts *out);
+/*
+ * The same, taking the password groups' blobs from secrets the caller
+ * already gathered (mb_secrets_gather of the same doc) instead of parsing
+ * every stored password a second time.
+ */
+struct mb_secrets;
+int mb_accts_collect_known(const struct mb_doc *doc, const char *svc,
+			   int all_ids, const struct mb_secrets *known,
+			   struct mb_accts *out);
 void mb_accts_free(struct mb_accts *a);
 
 #endif

@@ -221,7 +221,7 @@ int cmd_accounts(struct cli *cli, struct mb_doc *doc, int argc,
 	const char *svc = NULL;
 	struct cli_hives h = { 0 };
 	struct mb_wside w = { 0 };
-	struct mb_accts a;
+	struct mb_accts a = { 0 };
 	struct mb_secrets g;
 	int all_ids = 0, st;
 
@@ -230,8 +230,8 @@ int cmd_accounts(struct cli *cli, struct mb_doc *doc, int argc,
 		cli_hives_free(&h);
 		return st;
 	}
-	if (mb_accts_collect(doc, svc, all_ids, &a) ||
-	    mb_secrets_groups(&g, doc)) {
+	if (mb_secrets_groups(&g, doc) ||
+	    mb_accts_collect_known(doc, svc, all_ids, &g, &a)) {
 		mb_accts_free(&a);
 		mb_secrets_free(&g);
 		cli_hives_free(&h);

@@ -341,7 +341,8 @@ static int emit(struct sam *m)
 	struct mb_buf b;
 	int st;
 
-	if (mb_accts_collect(m->doc, NULL, 1, &a)) {
+	/* (the secrets solve() gathered: their blobs are parsed already) */
+	if (mb_accts_collect_known(m->doc, NULL, 1, &m->p.s, &a)) {
 		mb_accts_free(&a);
 		return mb_error_set(&m->cli->err, MB_EFILE, CMD, NULL,
 				    "out of memory");
