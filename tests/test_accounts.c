@@ -17,6 +17,7 @@
 #include "mb/accounts.h"
 #include "mb/blob.h"
 #include "mb/buf.h"
+#include "mb/secrets.h"
 
 /* The hex text of a data blob whose bytes are all fill. */
 static char *blob_hex(unsigned char fill)
@@ -138,6 +139,74 @@ static void test_groups_and_inheritance(void **state)
 	free(pb);
 }
 
+static void same_groups(const struct mb_accts *x, const struct mb_accts *y)
+{
+	size_t i, k;
+
+	assert_int_equal(x->n, y->n);
+	for (i = 0; i < x->n; i++) {
+		assert_string_equal(x->v[i].name, y->v[i].name);
+		assert_int_equal(x->v[i].ngroups, y->v[i].ngroups);
+		for (k = 0; k < x->v[i].nkeys; k++)
+			assert_int_equal(x->v[i].group[k], y->v[i].group[k]);
+	}
+}
+
+/*
+ * The groups from the secrets' parsed blobs are the ones the accounts find
+ * parsing alone: the same bytes in upper-case hex, a damaged value, a
+ * NOLONGERVALID one; and the secrets' blobs are the ones used (one
+ * changed there moves its key to a group of its own).
+ */
+static void test_known_secrets(void **state)
+{
+	char *pa = blob_hex(0xa0), *up = strdup(pa), *p;
+	struct mb_buf b;
+	struct mb_doc *d;
+	struct mb_accts a, k;
+	struct mb_secrets s;
+	const struct mb_acct *x;
+	size_t i;
+
+	(void)state;
+	for (p = up; *p; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 32);
+	begin(&b);
+	key(&b, "/LM/W3SVC", "AnonymousUserName", "IUSR_A",
+	    "AnonymousUserPass", pa, NULL);
+	key(&b, "/LM/W3SVC/1", "AnonymousUserName", "IUSR_A",
+	    "AnonymousUserPass", up, NULL);
+	key(&b, "/LM/W3SVC/2", "AnonymousUserName", "IUSR_A",
+	    "AnonymousUserPass", "4963zz", NULL);
+	key(&b, "/LM/W3SVC/3", "AnonymousUserName", "IUSR_A",
+	    "AnonymousUserPass", "NOLONGERVALID00", NULL);
+	d = parse(&b);
+	assert_int_equal(mb_accts_collect(d, NULL, 1, &a), 0);
+	assert_int_equal(mb_secrets_gather(d, &s, NULL), 0);
+	assert_int_equal(mb_accts_collect_known(d, NULL, 1, &s, &k), 0);
+	same_groups(&a, &k);
+	x = named(&k, "anonymous", "IUSR_A");
+	assert_int_equal(x->nkeys, 4);
+	assert_int_equal(x->group[0], 0);
+	assert_int_equal(x->group[1], 0);
+	assert_int_equal(x->group[2], -1);
+	assert_int_equal(x->group[3], 1);
+	mb_accts_free(&k);
+	for (i = 0; i < s.n; i++)
+		if (s.v[i].key == 1)
+			s.v[i].blob.raw[16 + 5] ^= 1; /* a data byte */
+	assert_int_equal(mb_accts_collect_known(d, NULL, 1, &s, &k), 0);
+	x = named(&k, "anonymous", "IUSR_A");
+	assert_int_equal(x->group[1], 1);
+	mb_accts_free(&k);
+	mb_accts_free(&a);
+	mb_secrets_free(&s);
+	mb_doc_free(d);
+	free(pa);
+	free(up);
+}
+
 /* --service and --all-identities; a name set above the scope counts. */
 static void test_scope_and_kinds(void **state)
 {
@@ -230,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_groups_and_inheritance),
 		cmocka_unit_test(test_scope_and_kinds),
 		cmocka_unit_test(test_per_site),
+		cmocka_unit_test(test_known_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
