@@ -24,16 +24,17 @@ int mb_edits_add(struct mb_edits *e, uint32_t start, uint32_t end,
 		e->cap = c;
 	}
 	ed = &e->v[e->n];
-	ed->text = malloc(len + 1);
-	if (!ed->text)
+	ed->text = NULL; /* a deletion (most edits) allocates nothing */
+	if (len && !(ed->text = malloc(len + 1)))
 		return -1;
-	if (len)
+	if (len) {
 		memcpy(ed->text, text, len);
-	ed->text[len] = '\0';
+		ed->text[len] = '\0';
+	}
 	ed->start = start;
 	ed->end = end;
 	ed->len = len;
-	ed->seq = e->n++;
+	ed->seq = (uint32_t)e->n++;
 	return 0;
 }
 

@@ -20,14 +20,16 @@
 #include "mb/doc.h"
 #include "mb/err.h"
 
+/* 32 bytes: a collapse of a hosting file plans one per attribute. */
 struct mb_edit {
 	uint32_t start;  /* replace bytes [start, end) */
 	uint32_t end;
-	char *text;      /* with these (owned) */
-	size_t len;
-	size_t seq;      /* insertion order, to keep inserts at one offset stable */
 	uint32_t nstart; /* where text begins in the spliced file (set by
 			    mb_doc_splice) */
+	uint32_t seq;    /* insertion order, to keep inserts at one offset
+			    stable */
+	char *text;      /* with these (owned; NULL when len is 0) */
+	size_t len;
 };
 
 struct mb_edits {
