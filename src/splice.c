@@ -62,7 +62,13 @@ static int cmp_edit(const void *a, const void *b)
 
 void mb_edits_sort(struct mb_edits *e)
 {
-	if (e->n) /* nothing planned: v is NULL, which qsort may not get */
+	size_t i;
+
+	/* Planned key by key, edits mostly come in order: then no qsort
+	 * (nor its copy of the array, at a write's peak). */
+	for (i = 1; i < e->n && cmp_edit(&e->v[i - 1], &e->v[i]) < 0; i++)
+		;
+	if (i < e->n) /* v is NULL when nothing is planned: no qsort then */
 		qsort(e->v, e->n, sizeof(*e->v), cmp_edit);
 }
 

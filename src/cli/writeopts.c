@@ -455,6 +455,25 @@ static void diff_to_buf(void *ctx, const char *p, size_t n)
 }
 
 /*
+ * A dry run's lines go out before its diff: moved, not copied (a collapse
+ * of a hosting file echoes a line per key), and nothing reads them after.
+ */
+static void echo_to_out(struct cli_wsess *s)
+{
+	struct mb_buf t;
+
+	if (s->cli->out.len) {
+		mb_buf_append(&s->cli->out, s->echo.data, s->echo.len);
+		mb_buf_release(&s->echo);
+		return;
+	}
+	t = s->cli->out;
+	s->cli->out = s->echo;
+	s->echo = t;
+	mb_buf_release(&s->echo);
+}
+
+/*
  * The session's edits as one write transaction (mb/txn.h): previewed as a
  * diff (--dry-run) or written. shed: the caller reads its document no
  * more, so the transaction may let it go early (SPEC section 5 memory).
@@ -476,7 +495,7 @@ static int commit(struct cli_wsess *s, int shed)
 	wo.force = s->opts.force;
 	wo.keep_backups = s->cli->keep_backups;
 	if (s->opts.dry_run && !s->cli->json && s->echo.len)
-		mb_buf_append(&s->cli->out, s->echo.data, s->echo.len);
+		echo_to_out(s);
 	if (s->opts.dry_run)
 		st = mb_txn_preview(&t, s->cli->json ? diff_to_buf :
 				    diff_to_out, s->cli->json ? (void *)&diff :
