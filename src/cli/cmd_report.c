@@ -392,7 +392,8 @@ const struct cli_opt cli_report_opts[] = {
 	{ CLI_O_OUTPUT, "output", 'o', "FILE|-", "the page (required; - "
 	  "writes to standard output)", CLI_OPT_REQUIRED, NULL },
 	{ CLI_O_STYLESHEET, "stylesheet", 0, "FILE.xsl", "another XSLT "
-	  "stylesheet instead of the built-in one", 0, NULL },
+	  "stylesheet for the page frame (mbtool writes the rows into its "
+	  "mbtool-slot:NAME comments)", 0, NULL },
 	CLI_INCLUDE(cli_hives_opts),
 	CLI_END,
 };
