@@ -39,7 +39,7 @@
 #include "reveal_bset.h"
 
 #define NLEVELS 4
-#define MAXLAY 4
+#define MAXLAY 64
 #define DEF_SEARCH (1ul << 22)
 #define DEF_NODES (1ul << 19) /* real files need < 100k */
 #define SD_MAX 2048 /* larger "descriptors" are not searched as such */

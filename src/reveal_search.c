@@ -180,6 +180,26 @@ static int sd_field(struct solver *s, const struct dv *d, const struct fld *f,
 	return mask_exhaustive(s, d, pos, p);
 }
 
+/*
+ * A per-machine SID byte (a domain SID's sub-authorities) that the other
+ * values constrain: its field is what the keystream still allows there.
+ * Unconstrained, the plan cannot be searched.
+ */
+static int free_byte(struct solver *s, const struct dv *d, size_t j,
+		     struct plan *p)
+{
+	unsigned char vals[256];
+	size_t n = 0;
+	unsigned k;
+
+	if (bs_is_all(&s->cand[j]))
+		return -1;
+	for (k = 0; k < 256; k++)
+		if (bs_has(&s->cand[j], k))
+			vals[n++] = (unsigned char)(d->c[j] ^ k);
+	return field_push(p, s, d, j, 1, vals, n, 0);
+}
+
 static void sd_plan(struct solver *s, const struct dv *d,
 		    const struct layout *l, struct plan *p)
 {
@@ -189,17 +209,18 @@ static void sd_plan(struct solver *s, const struct dv *d,
 	p->nf = 0;
 	p->space = 1;
 	p->feasible = 1;
+	for (i = 0; i < l->nfl && p->feasible; i++)
+		if (sd_field(s, d, &l->fl[i], p))
+			p->feasible = 0;
 	for (j = 4; j < d->n && p->feasible; j++) {
 		const struct fent *f = &l->fm[j - 4];
 
 		if (byte_known(s, d, j, &x))
 			continue;
-		if (f->kind == FM_SIDFREE || f->kind == FM_NONE)
+		if (f->kind == FM_NONE ||
+		    (f->kind == FM_SIDFREE && free_byte(s, d, j, p)))
 			p->feasible = 0;
 	}
-	for (i = 0; i < l->nfl && p->feasible; i++)
-		if (sd_field(s, d, &l->fl[i], p))
-			p->feasible = 0;
 }
 
 /* Fill the bytes a plan does not enumerate: known, or fixed by layout. */

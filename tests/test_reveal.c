@@ -777,6 +777,34 @@ static void test_strings_only(void **state)
 }
 
 /*
+ * With the signing key, each file (mbgen arguments) reveals its value
+ * (location, prop) verified, and nothing shown is wrong.
+ */
+static void verified_with_key(struct env *env, const char *const (*cases)[2],
+			      size_t n, const char *prop)
+{
+	struct mb_rsakey *k = test_key("signing.pub.pem");
+	struct mb_reveal_opts o = { .no_cache = 1 };
+	struct mb_reveal_report r, t;
+	struct mbfile m;
+	size_t i;
+
+	o.modulus = mb_crypt_key_pub(k);
+	for (i = 0; i < n; i++) {
+		load_generated(env, cases[i][0], &m);
+		truth(&m, &t);
+		run(&m, &o, &r);
+		assert_int_equal(find(&r, cases[i][1], prop)->status,
+				 MB_REVEAL_VERIFIED);
+		assert_sound(&r, &t, 1);
+		mb_reveal_report_free(&r);
+		mb_reveal_report_free(&t);
+		unload(&m);
+	}
+	mb_crypt_key_free(k);
+}
+
+/*
  * Long AdminACLs over a keystream the strings barely cover have millions
  * of layouts: the joint search gives up. What every layout of each one
  * allows, byte by byte, still pins the keystream under a password's tail
@@ -791,27 +819,9 @@ static void test_layout_unions(void **state)
 		{ "--mix --values 1 --acls 1 --no-odbc --pw-len 0-6 --seed 1",
 		  "/LM/W3SVC/1" },
 	};
-	struct env *env = *state;
-	struct mb_rsakey *k = test_key("signing.pub.pem");
-	struct mb_reveal_opts o = { .no_cache = 1 };
-	struct mb_reveal_report r, t;
-	struct mbfile m;
-	size_t i;
 
-	o.modulus = mb_crypt_key_pub(k);
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		load_generated(env, cases[i][0], &m);
-		truth(&m, &t);
-		run(&m, &o, &r);
-		assert_int_equal(find(&r, cases[i][1],
-				      "AnonymousUserPass")->status,
-				 MB_REVEAL_VERIFIED);
-		assert_sound(&r, &t, 1);
-		mb_reveal_report_free(&r);
-		mb_reveal_report_free(&t);
-		unload(&m);
-	}
-	mb_crypt_key_free(k);
+	verified_with_key(*state, cases, sizeof(cases) / sizeof(cases[0]),
+			  "AnonymousUserPass");
 }
 
 /*
@@ -884,6 +894,27 @@ static void test_search_time_budget(void **state)
 	mb_reveal_report_free(&t);
 	unload(&m);
 	mb_crypt_key_free(k);
+}
+
+/*
+ * AdminACLs with domain SIDs: a SID's per-domain bytes that the other
+ * values' keystream constrains are searched over what it still allows
+ * (they made the plan unsearchable), and a descriptor keeps up to 64 of
+ * its layouts for the search (the true one came after the first 4).
+ */
+static void test_domain_sid_search(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "--mix --acls 4 --acl-variety --domain-sids --aces 1-6 "
+		  "--seed 1", "/LM/W3SVC/1" },
+		{ "--mix --acls 4 --acl-variety --domain-sids --aces 1-6 "
+		  "--seed 1", "/LM/W3SVC/2" },
+		{ "--mix --acls 6 --acl-variety --aces 0-8 --seed 2",
+		  "/LM/W3SVC/2" },
+	};
+
+	verified_with_key(*state, cases, sizeof(cases) / sizeof(cases[0]),
+			  "AdminACL");
 }
 
 /* ---- machine-key mode ---------------------------------------------------- */
@@ -1066,6 +1097,7 @@ int main(void)
 		cmocka_unit_test(test_layout_unions),
 		cmocka_unit_test(test_known_wrong_revealed),
 		cmocka_unit_test(test_search_time_budget),
+		cmocka_unit_test(test_domain_sid_search),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
