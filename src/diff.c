@@ -53,7 +53,6 @@ struct emit {
 struct differ {
 	struct lines a, b;
 	struct emit *e;
-	int failed;
 };
 
 struct pair {
@@ -71,18 +70,27 @@ static uint32_t hash_line(const char *p, size_t n)
 	return h;
 }
 
+/* Lines of [p, p + n), the last one with or without its newline. */
+static size_t count_lines(const char *p, size_t n)
+{
+	const char *end = p + n, *nl;
+	size_t k = 0;
+
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+		k++;
+	}
+	return k;
+}
+
 /* hash: the lines will be compared (not when the other side has none). */
 static int split_lines(const char *s, size_t len, int hash,
 		       struct lines *out)
 {
-	const char *p = s, *end = s + len, *nl;
-	size_t n = 0;
+	const char *p, *end = s + len, *nl;
 
-	while (p < end) {
-		p = (nl = memchr(p, '\n', (size_t)(end - p))) ? nl + 1 : end;
-		n++;
-	}
-	out->v = malloc((n + 1) * sizeof(*out->v));
+	out->v = malloc((count_lines(s, len) + 1) * sizeof(*out->v));
 	out->n = 0;
 	if (!out->v)
 		return -1;
@@ -426,8 +434,6 @@ static int emit_end(struct emit *e)
 
 static void push(struct differ *d, int t, size_t a, size_t b)
 {
-	if (d->failed)
-		return;
 	if (t == OP_EQ)
 		emit_equal(d->e, d->b.v[b].p, d->b.v[b].n, 1);
 	else
@@ -565,7 +571,7 @@ static int diff_region(struct emit *e, const char *a, size_t alen,
 	free(d.a.v);
 	free(d.b.v);
 	emit_equal(e, b + blen - suf, suf, nsuf);
-	return r || d.failed ? -1 : 0;
+	return r;
 }
 
 int mb_diff_unified(const char *name, const char *a, size_t alen,
@@ -591,19 +597,6 @@ int mb_diff_unified(const char *name, const char *a, size_t alen,
 }
 
 /* ---- a splice's diff ------------------------------------------------------- */
-
-static size_t count_lines(const char *p, size_t n)
-{
-	const char *end = p + n, *nl;
-	size_t k = 0;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		p = nl ? nl + 1 : end;
-		k++;
-	}
-	return k;
-}
 
 /* The new text's lines [from, to) go to e as equal ones. */
 static void equal_span(struct emit *e, const char *data, size_t from,
