@@ -18,7 +18,7 @@
 
 #include "cli.h"
 #include "mb/blob.h"
-#include "mb/edit.h"
+#include "mb/collapse.h"
 #include "mb/path.h"
 #include "mb/shellquote.h"
 
@@ -31,7 +31,6 @@ struct coll {
 	const char *account;
 	const char *svc;     /* NULL: every service (--service all) */
 	const char *from;
-	const struct mb_prop *nprop, *pprop; /* NAMEP, PASSP: looked up once */
 	size_t svckey;
 	char *name;    /* the account, as the file spells it */
 	char *pass;    /* the blob text to keep */
@@ -203,50 +202,20 @@ static int record(struct cli_wsess *s, const char *op, size_t key,
 	return MB_OK;
 }
 
-/* Set prop at the service key, unless it already holds that text. */
-static int put(struct cli_wsess *s, struct coll *c, const char *prop,
-	       const char *text)
+/* Each change the library plans: recorded and echoed. */
+static int planned(void *ctx, const char *op, size_t key, const char *prop,
+		   const char *value)
 {
-	char *cur = mb_acct_value(s->doc, c->svckey, prop, 1);
-	int same = cur && strcmp(cur, text) == 0, st;
-
-	free(cur);
-	if (same)
-		return MB_OK;
-	st = mb_edit_set(s->doc, &s->edits, c->svckey,
-			 strcmp(prop, NAMEP) == 0 ? c->nprop : c->pprop, text,
-			 0, &s->cli->err);
-	return st ? st : record(s, "set", c->svckey, prop, text);
-}
-
-static int drop(struct cli_wsess *s, size_t key, const struct mb_prop *prop,
-		const char *name)
-{
-	int removed = 0, st;
-
-	st = mb_edit_unset(s->doc, &s->edits, key, prop, &removed,
-			   &s->cli->err);
-	if (!st && removed)
-		st = record(s, "delete", key, name, NULL);
-	return st;
+	return record(ctx, op, key, prop, value);
 }
 
 static int apply(struct cli_wsess *s, struct coll *c)
 {
-	size_t k, before = s->nchanges;
+	size_t before = s->nchanges;
 	int st;
 
-	st = put(s, c, NAMEP, c->name);
-	if (!st)
-		st = put(s, c, PASSP, c->pass);
-	for (k = 0; !st && k < s->doc->nkeys; k++) {
-		if (k == c->svckey ||
-		    !mb_edit_loc_under(s->doc->keys[k].location, c->svc))
-			continue;
-		st = drop(s, k, c->nprop, NAMEP);
-		if (!st)
-			st = drop(s, k, c->pprop, PASSP);
-	}
+	st = mb_collapse_plan(s->doc, c->svc, c->name, c->pass, &s->edits,
+			      planned, s, &s->cli->err);
 	if (!st && s->nchanges == before)
 		mb_buf_printf(&s->echo, "%s is already the only anonymous "
 			      "account of %s\n", c->name,
@@ -284,8 +253,6 @@ static int one_service(struct cli_wsess *s, const struct coll *opt,
 	int st;
 
 	c.svc = svc;
-	c.nprop = mb_schema_prop(s->doc->schema, NAMEP);
-	c.pprop = mb_schema_prop(s->doc->schema, PASSP);
 	mb_buf_init(&c.others);
 	c.svckey = mb_doc_find(s->doc, svc);
 	if (c.svckey == MB_NOKEY && !c.all)
