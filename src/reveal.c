@@ -235,6 +235,7 @@ void mb_reveal_report_free(struct mb_reveal_report *r)
 		free(v->bytes);
 		free(v->known);
 		free(v->text);
+		free(v->reason);
 	}
 	free(r->values);
 	free(r->notes);

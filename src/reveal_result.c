@@ -80,9 +80,11 @@ static int all_known(const struct mb_reveal_value *r)
 	return 1;
 }
 
+/* Out of memory leaves the value without its reason, nothing worse. */
 static void set_reason(struct mb_reveal_value *r, const char *why)
 {
-	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	free(r->reason);
+	r->reason = strdup(why);
 }
 
 /* Only certain bytes stay known: hypotheses are not shown as facts. */
@@ -100,12 +102,15 @@ static void keep_certain(struct solver *s, const struct dv *d,
 static void demote_rejected(struct solver *s, const struct dv *d,
 			    struct mb_reveal_value *r, const char *by)
 {
+	char why[320];
+
 	keep_certain(s, d, r);
 	r->status = all_known(r) ? MB_REVEAL_CONFLICT : MB_REVEAL_PARTIAL;
-	snprintf(r->reason, sizeof(r->reason), all_known(r)
+	snprintf(why, sizeof(why), all_known(r)
 		 ? "the certain facts give a value that %s rejects"
 		 : "the cribs give a value that %s rejects: the unproven "
 		   "bytes are shown as unknown", by);
+	set_reason(r, why);
 }
 
 /* Is the complete value r of d one a failed gcd refuted? */

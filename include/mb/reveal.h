@@ -117,7 +117,10 @@ struct mb_reveal_value {
 				      conflict (a wrong --known) is proven
 				      when the other cribs and the
 				      signature gave the stored value. */
-	char reason[320];          /* why not verified; empty when verified */
+	char *reason;              /* why not verified; NULL when verified
+				      (a pointer, not an array: a file has
+				      one value per secure attribute, most
+				      of them verified) */
 	const char *method;        /* "cribs", "signature search",
 				      "dictionary", "known value",
 				      "machine key", "cleartext" */

@@ -205,7 +205,7 @@ static void text_line(const struct rv *r, size_t i, int width,
 	else
 		mb_buf_puts(b, v->text ? v->text : "");
 	mb_buf_putc(b, '\n');
-	if (v->status != MB_REVEAL_VERIFIED && v->reason[0])
+	if (v->status != MB_REVEAL_VERIFIED && v->reason)
 		mb_buf_printf(b, "    %s\n", v->reason);
 }
 
@@ -233,7 +233,7 @@ static void json_value(const struct rv *r, size_t i, struct mb_json *j)
 		mb_json_str(j, v->method);
 	else
 		mb_json_null(j);
-	mb_json_kstr(j, "reason", v ? v->reason : e->error);
+	mb_json_kstr(j, "reason", !v ? e->error : v->reason ? v->reason : "");
 	mb_json_obj_end(j);
 }
 

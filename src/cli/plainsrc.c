@@ -173,7 +173,7 @@ int cli_plainsrc_conflict(struct cli *cli, const char *cmd,
 				src->known[i].arg, "the plaintext given with "
 				"--known is not the stored value (%s); "
 				"check it, or run without this --known",
-				v->reason[0] ? v->reason : "the file "
+				v->reason ? v->reason : "the file "
 				"contradicts it");
 	}
 	return MB_OK;
