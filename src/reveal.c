@@ -56,6 +56,7 @@ static enum mb_status solver_init(struct solver *s,
 	s->o = o;
 	s->search_left = o->search_budget ? o->search_budget : DEF_SEARCH;
 	s->node_budget = o->node_budget ? o->node_budget : DEF_NODES;
+	s->union_left = UNION_RUN_WORK;
 	mb_buf_init(&s->notes);
 	s->v = calloc(n + 1, sizeof(*s->v));
 	s->map = calloc(n + 1, sizeof(*s->map));

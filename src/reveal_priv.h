@@ -46,6 +46,7 @@
 #define SEARCH_CAP (1ul << 21) /* one string's search, at most */
 #define SD_SEARCH_CAP (1ul << 20) /* one descriptor's, all layouts */
 #define NOVAL ((size_t)-1)
+#define UNION_RUN_WORK (1ul << 26) /* the layout unions of one run */
 #define DEF_SECONDS 3.0 /* a descriptor's search past its trials (CPU) */
 
 enum vkind { VK_STRING, VK_SD, VK_BINARY, VK_CLEAR };
@@ -121,6 +122,7 @@ struct solver {
 	int sd_gave_up;          /* the layout search ran out of nodes */
 	size_t gave_up_hard;     /* ... with this many certain bytes + 1 */
 	const struct bset *dc_base; /* cand before the layout unions */
+	unsigned long union_left; /* work the layout unions may still do */
 	int have_mod;
 	struct mb_rsa_pub mod;
 	enum mb_reveal_modsrc modsrc;

@@ -20,8 +20,12 @@
 
 #include "reveal_priv.h"
 
-/* Work (ACE checks) one descriptor may cost before it is left alone. */
-#define UNION_WORK (1ul << 26)
+/*
+ * Work (skeletons, ACL cells, ACE checks) one descriptor may cost before
+ * it is left alone; all the unions of one run share UNION_RUN_WORK, so a
+ * hostile file of long descriptors over an unknown keystream is bounded.
+ */
+#define UNION_WORK (1ul << 24)
 
 struct un {
 	const struct bset *cand;
@@ -32,7 +36,7 @@ struct un {
 	signed char *acl;         /* (pos, size, sacl): -1 unknown, 2 added */
 	unsigned char *canend;    /* (pos, count) of the current ACL */
 	unsigned char *reach;
-	unsigned long work;
+	unsigned long work, limit;
 	int sacl_any, plain_any;  /* control values with and without SACL */
 };
 
@@ -114,6 +118,7 @@ static int byte_class_fits(const struct un *u, uint32_t rel, unsigned k,
 	return 0;
 }
 
+/* 1 or 2 (its bytes added) when the ACE fits; memoized. */
 static int ace_fits(struct un *u, uint32_t p, size_t si, int sacl)
 {
 	signed char *m = &u->ace[((size_t)p * MB_SD_NSIDLENS + si) * 2 +
@@ -133,10 +138,19 @@ static int ace_fits(struct un *u, uint32_t p, size_t si, int sacl)
 	return *m;
 }
 
+/* Once per (position, SID length, kind): the union is idempotent, and
+ * the ACEs of many ACLs and counts share positions. */
 static void ace_add(struct un *u, uint32_t p, size_t si, int sacl)
 {
+	signed char *m = &u->ace[((size_t)p * MB_SD_NSIDLENS + si) * 2 +
+				 (size_t)sacl];
 	uint32_t sl = mb_sd_sid_lens[si];
 	unsigned k, b;
+
+	if (*m == 2)
+		return;
+	*m = 2;
+	u->work += 8;
 
 	for (k = 0; k < 8; k++)
 		for (b = 0; k != 2 && k != 3 && b < 256; b++)
@@ -212,7 +226,7 @@ static int acl_run(struct un *u, uint32_t rel, uint32_t size, int sacl,
 
 	if (!(ok(u, rel, 2) || ok(u, rel, 4)) || !ok(u, rel + 1, 0) ||
 	    !ok_le(u, rel + 2, size, 2) || !ok_le(u, rel + 6, 0, 2) ||
-	    u->work > UNION_WORK)
+	    u->work > u->limit)
 		return 0;
 	u->work += cells;
 	u->canend = calloc(cells, 1);
@@ -299,13 +313,14 @@ static unsigned long try_orders(struct un *u, const uint32_t *size, int sacl)
 		memset(sk.off, 0, sizeof(sk.off));
 		for (i = 0, at = 20; i < sk.n; at += size[sk.order[i++]])
 			sk.off[sk.order[i]] = at;
+		u->work++;
 		if (skel_fits(u, &sk, 0)) {
 			skel_fits(u, &sk, 1);
 			fit++;
 			u->sacl_any |= sacl;
 			u->plain_any |= !sacl;
 		}
-	} while (mb_rv_next_perm(sk.order, sk.n) && u->work <= UNION_WORK);
+	} while (mb_rv_next_perm(sk.order, sk.n) && u->work <= u->limit);
 	return fit;
 }
 
@@ -331,7 +346,7 @@ static unsigned long try_sizes(struct un *u, int sacl)
 				size[C_OWNER] = olen[a];
 				size[C_GROUP] = olen[b];
 				fit += try_orders(u, size, sacl);
-				if (u->work > UNION_WORK)
+				if (u->work > u->limit)
 					return 0;
 			}
 	return fit;
@@ -368,7 +383,7 @@ static int control_fits(const struct un *u, int sacl)
  * sets). 1: some layout fits; 0: none; -1: too much work (acc unusable).
  */
 static int sd_union(const struct dv *d, const struct bset *cand,
-		    struct bset *acc)
+		    struct bset *acc, unsigned long *left)
 {
 	struct un u;
 	unsigned long fit = 0;
@@ -380,6 +395,7 @@ static int sd_union(const struct dv *d, const struct bset *cand,
 	u.c = d->c;
 	u.S = (uint32_t)(d->n - 4);
 	u.acc = acc;
+	u.limit = *left < UNION_WORK ? *left : UNION_WORK;
 	na = (size_t)u.S * MB_SD_NSIDLENS * 2;
 	nl = (size_t)(u.S / 4 + 1) * (u.S / 4 + 1) * 2;
 	u.ace = malloc(na);
@@ -389,14 +405,15 @@ static int sd_union(const struct dv *d, const struct bset *cand,
 		memset(u.acl, -1, nl);
 		memset(acc, 0, u.S * sizeof(*acc));
 	} else {
-		u.work = UNION_WORK + 1;
+		u.work = u.limit + 1;
 	}
-	for (sacl = 0; sacl < 2 && u.work <= UNION_WORK; sacl++)
+	for (sacl = 0; sacl < 2 && u.work <= u.limit; sacl++)
 		if (control_fits(&u, sacl))
 			fit += try_sizes(&u, sacl);
 	free(u.ace);
 	free(u.acl);
-	if (u.work > UNION_WORK)
+	*left -= u.work < *left ? u.work : *left;
+	if (u.work > u.limit)
 		return -1;
 	if (fit)
 		header(&u);
@@ -441,8 +458,8 @@ int mb_rv_sd_unions(struct solver *s, struct bset *cand)
 		for (i = 0; i < s->nv; i++) {
 			const struct dv *d = &s->v[i];
 
-			if (!mb_rv_sd_searchable(d) ||
-			    sd_union(d, cand, acc) != 1)
+			if (!mb_rv_sd_searchable(d) || !s->union_left ||
+			    sd_union(d, cand, acc, &s->union_left) != 1)
 				continue;
 			fit++;
 			moved |= narrow(d, acc, cand);
