@@ -298,9 +298,12 @@ int mb_doctor_run(const struct mb_doctor_in *in, struct mb_findings *out,
 	memset(&a, 0, sizeof(a));
 	memset(&g, 0, sizeof(g));
 	d.out = out;
+	d.in = in;
 	d.oom = load(&d, in, &a, &g) != 0;
 	if (!d.oom)
 		run_rules(&d);
+	if (!d.oom)
+		mb_dr_emit(&d);
 	release(&d);
 	mb_accts_free(&a);
 	mb_secrets_free(&g);
@@ -321,17 +324,37 @@ static void free_lines(struct mb_fix_line *v, size_t n)
 	free(v);
 }
 
+static void free_finding(struct mb_finding *f)
+{
+	size_t j;
+
+	free(f->title);
+	for (j = 0; j < f->nkeys; j++)
+		free(f->keys[j].path);
+	free(f->keys);
+	free_lines(f->fix, f->nfix);
+}
+
+/* The one pending finding: mb_dr_new calls this before each new one, so
+ * with an emit v never holds more than one (its slot is reused). */
+void mb_dr_emit(struct mb_drun *d)
+{
+	struct mb_findings *o = d->out;
+
+	if (!d->in->emit || !o->n)
+		return;
+	d->in->emit(d->in->ctx, &o->v[0]);
+	free_finding(&o->v[0]);
+	o->n = 0;
+	o->emitted++;
+}
+
 void mb_findings_free(struct mb_findings *f)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		free(f->v[i].title);
-		for (j = 0; j < f->v[i].nkeys; j++)
-			free(f->v[i].keys[j].path);
-		free(f->v[i].keys);
-		free_lines(f->v[i].fix, f->v[i].nfix);
-	}
+	for (i = 0; i < f->n; i++)
+		free_finding(&f->v[i]);
 	free(f->v);
 	free_lines(f->checks, f->nchecks);
 	memset(f, 0, sizeof(*f));

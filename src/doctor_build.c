@@ -89,6 +89,7 @@ struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 
 	if (d->oom || !r)
 		return NULL;
+	mb_dr_emit(d);
 	v = grow(o->v, o->n, sizeof(*v));
 	if (!v) {
 		d->oom = 1;

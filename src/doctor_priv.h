@@ -30,6 +30,7 @@ struct mb_drun {
 	const struct mb_secrets *groups; /* numbered (mb_secrets_group_of) */
 	const struct mb_wside *ws;      /* --hives: parallel to accts */
 	struct mb_findings *out;
+	const struct mb_doctor_in *in;  /* its emit: findings streamed */
 	char **held;                    /* quoted words, freed at the end */
 	size_t nheld;
 	int oom;
@@ -64,6 +65,9 @@ struct mb_drun {
  * rule table) with a printf title. The pointer stays valid until the next
  * mb_dr_new; NULL when out of memory (the other helpers accept NULL).
  */
+/* The finding being built handed to the run's emit and freed (none
+ * without an emit, or when none is pending). */
+void mb_dr_emit(struct mb_drun *d);
 struct mb_finding *mb_dr_new(struct mb_drun *d, const char *id,
 			     const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

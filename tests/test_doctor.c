@@ -95,7 +95,7 @@ static struct mb_doc *parse(void)
 static size_t fired_ws(struct mb_doc *doc, const struct mb_accts *a,
 		       const struct mb_wside *ws, const char *id)
 {
-	struct mb_doctor_in in = { doc, a, NULL, ws };
+	struct mb_doctor_in in = { doc, a, NULL, ws, NULL, NULL };
 	struct mb_findings f;
 	struct mb_error err;
 	size_t i, n = 0;
@@ -199,7 +199,7 @@ static void mb004_half(void **state)
 static size_t checks_with(const char *part)
 {
 	struct mb_doc *doc = parse();
-	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
+	struct mb_doctor_in in = { doc, NULL, NULL, NULL, NULL, NULL };
 	struct mb_findings f;
 	size_t i, n = 0;
 
@@ -541,7 +541,7 @@ static void mb031_unsettled(void **state)
 	win_init(&w);
 	w.ws.v[0].pw[1] = MB_WPW_UNKNOWN;
 	w.ws.v[0].why[1] = "its password could not be recovered";
-	in = (struct mb_doctor_in){ w.doc, &w.a, NULL, &w.ws };
+	in = (struct mb_doctor_in){ w.doc, &w.a, NULL, &w.ws, NULL, NULL };
 	mb_error_clear(&err);
 	assert_int_equal(mb_doctor_run(&in, &f, &err), MB_OK);
 	for (i = 0; i < f.n; i++)

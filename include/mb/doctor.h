@@ -69,6 +69,7 @@ struct mb_findings {
 	size_t problems;
 	struct mb_fix_line *checks;
 	size_t nchecks;
+	size_t emitted;  /* findings handed to mb_doctor_in's emit (not in v) */
 };
 
 /* What a rule looks at: its check runs once per account, key or file. */
@@ -109,6 +110,12 @@ struct mb_doctor_in {
 	const struct mb_accts *accts;
 	const struct mb_secrets *groups;
 	const struct mb_wside *ws;
+	/* NULL, or each finding handed over once it is complete, in order,
+	 * and then freed instead of kept in out->v (out->emitted counts
+	 * them): a hosting file's thousands of findings are printed as they
+	 * are made, not held beside the accounts (SPEC 5: memory). */
+	void (*emit)(void *ctx, const struct mb_finding *f);
+	void *ctx;
 };
 
 /* Run every rule; MB_OK, or MB_EFILE (out of memory) with out empty. */

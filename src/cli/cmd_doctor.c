@@ -42,27 +42,59 @@ static void print_finding(struct mb_buf *o, const struct mb_finding *f)
 	mb_buf_putc(o, '\n');
 }
 
-/* Whether a finding names password groups (then the legend follows). */
-static int shows_groups(const struct mb_findings *f)
-{
-	size_t i, k;
+/*
+ * The printing as the doctor runs: each finding goes out as it is made
+ * (mb_doctor_in's emit), after what comes before the findings (the
+ * hives, JSON's opening), so that a hosting file's thousands of findings
+ * are not held beside its accounts.
+ */
+struct printer {
+	struct cli *cli;
+	const struct cli_hives *h;
+	struct mb_json j;
+	int begun;
+	int groups;  /* a finding names password groups: the legend follows */
+};
 
-	for (i = 0; i < f->n; i++)
-		for (k = 0; k < f->v[i].nkeys; k++)
-			if (f->v[i].keys[k].group)
-				return 1;
-	return 0;
+static void json_finding(struct mb_json *j, const struct mb_finding *f);
+
+static void begin(struct printer *pr)
+{
+	if (pr->begun++)
+		return;
+	if (!pr->cli->json) {
+		if (pr->h->hs)
+			cli_hives_text(&pr->cli->out, pr->h);
+		return;
+	}
+	mb_json_init(&pr->j, &pr->cli->out);
+	mb_json_obj_begin(&pr->j);
+	if (pr->h->hs)
+		cli_hives_json(&pr->j, pr->h);
+	mb_json_key(&pr->j, "findings");
+	mb_json_arr_begin(&pr->j);
 }
 
-static void print_text(struct cli *cli, const struct mb_findings *f)
+static void emit(void *ctx, const struct mb_finding *f)
 {
-	struct mb_buf *o = &cli->out;
+	struct printer *pr = ctx;
+	size_t k;
+
+	begin(pr);
+	if (pr->cli->json)
+		json_finding(&pr->j, f);
+	else
+		print_finding(&pr->cli->out, f);
+	for (k = 0; k < f->nkeys; k++)
+		pr->groups |= f->keys[k].group != 0;
+	cli_out_flush(pr->cli);
+}
+
+static void print_text(struct printer *pr, const struct mb_findings *f)
+{
+	struct mb_buf *o = &pr->cli->out;
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		print_finding(o, &f->v[i]);
-		cli_out_flush(cli);
-	}
 	if (!f->problems)
 		mb_buf_puts(o, "no problems found in the metabase\n\n");
 	mb_buf_puts(o, "Checks that need Windows:\n");
@@ -71,8 +103,9 @@ static void print_text(struct cli *cli, const struct mb_findings *f)
 		mb_fix_line_text(o, &f->checks[i]);
 		mb_buf_putc(o, '\n');
 	}
-	mb_buf_printf(o, "\n%zu finding%s\n", f->n, f->n == 1 ? "" : "s");
-	if (shows_groups(f))
+	mb_buf_printf(o, "\n%zu finding%s\n", f->emitted,
+		      f->emitted == 1 ? "" : "s");
+	if (pr->groups)
 		mb_buf_printf(o, "%s\n", CLI_GROUP_LEGEND);
 }
 
@@ -151,23 +184,11 @@ static void json_finding(struct mb_json *j, const struct mb_finding *f)
 	mb_json_obj_end(j);
 }
 
-static void print_json(struct mb_buf *o, const struct mb_findings *f,
-		       const struct cli_hives *h)
+static void print_json(struct printer *pr, const struct mb_findings *f)
 {
-	struct mb_json j;
-	size_t i;
-
-	mb_json_init(&j, o);
-	mb_json_obj_begin(&j);
-	if (h->hs)
-		cli_hives_json(&j, h);
-	mb_json_key(&j, "findings");
-	mb_json_arr_begin(&j);
-	for (i = 0; i < f->n; i++)
-		json_finding(&j, &f->v[i]);
-	mb_json_arr_end(&j);
-	json_lines(&j, "windows_checks", f->checks, f->nchecks);
-	mb_json_obj_end(&j);
+	mb_json_arr_end(&pr->j);
+	json_lines(&pr->j, "windows_checks", f->checks, f->nchecks);
+	mb_json_obj_end(&pr->j);
 }
 
 /* The Windows side for the doctor: the hives' checks per account, and
@@ -188,10 +209,11 @@ static int wside(struct cli *cli, const struct mb_doc *doc,
 }
 
 /* --hives: the hives, their side of the accounts, then the rules. */
-static int run(struct cli *cli, struct mb_doc *doc,
+static int run(struct printer *pr, struct mb_doc *doc,
 	       struct cli_hives *h, struct mb_findings *f)
 {
-	struct mb_doctor_in in = { doc, NULL, NULL, NULL };
+	struct cli *cli = pr->cli;
+	struct mb_doctor_in in = { doc, NULL, NULL, NULL, emit, pr };
 	struct mb_wside ws = { 0 };
 	struct mb_accts a = { 0 };
 	int st = cli_hives_load(cli, "doctor", doc, h);
@@ -241,23 +263,22 @@ int cmd_doctor(struct cli *cli, struct mb_doc *doc, int argc,
 	       char **argv)
 {
 	struct cli_hives h = { 0 };
+	struct printer pr = { cli, &h, { 0 }, 0, 0 };
 	struct mb_findings f;
 	int st;
 
 	st = parse(cli, argc, argv, &h);
 	if (!st)
-		st = run(cli, doc, &h, &f);
+		st = run(&pr, doc, &h, &f);
 	if (st) {
 		cli_hives_free(&h);
 		return st;
 	}
+	begin(&pr);
 	if (cli->json)
-		print_json(&cli->out, &f, &h);
-	else {
-		if (h.hs)
-			cli_hives_text(&cli->out, &h);
-		print_text(cli, &f);
-	}
+		print_json(&pr, &f);
+	else
+		print_text(&pr, &f);
 	cli_hives_free(&h);
 	if (f.problems)
 		st = mb_error_set(&cli->err, MB_EFOUND, "doctor", NULL,

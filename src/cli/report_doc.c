@@ -423,7 +423,7 @@ int cli_report_prepare(struct cli_report *r, const struct mb_doc *doc,
 		       const struct mb_hiveset *hs,
 		       const struct cli_plain *p)
 {
-	struct mb_doctor_in in;
+	struct mb_doctor_in in = { 0 };
 	struct mb_error err;
 	struct cli cli;
 
