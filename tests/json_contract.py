@@ -12,8 +12,11 @@ The --hives cases read registry twins that HIVEGEN writes from
 tests/twins/web01.spec (the sample's accounts are not in that SAM, so
 doctor reports them missing with its MB020 fix).
 
+doctor --json on a hosting file (MBGEN, its findings past the 64 KB at
+which the text output starts going out as it is made) is one document.
+
 A command listed by `mbtool help` without a case here fails the test.
-Usage: json_contract.py MBTOOL SRCDIR HIVEGEN"""
+Usage: json_contract.py MBTOOL SRCDIR HIVEGEN MBGEN"""
 import json
 import os
 import shutil
@@ -27,7 +30,7 @@ except ImportError:
     print('json_contract: python3-jsonschema is not installed: skipped')
     sys.exit(77)
 
-MBTOOL, SRC, HIVEGEN = sys.argv[1], sys.argv[2], sys.argv[3]
+MBTOOL, SRC, HIVEGEN, MBGEN = sys.argv[1:5]
 SAMPLE = os.path.join(SRC, 'samples', 'MetaBase.xml')
 HIVES = tempfile.mkdtemp(prefix='mbjson-hives-')
 SIGN = os.path.join(SRC, 'tests', 'keys', 'signing.pub.pem')
@@ -368,6 +371,33 @@ def check_doctor(args):
         run.close()
 
 
+def check_large_doctor():
+    """doctor prints its findings as the rules make them: with --json
+    they stay inside the one document, as many as the text counts."""
+    tmp = tempfile.mkdtemp(prefix='mbjson-large-')
+    try:
+        mb = os.path.join(tmp, 'MetaBase.xml')
+        subprocess.run([MBGEN, '--sites', '500', '--vdirs', '1', '--seed',
+                        '7', '--per-site', '-o', mb], check=True)
+        text = subprocess.run([MBTOOL, '-f', mb, 'doctor'],
+                              capture_output=True).stdout.decode()
+        out = subprocess.run([MBTOOL, '-f', mb, '--json', 'doctor'],
+                             capture_output=True).stdout
+        if len(out) < 1 << 16:
+            fail('doctor --json on 500 sites: only %d bytes' % len(out))
+        try:
+            res = json.loads(out)['files'][0]['result']
+        except ValueError as e:
+            fail('doctor --json on 500 sites is not one document: %s' % e)
+            return
+        count = '\n%d findings\n' % len(res['findings'])
+        if count not in text:
+            fail('doctor --json on 500 sites: %d findings, the text '
+                 'counts otherwise' % len(res['findings']))
+    finally:
+        shutil.rmtree(tmp)
+
+
 def check_coverage():
     p = subprocess.run([MBTOOL, '--json', 'help'], capture_output=True)
     try:
@@ -424,6 +454,7 @@ def main():
     check_scripts()
     check_doctor(['doctor'])
     check_doctor(['doctor', '--hives', '$HIVES'])
+    check_large_doctor()
     check_early(vdoc, vline)
     print('json_contract: %d cases x 3 layouts, %d failures' %
           (len(CASES), len(failures)))

@@ -81,12 +81,14 @@ static void emit(void *ctx, const struct mb_finding *f)
 	size_t k;
 
 	begin(pr);
-	if (pr->cli->json)
-		json_finding(&pr->j, f);
-	else
-		print_finding(&pr->cli->out, f);
 	for (k = 0; k < f->nkeys; k++)
 		pr->groups |= f->keys[k].group != 0;
+	/* JSON is one value the run wraps per file: it never goes out early */
+	if (pr->cli->json) {
+		json_finding(&pr->j, f);
+		return;
+	}
+	print_finding(&pr->cli->out, f);
 	cli_out_flush(pr->cli);
 }
 
