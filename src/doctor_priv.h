@@ -47,12 +47,12 @@ struct mb_drun {
 	size_t nkinds;
 	/* effective AuthFlags: its source key per key, and per source key
 	 * 0 not read yet, 1 AuthAnonymous off, 2 on (built on first use) */
-	size_t *anon_src;
+	uint32_t *anon_src;             /* (SRC_NONE: MB_NOKEY) */
 	unsigned char *anon;
 	const struct mb_prop *anon_prop;
 	uint32_t anon_flag;
 	/* effective LogonMethod: source per key, the last one decoded */
-	size_t *lm_src;
+	uint32_t *lm_src;
 	size_t lm_last;
 	uint32_t lm_val;
 	int lm_have;

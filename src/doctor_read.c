@@ -78,16 +78,32 @@ int mb_dr_num(const struct mb_drun *d, size_t k, const struct mb_prop *p,
 	return ok;
 }
 
-/* src[k] for prop p: the key whose value is in effect (one walk). */
-static size_t *sources(struct mb_drun *d, const struct mb_prop *p)
-{
-	size_t *src = malloc((d->doc->nkeys + 1) * sizeof(*src));
+#define SRC_NONE UINT32_MAX
 
-	if (!src)
+/*
+ * src[k] for prop p: the key whose value is in effect (one walk), kept as
+ * 32 bits (offsets in the file are): the doctor holds two such arrays
+ * beside everything it found until its run ends (SPEC 5: memory).
+ */
+static uint32_t *sources(struct mb_drun *d, const struct mb_prop *p)
+{
+	size_t n = d->doc->nkeys, k, *wide = malloc((n + 1) * sizeof(*wide));
+	uint32_t *src = wide ? malloc((n + 1) * sizeof(*src)) : NULL;
+
+	if (src) {
+		mb_doc_effective_keys(d->doc, p, wide);
+		for (k = 0; k < n; k++)
+			src[k] = wide[k] == MB_NOKEY ? SRC_NONE :
+				 (uint32_t)wide[k];
+	} else
 		d->oom = 1;
-	else
-		mb_doc_effective_keys(d->doc, p, src);
+	free(wide);
 	return src;
+}
+
+static size_t source_at(const uint32_t *src, size_t k)
+{
+	return src[k] == SRC_NONE ? MB_NOKEY : src[k];
 }
 
 /* AuthAnonymous in the AuthFlags text t (or the default when NULL). */
@@ -138,7 +154,7 @@ int mb_dr_anon_on(struct mb_drun *d, size_t k)
 			return 0;
 		}
 	}
-	return anon_from(d, d->anon_src[k]);
+	return anon_from(d, source_at(d->anon_src, k));
 }
 
 size_t mb_dr_method_src(struct mb_drun *d, size_t k)
@@ -147,7 +163,7 @@ size_t mb_dr_method_src(struct mb_drun *d, size_t k)
 
 	if (!p || (!d->lm_src && !(d->lm_src = sources(d, p))))
 		return MB_NOKEY;
-	return d->lm_src[k];
+	return source_at(d->lm_src, k);
 }
 
 uint32_t mb_dr_method(struct mb_drun *d, size_t k)
