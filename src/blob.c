@@ -255,7 +255,7 @@ enum mb_status mb_blob_parse(const char *text, size_t len, struct mb_blob *out,
 			     struct mb_error *err)
 {
 	enum mb_status st;
-	unsigned cases;
+	unsigned cases = 0; /* set by hex_decode; gcc -O3 cannot see it */
 
 	memset(out, 0, sizeof(*out));
 	if (len >= INVALID_TAG_LEN &&
