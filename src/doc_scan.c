@@ -392,8 +392,12 @@ static enum mb_status scan_root(struct scan *s)
 	for (j = 0; !st && j < n; j++) {
 		struct mb_attr *a = &s->attrs[first + j];
 
-		if (mb_span_eq(s->doc, a->name, "xmlns"))
+		/* The tokenizer runs before libxml2 has refused a doubled
+		 * attribute: a second xmlns replaces the first. */
+		if (mb_span_eq(s->doc, a->name, "xmlns")) {
+			free(s->doc->ns);
 			s->doc->ns = mb_doc_text(s->doc, a->value);
+		}
 	}
 	if (st || empty)
 		return st ? st : fail(s, at, "empty <configuration>");
