@@ -159,15 +159,21 @@ static void set_at(struct cli_html *h, const struct cli_report *r,
 	cli_html_lit(h, "</td>");
 }
 
+/* h->line, filled by the text output's own writer, as escaped text. */
+static void put_line(struct cli_html *h)
+{
+	h->bad |= mb_buf_failed(&h->line);
+	cli_html_text(h, h->line.data ? h->line.data : "");
+}
+
 /* --hives: the account's Windows side, as accounts --hives prints it. */
 static void windows(struct cli_html *h, const struct cli_report *r,
 		    size_t i)
 {
 	mb_buf_reset(&h->line);
 	cli_wside_text(&h->line, &r->ws, i, &r->accts.v[i], r->doc);
-	h->bad |= mb_buf_failed(&h->line);
 	cli_html_lit(h, "<td><pre>");
-	cli_html_text(h, h->line.data ? h->line.data : "");
+	put_line(h);
 	cli_html_lit(h, "</pre></td>");
 }
 
@@ -212,8 +218,7 @@ static void line(struct cli_html *h, const struct mb_fix_line *l)
 {
 	mb_buf_reset(&h->line);
 	mb_fix_line_text(&h->line, l);
-	h->bad |= mb_buf_failed(&h->line);
-	cli_html_text(h, h->line.data ? h->line.data : "");
+	put_line(h);
 }
 
 static void finding_keys(struct cli_html *h, const struct cli_report *r,
