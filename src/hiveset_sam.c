@@ -111,6 +111,7 @@ static enum mb_status read_domain(struct mb_hiveset *hs, struct mb_hive *h,
 	    mb_hs_sid((unsigned char *)v->data + v->len - 24, 24,
 		      hs->domain_sid, sizeof(hs->domain_sid)) < 0)
 		return sam_error(h, err, ACCOUNT "\\V holds no domain SID");
+	memcpy(hs->domain_sid_bin, v->data + v->len - 24, 24);
 	if (mb_hive_time(h, ACCOUNT, &hs->image_time, NULL))
 		hs->image_time = 0;
 	return MB_OK;
@@ -417,6 +418,48 @@ void mb_hiveset_user_sid(const struct mb_hiveset *hs, uint32_t rid,
 			 char *out, size_t cap)
 {
 	snprintf(out, cap, "%s-%lu", hs->domain_sid, (unsigned long)rid);
+}
+
+static void machine_sid(const struct mb_hiveset *hs, uint32_t rid,
+			struct mb_sd_sid *out)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out->b, hs->domain_sid_bin, 24);
+	out->len = out->fixed = 24;
+	if (rid == 0)
+		return;
+	out->b[1] = 5;
+	out->b[24] = (unsigned char)rid;
+	out->b[25] = (unsigned char)(rid >> 8);
+	out->b[26] = (unsigned char)(rid >> 16);
+	out->b[27] = (unsigned char)(rid >> 24);
+	out->len = out->fixed = 28;
+}
+
+enum mb_status mb_hiveset_machine_sids(const struct mb_hiveset *hs,
+				       struct mb_sd_sid **out, size_t *n,
+				       struct mb_error *err)
+{
+	static const unsigned char nt21[12] = { 1, 4, 0, 0, 0, 0, 0, 5, 21 };
+	size_t i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (memcmp(hs->domain_sid_bin, nt21, sizeof(nt21)))
+		return MB_OK;
+	*out = calloc(hs->nusers + hs->naliases + 2, sizeof(**out));
+	if (!*out)
+		return mb_error_set(err, MB_EFILE, "read hive", hs->sam,
+				    "out of memory");
+	machine_sid(hs, 0, &(*out)[k++]);
+	machine_sid(hs, 513, &(*out)[k++]);
+	for (i = 0; i < hs->nusers; i++)
+		machine_sid(hs, hs->users[i].rid, &(*out)[k++]);
+	for (i = 0; i < hs->naliases; i++)
+		if (!hs->aliases[i].builtin)
+			machine_sid(hs, hs->aliases[i].rid, &(*out)[k++]);
+	*n = k;
+	return MB_OK;
 }
 
 int mb_hiveset_is_member(const struct mb_hs_alias *a, const char *sid)

@@ -146,6 +146,61 @@ static void unverified(struct solver *s, const struct dv *d,
 			     "signing key to verify the signature");
 }
 
+/*
+ * The first run of unknown bytes that every layout found leaves to a SID
+ * of the machine's own (S-1-5-21-a-b-c-RID): [*a, *b) in value bytes.
+ */
+static int machine_run(const struct dv *d, const struct mb_reveal_value *r,
+		       size_t *a, size_t *b)
+{
+	size_t i, li;
+
+	for (i = 0, *a = *b = 0; d->kind == VK_SD && d->nlay && i < r->len;
+	     i++) {
+		int sid = !r->known[i];
+
+		for (li = 0; sid && li < d->nlay; li++)
+			sid = d->lay[li].fm[i].kind == FM_SIDFREE;
+		if (sid && *b == i && *b > *a)
+			*b = i + 1;
+		else if (sid && *b == *a)
+			*a = i, *b = i + 1;
+		else if (*b > *a)
+			break;
+	}
+	return *b > *a;
+}
+
+/*
+ * A partial value's reason; for a descriptor, the bytes only the
+ * machine's own SID could supply, when those are what stop it.
+ */
+static void partial_reason(struct solver *s, const struct dv *d,
+			   struct mb_reveal_value *r)
+{
+	char why[400];
+	size_t a, b;
+
+	if (!d->md5_ok) {
+		set_reason(r, "keystream not known for every byte");
+		return;
+	}
+	if (!machine_run(d, r, &a, &b)) {
+		set_reason(r, "keystream not known for every byte, and the "
+			   "signature search did not complete it");
+		return;
+	}
+	snprintf(why, sizeof(why), "bytes %zu-%zu belong to a SID of the "
+		 "machine's own (S-1-5-21-...), which no other value of the file "
+		 "supplies; without them the signature cannot prove the "
+		 "other unknown bytes. %s", a, b - 1, s->o->nmachine_sids
+		 ? "None of the SIDs of the SAM given completes the value "
+		   "(is it this server's?)"
+		 : "This server's SAM holds them: give its hives "
+		   "(--hives DIR)");
+	set_reason(r, why);
+}
+
 static void status_of(struct solver *s, const struct dv *d,
 		      struct mb_reveal_value *r)
 {
@@ -168,9 +223,7 @@ static void status_of(struct solver *s, const struct dv *d,
 	} else if (!all_known(r)) {
 		keep_certain(s, d, r);
 		r->status = MB_REVEAL_PARTIAL;
-		set_reason(r, d->md5_ok ? "keystream not known for every byte, "
-				"and the signature search did not complete it"
-					: "keystream not known for every byte");
+		partial_reason(s, d, r);
 	} else if (d->md5_ok) {
 		demote_rejected(s, d, r, "its signature");
 	} else if (!s->mk && refuted_value(s, d, r)) {

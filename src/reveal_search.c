@@ -24,6 +24,7 @@ struct plan {
 	size_t nf;
 	double space;
 	int feasible;
+	int machine;           /* fields taken from the machine's SIDs */
 };
 
 static void plan_free(struct plan *p)
@@ -200,21 +201,74 @@ static int free_byte(struct solver *s, const struct dv *d, size_t j,
 	return field_push(p, s, d, j, 1, vals, n, 0);
 }
 
+/*
+ * The bytes of a SID of the machine's own (S-1-5-21-a-b-c[-RID]) after
+ * its 12 fixed bytes: nothing in the file supplies them, the server's SAM
+ * does (opts.machine_sids). A field of those SIDs' bytes that fit what is
+ * known; -1 (nothing pushed) when none does.
+ */
+static int machine_field(struct solver *s, const struct dv *d, size_t j,
+			 size_t run, struct plan *p)
+{
+	const struct mb_sd_sid *m = s->o->machine_sids;
+	unsigned char *vals = malloc(s->o->nmachine_sids * run + 1);
+	size_t i, n = 0;
+	int r = -1;
+
+	for (i = 0; vals && i < s->o->nmachine_sids; i++)
+		if (m[i].len == 12 + run &&
+		    cand_fits(s, d, j, m[i].b + 12, run, 0))
+			memcpy(vals + run * n++, m[i].b + 12, run);
+	if (n)
+		r = field_push(p, s, d, j, run, vals, n, 0);
+	free(vals);
+	p->machine += r == 0;
+	return r;
+}
+
+/*
+ * Bytes from j on that the layout leaves to a per-machine SID; 0 when
+ * the keystream already gives every one of them.
+ */
+static size_t sidfree_run(struct solver *s, const struct layout *l,
+			  const struct dv *d, size_t j)
+{
+	size_t e = j, open = 0;
+	unsigned char x;
+
+	for (; e < d->n && l->fm[e - 4].kind == FM_SIDFREE; e++)
+		open += !byte_known(s, d, e, &x);
+	return open ? e - j : 0;
+}
+
+/*
+ * The plan of one layout: its unknown fields, and each per-machine SID
+ * byte from what the keystream allows there; with machine set, a whole
+ * SID of the machine's own from its SAM first.
+ */
 static void sd_plan(struct solver *s, const struct dv *d,
-		    const struct layout *l, struct plan *p)
+		    const struct layout *l, int machine, struct plan *p)
 {
 	unsigned char x;
-	size_t j, i;
+	size_t j, i, run;
 
 	p->nf = 0;
 	p->space = 1;
 	p->feasible = 1;
+	p->machine = 0;
 	for (i = 0; i < l->nfl && p->feasible; i++)
 		if (sd_field(s, d, &l->fl[i], p))
 			p->feasible = 0;
 	for (j = 4; j < d->n && p->feasible; j++) {
 		const struct fent *f = &l->fm[j - 4];
 
+		if (machine && f->kind == FM_SIDFREE &&
+		    (j == 4 || l->fm[j - 5].kind != FM_SIDFREE) &&
+		    (run = sidfree_run(s, l, d, j)) &&
+		    machine_field(s, d, j, run, p) == 0) {
+			j += run - 1;
+			continue;
+		}
 		if (byte_known(s, d, j, &x))
 			continue;
 		if (f->kind == FM_NONE ||
@@ -264,37 +318,61 @@ int mb_rv_time_left(struct solver *s)
 }
 
 /*
- * Odometer over the plan's fields, each field's candidates in the order
- * of likelihood; at most *limit trials (decreased). 1 when the signature
- * matched.
+ * One trial: the candidates idx names put into pt, hashed from the first
+ * field on. 1 when the signature matched, 0 not, -1 when the trials (and
+ * for a descriptor the time budget) are spent.
+ */
+static int trial(struct solver *s, const struct dv *d, const struct plan *p,
+		 const size_t *idx, unsigned char *pt, double *limit)
+{
+	unsigned char h[16];
+	size_t i;
+
+	for (i = 0; i < p->nf; i++)
+		memcpy(pt + p->f[i].pos, p->f[i].cands + idx[i] * p->f[i].len,
+		       p->f[i].len);
+	if (s->search_left == 0 || *limit < 1) {
+		if (d->kind != VK_SD || !mb_rv_time_left(s))
+			return -1;
+	} else {
+		s->search_left--;
+		*limit -= 1;
+	}
+	return mb_crypt_md5_rest(s->md5, pt, d->n, h) == 0 &&
+	       memcmp(h, d->md5, 16) == 0;
+}
+
+/* The bytes before the first field never change: hashed once. */
+static int plan_prefix(struct solver *s, const struct dv *d,
+		       const struct plan *p, const unsigned char *pt,
+		       size_t *first)
+{
+	size_t i;
+
+	*first = d->n;
+	for (i = 0; i < p->nf; i++)
+		if (p->f[i].pos < *first)
+			*first = p->f[i].pos;
+	return mb_crypt_md5_prefix(s->md5, pt, *first);
+}
+
+/*
+ * Odometer over a string plan's fields, each field's candidates in the
+ * order of likelihood; at most *limit trials (decreased). 1 when the
+ * signature matched.
  */
 static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 		    unsigned char *pt, double *limit)
 {
-	size_t idx[64] = { 0 }, i, first = d->n;
-	unsigned char h[16];
+	size_t idx[64] = { 0 }, i, first;
+	int r;
 
-	/* The bytes before the first field never change: hashed once. */
-	for (i = 0; i < p->nf; i++)
-		if (p->f[i].pos < first)
-			first = p->f[i].pos;
-	if (mb_crypt_md5_prefix(s->md5, pt, first))
+	if (plan_prefix(s, d, p, pt, &first))
 		return 0;
 	for (;;) {
-		for (i = 0; i < p->nf; i++)
-			memcpy(pt + p->f[i].pos,
-			       p->f[i].cands + idx[i] * p->f[i].len,
-			       p->f[i].len);
-		if (s->search_left == 0 || *limit < 1) {
-			if (d->kind != VK_SD || !mb_rv_time_left(s))
-				return 0;
-		} else {
-			s->search_left--;
-			*limit -= 1;
-		}
-		if (mb_crypt_md5_rest(s->md5, pt, d->n, h) == 0 &&
-		    memcmp(h, d->md5, 16) == 0)
-			return 1;
+		r = trial(s, d, p, idx, pt, limit);
+		if (r)
+			return r > 0;
 		for (i = 0; i < p->nf; i++) {
 			if (++idx[i] < p->f[i].ncand)
 				break;
@@ -303,6 +381,55 @@ static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 		if (i == p->nf)
 			return 0;
 	}
+}
+
+/*
+ * A descriptor plan's tuples in order of the product of their ranks
+ * (rank = 1 + the candidate's place in its field). A descriptor's fields
+ * are each ordered by likelihood, and the odometer would exhaust the
+ * unlikely candidates of its fast fields before a slow field moved on:
+ * a value whose fields are all likely but one (an ACE mask 24th of 537,
+ * the SAM's 20th SID) came after 10^7 trials, here after 10^4. Rounds
+ * of doubling bounds; a tuple is tried in the first round that holds it.
+ */
+struct pwalk {
+	struct solver *s;
+	const struct dv *d;
+	const struct plan *p;
+	unsigned char *pt;
+	double *limit, lo, hi;
+	size_t idx[64], first;
+	int r;
+};
+
+static void pwalk_rec(struct pwalk *w, size_t i, double prod)
+{
+	size_t k;
+
+	if (i == w->p->nf) {
+		if (prod > w->lo)
+			w->r = trial(w->s, w->d, w->p, w->idx, w->pt, w->limit);
+		return;
+	}
+	for (k = 0; k < w->p->f[i].ncand && prod * (double)(k + 1) <= w->hi &&
+		    !w->r; k++) {
+		w->idx[i] = k;
+		pwalk_rec(w, i + 1, prod * (double)(k + 1));
+	}
+}
+
+static int run_plan_ranked(struct solver *s, const struct dv *d,
+			   const struct plan *p, unsigned char *pt,
+			   double *limit)
+{
+	struct pwalk w = { .s = s, .d = d, .p = p, .pt = pt, .limit = limit,
+			   .lo = 0, .hi = 1 };
+
+	if (plan_prefix(s, d, p, pt, &w.first))
+		return 0;
+	for (; !w.r && w.lo < p->space; w.lo = w.hi, w.hi *= 2)
+		pwalk_rec(&w, 0, 1);
+	return w.r > 0;
 }
 
 static size_t known_count(struct solver *s, const struct dv *d)
@@ -343,13 +470,17 @@ static int search_value(struct solver *s, struct dv *d, unsigned char *pt,
 			found = run_plan(s, d, &p, pt, &limit);
 		plan_free(&p);
 	}
-	for (li = 0; d->kind == VK_SD && li < d->nlay && !found; li++) {
-		sd_plan(s, d, &d->lay[li], &p);
-		if (p.feasible && p.space > 0 && !plan_base(s, d, &d->lay[li],
-							     pt))
-			found = run_plan(s, d, &p, pt, &limit);
-		plan_free(&p);
-	}
+	for (li = 0; d->kind == VK_SD && li < d->nlay && !found; li++)
+		for (pass = 0; pass < 2 && !found; pass++) {
+			/* the machine's own SIDs first, then without them */
+			sd_plan(s, d, &d->lay[li], pass == 0, &p);
+			if (p.feasible && p.space > 0 &&
+			    !plan_base(s, d, &d->lay[li], pt))
+				found = run_plan_ranked(s, d, &p, pt,
+							&limit);
+			pass += !p.machine; /* the same plan: once */
+			plan_free(&p);
+		}
 	return found;
 }
 
@@ -367,7 +498,7 @@ static double estimate(struct solver *s, struct dv *d)
 		plan_free(&p);
 	}
 	for (li = 0; d->kind == VK_SD && li < d->nlay; li++) {
-		sd_plan(s, d, &d->lay[li], &p);
+		sd_plan(s, d, &d->lay[li], 1, &p);
 		if (p.feasible && (best < 0 || p.space < best))
 			best = p.space;
 		plan_free(&p);

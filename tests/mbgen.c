@@ -46,6 +46,8 @@
  * repeatable) then set a plain or an encrypted attribute at a key the file
  * already has, so a test can make the one change its case is about (an
  * empty password: --secure /LM/W3SVC:AnonymousUserPass=).
+ * --secure-hex LOCATION:PROP=HEX encrypts raw bytes instead (an AdminACL
+ * of a given layout: a descriptor naming a machine's own SID).
  *
  * --custom LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE (repeatable) adds a
  * <Custom> element as IIS writes one for a property its schema lacks:
@@ -96,7 +98,7 @@ struct opts {
 		const char *charset;
 	} mix;
 	struct edit {
-		int secure;        /* 0 --set, 1 --secure, 2 --custom */
+		int secure;        /* 0 --set, 1 --secure, 2 --custom, 3 --secure-hex */
 		const char *arg;   /* LOCATION:PROP=VALUE */
 	} *edits;
 	size_t nedits;
@@ -1025,12 +1027,31 @@ static void add_custom(struct gen *g, const char *arg)
 	k->customs[k->ncustoms++] = colon + 1;
 }
 
+/* --secure-hex's value: the bytes HEX spells, encrypted. */
+static char *bytes_hex(struct gen *g, const char *arg, const char *hex,
+		       unsigned char *v, size_t *len)
+{
+	size_t n = strlen(hex), i;
+	unsigned x;
+
+	if (n % 2 || n / 2 > 4096)
+		die("--secure-hex takes an even number of hex digits", arg);
+	for (i = 0; i < n / 2; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &x) != 1)
+			die("--secure-hex takes hex digits", arg);
+		v[i] = (unsigned char)x;
+	}
+	*len = n / 2;
+	return encrypt_hex(g, v, *len);
+}
+
 static void apply_edit(struct gen *g, const struct edit *e)
 {
 	const char *colon = strchr(e->arg, ':'), *eq;
 	char *name, *hex;
+	unsigned char raw[4096];
+	size_t i, rawlen = 0;
 	struct key *k;
-	size_t i;
 
 	if (e->secure == 2) {
 		add_custom(g, e->arg);
@@ -1043,7 +1064,8 @@ static void apply_edit(struct gen *g, const struct edit *e)
 	name = strndup(colon + 1, (size_t)(eq - colon - 1));
 	if (!name)
 		die("out of memory", NULL);
-	hex = e->secure ? string_hex(g, eq + 1) : xstrdup(eq + 1);
+	hex = e->secure == 3 ? bytes_hex(g, e->arg, eq + 1, raw, &rawlen)
+	      : e->secure ? string_hex(g, eq + 1) : xstrdup(eq + 1);
 	for (i = 0; i < k->na && strcmp(k->a[i].name, name); i++)
 		;
 	if (i < k->na) {
@@ -1053,7 +1075,9 @@ static void apply_edit(struct gen *g, const struct edit *e)
 		attr_add(k, name, hex);
 		free(hex);
 	}
-	if (e->secure) {
+	if (e->secure == 3) {
+		truth(g, k, name, raw, rawlen, k->a[i].value);
+	} else if (e->secure) {
 		manifest(g, k, name, eq + 1);
 		truth_string(g, k, name, eq + 1, k->a[i].value);
 	}
@@ -1204,6 +1228,7 @@ static void usage(void)
 	      "[-o FILE]\n"
 	      "             [--set LOCATION:PROP=VALUE]... "
 	      "[--secure LOCATION:PROP=PLAINTEXT]...\n"
+	      "             [--secure-hex LOCATION:PROP=HEX]...\n"
 	      "             [--custom LOCATION:ID:TYPE:ATTRIBUTES:NAME=VALUE]..."
 	      "\n"
 	      "MIX OPTIONS: --values N --acls N --pw-len MIN-MAX --charset "
@@ -1339,6 +1364,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->truth = v, i++;
 		else if ((!strcmp(a, "--set") || !strcmp(a, "--secure")) && v)
 			add_edit(o, !strcmp(a, "--secure"), v), i++;
+		else if (!strcmp(a, "--secure-hex") && v)
+			add_edit(o, 3, v), i++;
 		else if (!strcmp(a, "--custom") && v)
 			add_edit(o, 2, v), i++;
 		else

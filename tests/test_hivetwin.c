@@ -233,6 +233,39 @@ static void test_groups(void **state)
 	mb_hiveset_free(hs);
 }
 
+/*
+ * The machine's own SIDs as a descriptor stores them (reveal tries them
+ * where an AdminACL names one): the domain, None (513), every user and
+ * the local aliases (IIS_WPG 1100), never a builtin alias.
+ */
+static void test_machine_sids(void **state)
+{
+	struct mb_hiveset *hs = open_twin("");
+	struct mb_sd_sid *v;
+	unsigned char dom[24], wpg[28];
+	size_t n, i, found = 0;
+	struct mb_error e;
+
+	(void)state;
+	unhex("010400000000000515000000dcf4dc3b833d2b46828ba628", dom, 24);
+	unhex("010500000000000515000000dcf4dc3b833d2b46828ba6284c040000",
+	      wpg, 28);
+	assert_int_equal(mb_hiveset_machine_sids(hs, &v, &n, &e), MB_OK);
+	assert_int_equal(n, 2 + hs->nusers + 2); /* IIS_WPG, NoWeb */
+	assert_int_equal(v[0].len, 24);
+	assert_memory_equal(v[0].b, dom, 24);
+	for (i = 1; i < n; i++) {
+		assert_int_equal(v[i].len, 28);
+		assert_int_equal(v[i].fixed, 28);
+		assert_memory_equal(v[i].b + 12, dom + 12, 12);
+		assert_false(v[i].b[24] == 0x20 && v[i].b[25] == 2); /* 544 */
+		found += memcmp(v[i].b, wpg, 28) == 0;
+	}
+	assert_int_equal(found, 1);
+	free(v);
+	mb_hiveset_free(hs);
+}
+
 static void test_rights(void **state)
 {
 	struct mb_hiveset *hs = open_twin("");
@@ -326,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_hours_and_workstations),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_machine_sids),
 		cmocka_unit_test(test_rights),
 		cmocka_unit_test(test_deny_everyone),
 		cmocka_unit_test(test_no_security),

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "mb/err.h"
+#include "mb/sd.h"
 
 /* USER_ACCOUNT codes ([MS-SAMR] 2.2.1.12) in user F at 0x38. */
 #define MB_UF_DISABLED     0x00000001u
@@ -84,6 +85,7 @@ struct mb_hiveset {
 	unsigned char bootkey[16];
 	unsigned char hbk[16];   /* hashed boot key (checksum verified) */
 	char domain_sid[128];    /* S-1-5-21-a-b-c */
+	unsigned char domain_sid_bin[24]; /* the same, as stored */
 	int64_t max_pwd_age;     /* 100 ns units, 0 = passwords never expire */
 	int64_t lockout_duration; /* 100 ns units, <0 = until an admin */
 	unsigned lockout_threshold;
@@ -136,6 +138,17 @@ const struct mb_hs_alias *mb_hiveset_alias_named(const struct mb_hiveset *hs,
 						 const char *name);
 /* ActSysAc of sid, 0 when it has no account object. */
 uint32_t mb_hiveset_rights(const struct mb_hiveset *hs, const char *sid);
+/*
+ * The SIDs of the machine's own domain as a descriptor stores them: the
+ * domain S-1-5-21-a-b-c, then S-1-5-21-a-b-c-RID for each account and
+ * local group of the SAM and for its None group (513). The reveal solver
+ * tries them where an AdminACL names the machine's own SID
+ * (mb_reveal_opts.machine_sids). *out malloc'd; *n 0 when the domain
+ * SID is not of that form.
+ */
+enum mb_status mb_hiveset_machine_sids(const struct mb_hiveset *hs,
+				       struct mb_sd_sid **out, size_t *n,
+				       struct mb_error *err);
 /* "S-1-5-21-...-RID" into out. */
 void mb_hiveset_user_sid(const struct mb_hiveset *hs, uint32_t rid,
 			 char *out, size_t cap);

@@ -56,6 +56,7 @@
 #include "mb/crypt.h"
 #include "mb/err.h"
 #include "mb/schema.h"
+#include "mb/sd.h"
 
 struct mb_reveal_item {
 	const char *label;  /* opaque to the solver: e.g. "W3SVC/1/ROOT" */
@@ -87,6 +88,15 @@ struct mb_reveal_opts {
 	 */
 	double search_seconds;
 	unsigned long node_budget;        /* descriptor search; 0: default */
+	/*
+	 * The SIDs of the server's own domain, read from its SAM (--hives):
+	 * S-1-5-21-a-b-c and S-1-5-21-a-b-c-RID for each of its accounts
+	 * and groups, fully fixed (len == fixed). A descriptor that names a
+	 * SID of the machine's own has bytes no crib in the file supplies;
+	 * the signature search tries these there. NULL: none known.
+	 */
+	const struct mb_sd_sid *machine_sids;
+	size_t nmachine_sids;
 	/*
 	 * Called just before the modulus gcd, which takes seconds, so that a
 	 * program can tell a waiting user why (the library never prints).

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "plainsrc.h"
+#include "winside.h"
 #include "mb/crypt.h"
 #include "mb/json.h"
 #include "mb/path.h"
@@ -33,7 +34,8 @@ struct rv {
 	struct mb_doc *doc;
 	int all;
 	const char *out_file;
-	struct cli_plainsrc src; /* --known, the machine keys, --no-cache */
+	struct cli_hives h;     /* --hives; src: --known, the machine keys,
+				   --no-cache */
 	const char *want[MAX_ARGS];
 	size_t nwant;
 	size_t sel[MAX_ARGS];   /* secret index per want */
@@ -48,6 +50,9 @@ struct rv {
 const struct cli_opt cli_reveal_opts[] = {
 	{ CLI_O_ALL, "all", 0, NULL, "every secure value of the file", 0,
 	  NULL },
+	{ CLI_O_HIVES, "hives", 0, "DIR|auto", "the server's SAM and SYSTEM "
+	  "hives (or a Windows root): its own SIDs, which an AdminACL may "
+	  "name and no other value of the file supplies", 0, NULL },
 	CLI_INCLUDE(cli_plainsrc_opts),
 	{ CLI_O_OUTPUT, "output", 'o', "FILE", "write the plaintexts to FILE "
 	  "(created mode 0600)", 0, NULL },
@@ -62,7 +67,7 @@ static int take_option(struct rv *r, int id, const char *v)
 		r->out_file = v;
 	else if (id == CLI_O_ALL)
 		r->all = 1;
-	else if (!cli_plainsrc_option(r->cli, "reveal", &r->src, id, v, &st))
+	else if (!cli_hives_option(r->cli, "reveal", &r->h, id, v, &st))
 		return cli_usage(r->cli, "reveal", "'%s' is not handled "
 				    "here", v ? v : "?");
 	else
@@ -86,7 +91,7 @@ static int parse_args(struct rv *r, int argc, char **argv)
 		if (id == CLI_ARG)
 			r->want[r->nwant++] = p.val;
 	}
-	if ((st = cli_plainsrc_check(r->cli, "reveal", &r->src)))
+	if ((st = cli_plainsrc_check(r->cli, "reveal", &r->h.src)))
 		return st;
 	if (!r->all && !r->nwant)
 		return cli_usage(r->cli, "reveal", "name PATH/PROP values "
@@ -115,7 +120,7 @@ static int build_items(struct rv *r)
 	if (mb_secrets_items(&r->s, &r->items, &r->item_of, &r->nitems))
 		return mb_error_set(&r->cli->err, MB_EFILE, "reveal",
 				    r->doc->path, "out of memory");
-	return cli_plainsrc_apply(r->cli, "reveal", &r->src, r->doc, &r->s,
+	return cli_plainsrc_apply(r->cli, "reveal", &r->h.src, r->doc, &r->s,
 				  r->items, r->item_of);
 }
 
@@ -141,7 +146,9 @@ static int solve(struct rv *r, struct mb_buf *note)
 	struct mb_reveal_opts o;
 	int st;
 
-	st = cli_solver_opts(r->cli, &r->s, &r->src, &o);
+	st = cli_hives_load(r->cli, "reveal", r->doc, &r->h);
+	if (!st)
+		st = cli_solver_opts(r->cli, &r->s, &r->h.src, &o);
 	if (st)
 		return st;
 	check_session(r, o.session, note);
@@ -422,7 +429,7 @@ static void release(struct rv *r)
 {
 	if (r->have_rep)
 		mb_reveal_report_free(&r->rep);
-	cli_plainsrc_free(&r->src);
+	cli_hives_free(&r->h);
 	free(r->items);
 	free(r->item_of);
 	mb_secrets_free(&r->s);

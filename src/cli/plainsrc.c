@@ -6,6 +6,7 @@
  * with --hives share one table and one reading of them, so a value the
  * administrator knows counts the same everywhere.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,6 +84,7 @@ void cli_plainsrc_free(struct cli_plainsrc *s)
 	for (i = 0; i < s->nknown; i++)
 		cli_secret_free(s->known[i].value, s->known[i].len);
 	cli_keys_free(&s->keys);
+	free(s->msids);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -26,6 +26,10 @@ struct cli_plainsrc {
 	struct cli_known known[CLI_MAX_KNOWN];
 	size_t nknown;
 	int no_cache;
+	/* the SAM's own SIDs, set by cli_hives_load (--hives): the solver
+	 * tries them where an AdminACL names the machine's own SID */
+	struct mb_sd_sid *msids;
+	size_t nmsids;
 };
 
 extern const struct cli_opt cli_plainsrc_opts[];

@@ -252,6 +252,8 @@ int cli_solver_opts(struct cli *cli, const struct mb_secrets *s,
 	if (src->keys.sign)
 		o->modulus = mb_crypt_key_pub(src->keys.sign);
 	o->exchange = src->keys.exch;
+	o->machine_sids = src->msids;
+	o->nmachine_sids = src->nmsids;
 	if (cli->nfiles <= 1 && isatty(STDERR_FILENO))
 		o->before_gcd = gcd_note;
 	return MB_OK;

@@ -95,6 +95,9 @@ int cli_hives_load(struct cli *cli, const char *cmd,
 				     "out of memory");
 	if (!st)
 		st = mb_hiveset_open(h->dir, &h->hs, &cli->err);
+	if (!st)
+		st = mb_hiveset_machine_sids(h->hs, &h->src.msids,
+					     &h->src.nmsids, &cli->err);
 	h->metabase = doc->path;
 	return st;
 }
