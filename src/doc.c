@@ -458,6 +458,19 @@ int mb_doc_is_under(const struct mb_doc *doc, size_t ancestor, size_t key)
 	return 0;
 }
 
+uint32_t mb_attr_start(const struct mb_doc *doc, const struct mb_attr *a)
+{
+	uint32_t p = a->name.off;
+
+	/* The tokenizer wants white space before a name and took all of it:
+	 * the byte before is a quote or the element's name. Walked back, not
+	 * stored: 4 bytes an attribute, and only writers ask. */
+	while (p > 0 && (doc->buf[p - 1] == ' ' || doc->buf[p - 1] == '\t' ||
+			 doc->buf[p - 1] == '\n' || doc->buf[p - 1] == '\r'))
+		p--;
+	return p;
+}
+
 int mb_span_eq(const struct mb_doc *doc, struct mb_span s, const char *str)
 {
 	size_t n = strlen(str);

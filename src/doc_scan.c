@@ -169,7 +169,6 @@ static enum mb_status scan_attr(struct scan *s, struct mb_attr *a)
 	a->value.off = (uint32_t)v;
 	a->value.len = (uint32_t)(s->i - v);
 	s->i++;
-	a->end = (uint32_t)s->i;
 	return MB_OK;
 }
 
@@ -205,7 +204,6 @@ static enum mb_status scan_attrs(struct scan *s, unsigned *count, int *empty)
 		if (grow((void **)&s->attrs, &s->cattrs, s->nattrs + 1,
 			 sizeof(*s->attrs)))
 			return oom(s);
-		s->attrs[s->nattrs].start = (uint32_t)ws;
 		st = scan_attr(s, &s->attrs[s->nattrs]);
 		if (st)
 			return st;
@@ -444,7 +442,7 @@ static enum mb_status decode_locations(struct scan *s)
 	size_t k, total = 0, at = 0;
 
 	for (k = 0; k < d->nkeys; k++)
-		total += (size_t)d->keys[k].loc.value.len + 1;
+		total += (size_t)mb_key_loc(&d->keys[k])->value.len + 1;
 	d->loc_pool = malloc(total ? total : 1);
 	if (!d->loc_pool)
 		return oom(s);
@@ -452,7 +450,7 @@ static enum mb_status decode_locations(struct scan *s)
 		struct mb_key *key = &d->keys[k];
 
 		key->location = d->loc_pool + at;
-		at += mb_doc_decode(d, key->loc.value, key->location) + 1;
+		at += mb_doc_decode(d, mb_key_loc(key)->value, key->location) + 1;
 		if (depth(key->location) > MB_DOC_MAX_DEPTH)
 			return fail(s, key->start, "Location of %zu levels: a "
 				    "metabase key is at most %u deep",
@@ -500,21 +498,25 @@ static enum mb_status finish(struct scan *s)
 	}
 	for (k = 0; k < d->nkeys; k++) {
 		struct mb_key *key = &d->keys[k];
+		struct mb_attr *a, loc;
 		unsigned j;
 
 		/* No pointer arithmetic on a pool that was never allocated. */
-		key->attrs = s->attrs ? s->attrs + s->key_attr[k] : NULL;
+		a = s->attrs ? s->attrs + s->key_attr[k] : NULL;
 		key->customs = s->customs ? s->customs + s->key_cust[k] : NULL;
 		for (j = 0; j < key->nattrs; j++)
-			if (mb_span_eq(d, key->attrs[j].name, "Location"))
+			if (mb_span_eq(d, a[j].name, "Location"))
 				break;
 		if (j == key->nattrs)
 			return fail(s, key->start, "key <%.*s> has no "
 				    "Location attribute", (int)key->elem.len,
 				    d->buf + key->elem.off);
-		key->loc = key->attrs[j];
-		memmove(&key->attrs[j], &key->attrs[j + 1],
-			(key->nattrs - j - 1) * sizeof(*key->attrs));
+		/* Location goes first, just before attrs (mb_key_loc): in the
+		 * pool, not a copy in the key (24 bytes a key). */
+		loc = a[j];
+		memmove(&a[1], &a[0], j * sizeof(*a));
+		a[0] = loc;
+		key->attrs = a + 1;
 		key->nattrs--;
 	}
 	return decode_locations(s);

@@ -284,20 +284,20 @@ static enum mb_status insert_attr(const struct mb_doc *doc,
 				  struct mb_error *err)
 {
 	const struct mb_key *k = &doc->keys[key];
-	uint32_t at = k->loc.end;
+	uint32_t at = mb_attr_end(mb_key_loc(k));
 	struct mb_buf b;
 	unsigned i;
 
 	for (i = 0; i < k->nattrs; i++) {
 		if (span_cmp(doc, k->attrs[i].name, prop->name) > 0)
 			break;
-		if (k->attrs[i].end > at)
-			at = k->attrs[i].end;
+		if (mb_attr_end(&k->attrs[i]) > at)
+			at = mb_attr_end(&k->attrs[i]);
 	}
 	mb_buf_init(&b);
 	if (i < k->nattrs) {
 		/* before the next name's leading white space: its line */
-		at = k->attrs[i].start;
+		at = mb_attr_start(doc, &k->attrs[i]);
 	}
 	mb_buf_printf(&b, "%s\t\t%s=\"", eol(doc), prop->name);
 	put_value(&b, doc, prop, text);
@@ -402,7 +402,7 @@ static enum mb_status replace_value(const struct mb_doc *doc,
 	mb_buf_printf(&b, "%s\t\tValue=\"", eol(doc));
 	put_value(&b, doc, prop, text);
 	mb_buf_putc(&b, '"');
-	return add(doc, e, id->end, id->end, &b, err);
+	return add(doc, e, mb_attr_end(id), mb_attr_end(id), &b, err);
 }
 
 enum mb_status mb_edit_set(const struct mb_doc *doc, struct mb_edits *e,
@@ -436,8 +436,8 @@ enum mb_status mb_edit_unset(const struct mb_doc *doc, struct mb_edits *e,
 	/* every local instance: a file may hold both forms of one ID */
 	for (i = 0; i < k->nattrs; i++)
 		if (mb_span_eq(doc, k->attrs[i].name, prop->name)) {
-			if (mb_edits_add(e, k->attrs[i].start, k->attrs[i].end,
-					 "", 0))
+			if (mb_edits_add(e, mb_attr_start(doc, &k->attrs[i]),
+					 mb_attr_end(&k->attrs[i]), "", 0))
 				return oom(doc, err);
 			(*removed)++;
 		}
@@ -664,7 +664,7 @@ static const struct mb_attr *app_root(const struct mb_doc *doc,
 static void copy_key(struct mb_buf *b, const struct mb_doc *doc,
 		     const struct mb_key *k, const struct relocate *r)
 {
-	const struct mb_span *loc = &k->loc.value;
+	const struct mb_span *loc = &mb_key_loc(k)->value;
 	char *root;
 	const struct mb_attr *ar = app_root(doc, k, r, &root);
 	uint32_t pos = k->start;

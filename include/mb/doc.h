@@ -46,11 +46,14 @@ struct mb_span {
 	uint32_t len;
 };
 
+/*
+ * 16 bytes: a hosting file holds four attributes a key, and the index of
+ * a loaded file counts against SPEC section 5's 3x. Where the attribute's
+ * bytes begin and end follows from the spans (mb_attr_start, mb_attr_end).
+ */
 struct mb_attr {
 	struct mb_span name;   /* the attribute name */
 	struct mb_span value;  /* raw bytes between the quotes, still escaped */
-	uint32_t start;        /* first byte of the whitespace before the name */
-	uint32_t end;          /* just after the closing quote */
 };
 
 /* A <Custom Name ID Value Type UserType Attributes/> child of a key. */
@@ -70,8 +73,8 @@ struct mb_key {
 	uint32_t tag_end;      /* just after the '>' (or "/>") of the start tag */
 	uint32_t end;          /* just after the '>' of the end tag */
 	int empty;             /* written as <X .../> */
-	struct mb_attr loc;    /* the Location attribute */
-	struct mb_attr *attrs; /* the other attributes, in file order */
+	struct mb_attr *attrs; /* the other attributes, in file order; the
+				* Location attribute is attrs[-1] (mb_key_loc) */
 	unsigned nattrs;
 	unsigned ncustoms;     /* (beside nattrs: no padding, 8 bytes a key) */
 	struct mb_custom *customs;
@@ -142,6 +145,20 @@ void mb_doc_free(struct mb_doc *doc);
  */
 void mb_doc_drop_index(struct mb_doc *doc);
 void mb_doc_drop_bytes(struct mb_doc *doc);
+
+/* The Location attribute of a key (every key has one). */
+static inline const struct mb_attr *mb_key_loc(const struct mb_key *k)
+{
+	return k->attrs - 1;
+}
+
+/* First byte of the white space before an attribute's name. */
+uint32_t mb_attr_start(const struct mb_doc *doc, const struct mb_attr *a);
+/* Just after an attribute's closing quote. */
+static inline uint32_t mb_attr_end(const struct mb_attr *a)
+{
+	return a->value.off + a->value.len + 1;
+}
 
 /* Key by Location, case-insensitively; MB_NOKEY if absent. */
 size_t mb_doc_find(const struct mb_doc *doc, const char *location);

@@ -5,7 +5,7 @@
  * is how mbtool keeps untouched keys and attributes byte-identical.
  *
  *   struct mb_edits e; mb_edits_init(&e);
- *   mb_edits_add(&e, attr->start, attr->end, "", 0);      (delete)
+ *   mb_edits_add(&e, mb_attr_start(doc, a), mb_attr_end(a), "", 0);
  *   mb_edits_add(&e, k->tag_end - 2, k->tag_end - 2, s, n); (insert)
  *   mb_doc_splice(doc, &e, &out, &err);
  *   mb_edits_release(&e);
