@@ -134,9 +134,39 @@ static size_t find_parent(const struct mb_doc *d, const char *loc)
 	return MB_NOKEY;
 }
 
+/*
+ * The one place a key number becomes a 32-bit link (see mb_key_link). A
+ * key takes at least 16 bytes of a file under 4 GiB (check_bytes), so no
+ * key number reaches MB_NOLINK.
+ */
+static uint32_t link32(size_t k)
+{
+	return k == MB_NOKEY ? MB_NOLINK : (uint32_t)k;
+}
+
+/* Each key's schema class: runs of keys share a type (a site's vdirs). */
+static void classify(struct mb_doc *d, struct mb_key *key, size_t k)
+{
+	char name[128];
+	size_t n = key->elem.len < sizeof(name) ? key->elem.len :
+		   sizeof(name) - 1;
+
+	if (k && key->elem.len == key[-1].elem.len &&
+	    memcmp(d->buf + key->elem.off, d->buf + key[-1].elem.off,
+		   key->elem.len) == 0) {
+		key->cls = key[-1].cls;
+		return;
+	}
+	/* (not snprintf: it was a tenth of a load's own work) */
+	memcpy(name, d->buf + key->elem.off, n);
+	name[n] = '\0';
+	key->cls = d->schema ? mb_schema_class(d->schema, name) : NULL;
+}
+
 static enum mb_status link_tree(struct mb_doc *d, struct mb_error *err)
 {
-	size_t *last = malloc((d->nkeys + 1) * sizeof(*last));
+	/* Each key's last child so far (MB_NOLINK: none yet). */
+	uint32_t *last = malloc((d->nkeys + 1) * sizeof(*last));
 	size_t k;
 
 	if (!last)
@@ -144,35 +174,22 @@ static enum mb_status link_tree(struct mb_doc *d, struct mb_error *err)
 				    "out of memory");
 	for (k = 0; k < d->nkeys; k++) {
 		struct mb_key *key = &d->keys[k];
-		char name[128];
-		size_t n = key->elem.len < sizeof(name) ? key->elem.len :
-			   sizeof(name) - 1;
 
-		key->first_child = key->next_sibling = MB_NOKEY;
-		last[k] = MB_NOKEY;
-		key->parent = find_parent(d, key->location);
-		/* Runs of keys share a type (a site's vdirs): one search. */
-		if (k && key->elem.len == key[-1].elem.len &&
-		    memcmp(d->buf + key->elem.off, d->buf + key[-1].elem.off,
-			   key->elem.len) == 0) {
-			key->cls = key[-1].cls;
-			continue;
-		}
-		/* (not snprintf: it was a tenth of a load's own work) */
-		memcpy(name, d->buf + key->elem.off, n);
-		name[n] = '\0';
-		key->cls = d->schema ? mb_schema_class(d->schema, name) : NULL;
+		key->first_child32 = key->next_sibling32 = MB_NOLINK;
+		last[k] = MB_NOLINK;
+		key->parent32 = link32(find_parent(d, key->location));
+		classify(d, key, k);
 	}
 	for (k = 0; k < d->nkeys; k++) {
-		size_t p = d->keys[k].parent;
+		size_t p = mb_key_parent(&d->keys[k]);
 
 		if (p == MB_NOKEY)
 			continue;
-		if (last[p] == MB_NOKEY)
-			d->keys[p].first_child = k;
+		if (last[p] == MB_NOLINK)
+			d->keys[p].first_child32 = link32(k);
 		else
-			d->keys[last[p]].next_sibling = k;
-		last[p] = k;
+			d->keys[last[p]].next_sibling32 = link32(k);
+		last[p] = link32(k);
 	}
 	free(last);
 	return MB_OK;
@@ -453,7 +470,7 @@ int mb_doc_is_under(const struct mb_doc *doc, size_t ancestor, size_t key)
 	while (key != MB_NOKEY) {
 		if (key == ancestor)
 			return 1;
-		key = doc->keys[key].parent;
+		key = mb_key_parent(&doc->keys[key]);
 	}
 	return 0;
 }
@@ -524,7 +541,7 @@ int mb_doc_effective(const struct mb_doc *doc, size_t key,
 			return 1;
 		if (!(prop->attrs & MB_ATTR_INHERIT))
 			break;
-		k = doc->keys[k].parent;
+		k = mb_key_parent(&doc->keys[k]);
 	}
 	out->key = MB_NOKEY;
 	return 0;
@@ -533,11 +550,11 @@ int mb_doc_effective(const struct mb_doc *doc, size_t key,
 /* The next key of a preorder walk of root's subtree, or MB_NOKEY. */
 static size_t next_preorder(const struct mb_doc *doc, size_t root, size_t k)
 {
-	if (doc->keys[k].first_child != MB_NOKEY)
-		return doc->keys[k].first_child;
-	while (k != root && doc->keys[k].next_sibling == MB_NOKEY)
-		k = doc->keys[k].parent;
-	return k == root ? MB_NOKEY : doc->keys[k].next_sibling;
+	if (mb_key_first_child(&doc->keys[k]) != MB_NOKEY)
+		return mb_key_first_child(&doc->keys[k]);
+	while (k != root && mb_key_next_sibling(&doc->keys[k]) == MB_NOKEY)
+		k = mb_key_parent(&doc->keys[k]);
+	return k == root ? MB_NOKEY : mb_key_next_sibling(&doc->keys[k]);
 }
 
 void mb_doc_effective_keys(const struct mb_doc *doc,
@@ -548,11 +565,11 @@ void mb_doc_effective_keys(const struct mb_doc *doc,
 	size_t r, k, p;
 
 	for (r = 0; r < doc->nkeys; r++) {
-		if (doc->keys[r].parent != MB_NOKEY)
+		if (mb_key_parent(&doc->keys[r]) != MB_NOKEY)
 			continue;
 		/* Parents come first, so src[parent] is already known. */
 		for (k = r; k != MB_NOKEY; k = next_preorder(doc, r, k)) {
-			p = doc->keys[k].parent;
+			p = mb_key_parent(&doc->keys[k]);
 			if (mb_doc_local(doc, k, prop, &v))
 				src[k] = k;
 			else

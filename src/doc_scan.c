@@ -29,9 +29,10 @@ struct scan {
 	struct mb_custom *customs;
 	size_t ncustoms, ccustoms;
 	size_t ckeys, ckey_attr, ckey_cust, ccust_attr;
-	size_t *key_attr;        /* first pool index, per key */
-	size_t *key_cust;
-	size_t *cust_attr;       /* first pool index, per custom */
+	/* 32 bits: an attribute or a custom takes bytes of a file < 4 GiB */
+	uint32_t *key_attr;      /* first pool index, per key */
+	uint32_t *key_cust;
+	uint32_t *cust_attr;     /* first pool index, per custom */
 };
 
 static int is_ws(char c)
@@ -176,7 +177,8 @@ static enum mb_status scan_attr(struct scan *s, struct mb_attr *a)
  * Attributes of a start tag, up to and including '>' or "/>". They are
  * appended to the pool; *count says how many.
  */
-static enum mb_status scan_attrs(struct scan *s, unsigned *count, int *empty)
+static enum mb_status scan_attrs(struct scan *s, uint16_t *count,
+				 uint8_t *empty)
 {
 	enum mb_status st;
 
@@ -234,7 +236,7 @@ static enum mb_status scan_custom(struct scan *s, size_t ws)
 	struct mb_custom *c;
 	struct mb_span name;
 	enum mb_status st;
-	int empty;
+	uint8_t empty;
 
 	if (grow((void **)&s->customs, &s->ccustoms, s->ncustoms + 1,
 		 sizeof(*s->customs)) ||
@@ -244,7 +246,7 @@ static enum mb_status scan_custom(struct scan *s, size_t ws)
 	c = &s->customs[s->ncustoms];
 	memset(c, 0, sizeof(*c));
 	c->start = (uint32_t)ws;
-	s->cust_attr[s->ncustoms] = s->nattrs;
+	s->cust_attr[s->ncustoms] = (uint32_t)s->nattrs;
 	s->i++;
 	name.off = (uint32_t)s->i;
 	name.len = (uint32_t)scan_name(s);
@@ -272,8 +274,8 @@ static enum mb_status new_key(struct scan *s, struct mb_key **out)
 		return oom(s);
 	*out = &d->keys[k];
 	memset(*out, 0, sizeof(**out));
-	s->key_attr[k] = s->nattrs;
-	s->key_cust[k] = s->ncustoms;
+	s->key_attr[k] = (uint32_t)s->nattrs;
+	s->key_cust[k] = (uint32_t)s->ncustoms;
 	d->nkeys++;
 	return MB_OK;
 }
@@ -337,8 +339,8 @@ static enum mb_status scan_key(struct scan *s)
 static enum mb_status scan_mbproperty(struct scan *s)
 {
 	enum mb_status st;
-	int empty;
-	unsigned n;
+	uint8_t empty;
+	uint16_t n;
 	size_t at = s->i;
 
 	if (!starts(s, "<MBProperty") || (s->i + 11 < s->n &&
@@ -374,8 +376,8 @@ static enum mb_status scan_root(struct scan *s)
 {
 	struct mb_span name = { 0, 0 };
 	enum mb_status st;
-	unsigned n, j;
-	int empty;
+	uint16_t n, j;
+	uint8_t empty;
 	size_t first = s->nattrs, at = s->i;
 
 	if (s->i < s->n) {

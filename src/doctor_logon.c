@@ -110,8 +110,8 @@ static void collect(struct mb_drun *d, size_t k, int top, struct names *s)
 		return;
 	if (anon_key(d, k))
 		names_add(s, mb_dr_text(d, k, d->p[MB_DR_ANONNAME], 0));
-	for (c = doc->keys[k].first_child; c != MB_NOKEY;
-	     c = doc->keys[c].next_sibling)
+	for (c = mb_key_first_child(&doc->keys[k]); c != MB_NOKEY;
+	     c = mb_key_next_sibling(&doc->keys[c]))
 		collect(d, c, 0, s);
 }
 

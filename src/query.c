@@ -13,7 +13,7 @@
 static const struct mb_custom *find_custom(const struct mb_doc *doc,
 					   size_t key, const char *name)
 {
-	for (; key != MB_NOKEY; key = doc->keys[key].parent) {
+	for (; key != MB_NOKEY; key = mb_key_parent(&doc->keys[key])) {
 		const struct mb_key *k = &doc->keys[key];
 		unsigned i;
 

@@ -235,7 +235,7 @@ long mb_secrets_group_of(const struct mb_secrets *s, const struct mb_doc *doc,
 	size_t i;
 
 	/* the value in effect: the key's own, or the nearest ancestor's */
-	for (; key != MB_NOKEY; key = doc->keys[key].parent)
+	for (; key != MB_NOKEY; key = mb_key_parent(&doc->keys[key]))
 		for (i = mb_secrets_at(s, key); i < s->n && s->v[i].key == key;
 		     i++)
 			if (strcasecmp(s->v[i].prop, prop) == 0)

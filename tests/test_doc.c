@@ -56,7 +56,7 @@ static void test_small(void **state)
 	assert_int_equal(svc, 1);
 	assert_int_equal(root, 2);
 	/* /LM/W3SVC/1 is missing: the nearest ancestor stands in. */
-	assert_int_equal(d->keys[root].parent, svc);
+	assert_int_equal(mb_key_parent(&d->keys[root]), svc);
 	assert_true(mb_doc_is_under(d, svc, root));
 	assert_false(mb_doc_is_under(d, root, svc));
 	assert_int_equal(d->keys[svc].nattrs, 2);
@@ -69,6 +69,74 @@ static void test_small(void **state)
 	assert_int_equal(d->keys[svc].ncustoms, 1);
 	assert_true(d->keys[svc].customs[0].has_id);
 	assert_int_equal(d->keys[svc].customs[0].id, 2166);
+	mb_doc_free(d);
+}
+
+/*
+ * The Location attribute sits before a key's attributes (mb_key_loc);
+ * where an attribute's bytes begin and end follows from its spans.
+ */
+static void test_attr_bounds(void **state)
+{
+	struct mb_error err;
+	struct mb_doc *d = parse(small, &err);
+	const struct mb_key *k;
+	const struct mb_attr *a, *loc;
+	static const char anon[] = "\r\n\t\tAnonymousUserName=\"IUSR_A&amp;B\"";
+
+	(void)state;
+	assert_non_null(d);
+	k = &d->keys[mb_doc_find(d, "/LM/W3SVC")];
+	loc = mb_key_loc(k);
+	assert_true(mb_span_eq(d, loc->name, "Location"));
+	assert_true(mb_span_eq(d, loc->value, "/LM/W3SVC"));
+	/* the first attribute's white space follows the element's name */
+	assert_int_equal(mb_attr_start(d, loc), k->elem.off + k->elem.len);
+	a = &k->attrs[0];
+	assert_int_equal(mb_attr_start(d, a), mb_attr_end(loc));
+	assert_int_equal(mb_attr_end(a) - mb_attr_start(d, a),
+			 sizeof(anon) - 1);
+	assert_memory_equal(d->buf + mb_attr_start(d, a), anon,
+			    sizeof(anon) - 1);
+	/* a Custom's attributes too */
+	a = mb_custom_attr(d, &k->customs[0], "ID");
+	assert_non_null(a);
+	assert_memory_equal(d->buf + mb_attr_start(d, a), "\r\n\t\tID=\"2166\"",
+			    mb_attr_end(a) - mb_attr_start(d, a));
+	mb_doc_free(d);
+}
+
+/* The 32-bit tree links: roots, leaves and the last sibling are MB_NOKEY. */
+static void test_links(void **state)
+{
+	static const char tree[] =
+		"<configuration><MBProperty>\n"
+		"<IIS_Global Location=\".\"/>\n"
+		"<IIsWebService Location=\"/LM/W3SVC\"/>\n"
+		"<IIsWebServer Location=\"/LM/W3SVC/1\"/>\n"
+		"<IIsWebServer Location=\"/LM/W3SVC/2\"/>\n"
+		"</MBProperty></configuration>\n";
+	struct mb_error err;
+	struct mb_doc *d = parse(tree, &err);
+	size_t svc, one, two;
+
+	(void)state;
+	assert_int_equal(mb_key_link(MB_NOLINK), MB_NOKEY);
+	assert_int_equal(mb_key_link(0), 0);
+	assert_int_equal(mb_key_link(0xFFFFFFFEu), (size_t)0xFFFFFFFEu);
+	assert_non_null(d);
+	svc = mb_doc_find(d, "/LM/W3SVC");
+	one = mb_doc_find(d, "/LM/W3SVC/1");
+	two = mb_doc_find(d, "/LM/W3SVC/2");
+	assert_int_equal(mb_key_parent(&d->keys[0]), MB_NOKEY);
+	assert_int_equal(mb_key_parent(&d->keys[svc]), MB_NOKEY);
+	assert_int_equal(mb_key_first_child(&d->keys[0]), MB_NOKEY);
+	assert_int_equal(mb_key_first_child(&d->keys[svc]), one);
+	assert_int_equal(mb_key_parent(&d->keys[one]), svc);
+	assert_int_equal(mb_key_next_sibling(&d->keys[one]), two);
+	assert_int_equal(mb_key_next_sibling(&d->keys[two]), MB_NOKEY);
+	assert_int_equal(mb_key_first_child(&d->keys[two]), MB_NOKEY);
+	assert_true(d->keys[two].empty);
 	mb_doc_free(d);
 }
 
@@ -321,6 +389,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_small),
+		cmocka_unit_test(test_attr_bounds),
+		cmocka_unit_test(test_links),
 		cmocka_unit_test(test_take_and_drop),
 		cmocka_unit_test(test_inherit),
 		cmocka_unit_test(test_errors),

@@ -398,8 +398,8 @@ static void test_location_depth(void **state)
 	assert_int_equal(mb_doc_parse("deep.xml", text, strlen(text),
 				      mb_schema_builtin(), &d, &err), MB_OK);
 	assert_int_equal(d->nkeys, MB_DOC_MAX_DEPTH - 1);
-	assert_int_equal(d->keys[d->nkeys - 1].parent, d->nkeys - 2);
-	assert_int_equal(d->keys[0].parent, MB_NOKEY);
+	assert_int_equal(mb_key_parent(&d->keys[d->nkeys - 1]), d->nkeys - 2);
+	assert_int_equal(mb_key_parent(&d->keys[0]), MB_NOKEY);
 	mb_doc_free(d);
 	free(text);
 	/* One level more: refused at the key's line, not walked. */

@@ -31,6 +31,8 @@
 #include "mb/schema.h"
 
 #define MB_NOKEY ((size_t)-1)
+/* No key, in a key's 32-bit tree links (mb_key_link turns it to MB_NOKEY). */
+#define MB_NOLINK UINT32_MAX
 /*
  * Deepest Location accepted (levels, i.e. '/' characters). Real files go
  * about 8 deep; the limit bounds what a hostile file can make a load cost.
@@ -61,27 +63,34 @@ struct mb_custom {
 	uint32_t start;        /* first byte of the whitespace before '<' */
 	uint32_t end;          /* just after "/>" */
 	uint32_t id;
-	int has_id;
+	uint16_t nattrs;       /* at most MB_DOC_MAX_ATTRS */
+	uint8_t has_id;
 	struct mb_attr *attrs;
-	unsigned nattrs;
 };
 
+/*
+ * 72 bytes (was 112): the keys are most of a loaded file's index, which
+ * counts against SPEC section 5's 3x. The tree links are 32-bit key
+ * numbers (a key takes more than 4 bytes of a file under 4 GiB); read
+ * them with mb_key_parent, mb_key_first_child, mb_key_next_sibling.
+ */
 struct mb_key {
-	struct mb_span elem;   /* element name = KeyType */
 	char *location;        /* decoded Location */
+	struct mb_attr *attrs; /* the other attributes, in file order; the
+				* Location attribute is attrs[-1] (mb_key_loc) */
+	struct mb_custom *customs;
+	const struct mb_class *cls; /* NULL when the schema does not know it */
+	struct mb_span elem;   /* element name = KeyType */
 	uint32_t start;        /* the '<' of the start tag */
 	uint32_t tag_end;      /* just after the '>' (or "/>") of the start tag */
 	uint32_t end;          /* just after the '>' of the end tag */
-	int empty;             /* written as <X .../> */
-	struct mb_attr *attrs; /* the other attributes, in file order; the
-				* Location attribute is attrs[-1] (mb_key_loc) */
-	unsigned nattrs;
-	unsigned ncustoms;     /* (beside nattrs: no padding, 8 bytes a key) */
-	struct mb_custom *customs;
-	size_t parent;         /* nearest existing ancestor key, or MB_NOKEY */
-	size_t first_child;    /* direct children in document order */
-	size_t next_sibling;
-	const struct mb_class *cls; /* NULL when the schema does not know it */
+	uint32_t ncustoms;
+	/* private: MB_NOLINK for none */
+	uint32_t parent32;     /* nearest existing ancestor key */
+	uint32_t first_child32; /* direct children in document order */
+	uint32_t next_sibling32;
+	uint16_t nattrs;       /* at most MB_DOC_MAX_ATTRS */
+	uint8_t empty;         /* written as <X .../> */
 };
 
 enum mb_doc_kind {
@@ -145,6 +154,30 @@ void mb_doc_free(struct mb_doc *doc);
  */
 void mb_doc_drop_index(struct mb_doc *doc);
 void mb_doc_drop_bytes(struct mb_doc *doc);
+
+/* A 32-bit tree link as a key number: MB_NOLINK is MB_NOKEY. */
+static inline size_t mb_key_link(uint32_t link)
+{
+	return link == MB_NOLINK ? MB_NOKEY : (size_t)link;
+}
+
+/* Nearest existing ancestor key, or MB_NOKEY. */
+static inline size_t mb_key_parent(const struct mb_key *k)
+{
+	return mb_key_link(k->parent32);
+}
+
+/* First direct child in document order, or MB_NOKEY. */
+static inline size_t mb_key_first_child(const struct mb_key *k)
+{
+	return mb_key_link(k->first_child32);
+}
+
+/* The next child of the same parent, or MB_NOKEY after the last. */
+static inline size_t mb_key_next_sibling(const struct mb_key *k)
+{
+	return mb_key_link(k->next_sibling32);
+}
 
 /* The Location attribute of a key (every key has one). */
 static inline const struct mb_attr *mb_key_loc(const struct mb_key *k)

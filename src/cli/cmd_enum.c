@@ -324,8 +324,8 @@ static size_t depth(const struct mb_doc *doc, size_t key)
 {
 	size_t d = 0;
 
-	for (key = doc->keys[key].parent; key != MB_NOKEY;
-	     key = doc->keys[key].parent)
+	for (key = mb_key_parent(&doc->keys[key]); key != MB_NOKEY;
+	     key = mb_key_parent(&doc->keys[key]))
 		d++;
 	return d;
 }
@@ -335,15 +335,15 @@ static void inherited(struct enum_run *e, size_t key)
 	size_t a, d;
 
 	if (e->cli->json) {
-		for (a = e->doc->keys[key].parent; a != MB_NOKEY;
-		     a = e->doc->keys[a].parent)
+		for (a = mb_key_parent(&e->doc->keys[key]); a != MB_NOKEY;
+		     a = mb_key_parent(&e->doc->keys[a]))
 			key_values(e, a, mb_path_display(e->doc->keys[a].location),
 				   NULL);
 		return;
 	}
 	d = depth(e->doc, key);
-	for (a = e->doc->keys[key].parent; a != MB_NOKEY;
-	     a = e->doc->keys[a].parent) {
+	for (a = mb_key_parent(&e->doc->keys[key]); a != MB_NOKEY;
+	     a = mb_key_parent(&e->doc->keys[a])) {
 		struct inh_level *l = level(e, a, --d);
 
 		if (!l) {
@@ -411,8 +411,8 @@ static void children(struct enum_run *e, size_t key, const char *typed)
 		mb_json_key(&e->j, "children");
 		mb_json_arr_begin(&e->j);
 	}
-	for (c = e->doc->keys[key].first_child; c != MB_NOKEY;
-	     c = e->doc->keys[c].next_sibling) {
+	for (c = mb_key_first_child(&e->doc->keys[key]); c != MB_NOKEY;
+	     c = mb_key_next_sibling(&e->doc->keys[c])) {
 		char *p = child_path(typed, e->doc, c);
 
 		if (!p)

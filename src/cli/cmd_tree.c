@@ -102,7 +102,7 @@ static void walk(struct tree_run *t, size_t key, int last, int root)
 	const struct mb_key *k = &t->doc->keys[key];
 	const char *name = strrchr(k->location, '/');
 	size_t saved = t->prefix.len, c;
-	int i, kids = k->first_child != MB_NOKEY;
+	int i, kids = mb_key_first_child(k) != MB_NOKEY;
 
 	name = root || !name ? mb_path_display(k->location) : name + 1;
 	if (t->cli->json) {
@@ -126,8 +126,8 @@ static void walk(struct tree_run *t, size_t key, int last, int root)
 		mb_json_key(&t->j, "children");
 		mb_json_arr_begin(&t->j);
 	}
-	for (c = k->first_child; c != MB_NOKEY; c = t->doc->keys[c].next_sibling)
-		walk(t, c, t->doc->keys[c].next_sibling == MB_NOKEY, 0);
+	for (c = mb_key_first_child(k); c != MB_NOKEY; c = mb_key_next_sibling(&t->doc->keys[c]))
+		walk(t, c, mb_key_next_sibling(&t->doc->keys[c]) == MB_NOKEY, 0);
 	if (t->cli->json) {
 		mb_json_arr_end(&t->j);
 		mb_json_obj_end(&t->j);

@@ -95,7 +95,7 @@ size_t cli_secret_in_effect(const struct mb_secrets *s,
 {
 	size_t i;
 
-	for (; key != MB_NOKEY; key = doc->keys[key].parent)
+	for (; key != MB_NOKEY; key = mb_key_parent(&doc->keys[key]))
 		for (i = mb_secrets_at(s, key);
 		     i < s->n && s->v[i].key == key; i++)
 			if (s->v[i].blob.kind != MB_BLOB_SESSION &&

@@ -63,15 +63,15 @@ static size_t subtree_size(const struct mb_doc *doc, size_t root)
 
 	for (;;) {
 		n++;
-		if (doc->keys[k].first_child != MB_NOKEY) {
-			k = doc->keys[k].first_child;
+		if (mb_key_first_child(&doc->keys[k]) != MB_NOKEY) {
+			k = mb_key_first_child(&doc->keys[k]);
 			continue;
 		}
-		while (k != root && doc->keys[k].next_sibling == MB_NOKEY)
-			k = doc->keys[k].parent;
+		while (k != root && mb_key_next_sibling(&doc->keys[k]) == MB_NOKEY)
+			k = mb_key_parent(&doc->keys[k]);
 		if (k == root)
 			return n;
-		k = doc->keys[k].next_sibling;
+		k = mb_key_next_sibling(&doc->keys[k]);
 	}
 }
 
@@ -79,8 +79,8 @@ size_t cli_report_folded(const struct cli_report *r, size_t key)
 {
 	size_t c, keys = 0;
 
-	for (c = r->doc->keys[key].first_child; c != MB_NOKEY;
-	     c = r->doc->keys[c].next_sibling)
+	for (c = mb_key_first_child(&r->doc->keys[key]); c != MB_NOKEY;
+	     c = mb_key_next_sibling(&r->doc->keys[c]))
 		if (!(r->mark[c] & M_SHOWN))
 			keys += subtree_size(r->doc, c);
 	return keys;
@@ -101,14 +101,14 @@ size_t cli_report_next(const struct cli_report *r, size_t parent, size_t c)
 	const struct mb_doc *doc = r->doc;
 
 	if (parent != MB_NOKEY)
-		c = c == MB_NOKEY ? doc->keys[parent].first_child :
-				    doc->keys[c].next_sibling;
+		c = c == MB_NOKEY ? mb_key_first_child(&doc->keys[parent]) :
+				    mb_key_next_sibling(&doc->keys[c]);
 	else
 		c = c == MB_NOKEY ? 0 : c + 1;
 	for (; c != MB_NOKEY && c < doc->nkeys;
-	     c = parent == MB_NOKEY ? c + 1 : doc->keys[c].next_sibling)
+	     c = parent == MB_NOKEY ? c + 1 : mb_key_next_sibling(&doc->keys[c]))
 		if ((r->mark[c] & M_SHOWN) &&
-		    (parent != MB_NOKEY || doc->keys[c].parent == MB_NOKEY))
+		    (parent != MB_NOKEY || mb_key_parent(&doc->keys[c]) == MB_NOKEY))
 			return c;
 	return MB_NOKEY;
 }
@@ -279,7 +279,7 @@ static void mark_up(struct cli_report *r, size_t key, unsigned bit)
 {
 	while (key != MB_NOKEY && !(r->mark[key] & bit)) {
 		r->mark[key] |= (unsigned char)bit;
-		key = r->doc->keys[key].parent;
+		key = mb_key_parent(&r->doc->keys[key]);
 	}
 }
 
@@ -308,7 +308,7 @@ static void mark_tree(struct cli_report *r)
 			mark_up(r, k, M_KEEP_BELOW);
 	}
 	for (k = 0; k < doc->nkeys; k++) {
-		if (r->fold && doc->keys[k].parent != MB_NOKEY &&
+		if (r->fold && mb_key_parent(&doc->keys[k]) != MB_NOKEY &&
 		    !(r->mark[k] & M_KEEP_BELOW))
 			continue;
 		r->mark[k] |= M_SHOWN;
