@@ -219,12 +219,11 @@ static int serves(const struct mb_doc *doc, size_t key)
 		"IIsWebServer", "IIsWebVirtualDir", "IIsWebDirectory",
 		"IIsWebFile", "IIsFtpServer", "IIsFtpVirtualDir",
 	};
-	const struct mb_key *k = &doc->keys[key];
+	struct mb_span el = mb_key_elem(&doc->keys[key]);
 	size_t i;
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (k->elem.len == strlen(types[i]) &&
-		    memcmp(doc->buf + k->elem.off, types[i], k->elem.len) == 0)
+		if (mb_span_eq(doc, el, types[i]))
 			return 1;
 	return 0;
 }

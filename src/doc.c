@@ -148,17 +148,16 @@ static uint32_t link32(size_t k)
 static void classify(struct mb_doc *d, struct mb_key *key, size_t k)
 {
 	char name[128];
-	size_t n = key->elem.len < sizeof(name) ? key->elem.len :
-		   sizeof(name) - 1;
+	struct mb_span el = mb_key_elem(key);
+	size_t n = el.len < sizeof(name) ? el.len : sizeof(name) - 1;
 
-	if (k && key->elem.len == key[-1].elem.len &&
-	    memcmp(d->buf + key->elem.off, d->buf + key[-1].elem.off,
-		   key->elem.len) == 0) {
+	if (k && el.len == key[-1].elem_len &&
+	    memcmp(d->buf + el.off, d->buf + key[-1].start + 1, el.len) == 0) {
 		key->cls = key[-1].cls;
 		return;
 	}
 	/* (not snprintf: it was a tenth of a load's own work) */
-	memcpy(name, d->buf + key->elem.off, n);
+	memcpy(name, d->buf + el.off, n);
 	name[n] = '\0';
 	key->cls = d->schema ? mb_schema_class(d->schema, name) : NULL;
 }
@@ -514,7 +513,7 @@ int mb_doc_local(const struct mb_doc *doc, size_t key,
 		return 1;
 	}
 	for (i = 0; i < k->ncustoms; i++) {
-		const struct mb_custom *c = &k->customs[i];
+		const struct mb_custom *c = &mb_key_customs(doc, k)[i];
 		const struct mb_attr *v;
 
 		if (!c->has_id || c->id != prop->id)

@@ -28,10 +28,9 @@ struct scan {
 	size_t nattrs, cattrs;
 	struct mb_custom *customs;
 	size_t ncustoms, ccustoms;
-	size_t ckeys, ckey_attr, ckey_cust, ccust_attr;
+	size_t ckeys, ckey_attr, ccust_attr;
 	/* 32 bits: an attribute or a custom takes bytes of a file < 4 GiB */
 	uint32_t *key_attr;      /* first pool index, per key */
-	uint32_t *key_cust;
 	uint32_t *cust_attr;     /* first pool index, per custom */
 };
 
@@ -268,14 +267,12 @@ static enum mb_status new_key(struct scan *s, struct mb_key **out)
 
 	if (grow((void **)&d->keys, &s->ckeys, k + 1, sizeof(*d->keys)) ||
 	    grow((void **)&s->key_attr, &s->ckey_attr, k + 1,
-		 sizeof(*s->key_attr)) ||
-	    grow((void **)&s->key_cust, &s->ckey_cust, k + 1,
-		 sizeof(*s->key_cust)))
+		 sizeof(*s->key_attr)))
 		return oom(s);
 	*out = &d->keys[k];
 	memset(*out, 0, sizeof(**out));
 	s->key_attr[k] = (uint32_t)s->nattrs;
-	s->key_cust[k] = (uint32_t)s->ncustoms;
+	(*out)->custom0 = (uint32_t)s->ncustoms;
 	d->nkeys++;
 	return MB_OK;
 }
@@ -283,6 +280,7 @@ static enum mb_status new_key(struct scan *s, struct mb_key **out)
 /* Children of a key: only <Custom> elements (and comments). */
 static enum mb_status scan_key_body(struct scan *s, struct mb_key *k)
 {
+	struct mb_span el = mb_key_elem(k);
 	enum mb_status st;
 
 	for (;;) {
@@ -293,15 +291,15 @@ static enum mb_status scan_key_body(struct scan *s, struct mb_key *k)
 			return st;
 		if (s->i >= s->n)
 			return fail(s, ws, "missing end tag </%.*s>",
-				    (int)k->elem.len, s->doc->buf + k->elem.off);
+				    (int)el.len, s->doc->buf + el.off);
 		if (starts(s, "</"))
-			return scan_end_tag(s, k->elem);
+			return scan_end_tag(s, el);
 		if (!starts(s, "<Custom") ||
 		    (s->i + 7 < s->n && !is_ws(s->b[s->i + 7]) &&
 		     s->b[s->i + 7] != '/' && s->b[s->i + 7] != '>'))
 			return fail(s, s->i, "unexpected element inside key "
 				    "<%.*s>: only <Custom> may appear there",
-				    (int)k->elem.len, s->doc->buf + k->elem.off);
+				    (int)el.len, s->doc->buf + el.off);
 		st = scan_custom(s, ws);
 		if (st)
 			return st;
@@ -321,9 +319,8 @@ static enum mb_status scan_key(struct scan *s)
 		return st;
 	k->start = (uint32_t)s->i;
 	s->i++;
-	k->elem.off = (uint32_t)s->i;
-	k->elem.len = (uint32_t)scan_name(s);
-	if (!k->elem.len)
+	k->elem_len = (uint32_t)scan_name(s);
+	if (!k->elem_len)
 		return fail(s, at, "malformed start tag");
 	st = scan_attrs(s, &k->nattrs, &k->empty);
 	if (st)
@@ -505,14 +502,13 @@ static enum mb_status finish(struct scan *s)
 
 		/* No pointer arithmetic on a pool that was never allocated. */
 		a = s->attrs ? s->attrs + s->key_attr[k] : NULL;
-		key->customs = s->customs ? s->customs + s->key_cust[k] : NULL;
 		for (j = 0; j < key->nattrs; j++)
 			if (mb_span_eq(d, a[j].name, "Location"))
 				break;
 		if (j == key->nattrs)
 			return fail(s, key->start, "key <%.*s> has no "
-				    "Location attribute", (int)key->elem.len,
-				    d->buf + key->elem.off);
+				    "Location attribute", (int)key->elem_len,
+				    d->buf + key->start + 1);
 		/* Location goes first, just before attrs (mb_key_loc): in the
 		 * pool, not a copy in the key (24 bytes a key). */
 		loc = a[j];
@@ -528,7 +524,6 @@ static enum mb_status finish(struct scan *s)
 static void scan_release(struct scan *s)
 {
 	free(s->key_attr);
-	free(s->key_cust);
 	free(s->cust_attr);
 	s->doc->attr_pool = s->attrs;
 	s->doc->custom_pool = s->customs;

@@ -356,16 +356,17 @@ static enum mb_status insert_custom(const struct mb_doc *doc,
 				    struct mb_error *err)
 {
 	const struct mb_key *k = &doc->keys[key];
+	const struct mb_custom *cu = mb_key_customs(doc, k);
 	uint32_t at = k->tag_end, end;
 	struct mb_buf b;
 	unsigned i;
 
 	for (i = 0; i < k->ncustoms; i++) {
-		if (custom_name_cmp(doc, &k->customs[i], prop->name) > 0) {
-			at = k->customs[i].start;
+		if (custom_name_cmp(doc, &cu[i], prop->name) > 0) {
+			at = cu[i].start;
 			break;
 		}
-		at = k->customs[i].end;
+		at = cu[i].end;
 	}
 	end = at;
 	mb_buf_init(&b);
@@ -377,8 +378,8 @@ static enum mb_status insert_custom(const struct mb_doc *doc,
 	}
 	custom_text(&b, doc, prop, text);
 	if (k->empty)
-		mb_buf_printf(&b, "%s</%.*s>", eol(doc), (int)k->elem.len,
-			      doc->buf + k->elem.off);
+		mb_buf_printf(&b, "%s</%.*s>", eol(doc), (int)k->elem_len,
+			      doc->buf + mb_key_elem(k).off);
 	return add(doc, e, at, end, &b, err);
 }
 
@@ -427,6 +428,7 @@ enum mb_status mb_edit_unset(const struct mb_doc *doc, struct mb_edits *e,
 			     int *removed, struct mb_error *err)
 {
 	const struct mb_key *k = &doc->keys[key];
+	const struct mb_custom *cu = mb_key_customs(doc, k);
 	enum mb_status st = refuse_global(doc, key, err);
 	unsigned i;
 
@@ -442,9 +444,8 @@ enum mb_status mb_edit_unset(const struct mb_doc *doc, struct mb_edits *e,
 			(*removed)++;
 		}
 	for (i = 0; i < k->ncustoms; i++)
-		if (k->customs[i].has_id && k->customs[i].id == prop->id) {
-			if (mb_edits_add(e, k->customs[i].start,
-					 k->customs[i].end, "", 0))
+		if (cu[i].has_id && cu[i].id == prop->id) {
+			if (mb_edits_add(e, cu[i].start, cu[i].end, "", 0))
 				return oom(doc, err);
 			(*removed)++;
 		}

@@ -15,17 +15,18 @@ static const struct mb_custom *find_custom(const struct mb_doc *doc,
 {
 	for (; key != MB_NOKEY; key = mb_key_parent(&doc->keys[key])) {
 		const struct mb_key *k = &doc->keys[key];
+		const struct mb_custom *cu = mb_key_customs(doc, k);
 		unsigned i;
 
 		for (i = 0; i < k->ncustoms; i++) {
 			const struct mb_attr *a;
 
-			a = mb_custom_attr(doc, &k->customs[i], "Name");
+			a = mb_custom_attr(doc, &cu[i], "Name");
 			if (a && a->value.len == strlen(name) &&
 			    strncasecmp(doc->buf + a->value.off, name,
 					a->value.len) == 0 &&
-			    k->customs[i].has_id)
-				return &k->customs[i];
+			    cu[i].has_id)
+				return &cu[i];
 		}
 	}
 	return NULL;

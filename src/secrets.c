@@ -82,7 +82,7 @@ static int gather_key(struct mb_secrets *s, const struct mb_doc *doc,
 			return -1;
 	}
 	for (i = 0; i < key->ncustoms; i++) {
-		const struct mb_custom *c = &key->customs[i];
+		const struct mb_custom *c = &mb_key_customs(doc, key)[i];
 
 		p = c->has_id ? mb_schema_prop_by_id(doc->schema, c->id) : NULL;
 		v = mb_custom_attr(doc, c, "Value");

@@ -69,21 +69,23 @@ struct mb_custom {
 };
 
 /*
- * 72 bytes (was 112): the keys are most of a loaded file's index, which
+ * 64 bytes (was 112): the keys are most of a loaded file's index, which
  * counts against SPEC section 5's 3x. The tree links are 32-bit key
  * numbers (a key takes more than 4 bytes of a file under 4 GiB); read
- * them with mb_key_parent, mb_key_first_child, mb_key_next_sibling.
+ * them with mb_key_parent, mb_key_first_child, mb_key_next_sibling. The
+ * element name and the Customs are found from start and custom0
+ * (mb_key_elem, mb_key_customs), not held as a span and a pointer.
  */
 struct mb_key {
 	char *location;        /* decoded Location */
 	struct mb_attr *attrs; /* the other attributes, in file order; the
 				* Location attribute is attrs[-1] (mb_key_loc) */
-	struct mb_custom *customs;
 	const struct mb_class *cls; /* NULL when the schema does not know it */
-	struct mb_span elem;   /* element name = KeyType */
 	uint32_t start;        /* the '<' of the start tag */
+	uint32_t elem_len;     /* KeyType, just after the <: mb_key_elem */
 	uint32_t tag_end;      /* just after the '>' (or "/>") of the start tag */
 	uint32_t end;          /* just after the '>' of the end tag */
+	uint32_t custom0;      /* first in doc's Custom pool: mb_key_customs */
 	uint32_t ncustoms;
 	/* private: MB_NOLINK for none */
 	uint32_t parent32;     /* nearest existing ancestor key */
@@ -154,6 +156,19 @@ void mb_doc_free(struct mb_doc *doc);
  */
 void mb_doc_drop_index(struct mb_doc *doc);
 void mb_doc_drop_bytes(struct mb_doc *doc);
+
+/* The element name (KeyType) of a key. */
+static inline struct mb_span mb_key_elem(const struct mb_key *k)
+{
+	return (struct mb_span){ k->start + 1, k->elem_len };
+}
+
+/* A key's <Custom> children (ncustoms of them), or NULL when none. */
+static inline const struct mb_custom *mb_key_customs(const struct mb_doc *doc,
+						     const struct mb_key *k)
+{
+	return k->ncustoms ? doc->custom_pool + k->custom0 : NULL;
+}
 
 /* A 32-bit tree link as a key number: MB_NOLINK is MB_NOKEY. */
 static inline size_t mb_key_link(uint32_t link)

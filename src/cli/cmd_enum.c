@@ -249,7 +249,8 @@ static void key_values(struct enum_run *e, size_t key, const char *from,
 				      sizeof(name));
 			raw = k->attrs[i].value;
 		} else {
-			const struct mb_custom *c = &k->customs[i - k->nattrs];
+			const struct mb_custom *c =
+				&mb_key_customs(doc, k)[i - k->nattrs];
 			const struct mb_attr *v = mb_custom_attr(doc, c,
 								 "Value");
 
@@ -277,7 +278,7 @@ static void key_type_line(struct enum_run *e, size_t key)
 	const struct mb_prop *p = mb_schema_prop(e->doc->schema, "KeyType");
 	char type[256];
 
-	copy_span(type, sizeof(type), e->doc, k->elem);
+	copy_span(type, sizeof(type), e->doc, mb_key_elem(k));
 	line(e, &e->cli->out, "KeyType", p, type, NULL);
 }
 
@@ -439,7 +440,8 @@ static void block(struct enum_run *e, size_t key, const char *typed)
 		mb_json_obj_begin(&e->j);
 		mb_json_kstr(&e->j, "path", mb_path_display(k->location));
 		mb_json_key(&e->j, "keytype");
-		mb_json_strn(&e->j, e->doc->buf + k->elem.off, k->elem.len);
+		mb_json_strn(&e->j, e->doc->buf + mb_key_elem(k).off,
+			     k->elem_len);
 		if (!e->paths_only)
 			properties(e, key);
 	} else if (!e->paths_only) {

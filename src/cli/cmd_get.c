@@ -97,8 +97,8 @@ static int not_allowed(struct cli *cli, const struct mb_doc *doc,
 	st = mb_error_set(&cli->err, MB_EPROP, "get", arg,
 		"%s is not allowed at a key of type %.*s (this property is "
 		"probably not allowed at this node); key types that may hold "
-		"it: %s", ref->prop->name, (int)k->elem.len,
-		doc->buf + k->elem.off, who && *who ? who : "none");
+		"it: %s", ref->prop->name, (int)k->elem_len,
+		doc->buf + mb_key_elem(k).off, who && *who ? who : "none");
 	free(who);
 	return st;
 }

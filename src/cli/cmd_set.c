@@ -175,8 +175,8 @@ static int not_allowed(struct cli_wsess *s, const struct set_req *r)
 	st = mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
 		"%s is not allowed at a key of type %.*s; key types that may "
 		"hold it: %s (--force writes it as a <Custom> element anyway)",
-		r->ref.prop->name, (int)k->elem.len, s->doc->buf + k->elem.off,
-		who && *who ? who : "none");
+		r->ref.prop->name, (int)k->elem_len,
+		s->doc->buf + mb_key_elem(k).off, who && *who ? who : "none");
 	free(who);
 	return st;
 }
@@ -351,18 +351,18 @@ static int server_command(struct cli_wsess *s, const struct set_req *r)
 {
 	const struct mb_alias *a = r->alias;
 	const struct mb_key *k = &s->doc->keys[r->key];
-	const char *type = s->doc->buf + k->elem.off;
+	const char *type = s->doc->buf + mb_key_elem(k).off;
+	unsigned tlen = k->elem_len;
 	const char *where = mb_path_display(k->location);
 	char hint[700], *t;
 	unsigned code;
 	int st;
 
-	if (k->elem.len != strlen(a->keytype) ||
-	    memcmp(type, a->keytype, k->elem.len) != 0)
+	if (tlen != strlen(a->keytype) || memcmp(type, a->keytype, tlen) != 0)
 		return mb_error_set(&s->cli->err, MB_EPROP, "set", r->arg,
 				    "Can't set %s on a non-%s object (%s is "
 				    "an %.*s)", a->name, a->keytype, where,
-				    (int)k->elem.len, type);
+				    (int)tlen, type);
 	if (r->nvals != 1)
 		return cli_usage(s->cli, "set", "%s takes one value: the "
 				 "command code", a->name);

@@ -109,13 +109,15 @@ static void walk(struct tree_run *t, size_t key, int last, int root)
 		mb_json_obj_begin(&t->j);
 		mb_json_kstr(&t->j, "path", mb_path_display(k->location));
 		mb_json_key(&t->j, "keytype");
-		mb_json_strn(&t->j, t->doc->buf + k->elem.off, k->elem.len);
+		mb_json_strn(&t->j, t->doc->buf + mb_key_elem(k).off,
+			     k->elem_len);
 		mb_json_key(&t->j, "properties");
 		mb_json_arr_begin(&t->j);
 	} else {
 		mb_buf_printf(&t->cli->out, "%s%s%s [%.*s]\n", t->prefix.data,
 			      root ? "" : (last ? "`-- " : "|-- "), name,
-			      (int)k->elem.len, t->doc->buf + k->elem.off);
+			      (int)k->elem_len,
+			      t->doc->buf + mb_key_elem(k).off);
 		if (!root)
 			mb_buf_puts(&t->prefix, last ? "    " : "|   ");
 	}

@@ -104,6 +104,7 @@ const char *cli_keytype(const struct mb_doc *doc, size_t key, char *buf,
 {
 	const struct mb_key *k = &doc->keys[key];
 
-	snprintf(buf, size, "%.*s", (int)k->elem.len, doc->buf + k->elem.off);
+	snprintf(buf, size, "%.*s", (int)k->elem_len,
+		 doc->buf + mb_key_elem(k).off);
 	return buf;
 }

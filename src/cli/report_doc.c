@@ -260,15 +260,15 @@ static int sets_ident(const struct mb_doc *doc, const struct ident_names *in,
 		      size_t key)
 {
 	const struct mb_key *k = &doc->keys[key];
+	const struct mb_custom *cu = mb_key_customs(doc, k);
 	unsigned i;
 
 	for (i = 0; i < k->nattrs; i++)
 		if (ident_attr(doc, in, &k->attrs[i]))
 			return 1;
 	for (i = 0; i < k->ncustoms && doc->schema; i++)
-		if (k->customs[i].has_id &&
-		    ident_prop(mb_schema_prop_by_id(doc->schema,
-						    k->customs[i].id)))
+		if (cu[i].has_id &&
+		    ident_prop(mb_schema_prop_by_id(doc->schema, cu[i].id)))
 			return 1;
 	return 0;
 }

@@ -179,7 +179,7 @@ static void summary(struct cli_html *h, const struct cli_report *r,
 	cli_html_text(h, path);
 	cli_html_lit(h, "</code> <span class=\"kt\">[");
 	/* The element name: a name token, nothing to escape in it. */
-	cli_html_rawn(h, r->doc->buf + k->elem.off, k->elem.len);
+	cli_html_rawn(h, r->doc->buf + mb_key_elem(k).off, k->elem_len);
 	cli_html_lit(h, "]</span>");
 	for (i = r->acct_at[key]; i < r->acct_at[key + 1]; i++)
 		acct_marker(h, r, &r->acct_v[i]);
