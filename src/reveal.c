@@ -27,7 +27,11 @@ static void solver_free(struct solver *s)
 		free(d->pt);
 		free(d->na);
 		free(d->refuted);
+		free(d->why);
+		free(d->known_why);
 	}
+	for (i = 0; s->item_why && i < s->nitems; i++)
+		free(s->item_why[i]);
 	if (s->hk)
 		OPENSSL_cleanse(s->hk, s->L + 1);
 	if (s->mk)
@@ -107,9 +111,9 @@ static void knowns_vs_descriptors(struct solver *s)
 		mb_rv_rebuild_hard(s);
 		mb_rv_choose_level(s);
 		if (s->used_sd) {
-			snprintf(d->known_why, sizeof(d->known_why),
-				 "the known value contradicts the structure "
-				 "of the AdminACL security descriptors");
+			mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+				  "the known value contradicts the structure "
+				  "of the AdminACL security descriptors");
 			return;
 		}
 		d->known_bad = 0;

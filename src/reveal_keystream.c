@@ -34,11 +34,11 @@ void mb_rv_find_prefix(struct solver *s)
 		    !memcmp(s->v[i].c, s->prefix, 4))
 			continue;
 		s->v[i].excluded = 1;
-		snprintf(s->v[i].why, sizeof(s->v[i].why),
-			 "encrypted with a different session key than %s: "
-			 "its first 4 bytes differ (copied from another "
-			 "server?)", s->mk ? "this file's SessionKey"
-					   : "the other values of the file");
+		mb_rv_why(&s->v[i].why, WHY_MAX,
+			  "encrypted with a different session key than %s: "
+			  "its first 4 bytes differ (copied from another "
+			  "server?)", s->mk ? "this file's SessionKey"
+					    : "the other values of the file");
 	}
 }
 
@@ -68,10 +68,10 @@ static void hard_nuls(struct solver *s)
 		if (hard_set(s, d->n - 2, d->c[d->n - 2], (int)i) ||
 		    hard_set(s, d->n - 1, d->c[d->n - 1], (int)i)) {
 			d->excluded = 1;
-			snprintf(d->why, sizeof(d->why),
-				 "its terminating NUL contradicts the other "
-				 "values: the value is damaged or was not "
-				 "encrypted with this file's key");
+			mb_rv_why(&d->why, WHY_MAX,
+				  "its terminating NUL contradicts the other "
+				  "values: the value is damaged or was not "
+				  "encrypted with this file's key");
 		}
 	}
 }
@@ -118,11 +118,11 @@ static void hard_knowns(struct solver *s)
 			continue;
 		}
 		d->known_bad = 1;
-		snprintf(d->known_why, sizeof(d->known_why),
-			 "the known value contradicts %s%s%s at byte %zu",
-			 r > 0 ? mb_rv_dv_label(s, (size_t)r - 1) : "",
-			 r > 0 ? " " : "the file's structure",
-			 r > 0 ? mb_rv_dv_name(s, (size_t)r - 1) : "", j);
+		mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+			  "the known value contradicts %s%s%s at byte %zu",
+			  r > 0 ? mb_rv_dv_label(s, (size_t)r - 1) : "",
+			  r > 0 ? " " : "the file's structure",
+			  r > 0 ? mb_rv_dv_name(s, (size_t)r - 1) : "", j);
 	}
 }
 

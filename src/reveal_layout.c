@@ -517,6 +517,22 @@ static int same_layout(const struct layout *l, const struct sdst *sd)
 	return memcmp(l->fm, sd->fm, sd->S * sizeof(*sd->fm)) == 0;
 }
 
+/* Room for more layouts: most values are no descriptor and have none. */
+static int grow_layouts(struct dv *v)
+{
+	size_t cap = v->laycap ? v->laycap * 2 : 4;
+	struct layout *l;
+
+	if (cap > MAXLAY)
+		cap = MAXLAY;
+	l = realloc(v->lay, cap * sizeof(*l));
+	if (!l)
+		return -1;
+	v->lay = l;
+	v->laycap = cap;
+	return 0;
+}
+
 static void save_layout(struct dv *v, const struct sdst *sd)
 {
 	struct layout *l;
@@ -525,7 +541,7 @@ static void save_layout(struct dv *v, const struct sdst *sd)
 	for (i = 0; i < v->nlay; i++)
 		if (same_layout(&v->lay[i], sd))
 			return;
-	if (v->nlay >= MAXLAY)
+	if (v->nlay >= MAXLAY || (v->nlay == v->laycap && grow_layouts(v)))
 		return;
 	l = &v->lay[v->nlay];
 	l->fm = malloc(sd->S * sizeof(*l->fm));
@@ -686,7 +702,9 @@ void mb_rv_clear_layouts(struct dv *v)
 		free(v->lay[i].fm);
 		free(v->lay[i].fl);
 	}
-	v->nlay = 0;
+	free(v->lay);
+	v->lay = NULL;
+	v->nlay = v->laycap = 0;
 }
 
 /* Narrow cand to what every consistent layout agrees on. */

@@ -45,9 +45,9 @@ static void check_knowns(struct solver *s)
 			continue;
 		}
 		d->known_bad = 1;
-		snprintf(d->known_why, sizeof(d->known_why),
-			 "the known value does not match the value's "
-			 "signature: it is not the stored password");
+		mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+			  "the known value does not match the value's "
+			  "signature: it is not the stored password");
 	}
 }
 
@@ -213,12 +213,12 @@ static void refute_candidates(struct solver *s, const struct pairs *ps)
 
 		if (ps->kind[i] == PAIR_KNOWN) {
 			d->known_bad = 1;
-			snprintf(d->known_why, sizeof(d->known_why),
-				 "the known value is refuted: no signing key "
-				 "signs both it and %s, so it is not the "
-				 "stored password", s->session_ok
-				 ? "the SessionKey" : "the file's certain "
-				 "values");
+			mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+				  "the known value is refuted: no signing key "
+				  "signs both it and %s, so it is not the "
+				  "stored password", s->session_ok
+				  ? "the SessionKey" : "the file's certain "
+				  "values");
 		} else {
 			mb_rv_refute(d, ps->p[i].md5);
 			mb_rv_note(s, "%s %s: the value the cribs gave was refuted by "

@@ -48,6 +48,9 @@
 #define NOVAL ((size_t)-1)
 #define UNION_RUN_WORK (1ul << 26) /* the layout unions of one run */
 #define DEF_SECONDS 3.0 /* a descriptor's search past its trials (CPU) */
+/* The lengths reasons are cut to (they were arrays of these sizes). */
+#define WHY_MAX 240
+#define KNOWN_WHY_MAX 200
 
 enum vkind { VK_STRING, VK_SD, VK_BINARY, VK_CLEAR };
 
@@ -74,6 +77,10 @@ struct layout {
 	size_t nfl;
 };
 
+/*
+ * One per distinct value: a hosting file has tens of thousands, so what
+ * only some of them need is kept out of line (reasons, layouts).
+ */
 struct dv {
 	const struct mb_blob *blob;
 	const unsigned char *c;
@@ -83,9 +90,9 @@ struct dv {
 	int is_odbc;
 	unsigned char *known;    /* user crib: n bytes, prefix included */
 	int known_bad;
-	char known_why[200];
+	char *known_why;         /* mb_rv_why: NULL until set */
 	int excluded;
-	char why[240];
+	char *why;               /* mb_rv_why: NULL until set */
 	int md5_ok;
 	unsigned char md5[16];
 	int verified;
@@ -99,8 +106,8 @@ struct dv {
 	size_t searched_at;      /* known-byte count at last failed search */
 	unsigned char (*refuted)[16]; /* MD5s of plaintexts proven wrong */
 	size_t nrefuted;
-	struct layout lay[MAXLAY];
-	size_t nlay;
+	struct layout *lay;      /* descriptors only: grown as layouts fit */
+	size_t nlay, laycap;     /* nlay <= laycap <= MAXLAY */
 };
 
 struct solver {
@@ -110,7 +117,7 @@ struct solver {
 	struct dv *v;
 	size_t nv;
 	size_t *map;             /* input -> dv, NOVAL when unusable */
-	char (*item_why)[240];
+	char **item_why;         /* mb_rv_why: NULL unless unusable */
 	size_t L;
 	unsigned char *hk, *hset;
 	int *hsrc;               /* dv that set a hard byte, -1 = structure */
@@ -143,6 +150,10 @@ struct solver {
 /* reveal_setup.c */
 void mb_rv_note(struct solver *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Set a reason (*dst, freed first) cut to cap - 1 characters; NULL when
+ * out of memory (the value is then shown without one). */
+void mb_rv_why(char **dst, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *mb_rv_dv_name(const struct solver *s, size_t i);
 const char *mb_rv_dv_label(const struct solver *s, size_t i);
 /* One dv per distinct blob; -1 when out of memory. */

@@ -80,11 +80,12 @@ static int all_known(const struct mb_reveal_value *r)
 	return 1;
 }
 
-/* Out of memory leaves the value without its reason, nothing worse. */
+/* Out of memory leaves the value without its reason, nothing worse
+ * (and a reason that could not be kept is an empty one). */
 static void set_reason(struct mb_reveal_value *r, const char *why)
 {
 	free(r->reason);
-	r->reason = strdup(why);
+	r->reason = strdup(why ? why : "");
 }
 
 /* Only certain bytes stay known: hypotheses are not shown as facts. */

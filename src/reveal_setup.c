@@ -17,6 +17,18 @@ void mb_rv_note(struct solver *s, const char *fmt, ...)
 	mb_buf_putc(&s->notes, '\n');
 }
 
+void mb_rv_why(char **dst, size_t cap, const char *fmt, ...)
+{
+	char t[WHY_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t, cap < sizeof(t) ? cap : sizeof(t), fmt, ap);
+	va_end(ap);
+	free(*dst);
+	*dst = strdup(t);
+}
+
 const char *mb_rv_dv_name(const struct solver *s, size_t i)
 {
 	return s->items[s->v[i].first].prop ? s->items[s->v[i].first].prop
@@ -70,15 +82,15 @@ static int shape_ok(struct solver *s, size_t i, enum vkind k)
 	const struct mb_blob *b = s->items[i].blob;
 
 	if (k == VK_STRING && (b->data_len < 6 || b->data_len % 2)) {
-		snprintf(s->item_why[i], sizeof(s->item_why[i]),
-			 "encrypted length %lu cannot hold a UTF-16 string",
-			 (unsigned long)b->data_len);
+		mb_rv_why(&s->item_why[i], WHY_MAX,
+			  "encrypted length %lu cannot hold a UTF-16 string",
+			  (unsigned long)b->data_len);
 		return 0;
 	}
 	if (k == VK_SD && b->data_len < 4 + 20) {
-		snprintf(s->item_why[i], sizeof(s->item_why[i]),
-			 "encrypted length %lu is too short for a security "
-			 "descriptor", (unsigned long)b->data_len);
+		mb_rv_why(&s->item_why[i], WHY_MAX,
+			  "encrypted length %lu is too short for a security "
+			  "descriptor", (unsigned long)b->data_len);
 		return 0;
 	}
 	return 1;
@@ -133,18 +145,18 @@ static int set_known(struct solver *s, size_t item, size_t di)
 	if (d->kind != VK_STRING ||
 	    mb_blob_utf8_to_utf16(s->items[item].known,
 				  strlen(s->items[item].known), &u, NULL)) {
-		snprintf(d->known_why, sizeof(d->known_why),
-			 "a known value can only be given for a string, as "
-			 "valid UTF-8");
+		mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+			  "a known value can only be given for a string, as "
+			  "valid UTF-8");
 		ok = 0;
 	} else if (u.len != d->n) {
-		snprintf(d->known_why, sizeof(d->known_why),
-			 "the known value has %zu characters, the stored "
-			 "value has %zu", (u.len - 6) / 2, (d->n - 6) / 2);
+		mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+			  "the known value has %zu characters, the stored "
+			  "value has %zu", (u.len - 6) / 2, (d->n - 6) / 2);
 		ok = 0;
 	} else if (d->known && memcmp(d->known, u.data, d->n)) {
-		snprintf(d->known_why, sizeof(d->known_why),
-			 "two different known values for equal values");
+		mb_rv_why(&d->known_why, KNOWN_WHY_MAX,
+			  "two different known values for equal values");
 		ok = 0;
 	}
 	if (ok && !d->known)
@@ -162,8 +174,8 @@ static int item_usable(struct solver *s, size_t i)
 	s->map[i] = NOVAL;
 	mb_error_clear(&e);
 	if (!it->blob || mb_blob_usable(it->blob, &e) != MB_OK) {
-		snprintf(s->item_why[i], sizeof(s->item_why[i]), "%.200s",
-			 it->blob ? e.reason : "no value");
+		mb_rv_why(&s->item_why[i], WHY_MAX, "%.200s",
+			  it->blob ? e.reason : "no value");
 		return 0;
 	}
 	return shape_ok(s, i, kind_of(it));
