@@ -310,9 +310,16 @@ static void json_begin(struct sam *m)
 	mb_json_arr_begin(&m->j);
 }
 
+/* What accounts() does with b after each account. */
+enum pass {
+	PASS_KEEP,   /* keeps it all */
+	PASS_DRY,    /* wipes it: only whether every account can be said */
+	PASS_STREAM, /* b is the output: it goes out as it grows */
+};
+
 /* Each account: its heading and commands into b, and its JSON. */
 static int accounts(struct sam *m, const struct mb_accts *a,
-		    struct mb_buf *b)
+		    struct mb_buf *b, enum pass pass)
 {
 	const char *why = NULL;
 	struct mb_buf body;
@@ -330,15 +337,50 @@ static int accounts(struct sam *m, const struct mb_accts *a,
 		mb_buf_append(b, body.data, body.len);
 		if (m->cli->json)
 			json_account(m, &a->v[i], why, &body);
+		if (pass == PASS_DRY)
+			mb_buf_wipe(b);
+		else if (pass == PASS_STREAM)
+			cli_out_flush(m->cli);
 	}
 	mb_buf_wipe(&body);
 	return st;
 }
 
+/*
+ * The script printed as it is made (a hosting file's is a tenth of the
+ * file, and held whole it was twice that while it grew): a dry run
+ * first, so that an account the shell cannot be given a command for
+ * still leaves no script at all.
+ */
+static int accounts_printed(struct sam *m, const struct mb_accts *a)
+{
+	struct mb_buf dry;
+	int st = MB_OK;
+
+	if (m->cli->stream) {
+		mb_buf_init(&dry);
+		st = accounts(m, a, &dry, PASS_DRY);
+		mb_buf_wipe(&dry);
+	}
+	return st ? st : accounts(m, a, &m->cli->out, PASS_STREAM);
+}
+
+/* An error leaves no script: what went into out since start is wiped
+ * (all of it once some went out: only a failure after the dry run). */
+static void unprint(struct mb_buf *out, size_t start)
+{
+	if (start > out->len)
+		start = 0;
+	OPENSSL_cleanse(out->data + start, out->len - start);
+	out->len = start;
+	out->data[start] = '\0';
+}
+
 static int emit(struct sam *m)
 {
 	struct mb_accts a;
-	struct mb_buf b;
+	struct mb_buf own, *b = &own;
+	size_t start;
 	int st;
 
 	/* (the secrets solve() gathered: their blobs are parsed already) */
@@ -349,29 +391,35 @@ static int emit(struct sam *m)
 	}
 	st = m->h.hs ? cli_wside_build(m->cli, m->doc, m->h.hs, &a, &m->p,
 				       &m->w) : MB_OK;
-	mb_buf_init(&b);
-	mb_samcmd_header(&b, m->sh, "sam");
+	mb_buf_init(&own);
+	/* Printed, the script is made in the output itself, no copy. */
+	if (!m->out_file && !m->cli->json)
+		b = &m->cli->out;
+	start = b->len;
+	mb_samcmd_header(b, m->sh, "sam");
 	if (m->h.hs)
-		mb_buf_printf(&b, "%s compared with the SAM of %s (hives in "
+		mb_buf_printf(b, "%s compared with the SAM of %s (hives in "
 			      "%s)\n", m->sh == MB_SHELL_PS ? "#" : "rem",
 			      m->h.hs->computer, m->h.dir);
 	if (m->cli->json)
 		json_begin(m);
 	if (!st)
-		st = accounts(m, &a, &b);
+		st = b == &m->cli->out ? accounts_printed(m, &a)
+				       : accounts(m, &a, b, PASS_KEEP);
 	mb_accts_free(&a);
 	if (!st && m->cli->json) {
 		mb_json_arr_end(&m->j);
 		mb_json_obj_end(&m->j);
 	}
 	if (!st && m->out_file) {
-		st = cli_sam_write_file(m->cli, CMD, m->out_file, &b);
+		st = cli_sam_write_file(m->cli, CMD, m->out_file, b);
 		if (!st && !m->cli->json)
 			mb_buf_printf(&m->cli->out, "wrote %s (mode 0600)\n",
 				      m->out_file);
-	} else if (!st && !m->cli->json)
-		mb_buf_append(&m->cli->out, b.data, b.len);
-	mb_buf_wipe(&b);
+	} else if (st && b == &m->cli->out && b->data) {
+		unprint(b, start);
+	}
+	mb_buf_wipe(&own);
 	return st;
 }
 
