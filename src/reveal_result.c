@@ -241,6 +241,16 @@ static void status_of(struct solver *s, const struct dv *d,
 	}
 }
 
+/* text_only: the bytes went into the text, which is all that is kept. */
+static void drop_bytes(struct mb_reveal_value *r)
+{
+	OPENSSL_cleanse(r->bytes, r->len);
+	free(r->bytes);
+	free(r->known);
+	r->bytes = NULL;
+	r->known = NULL;
+}
+
 static int result_for(struct solver *s, size_t item,
 		      struct mb_reveal_value *r)
 {
@@ -276,6 +286,8 @@ static int result_for(struct solver *s, size_t item,
 		set_reason(r, d->known_why);
 	}
 	value_text(r, d);
+	if (s->o->text_only)
+		drop_bytes(r);
 	return r->text ? 0 : -1;
 }
 

@@ -77,6 +77,10 @@ struct mb_reveal_opts {
 	int strings_only;   /* the caller uses only the strings: other
 			       values are cribs, searched by signature only
 			       while a string is left unproven */
+	int text_only;      /* the caller reads each value's text, not its
+			       bytes: the report holds no bytes and known
+			       (NULL; len and the unit counts are set), a
+			       hosting file's tens of thousands of values */
 	const char *cache_dir;            /* NULL: XDG default */
 	const char *const *dictionary;    /* UTF-8 words to try, or NULL */
 	size_t ndictionary;

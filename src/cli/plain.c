@@ -10,13 +10,43 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "winside.h"
+
+/*
+ * What cli_plain_at reads, taken from the report, which then goes: its
+ * values (bytes, statuses, the texts no command acts on) were a sixth of
+ * a hosting file beside the accounts the commands collect next.
+ */
+static int keep_values(struct cli_plain *p, struct mb_reveal_report *rep)
+{
+	struct mb_reveal_value *r;
+	size_t i;
+
+	p->v = calloc(rep->nvalues + 1, sizeof(*p->v));
+	if (!p->v)
+		return -1;
+	for (i = 0; i < rep->nvalues; i++) {
+		r = &rep->values[i];
+		/* Only a proven value counts: one that merely fits the cribs
+		 * may be wrong, and acting on it would cause the very 401.1
+		 * in question. */
+		p->v[i].fits = r->status == MB_REVEAL_CONSISTENT && !r->proven;
+		if (r->proven && r->type == MB_T_STRING && r->text) {
+			p->v[i].text = r->text; /* the report's free skips it */
+			r->text = NULL;
+		}
+	}
+	return 0;
+}
 
 int cli_plain_solve(struct cli *cli, const char *cmd,
 		       const struct mb_doc *doc, struct cli_plainsrc *src,
 		       struct cli_plain *p)
 {
 	struct mb_reveal_opts o;
+	struct mb_reveal_report rep;
 	int st;
 
 	st = mb_secrets_gather(doc, &p->s, &cli->err);
@@ -32,11 +62,22 @@ int cli_plain_solve(struct cli *cli, const char *cmd,
 	if (st)
 		return st;
 	o.strings_only = 1; /* passwords only: an AdminACL is a crib here */
-	st = mb_reveal_run(p->items, p->nitems, &o, &p->rep, &cli->err);
-	if (st && st != MB_ESECRET)
+	o.text_only = 1;    /* a password is read as its text */
+	st = mb_reveal_run(p->items, p->nitems, &o, &rep, &cli->err);
+	/* the solver's input: not needed beside what the command builds
+	 * next (item_of still maps a secret to its result) */
+	free(p->items);
+	p->items = NULL;
+	if (st && st != MB_ESECRET) {
+		mb_reveal_report_free(&rep);
 		return st;
-	p->have_rep = 1;
-	return cli_plainsrc_conflict(cli, cmd, src, p->item_of, &p->rep);
+	}
+	st = cli_plainsrc_conflict(cli, cmd, src, p->item_of, &rep);
+	if (keep_values(p, &rep) && !st)
+		st = mb_error_set(&cli->err, MB_EFILE, cmd, doc->path,
+				  "out of memory");
+	mb_reveal_report_free(&rep);
+	return st;
 }
 
 const char *cli_plain_at(const struct cli_plain *p,
@@ -44,29 +85,31 @@ const char *cli_plain_at(const struct cli_plain *p,
 			 const char *prop, const char **why)
 {
 	size_t i = cli_secret_in_effect(&p->s, doc, key, prop);
-	const struct mb_reveal_value *v;
+	const struct cli_plainv *v;
 
 	if (i == (size_t)-1) {
 		*why = CLI_PLAIN_NONE;
 		return NULL;
 	}
-	if (!p->have_rep || !p->item_of[i])
+	if (!p->v || !p->item_of[i])
 		return NULL;
-	v = &p->rep.values[p->item_of[i] - 1];
-	/* Only a proven value counts: one that merely fits the cribs may be
-	 * wrong, and acting on it would cause the very 401.1 in question. */
-	if (v->status == MB_REVEAL_CONSISTENT && !v->proven)
+	v = &p->v[p->item_of[i] - 1];
+	if (v->fits)
 		*why = "its password fits the cribs but is not verified by "
 		       "its signature";
-	if (!v->proven || v->type != MB_T_STRING || !v->text)
-		return NULL;
 	return v->text;
 }
 
 void cli_plain_free(struct cli_plain *p)
 {
-	if (p->have_rep)
-		mb_reveal_report_free(&p->rep);
+	size_t i;
+
+	for (i = 0; p->v && i < p->nitems; i++)
+		if (p->v[i].text) {
+			OPENSSL_cleanse(p->v[i].text, strlen(p->v[i].text));
+			free(p->v[i].text);
+		}
+	free(p->v);
 	free(p->items);
 	free(p->item_of);
 	mb_secrets_free(&p->s);

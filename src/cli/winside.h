@@ -50,14 +50,19 @@ void cli_hives_free(struct cli_hives *h);
 void cli_hives_text(struct mb_buf *o, const struct cli_hives *h);
 void cli_hives_json(struct mb_json *j, const struct cli_hives *h);
 
+/* A recovered value as the commands read it (cli_plain_at). */
+struct cli_plainv {
+	char *text;               /* a proven password, else NULL */
+	int fits;                 /* fits the cribs, its signature unproven */
+};
+
 /* The passwords the solver recovers (reveal --all's work). */
 struct cli_plain {
 	struct mb_secrets s;
-	struct mb_reveal_item *items;
+	struct mb_reveal_item *items; /* the solver's input, while it runs */
 	size_t *item_of;          /* secret -> item + 1, 0 none */
 	size_t nitems;
-	struct mb_reveal_report rep;
-	int have_rep;
+	struct cli_plainv *v;     /* per item, once solved (else NULL) */
 };
 
 /* Exit 7 when a --known is contradicted by the file. */
