@@ -160,18 +160,20 @@ static size_t lookup(struct coll *c, const char *name, int add)
 	return c->out->n++;
 }
 
+/*
+ * The keys and their groups in one block (a hosting file has an account
+ * per site): group follows the keys, and is filled only once they are
+ * all in (finish_acct), so a move need not carry it.
+ */
 static int add_setter(struct mb_acct *a, size_t key)
 {
-	size_t *k = realloc(a->keys, (a->nkeys + 1) * sizeof(*k));
-	int *g;
+	size_t n = a->nkeys + 1;
+	size_t *k = realloc(a->keys, n * (sizeof(*k) + sizeof(*a->group)));
 
 	if (!k)
 		return -1;
 	a->keys = k;
-	g = realloc(a->group, (a->nkeys + 1) * sizeof(*g));
-	if (!g)
-		return -1;
-	a->group = g;
+	a->group = (int *)(void *)(k + n);
 	a->keys[a->nkeys++] = key;
 	return 0;
 }
@@ -400,8 +402,7 @@ void mb_accts_free(struct mb_accts *a)
 
 	for (i = 0; i < a->n; i++) {
 		free(a->v[i].name);
-		free(a->v[i].keys);
-		free(a->v[i].group);
+		free(a->v[i].keys); /* and group, in the same block */
 	}
 	free(a->v);
 	memset(a, 0, sizeof(*a));

@@ -34,7 +34,8 @@ struct mb_acct {
 	char *name;
 	const char *kind;   /* points into mb_idkinds() */
 	size_t *keys;       /* keys that set the name, file order */
-	int *group;         /* their password group (0 = A), -1 none */
+	int *group;         /* their password group (0 = A), -1 none;
+			     * inside the keys' allocation */
 	size_t nkeys;
 	int ngroups;
 	size_t used;        /* keys in scope where the name is effective
