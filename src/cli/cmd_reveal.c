@@ -152,7 +152,11 @@ static int solve(struct rv *r, struct mb_buf *note)
 	if (st)
 		return st;
 	check_session(r, o.session, note);
+	o.text_only = 1; /* what is printed is each value's text */
 	st = mb_reveal_run(r->items, r->nitems, &o, &r->rep, &r->cli->err);
+	/* the solver's input: not needed beside the lines made next */
+	free(r->items);
+	r->items = NULL;
 	if (st && st != MB_ESECRET)
 		return st;
 	r->have_rep = 1;
@@ -288,8 +292,11 @@ static void render_text(const struct rv *r, const size_t *idx, size_t n,
 		if ((int)strlen(name) > width)
 			width = (int)strlen(name);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		text_line(r, idx[i], width, b);
+		if (b == &r->cli->out)
+			cli_out_flush(r->cli);
+	}
 }
 
 static void render_json(const struct rv *r, const size_t *idx, size_t n,
@@ -393,7 +400,7 @@ static int check_status(struct rv *r, const size_t *idx, size_t n,
 
 static int output(struct rv *r, const struct mb_buf *note)
 {
-	struct mb_buf body;
+	struct mb_buf body, *b;
 	size_t *idx = calloc(r->s.n + MAX_ARGS + 1, sizeof(*idx));
 	size_t n;
 	int st = MB_OK;
@@ -403,18 +410,19 @@ static int output(struct rv *r, const struct mb_buf *note)
 				    r->doc->path, "out of memory");
 	n = shown(r, idx);
 	mb_buf_init(&body);
+	/* Printed, the lines are made in the output itself (text goes out
+	 * as it is made): a copy beside it was a tenth of the file. */
+	b = r->out_file ? &body : &r->cli->out;
 	if (r->cli->json)
-		render_json(r, idx, n, note, &body);
+		render_json(r, idx, n, note, b);
 	else
-		render_text(r, idx, n, &body);
+		render_text(r, idx, n, b);
 	if (r->out_file) {
 		st = write_private(r, &body);
 		if (!st)
 			mb_buf_printf(&r->cli->out, "wrote %zu value%s to %s "
 				      "(mode 0600)\n", n, n == 1 ? "" : "s",
 				      r->out_file);
-	} else {
-		mb_buf_append(&r->cli->out, body.data, body.len);
 	}
 	if (!r->cli->json || r->out_file)
 		summary(r, note, &r->cli->out);
