@@ -58,6 +58,14 @@ int cli_sam_write_file(struct cli *cli, const char *cmd, const char *file,
 
 /* ---- the sam command ----------------------------------------------------- */
 
+/* What the script's buffer b is, and what becomes of it as it grows. */
+enum pass {
+	PASS_KEEP,   /* a buffer of its own: kept whole (-o, --json) */
+	PASS_DRY,    /* a dry run's: wiped, only whether every account can
+			be given its commands counts */
+	PASS_STREAM, /* the output: it goes out as it grows */
+};
+
 struct sam {
 	struct cli *cli;
 	struct mb_doc *doc;
@@ -68,7 +76,23 @@ struct sam {
 	struct cli_hives h;   /* --hives, --known, the machine keys */
 	struct mb_wside w;   /* the SAM's side, with --hives */
 	struct mb_json j;     /* --json: the result, into cli->out */
+	enum pass pass;       /* accounts()'s */
 };
+
+/*
+ * After a line of the script: the printed one goes out, a dry run's is
+ * wiped. Line by line, not account by account: one account of a global
+ * layout may be set at every site (a line each).
+ */
+static void spill(const struct sam *m, struct mb_buf *b)
+{
+	if (m->pass == PASS_STREAM) {
+		cli_out_flush(m->cli);
+	} else if (m->pass == PASS_DRY && b->data) {
+		OPENSSL_cleanse(b->data, b->len);
+		mb_buf_reset(b);
+	}
+}
 
 /* The script options sam and reset share. */
 const struct cli_opt cli_script_opts[] = {
@@ -172,6 +196,7 @@ static int heading(struct mb_buf *b, const struct sam *m,
 		mb_buf_puts(b, i ? ", " : "");
 		st = mb_samcmd_word(b, m->sh, mb_path_display(
 			m->doc->keys[a->keys[i]].location), err);
+		spill(m, b);
 	}
 	mb_buf_putc(b, '\n');
 	return st;
@@ -230,10 +255,12 @@ static int one_account(struct sam *m, const struct mb_acct *a, size_t n,
 	mb_buf_printf(b, "%s %s: a new random password; set it on both "
 		      "sides\n", c, *why);
 	st = mb_samcmd_user(b, m->sh, a->name, fresh, m->dc, err);
-	for (i = 0; !st && i < a->nkeys; i++)
+	for (i = 0; !st && i < a->nkeys; i++) {
 		st = mb_samcmd_adsutil(b, m->sh, mb_path_display(
 			m->doc->keys[a->keys[i]].location), k->pass, fresh,
 			err);
+		spill(m, b);
+	}
 	if (!st && strcmp(a->kind, "wam") == 0)
 		mb_buf_printf(b, "%s IIS 5 isolation mode: then run cscript "
 			      "%s\\Inetpub\\AdminScripts\\synciwam.vbs -v\n", c,
@@ -310,13 +337,6 @@ static void json_begin(struct sam *m)
 	mb_json_arr_begin(&m->j);
 }
 
-/* What accounts() does with b after each account. */
-enum pass {
-	PASS_KEEP,   /* keeps it all */
-	PASS_DRY,    /* wipes it: only whether every account can be said */
-	PASS_STREAM, /* b is the output: it goes out as it grows */
-};
-
 /* Each account: its heading and commands into b, and its JSON. */
 static int accounts(struct sam *m, const struct mb_accts *a,
 		    struct mb_buf *b, enum pass pass)
@@ -326,21 +346,23 @@ static int accounts(struct sam *m, const struct mb_accts *a,
 	size_t i;
 	int st = MB_OK;
 
+	m->pass = pass;
 	mb_buf_init(&body);
 	for (i = 0; !st && i < a->n; i++) {
 		mb_buf_wipe(&body);
 		st = heading(b, m, &a->v[i]);
+		/* kept, the body is also the account's JSON; else it goes
+		 * where the heading went, line by line */
 		if (!st)
-			st = one_account(m, &a->v[i], i, &body, &why);
+			st = one_account(m, &a->v[i], i,
+					 pass == PASS_KEEP ? &body : b, &why);
 		if (st)
 			break;
-		mb_buf_append(b, body.data, body.len);
+		if (pass == PASS_KEEP)
+			mb_buf_append(b, body.data, body.len);
 		if (m->cli->json)
 			json_account(m, &a->v[i], why, &body);
-		if (pass == PASS_DRY)
-			mb_buf_wipe(b);
-		else if (pass == PASS_STREAM)
-			cli_out_flush(m->cli);
+		spill(m, b);
 	}
 	mb_buf_wipe(&body);
 	return st;
