@@ -44,7 +44,12 @@ static void value_text(struct mb_reveal_value *r, const struct dv *d)
 			hex_text(r->bytes, r->known, r->len, &t);
 		}
 	}
-	r->text = mb_buf_detach(&t, NULL);
+	/* Its own size: a buffer's 64 bytes or more for each of a hosting
+	 * file's tens of thousands of passwords were most of their texts. */
+	r->text = malloc(t.len + 1);
+	if (r->text)
+		memcpy(r->text, t.data ? t.data : "", t.len + 1);
+	mb_buf_wipe(&t);
 }
 
 /* Bytes of d as finally known: verified, or from the chosen level. */
