@@ -79,35 +79,36 @@ struct layout {
 
 /*
  * One per distinct value: a hosting file has tens of thousands, so what
- * only some of them need is kept out of line (reasons, layouts).
+ * only some of them need is kept out of line (reasons, layouts) and the
+ * flags are bytes.
  */
 struct dv {
 	const struct mb_blob *blob;
 	const unsigned char *c;
 	size_t n;
-	enum vkind kind;
 	size_t first;            /* first input with this blob */
-	int is_odbc;
 	unsigned char *known;    /* user crib: n bytes, prefix included */
-	int known_bad;
 	char *known_why;         /* mb_rv_why: NULL until set */
-	int excluded;
 	char *why;               /* mb_rv_why: NULL until set */
-	int md5_ok;
-	unsigned char md5[16];
-	int verified;
 	const char *method;
 	unsigned char *pt;       /* plaintext once verified */
 	unsigned char *na;       /* per byte: char taken as non-ASCII */
-	int from_default;
-	int sig_bad;             /* signature does not decode */
 	size_t ascii_conflict;   /* first byte where the ASCII vote lost */
-	int dict_done;
 	size_t searched_at;      /* known-byte count at last failed search */
 	unsigned char (*refuted)[16]; /* MD5s of plaintexts proven wrong */
 	size_t nrefuted;
 	struct layout *lay;      /* descriptors only: grown as layouts fit */
-	size_t nlay, laycap;     /* nlay <= laycap <= MAXLAY */
+	unsigned char md5[16];
+	enum vkind kind;
+	unsigned char nlay, laycap; /* nlay <= laycap <= MAXLAY */
+	unsigned char is_odbc;
+	unsigned char known_bad;
+	unsigned char excluded;
+	unsigned char md5_ok;
+	unsigned char verified;
+	unsigned char from_default;
+	unsigned char sig_bad;   /* signature does not decode */
+	unsigned char dict_done;
 };
 
 struct solver {

@@ -52,6 +52,8 @@ enum mb_hex_case { MB_HEX_LOWER = 0, MB_HEX_UPPER, MB_HEX_MIXED };
 
 struct mb_blob {
 	enum mb_blob_kind kind;
+	enum mb_hex_case hex_case; /* (beside kind: no padding, a file has
+				      tens of thousands of blobs) */
 	unsigned char *raw;        /* decoded bytes (after NOLONGERVALID) */
 	size_t raw_len;
 	uint32_t body_len;         /* BlobDataLength: raw_len - 8 */
@@ -61,7 +63,6 @@ struct mb_blob {
 	const unsigned char *data; /* n bytes inside raw */
 	const unsigned char *pad;  /* pad_len bytes: garbage, not signed */
 	const unsigned char *sig;  /* signature, byte-reversed as stored */
-	enum mb_hex_case hex_case;
 	char *text;                /* original text when not rebuildable */
 	size_t text_len;
 };

@@ -30,13 +30,15 @@ struct mb_secret {
 	const char *label;       /* adsutil display path of the key */
 	const char *prop;        /* schema name */
 	enum mb_type type;       /* mb_reveal_prop_type(prop) */
-	int custom;              /* a <Custom> element, not an attribute */
-	int secure;              /* the schema marks it secure (not the
+	/* (the flags are bytes, together: a hosting file has tens of
+	 * thousands of values) */
+	unsigned char custom;    /* a <Custom> element, not an attribute */
+	unsigned char secure;    /* the schema marks it secure (not the
 				  * SessionKey) */
-	struct mb_blob blob;
-	int parsed;              /* blob holds it (ok may still be 0: a
+	unsigned char parsed;    /* blob holds it (ok may still be 0: a
 				  * NOLONGERVALID or unusable value) */
-	int ok;
+	unsigned char ok;
+	struct mb_blob blob;
 	size_t group;            /* numbered: 1 = G1, 0 = none */
 	char *error;             /* why !ok (malloc'ed); NULL when ok.
 				  * A pointer, not an array: a hosting
