@@ -17,27 +17,41 @@
 /*
  * What cli_plain_at reads, taken from the report, which then goes: its
  * values (bytes, statuses, the texts no command acts on) were a sixth of
- * a hosting file beside the accounts the commands collect next.
+ * a hosting file beside the accounts the commands collect next. Equal
+ * blobs (one group) share one text: a hosting file repeats a password
+ * at every site of an account.
  */
 static int keep_values(struct cli_plain *p, struct mb_reveal_report *rep)
 {
 	struct mb_reveal_value *r;
-	size_t i;
+	size_t i, *owner = calloc(rep->nvalues + 1, sizeof(*owner));
 
 	p->v = calloc(rep->nvalues + 1, sizeof(*p->v));
-	if (!p->v)
+	if (!p->v || !owner) {
+		free(owner);
 		return -1;
+	}
 	for (i = 0; i < rep->nvalues; i++) {
 		r = &rep->values[i];
 		/* Only a proven value counts: one that merely fits the cribs
 		 * may be wrong, and acting on it would cause the very 401.1
 		 * in question. */
 		p->v[i].fits = r->status == MB_REVEAL_CONSISTENT && !r->proven;
-		if (r->proven && r->type == MB_T_STRING && r->text) {
-			p->v[i].text = r->text; /* the report's free skips it */
-			r->text = NULL;
+		if (!r->proven || r->type != MB_T_STRING || !r->text)
+			continue;
+		/* (equal but for a --known, which only this input had) */
+		if (r->group < rep->nvalues && owner[r->group] &&
+		    strcmp(p->v[owner[r->group] - 1].text, r->text) == 0) {
+			p->v[i].text = p->v[owner[r->group] - 1].text;
+			continue;
 		}
+		if (r->group < rep->nvalues && !owner[r->group])
+			owner[r->group] = i + 1;
+		p->v[i].text = r->text; /* the report's free skips it */
+		p->v[i].owns = 1;
+		r->text = NULL;
 	}
+	free(owner);
 	return 0;
 }
 
@@ -105,7 +119,7 @@ void cli_plain_free(struct cli_plain *p)
 	size_t i;
 
 	for (i = 0; p->v && i < p->nitems; i++)
-		if (p->v[i].text) {
+		if (p->v[i].owns) {
 			OPENSSL_cleanse(p->v[i].text, strlen(p->v[i].text));
 			free(p->v[i].text);
 		}

@@ -53,7 +53,9 @@ void cli_hives_json(struct mb_json *j, const struct cli_hives *h);
 /* A recovered value as the commands read it (cli_plain_at). */
 struct cli_plainv {
 	char *text;               /* a proven password, else NULL */
-	int fits;                 /* fits the cribs, its signature unproven */
+	unsigned char fits;       /* fits the cribs, its signature unproven */
+	unsigned char owns;       /* text is this value's (others of its
+				     group share it) */
 };
 
 /* The passwords the solver recovers (reveal --all's work). */
