@@ -135,6 +135,24 @@ static int same_name(size_t item, const void *ctx)
 	return strcasecmp(c->out->v[c->first + item].name, name) == 0;
 }
 
+/* Room for one more account: by doubling, not one at a time (a hosting
+ * file has one per site, and each move left the old array behind as a
+ * hole the next small blocks only partly fill). */
+static int grow_accts(struct mb_accts *a)
+{
+	size_t cap = a->cap ? a->cap * 2 : 16;
+	struct mb_acct *v;
+
+	if (a->n < a->cap)
+		return 0;
+	v = realloc(a->v, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	a->v = v;
+	a->cap = cap;
+	return 0;
+}
+
 /* The account of this kind named name, or NONE (or added when add). */
 static size_t lookup(struct coll *c, const char *name, int add)
 {
@@ -145,11 +163,9 @@ static size_t lookup(struct coll *c, const char *name, int add)
 
 	if (i != MB_HIDX_NONE || !add)
 		return i == MB_HIDX_NONE ? i : c->first + i;
-	v = realloc(c->out->v, (c->out->n + 1) * sizeof(*v));
-	if (!v)
+	if (grow_accts(c->out))
 		return UNSEEN;
-	c->out->v = v;
-	v = &v[c->out->n];
+	v = &c->out->v[c->out->n];
 	memset(v, 0, sizeof(*v));
 	v->kind = c->kd->kind;
 	if (!(v->name = strdup(name)) ||

@@ -47,7 +47,7 @@ struct mb_acct {
 
 struct mb_accts {
 	struct mb_acct *v;  /* per kind, in the file order of first setters */
-	size_t n;
+	size_t n, cap;      /* cap: v's room, grown by doubling */
 };
 
 const struct mb_idkind *mb_idkinds(size_t *n);
