@@ -449,32 +449,84 @@ const struct mb_rsa_pub *mb_crypt_key_pub(const struct mb_rsakey *k)
 
 /* ---- raw RSA -------------------------------------------------------- */
 
+struct mb_rsa_pubctx {
+	const struct mb_rsa_pub *pub;
+	BN_CTX *ctx;
+	BIGNUM *n, *e, *x, *r;
+	BN_MONT_CTX *mont;
+};
+
+void mb_crypt_pubctx_free(struct mb_rsa_pubctx *c)
+{
+	if (!c)
+		return;
+	BN_MONT_CTX_free(c->mont);
+	BN_free(c->n);
+	BN_free(c->e);
+	BN_clear_free(c->x);
+	BN_clear_free(c->r);
+	BN_CTX_free(c->ctx);
+	free(c);
+}
+
+enum mb_status mb_crypt_pubctx_new(const struct mb_rsa_pub *pub,
+				   struct mb_rsa_pubctx **out,
+				   struct mb_error *err)
+{
+	struct mb_rsa_pubctx *c = calloc(1, sizeof(*c));
+
+	*out = NULL;
+	if (c) {
+		c->pub = pub;
+		c->ctx = BN_CTX_new();
+		c->n = BN_bin2bn(pub->n, (int)pub->len, NULL);
+		c->e = BN_new();
+		c->x = BN_new();
+		c->r = BN_new();
+		c->mont = BN_MONT_CTX_new();
+	}
+	if (!c || !c->ctx || !c->n || !c->e || !c->x || !c->r || !c->mont ||
+	    !BN_set_word(c->e, pub->e) ||
+	    !BN_MONT_CTX_set(c->mont, c->n, c->ctx)) {
+		mb_crypt_pubctx_free(c);
+		return mb_error_set(err, MB_ESECRET, "rsa", NULL,
+				    "out of memory (or an even modulus)");
+	}
+	*out = c;
+	return MB_OK;
+}
+
+/* Raw RSA with the context's key: in and out are pub->len bytes. */
+static enum mb_status pubctx_raw(struct mb_rsa_pubctx *c,
+				 const unsigned char *in, unsigned char *out,
+				 struct mb_error *err)
+{
+	int len = (int)c->pub->len;
+
+	if (!BN_bin2bn(in, len, c->x))
+		return mb_error_set(err, MB_ESECRET, "rsa", NULL,
+				    "out of memory");
+	if (BN_cmp(c->x, c->n) >= 0)
+		return mb_error_set(err, MB_ESECRET, "rsa", NULL,
+				    "the block is not smaller than the modulus: "
+				    "wrong key for this value");
+	if (!BN_mod_exp_mont(c->r, c->x, c->e, c->n, c->ctx, c->mont) ||
+	    BN_bn2binpad(c->r, out, len) < 0)
+		return mb_error_set(err, MB_ESECRET, "rsa", NULL,
+				    "RSA public operation failed");
+	return MB_OK;
+}
+
 enum mb_status mb_crypt_rsa_public(const struct mb_rsa_pub *pub,
 				   const unsigned char *in, unsigned char *out,
 				   struct mb_error *err)
 {
-	BN_CTX *ctx = BN_CTX_new();
-	BIGNUM *n = BN_bin2bn(pub->n, (int)pub->len, NULL);
-	BIGNUM *x = BN_bin2bn(in, (int)pub->len, NULL);
-	BIGNUM *e = BN_new(), *r = BN_new();
-	enum mb_status st = MB_OK;
+	struct mb_rsa_pubctx *c;
+	enum mb_status st = mb_crypt_pubctx_new(pub, &c, err);
 
-	if (!ctx || !n || !x || !e || !r || !BN_set_word(e, pub->e))
-		st = mb_error_set(err, MB_ESECRET, "rsa", NULL,
-				  "out of memory");
-	else if (BN_cmp(x, n) >= 0)
-		st = mb_error_set(err, MB_ESECRET, "rsa", NULL,
-				  "the block is not smaller than the modulus: "
-				  "wrong key for this value");
-	else if (!BN_mod_exp(r, x, e, n, ctx) ||
-		 BN_bn2binpad(r, out, (int)pub->len) < 0)
-		st = mb_error_set(err, MB_ESECRET, "rsa", NULL,
-				  "RSA public operation failed");
-	BN_free(n);
-	BN_free(x);
-	BN_free(e);
-	BN_free(r);
-	BN_CTX_free(ctx);
+	if (st == MB_OK)
+		st = pubctx_raw(c, in, out, err);
+	mb_crypt_pubctx_free(c);
 	return st;
 }
 
@@ -508,28 +560,47 @@ enum mb_status mb_crypt_rsa_private(const struct mb_rsakey *k,
 
 /* ---- signatures ---------------------------------------------------- */
 
+enum mb_status mb_crypt_pubctx_sig_md5(struct mb_rsa_pubctx *c,
+				       const unsigned char *sig,
+				       size_t sig_len, unsigned char md5[16],
+				       struct mb_error *err)
+{
+	unsigned char s[MB_RSA_MAX], em[MB_RSA_MAX];
+	enum mb_status st;
+
+	if (sig_len != c->pub->len)
+		return mb_error_set(err, MB_ESECRET, "verify", NULL,
+				    "signature is %zu bytes, the signing key "
+				    "is %zu", sig_len, c->pub->len);
+	memcpy(s, sig, sig_len);
+	reverse(s, sig_len);
+	st = pubctx_raw(c, s, em, err);
+	if (st != MB_OK)
+		return st;
+	if (mb_crypt_emsa_md5_parse(em, c->pub->len, md5))
+		return mb_error_set(err, MB_ESECRET, "verify", NULL,
+				    "the signature does not decode under this "
+				    "signing key (wrong key, or the value is "
+				    "damaged)");
+	return MB_OK;
+}
+
 enum mb_status mb_crypt_sig_md5(const struct mb_rsa_pub *pub,
 				const unsigned char *sig, size_t sig_len,
 				unsigned char md5[16], struct mb_error *err)
 {
-	unsigned char s[MB_RSA_MAX], em[MB_RSA_MAX];
+	struct mb_rsa_pubctx *c;
 	enum mb_status st;
 
 	if (sig_len != pub->len)
 		return mb_error_set(err, MB_ESECRET, "verify", NULL,
 				    "signature is %zu bytes, the signing key "
 				    "is %zu", sig_len, pub->len);
-	memcpy(s, sig, sig_len);
-	reverse(s, sig_len);
-	st = mb_crypt_rsa_public(pub, s, em, err);
-	if (st != MB_OK)
-		return st;
-	if (mb_crypt_emsa_md5_parse(em, pub->len, md5))
-		return mb_error_set(err, MB_ESECRET, "verify", NULL,
-				    "the signature does not decode under this "
-				    "signing key (wrong key, or the value is "
-				    "damaged)");
-	return MB_OK;
+	st = mb_crypt_pubctx_new(pub, &c, err);
+	if (st == MB_OK)
+		st = mb_crypt_pubctx_sig_md5(c, sig, sig_len, md5, err);
+	mb_crypt_pubctx_free(c);
+	return st;
 }
 
 enum mb_status mb_crypt_sign_md5(const struct mb_rsakey *priv,

@@ -5,6 +5,7 @@
  * hypotheses of a level add (ASCII, printable, documented defaults).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reveal_priv.h"
@@ -152,16 +153,13 @@ static int covers_high(const struct dv *d, size_t j)
 	       !(d->known && !d->known_bad) && j % 2 && j >= 5 && j + 2 < d->n;
 }
 
-/* High bytes of ASCII characters are zero: vote where strings disagree. */
-static void ascii_position(struct solver *s, struct bset *cand, size_t j)
+/* The keystream byte most strings vote for at j (they are ASCII: their
+ * high bytes are zero), or 256 when none or a tie; cand narrowed. */
+static unsigned ascii_vote(struct solver *s, struct bset *cand, size_t j,
+			   const unsigned *cnt)
 {
-	unsigned cnt[256] = { 0 };
 	unsigned best = 0, second = 0, bk = 0, k;
-	size_t i;
 
-	for (i = 0; i < s->nv; i++)
-		if (covers_high(&s->v[i], j))
-			cnt[s->v[i].c[j]]++;
 	for (k = 0; k < 256; k++) {
 		if (cnt[k] > best) {
 			second = best;
@@ -172,19 +170,72 @@ static void ascii_position(struct solver *s, struct bset *cand, size_t j)
 		}
 	}
 	if (!best)
-		return;
+		return 256;
 	if (s->hset[j])
-		bk = s->hk[j];
-	else if (best == second)
-		bk = 256; /* a tie: nobody knows which one is ASCII */
-	else
-		bs_one(&cand[j], bk);
+		return s->hk[j];
+	if (best == second)
+		return 256; /* a tie: nobody knows which one is ASCII */
+	bs_one(&cand[j], bk);
+	return bk;
+}
+
+/* A value whose high byte at j is not the vote: that character is not
+ * ASCII (the first such j is kept). */
+static void ascii_mark(struct dv *d, size_t j, unsigned bk)
+{
+	if (d->c[j] == bk)
+		return;
+	d->na[j] = 1;
+	if (!d->ascii_conflict)
+		d->ascii_conflict = j;
+}
+
+/* High bytes of ASCII characters are zero: vote where strings disagree. */
+static void ascii_position(struct solver *s, struct bset *cand, size_t j)
+{
+	unsigned cnt[256] = { 0 }, bk;
+	size_t i;
+
 	for (i = 0; i < s->nv; i++)
-		if (covers_high(&s->v[i], j) && s->v[i].c[j] != bk) {
-			s->v[i].na[j] = 1;
-			if (!s->v[i].ascii_conflict)
-				s->v[i].ascii_conflict = j;
-		}
+		if (covers_high(&s->v[i], j))
+			cnt[s->v[i].c[j]]++;
+	bk = ascii_vote(s, cand, j, cnt);
+	for (i = 0; i < s->nv; i++)
+		if (covers_high(&s->v[i], j))
+			ascii_mark(&s->v[i], j, bk);
+}
+
+/*
+ * Every position's vote in two passes over the strings' own bytes, not
+ * one pass over every value per position: with a password per site, a
+ * hosting file has 50,000 values, almost all far shorter than the
+ * longest. Long files of values fall back to ascii_position.
+ */
+static void ascii_positions(struct solver *s, struct bset *cand)
+{
+	unsigned (*cnt)[256] = s->L <= 1024 ? calloc(s->L + 1, sizeof(*cnt))
+					    : NULL;
+	unsigned short *bk = cnt ? malloc((s->L + 1) * sizeof(*bk)) : NULL;
+	size_t i, j;
+
+	if (!bk) {
+		free(cnt);
+		for (j = 5; j < s->L; j += 2)
+			ascii_position(s, cand, j);
+		return;
+	}
+	for (i = 0; i < s->nv; i++)
+		for (j = 5; j < s->v[i].n; j += 2)
+			if (covers_high(&s->v[i], j))
+				cnt[j][s->v[i].c[j]]++;
+	for (j = 5; j < s->L; j += 2)
+		bk[j] = (unsigned short)ascii_vote(s, cand, j, cnt[j]);
+	for (i = 0; i < s->nv; i++)
+		for (j = 5; j < s->v[i].n; j += 2)
+			if (covers_high(&s->v[i], j))
+				ascii_mark(&s->v[i], j, bk[j]);
+	free(cnt);
+	free(bk);
 }
 
 /*
@@ -194,21 +245,25 @@ static void ascii_position(struct solver *s, struct bset *cand, size_t j)
  */
 static void printable(struct solver *s, struct bset *cand)
 {
-	struct bset set, t;
+	/* keystream bytes under which ciphertext byte c is printable, per
+	 * c: made once a call, not once a character (it was a tenth of
+	 * sam on a hosting file with a password per site) */
+	struct bset set[256], t;
 	size_t i, j;
-	unsigned p;
+	unsigned p, c;
 
+	memset(set, 0, sizeof(set));
+	for (c = 0; c < 256; c++)
+		for (p = 0x20; p < 0x7f; p++)
+			bs_add(&set[c], c ^ p);
 	for (i = 0; i < s->nv; i++) {
 		struct dv *d = &s->v[i];
 
 		for (j = 4; j + 3 < d->n; j += 2) {
 			if (!covers_high(d, j + 1) || d->na[j + 1])
 				continue;
-			memset(&set, 0, sizeof(set));
-			for (p = 0x20; p < 0x7f; p++)
-				bs_add(&set, d->c[j] ^ p);
 			t = cand[j];
-			if (bs_and(&t, &set))
+			if (bs_and(&t, &set[d->c[j]]))
 				cand[j] = t;
 			else
 				d->na[j + 1] = 1;
@@ -271,8 +326,7 @@ int mb_rv_apply_soft(struct solver *s, int level, struct bset *cand)
 	}
 	if (level >= 3)
 		return 0;
-	for (j = 5; j < s->L; j += 2)
-		ascii_position(s, cand, j);
+	ascii_positions(s, cand);
 	if (level < 2)
 		printable(s, cand);
 	if (level < 1 && !s->o->no_defaults)

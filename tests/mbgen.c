@@ -88,6 +88,7 @@ struct key {
 
 struct opts {
 	int story, crlf, no_bom, seeded, ftp, per_site, no_acl, no_session;
+	int distinct;      /* --distinct: per-site passwords all differ */
 	int mimemap;
 	unsigned long sites, vdirs;
 	unsigned long long seed;
@@ -685,6 +686,20 @@ static void story(struct gen *g)
 	free(pool);
 }
 
+/* A per-site password: one of the pool, or (--distinct) its own. */
+static void site_pass(struct gen *g, struct key *k, unsigned long n, int i)
+{
+	char *pw;
+
+	if (!g->o.distinct) {
+		pooled(g, k, "AnonymousUserPass", i);
+		return;
+	}
+	pw = password(g, 10 + (unsigned)(n % 11));
+	secure_string(g, k, "AnonymousUserPass", pw);
+	free(pw);
+}
+
 static void scale_site(struct gen *g, unsigned long n)
 {
 	char buf[128], loc[96];
@@ -697,7 +712,7 @@ static void scale_site(struct gen *g, unsigned long n)
 	if (g->o.per_site) {
 		snprintf(buf, sizeof(buf), "IUSR_S%lu", n);
 		attr_add(k, "AnonymousUserName", buf);
-		pooled(g, k, "AnonymousUserPass", (int)(n % POOL));
+		site_pass(g, k, n, (int)(n % POOL));
 	} else if (n % 3 == 0) {
 		attr_add(k, "AnonymousUserName", "IUSR_m2");
 		pooled(g, k, "AnonymousUserPass", (int)(n % POOL));
@@ -709,7 +724,7 @@ static void scale_site(struct gen *g, unsigned long n)
 	if (g->o.per_site && n % 10 == 0) {
 		snprintf(buf, sizeof(buf), "IUSR_S%lu", n);
 		attr_add(k, "AnonymousUserName", buf);
-		pooled(g, k, "AnonymousUserPass", (int)((n + 1) % POOL));
+		site_pass(g, k, n + 1, (int)((n + 1) % POOL));
 	}
 	for (v = 1; v <= g->o.vdirs; v++) {
 		snprintf(loc, sizeof(loc), "/LM/W3SVC/%lu/ROOT/vd%lu", n, v);
@@ -1220,7 +1235,7 @@ static void write_private(const char *path, const struct mb_buf *b)
 
 static void usage(void)
 {
-	fputs("usage: mbgen (--story [--ftp] [--mimemap] | --sites N [--vdirs M] [--per-site]\n"
+	fputs("usage: mbgen (--story [--ftp] [--mimemap] | --sites N [--vdirs M] [--per-site [--distinct]]\n"
 	      "              | --mix [MIX OPTIONS]) "
 	      "[--seed S] [--crlf] [--no-bom]\n"
 	      "             [--no-acl] [--no-session]\n"
@@ -1364,6 +1379,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			o->truth = v, i++;
 		else if ((!strcmp(a, "--set") || !strcmp(a, "--secure")) && v)
 			add_edit(o, !strcmp(a, "--secure"), v), i++;
+		else if (!strcmp(a, "--distinct"))
+			o->distinct = 1;
 		else if (!strcmp(a, "--secure-hex") && v)
 			add_edit(o, 3, v), i++;
 		else if (!strcmp(a, "--custom") && v)
@@ -1372,7 +1389,7 @@ static void parse_args(struct opts *o, int argc, char **argv)
 			usage();
 	}
 	if (o->story + !!o->sites + o->mix.on != 1 || (o->ftp && !o->story) ||
-	    (o->per_site && !o->sites))
+	    (o->per_site && !o->sites) || (o->distinct && !o->per_site))
 		usage();
 }
 

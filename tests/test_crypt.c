@@ -219,6 +219,46 @@ static void test_sign_verify(void **state)
 	mb_crypt_key_free(x);
 }
 
+/* One context, many signatures: each as the one-off oracle gives it,
+ * a wrong length or a block of another key refused, the context intact. */
+static void test_pubctx(void **state)
+{
+	struct mb_rsakey *k = load("signing.pvk"), *x = load("exchange.pem");
+	struct mb_rsa_pubctx *c, *cx;
+	unsigned char h[16], sig[3][64], back[16];
+	struct mb_error e;
+	char word[2] = "a";
+	int i;
+
+	(void)state;
+	assert_int_equal(mb_crypt_pubctx_new(mb_crypt_key_pub(k), &c, &e),
+			 MB_OK);
+	assert_int_equal(mb_crypt_pubctx_new(mb_crypt_key_pub(x), &cx, &e),
+			 MB_OK);
+	for (i = 0; i < 3; i++) {
+		word[0] = (char)('a' + i);
+		mb_crypt_md5(word, 1, h, NULL);
+		assert_int_equal(mb_crypt_sign_md5(k, h, sig[i], 64, NULL),
+				 MB_OK);
+	}
+	for (i = 0; i < 3; i++) {
+		word[0] = (char)('a' + i);
+		mb_crypt_md5(word, 1, h, NULL);
+		assert_int_equal(mb_crypt_pubctx_sig_md5(c, sig[i], 64, back,
+							 &e), MB_OK);
+		assert_memory_equal(back, h, 16);
+		assert_int_equal(mb_crypt_pubctx_sig_md5(c, sig[i], 63, back,
+							 &e), MB_ESECRET);
+		assert_int_equal(mb_crypt_pubctx_sig_md5(cx, sig[i], 64, back,
+							 &e), MB_ESECRET);
+	}
+	mb_crypt_pubctx_free(c);
+	mb_crypt_pubctx_free(cx);
+	mb_crypt_pubctx_free(NULL);
+	mb_crypt_key_free(k);
+	mb_crypt_key_free(x);
+}
+
 static void check_unwrap(const char *xname)
 {
 	static const unsigned char raw[5] = { 0x6d, 0x62, 0x67, 0x65, 0x6e };
@@ -484,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_md5_prefix),
 		cmocka_unit_test(test_key_formats),
 		cmocka_unit_test(test_sign_verify),
+		cmocka_unit_test(test_pubctx),
 		cmocka_unit_test(test_session_wrap_unwrap),
 		cmocka_unit_test(test_value_roundtrip),
 		cmocka_unit_test(test_corpus_oracle),

@@ -13,7 +13,11 @@
 #
 # LAYOUT=global (default): one anonymous account for most sites;
 # LAYOUT=per-site: the hosting layout, each site its own account (mbgen
-# --per-site). Every account command is measured in both layouts. HOSTILE=1 adds
+# --per-site; its passwords come from a pool of 16, as many hosts reuse a
+# few); LAYOUT=distinct: the same with a password of its own for every
+# site (mbgen --per-site --distinct: one value per site for reveal and
+# sam to prove by its signature). Every account command is measured in
+# every layout. HOSTILE=1 adds
 # the time bounds of issue 15: small files built to force long work.
 #
 # Needs BUILDDIR/tests/mbgen and BUILDDIR/src/cli/mbtool, /usr/bin/time and
@@ -27,7 +31,7 @@ set -eu
 BUILD=${1:?usage: tests/bench/run.sh BUILDDIR [SIZES]}
 # The hosting layout is measured where SPEC section 5 sets its bar: 50k
 # and 200k sites (200k takes minutes per command set on 2 cores).
-if [ "${LAYOUT:-global}" = per-site ]; then
+if [ "${LAYOUT:-global}" != global ]; then
 	SIZES=${2-"10000 50000 200000"}
 else
 	SIZES=${2-"1000 10000 50000"}
@@ -115,7 +119,7 @@ accounts_rows() { # file bytes floor
 	row "mbtool collapse --dry-run" "$2" "$3"
 	# an account set at several levels in each layout (mbgen: per-site
 	# IUSR_S10 at W3SVC/10 and its ROOT; global IUSR_m2 at every third site)
-	if [ "$LAYOUT" = per-site ]; then acct=IUSR_S10 from=w3svc/10
+	if [ "$LAYOUT" != global ]; then acct=IUSR_S10 from=w3svc/10
 	else acct=IUSR_m2 from=w3svc/3; fi
 	measure "cp '$f' '$WORK/set.xml'" \
 		"$MBTOOL" -f "$WORK/set.xml" sync-passwords --no-backup \
@@ -180,7 +184,8 @@ for n in $SIZES; do
 	f=$WORK/mb$n.xml
 	# shellcheck disable=SC2046 # no flag or one
 	"$MBGEN" --sites "$n" --vdirs "$VDIRS" --seed 7 -o "$f" \
-		$([ "$LAYOUT" = per-site ] && echo --per-site)
+		$([ "$LAYOUT" != global ] && echo --per-site) \
+		$([ "$LAYOUT" = distinct ] && echo --distinct)
 	bytes=$(wc -c <"$f")
 	mid=$(( n / 2 > 0 ? n / 2 : 1 ))
 	echo
