@@ -121,6 +121,7 @@ struct pairs {
 	size_t dv[2 + MB_SIGMOD_MAX_CANDIDATES];
 	int kind[2 + MB_SIGMOD_MAX_CANDIDATES];
 	size_t n, anchors;
+	size_t handful;          /* candidates of one value (gather_handful) */
 };
 
 static void pair_add(struct pairs *ps, const struct mb_blob *b,
@@ -178,6 +179,49 @@ static void gather_anchors(struct solver *s, struct pairs *ps,
 	ps->anchors = ps->n;
 }
 
+/*
+ * No value is determined, but one certain anchor is: the value with the
+ * fewest plaintexts left, when they are a handful (a descriptor's few
+ * layouts, a string's last ambiguous character), goes in whole. The gcd
+ * keeps the modulus when one of them is right, and refutes them all
+ * when none is.
+ */
+static void gather_handful(struct solver *s, struct pairs *ps,
+			   unsigned char *used)
+{
+	size_t i, n, best = 0, bi = NOVAL, max = MB_SIGMOD_MAX_CANDIDATES;
+	unsigned char *out = malloc(max * s->L + 1), h[16];
+
+	for (i = 0; out && i < s->nv; i++) {
+		struct dv *d = &s->v[i];
+
+		if (used[i] || d->excluded || d->kind == VK_CLEAR)
+			continue;
+		n = mb_rv_handful(s, d, out, max);
+		/* a tie goes to a descriptor: its grammar is no hypothesis */
+		if (n && (!best || n < best ||
+			  (n == best && d->kind == VK_SD &&
+			   s->v[bi].kind != VK_SD))) {
+			best = n;
+			bi = i;
+		}
+	}
+	if (bi != NOVAL)
+		n = mb_rv_handful(s, &s->v[bi], out, max);
+	for (i = 0; bi != NOVAL && i < n; i++) {
+		const unsigned char *p = out + i * s->v[bi].n;
+
+		if (!mb_rv_is_refuted(s, &s->v[bi], p) &&
+		    !mb_crypt_md5_run(s->md5, p, s->v[bi].n, h)) {
+			pair_add(ps, s->v[bi].blob, h, bi, PAIR_DERIVED);
+			ps->handful++;
+		}
+	}
+	if (out)
+		OPENSSL_cleanse(out, max * s->L + 1);
+	free(out);
+}
+
 static void gather_pairs(struct solver *s, struct pairs *ps,
 			 unsigned char *pt, unsigned char *used)
 {
@@ -205,6 +249,8 @@ static void gather_pairs(struct solver *s, struct pairs *ps,
 							 : PAIR_KNOWN);
 			used[i] = 1;
 		}
+	if (ps->anchors == 1 && ps->n == 1)
+		gather_handful(s, ps, used);
 }
 
 /*
@@ -229,9 +275,16 @@ static void refute_candidates(struct solver *s, const struct pairs *ps)
 				  "values");
 		} else {
 			mb_rv_refute(d, ps->p[i].md5);
-			mb_rv_note(s, "%s %s: the value the cribs gave was refuted by "
-			     "the signatures; those cribs were dropped",
-			     mb_rv_dv_label(s, ps->dv[i]), mb_rv_dv_name(s, ps->dv[i]));
+			if (i + 1 < ps->n && ps->dv[i + 1] == ps->dv[i])
+				continue; /* a handful: one note for them all */
+			mb_rv_note(s, "%s %s: %s refuted by the signatures; "
+				   "those cribs were dropped",
+				   mb_rv_dv_label(s, ps->dv[i]),
+				   mb_rv_dv_name(s, ps->dv[i]),
+				   i > ps->anchors &&
+				   ps->dv[i - 1] == ps->dv[i]
+				   ? "each plaintext the cribs left was"
+				   : "the value the cribs gave was");
 		}
 	}
 }
@@ -277,6 +330,12 @@ static int gcd_run(struct solver *s, struct pairs *ps, int first)
 		return gcd_failed(s, ps, st.refuted);
 	}
 	s->gcd_seconds += st.seconds;
+	if (ps->handful > 1)
+		mb_rv_note(s, "no value was determined by the cribs: the "
+			   "signing key came from the %zu plaintexts they "
+			   "leave for %s %s, one of which is right",
+			   ps->handful, mb_rv_dv_label(s, ps->dv[ps->anchors]),
+			   mb_rv_dv_name(s, ps->dv[ps->anchors]));
 	use_modulus(s, &m, MB_MODSRC_GCD);
 	if (use_cache(s) &&
 	    mb_sigmod_cache_store(s->o->cache_dir, s->o->session->raw,

@@ -212,6 +212,14 @@ void mb_rv_stage_gcd(struct solver *s);
 /* reveal_search.c: signature search and dictionary until nothing moves. */
 void mb_rv_complete(struct solver *s);
 
+/*
+ * The plaintexts d may still have under the level's hypotheses, when they
+ * are few: its string plan's or its descriptor layouts' tuples, each
+ * checked against cand, into out (max * d->n bytes). Their count, 0 when
+ * there are more than max (or none). They seed the modulus gcd.
+ */
+size_t mb_rv_handful(struct solver *s, const struct dv *d,
+		     unsigned char *out, size_t max);
 /* The time budget of the search is not spent yet. */
 int mb_rv_time_left(struct solver *s);
 

@@ -484,6 +484,100 @@ static int search_value(struct solver *s, struct dv *d, unsigned char *pt,
 	return found;
 }
 
+/* ---- a handful of plaintexts: gcd candidates without the modulus ---- */
+
+/* Keep only a plan's candidates that the cand sets (the level's
+ * hypotheses) allow; the search keeps the others for the signature. */
+static void plan_narrow(const struct solver *s, const struct dv *d,
+			struct plan *p)
+{
+	size_t i, k, n;
+
+	p->space = 1;
+	for (i = 0; i < p->nf; i++) {
+		struct sfield *f = &p->f[i];
+
+		for (k = n = 0; k < f->ncand; k++)
+			if (cand_fits(s, d, f->pos, f->cands + k * f->len,
+				      f->len, 1))
+				memmove(f->cands + n++ * f->len,
+					f->cands + k * f->len, f->len);
+		f->ncand = n;
+		p->space *= (double)n;
+	}
+}
+
+/* Append every tuple of p (pt holds the rest) unless already there. */
+static void plan_collect(const struct dv *d, const struct plan *p,
+			 unsigned char *pt, unsigned char *out, size_t *n)
+{
+	size_t idx[64] = { 0 }, i, k;
+
+	for (;;) {
+		for (i = 0; i < p->nf; i++)
+			memcpy(pt + p->f[i].pos,
+			       p->f[i].cands + idx[i] * p->f[i].len,
+			       p->f[i].len);
+		for (k = 0; k < *n && memcmp(out + k * d->n, pt, d->n); k++)
+			;
+		if (k == *n)
+			memcpy(out + (*n)++ * d->n, pt, d->n);
+		for (i = 0; i < p->nf; i++) {
+			if (++idx[i] < p->f[i].ncand)
+				break;
+			idx[i] = 0;
+		}
+		if (i == p->nf)
+			return;
+	}
+}
+
+/*
+ * One plan's share of a handful: 0, or -1 when the plans so far hold
+ * more than max plaintexts (the tuples are only counted then).
+ */
+static int handful_plan(struct solver *s, const struct dv *d,
+			const struct layout *l, struct plan *p,
+			unsigned char *pt, unsigned char *out, size_t *n,
+			size_t max)
+{
+	int r = 0;
+
+	if (p->feasible)
+		plan_narrow(s, d, p);
+	if (p->feasible && p->space > (double)(max - *n))
+		r = -1;
+	else if (p->feasible && p->space > 0 && !plan_base(s, d, l, pt))
+		plan_collect(d, p, pt, out, n);
+	plan_free(p);
+	return r;
+}
+
+size_t mb_rv_handful(struct solver *s, const struct dv *d,
+		     unsigned char *out, size_t max)
+{
+	unsigned char *pt = malloc(d->n + 1);
+	struct plan p;
+	size_t n = 0, li;
+	int r = pt ? 0 : -1;
+
+	memset(&p, 0, sizeof(p));
+	if (!r && d->kind == VK_STRING) {
+		string_plan(s, d, &p, 1);
+		r = handful_plan(s, d, NULL, &p, pt, out, &n, max);
+	}
+	for (li = 0; !r && d->kind == VK_SD && li < d->nlay; li++) {
+		sd_plan(s, d, &d->lay[li], 1, &p);
+		r = handful_plan(s, d, &d->lay[li], &p, pt, out, &n, max);
+	}
+	if (pt)
+		OPENSSL_cleanse(pt, d->n + 1);
+	free(pt);
+	if (r)
+		OPENSSL_cleanse(out, max * d->n);
+	return r ? 0 : n;
+}
+
 static double estimate(struct solver *s, struct dv *d)
 {
 	struct plan p;

@@ -47,7 +47,7 @@ struct mb_sigmod_stats {
 };
 
 /* At most this many candidates are multiplied into one gcd. */
-#define MB_SIGMOD_MAX_CANDIDATES 3
+#define MB_SIGMOD_MAX_CANDIDATES 4
 
 /*
  * Recover n from pairs[0..npairs). The first nanchors pairs are certain:

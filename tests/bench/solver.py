@@ -50,8 +50,10 @@ zero prefix). The cribs are those the solver has:
              LogOdbcPassword is the documented default "sqllog" (1);
   descriptor AdminACL grammar, with the solver's own vocabulary (mb/sd.h,
   grammar    read through solvercheck --grammar): revision 1, control low byte
-             0-63, high byte 0x80-0xbf; the layout (component order, SID
-             lengths 12/16/20/24/28, NULL DACL, ACE count and sizes) fixes
+             0-63 with its SACL and DACL present bits as the layout has
+             them (a DACL at offset 0, NULL or absent: either), high
+             byte 0x80-0xbf; the layout (component order, SID
+             lengths 12/16/20/24/28, an absent owner or group, NULL DACL, ACE count and sizes) fixes
              offsets, ACL and ACE headers and SID headers; ACE type 0-2,
              flags 0-31, mask from the solver's 537 masks, SIDs from its
              table (a domain SID's 16 sub-authority bytes are free); a byte
@@ -106,6 +108,20 @@ SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(
     __file__))))
 KEY = os.path.join(SRC, 'tests', 'keys', 'signing.pub.pem')
 
+def handful_args():
+    """tests/twins/handful.sh's file as mbgen arguments (its passwords and
+    AdminACL; the seed is the row's): no value the cribs determine, one
+    with three plaintexts left."""
+    text = open(os.path.join(SRC, 'tests', 'twins', 'handful.sh')).read()
+    sd = ''.join(re.findall(r'^sd=(?:\$\{sd\})?([0-9a-f]+)', text, re.M))
+    pws = text.split("<<'LIST'\n", 1)[1].split('\nLIST\n', 1)[0].split('\n')
+    args = ['--mix', '--values', str(len(pws)), '--acls', '0', '--no-odbc',
+            '--secure-hex', '/LM/W3SVC:AdminACL=' + sd]
+    for i, pw in enumerate(pws):
+        args += ['--secure', '/LM/W3SVC/%d:AnonymousUserPass=%s' % (i + 1, pw)]
+    return args
+
+
 # ---- the groups: (name, mbgen arguments, signing key?, --known, files) ----
 # known: None, 'right' or 'wrong' (the first AnonymousUserPass of the file,
 # its plaintext as it is or with one character changed).
@@ -147,6 +163,7 @@ GROUPS = [
     ('known wrong', MIX + ['--values', '4', '--acls', '1', '--no-odbc'],
      False, 'wrong', 1),
     ('known wrong', ['--story'], True, 'wrong', 2),
+    ('handful', handful_args(), False, None, 2),
 ]
 SMOKE = [
     ('smoke ascii', MIX + ['--values', '3', '--acls', '1'], True, None, 1),
@@ -304,10 +321,15 @@ def sd_fields(v):
     p = v.p
     v.fields.append(((4,), None, [frozenset([1])]))
     v.fields.append(((5,), None, [frozenset([0])]))
-    byte_field(v, 6, frozenset(range(64)))
+    off = [int.from_bytes(p[4 + k:8 + k], 'little') for k in (4, 8, 12, 16)]
+    # control: a SACL (0x10) or DACL (0x04) present bit goes with the
+    # layout, as in the solver (a DACL at offset 0 may be NULL, its bit
+    # either way); the defaulted bits are free
+    byte_field(v, 6, frozenset(x for x in range(64) if
+                               bool(x & 0x10) == bool(off[2]) and
+                               (x & 0x04 or not off[3])))
     byte_field(v, 7, frozenset(range(0x80, 0xc0)))
     v.layout.update(range(8, 24))
-    off = [int.from_bytes(p[4 + k:8 + k], 'little') for k in (4, 8, 12, 16)]
     for at in off[:2]:
         if at:
             sid_field(v, at)
@@ -329,8 +351,9 @@ class Layouts:
         self.union = {}
         self.sid_sets = lru_cache(maxsize=None)(self._sid_sets)
         self.ace_sets = lru_cache(maxsize=None)(self._ace_sets)
-        for dacl in (True, False):
-            for olen, glen in itertools.product(SID_LENS, SID_LENS):
+        for dacl in (True, False):  # an owner or group may be absent (0)
+            for olen, glen in itertools.product((0,) + SID_LENS,
+                                                (0,) + SID_LENS):
                 self._sizes(dacl, olen, glen)
         if not self.count:
             raise ValueError('%s: the true layout is outside the grammar'
@@ -381,9 +404,10 @@ class Layouts:
         dlen = self.v.n - 4 - 20 - olen - glen
         if (dacl and dlen < 8) or (not dacl and dlen != 0):
             return
-        comps = [('o', olen), ('g', glen)] + ([('d', dlen)] if dacl else [])
+        comps = [(c, ln) for c, ln in (('o', olen), ('g', glen)) if ln] + \
+            ([('d', dlen)] if dacl else [])
         for perm in itertools.permutations(comps):
-            at, off = 20, {}
+            at, off = 20, {'o': 0, 'g': 0}
             for c, ln in perm:
                 off[c] = at
                 at += ln
@@ -393,8 +417,8 @@ class Layouts:
                     self.fixed(12, 0, 4, out) and
                     self.fixed(16, off.get('d', 0), 4, out)):
                 continue
-            so, sg = self.sid_sets(off['o'], olen), \
-                self.sid_sets(off['g'], glen)
+            so, sg = (self.sid_sets(off[c], ln) if ln else {}
+                      for c, ln in (('o', olen), ('g', glen)))
             if so is None or sg is None:
                 continue
             n = self._acl(off['d'], dlen, out) if dacl else 1
