@@ -330,7 +330,9 @@ static void step_offsets(struct dfs *d, struct sdst *sd)
 			     ss += 4) {
 				rest = (long)sd->S - 20 - (long)olen[a] -
 				       (long)olen[b] - ss;
-				if (dacl ? (rest < 8 || rest % 4) : rest != 0)
+				/* with the DACL bit, rest 0 is a NULL DACL */
+				if (dacl ? rest && (rest < 8 || rest % 4)
+					 : rest != 0)
 					continue;
 				size[C_SACL] = (uint32_t)ss;
 				size[C_DACL] = (uint32_t)rest;

@@ -181,7 +181,9 @@ int mb_sd_sddl(const unsigned char *p, size_t n, struct mb_buf *out)
 	if (ctl & 4) {
 		mb_buf_printf(out, "D:%s%s", ctl & 0x1000 ? "P" : "",
 			      ctl & 0x400 ? "AI" : "");
-		if (dacl && acl_text(&x, dacl, out))
+		/* present but at offset 0: a NULL DACL, which grants all */
+		if (dacl ? acl_text(&x, dacl, out)
+			 : mb_buf_puts(out, "NO_ACCESS_CONTROL"))
 			return -1;
 	}
 	if ((ctl & 0x10) && sacl &&

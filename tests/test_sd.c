@@ -101,6 +101,21 @@ static void test_sddl_numeric_sid(void **state)
 		      "(A;OICI;0x120089;;;S-1-5-21-1-2-3-1000)");
 }
 
+/* DACL present at offset 0 is a NULL DACL (everyone has every right):
+ * SDDL's NO_ACCESS_CONTROL; no DACL bit, no D: at all. */
+static void test_sddl_null_dacl(void **state)
+{
+	unsigned char p[512];
+	size_t n = build(p, 0x8404, 0x1f01ff, 0x8, wd, sizeof(wd));
+
+	(void)state;
+	put32(p + 16, 0);
+	sddl_is(p, 52, "O:BAG:BAD:AINO_ACCESS_CONTROL");
+	p[2] = 0;
+	sddl_is(p, 52, "O:BAG:BA");
+	(void)n;
+}
+
 static void test_sddl_refuses_damage(void **state)
 {
 	unsigned char p[512];
@@ -147,6 +162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sddl_aliases),
 		cmocka_unit_test(test_sddl_numeric_sid),
+		cmocka_unit_test(test_sddl_null_dacl),
 		cmocka_unit_test(test_sddl_refuses_damage),
 		cmocka_unit_test(test_candidates),
 	};
