@@ -180,11 +180,11 @@ static void gather_anchors(struct solver *s, struct pairs *ps,
 }
 
 /*
- * No value is determined, but one certain anchor is: the value with the
- * fewest plaintexts left, when they are a handful (a descriptor's few
- * layouts, a string's last ambiguous character), goes in whole. The gcd
- * keeps the modulus when one of them is right, and refutes them all
- * when none is.
+ * One value is certain (the SessionKey, an empty string), no other is
+ * determined: the value with the fewest plaintexts left, when they are a
+ * handful (a descriptor's few layouts, a string's last ambiguous
+ * character), goes in whole. The gcd keeps the modulus when one of them
+ * is right, and refutes them all when none is.
  */
 static void gather_handful(struct solver *s, struct pairs *ps,
 			   unsigned char *used)
@@ -249,6 +249,7 @@ static void gather_pairs(struct solver *s, struct pairs *ps,
 							 : PAIR_KNOWN);
 			used[i] = 1;
 		}
+	/* one certain anchor and nothing to hold it against */
 	if (ps->anchors == 1 && ps->n == 1)
 		gather_handful(s, ps, used);
 }
@@ -331,9 +332,9 @@ static int gcd_run(struct solver *s, struct pairs *ps, int first)
 	}
 	s->gcd_seconds += st.seconds;
 	if (ps->handful > 1)
-		mb_rv_note(s, "no value was determined by the cribs: the "
-			   "signing key came from the %zu plaintexts they "
-			   "leave for %s %s, one of which is right",
+		mb_rv_note(s, "the signing key came from the %zu plaintexts "
+			   "the cribs leave for %s %s, one of which is "
+			   "right",
 			   ps->handful, mb_rv_dv_label(s, ps->dv[ps->anchors]),
 			   mb_rv_dv_name(s, ps->dv[ps->anchors]));
 	use_modulus(s, &m, MB_MODSRC_GCD);
