@@ -75,7 +75,7 @@ static int fm_ok(uint8_t kind, uint8_t val, unsigned p)
 }
 
 /* Does the keystream byte k at j agree with every laid-out descriptor? */
-static int others_ok(struct dfs *d, size_t j, unsigned k)
+static int others_ok(const struct dfs *d, size_t j, unsigned k)
 {
 	size_t i;
 
@@ -134,6 +134,25 @@ static int place_le(struct dfs *d, struct sdst *sd, uint32_t off, uint32_t v,
 	for (i = 0; i < nbytes; i++)
 		if (!place(d, sd, off + i, FM_FIXED, (v >> (8 * i)) & 255))
 			return 0;
+	return 1;
+}
+
+/* Would place_le succeed? Checked without laying anything. */
+static int fits_le(const struct dfs *d, const struct sdst *sd, uint32_t off,
+		   uint32_t v, unsigned nbytes)
+{
+	const unsigned char *c = d->s->v[sd->v].c;
+	unsigned i, k;
+	size_t j;
+
+	for (i = 0; i < nbytes; i++) {
+		j = 4 + (size_t)off + i;
+		k = c[j] ^ ((v >> (8 * i)) & 255);
+		if (d->kk[j] ? d->kv[j] != k
+			     : !bs_has(&d->cand[j], k) ||
+			       !others_ok(d, j, k))
+			return 0;
+	}
 	return 1;
 }
 
@@ -244,15 +263,56 @@ static void step_header(struct dfs *d, struct sdst *sd)
 }
 
 /* Lay the four offsets for the components in the order of perm. */
-static void try_order(struct dfs *d, struct sdst *sd, const struct comp *perm,
-		      int n)
+/*
+ * Which values each offset field (by component kind) can hold under the
+ * keystream, one bit per multiple of 4 up to SD_MAX: computed once per
+ * control value instead of for every size and order tried.
+ */
+struct offok {
+	uint64_t w[4][SD_MAX / 4 / 64 + 1];
+};
+
+static const uint32_t field_of[4] = { 12, 16, 4, 8 };
+
+static int offok_has(const struct offok *fit, int kind, uint32_t off)
 {
-	static const uint32_t field_of[4] = { 12, 16, 4, 8 };
+	return off % 4 == 0 && off / 4 / 64 < SD_MAX / 4 / 64 + 1 &&
+	       (fit->w[kind][off / 4 / 64] >> (off / 4 % 64) & 1);
+}
+
+static void offok_fill(const struct dfs *d, const struct sdst *sd,
+		       struct offok *fit)
+{
+	uint32_t v;
+	int k;
+
+	memset(fit, 0, sizeof(*fit));
+	for (k = 0; k < 4; k++)
+		for (v = 0; v < sd->S && v / 4 / 64 < SD_MAX / 4 / 64 + 1;
+		     v = v ? v + 4 : 20)
+			if (fits_le(d, sd, field_of[k], v, 4))
+				fit->w[k][v / 4 / 64] |= (uint64_t)1
+							 << (v / 4 % 64);
+}
+
+static void try_order(struct dfs *d, struct sdst *sd, const struct comp *perm,
+		      int n, const struct offok *fit)
+{
 	uint32_t offs[4] = { 0, 0, 0, 0 }, off = 20;
-	struct sdst saved = *sd;
+	struct sdst saved;
 	size_t mark = d->ntrail;
 	int i, ok = 1;
 
+	/* Most orders fail on an offset: tell so before copying state. */
+	for (i = 0; i < n; i++) {
+		offs[perm[i].kind] = off;
+		off += perm[i].size;
+	}
+	for (i = 0; i < 4; i++)
+		if (!offok_has(fit, i, offs[i]))
+			return;
+	saved = *sd;
+	off = 20;
 	for (i = 0; i < n; i++) {
 		sd->comp[i] = perm[i];
 		sd->comp[i].off = off;
@@ -295,7 +355,8 @@ int mb_rv_next_perm(int *a, int n)
 	return 1;
 }
 
-static void try_sizes(struct dfs *d, struct sdst *sd, const uint32_t *size)
+static void try_sizes(struct dfs *d, struct sdst *sd, const uint32_t *size,
+		      const struct offok *fit)
 {
 	struct comp present[4], perm[4];
 	int idx[4], n = 0, i;
@@ -312,7 +373,7 @@ static void try_sizes(struct dfs *d, struct sdst *sd, const uint32_t *size)
 	do {
 		for (i = 0; i < n; i++)
 			perm[i] = present[idx[i]];
-		try_order(d, sd, perm, n);
+		try_order(d, sd, perm, n, fit);
 	} while (!d->aborted && mb_rv_next_perm(idx, n));
 }
 
@@ -323,7 +384,9 @@ static void step_offsets(struct dfs *d, struct sdst *sd)
 	uint32_t size[4];
 	size_t a, b;
 	long rest, ss, smax = sacl ? (long)sd->S - 28 : 0;
+	struct offok fit;
 
+	offok_fill(d, sd, &fit);
 	for (a = 0; a < 6; a++)
 		for (b = 0; b < 6; b++)
 			for (ss = sacl ? 8 : 0; ss <= smax && !d->aborted;
@@ -338,7 +401,7 @@ static void step_offsets(struct dfs *d, struct sdst *sd)
 				size[C_DACL] = (uint32_t)rest;
 				size[C_OWNER] = olen[a];
 				size[C_GROUP] = olen[b];
-				try_sizes(d, sd, size);
+				try_sizes(d, sd, size, &fit);
 				if (!sacl)
 					break;
 			}
