@@ -153,14 +153,20 @@ static int covers_high(const struct dv *d, size_t j)
 	       !(d->known && !d->known_bad) && j % 2 && j >= 5 && j + 2 < d->n;
 }
 
-/* The keystream byte most strings vote for at j (they are ASCII: their
- * high bytes are zero), or 256 when none or a tie; cand narrowed. */
+/*
+ * The keystream byte most strings vote for at j (they are ASCII: their
+ * high bytes are zero), or 256 when none or a tie; cand narrowed. Only
+ * what cand allows takes part: what the descriptors' layouts pin there
+ * outvotes any number of strings (their characters are not ASCII).
+ */
 static unsigned ascii_vote(struct solver *s, struct bset *cand, size_t j,
 			   const unsigned *cnt)
 {
 	unsigned best = 0, second = 0, bk = 0, k;
 
 	for (k = 0; k < 256; k++) {
+		if (!bs_has(&cand[j], k))
+			continue;
 		if (cnt[k] > best) {
 			second = best;
 			best = cnt[k];
@@ -310,13 +316,16 @@ static void defaults(struct solver *s, struct bset *cand)
 	}
 }
 
-int mb_rv_apply_soft(struct solver *s, int level, struct bset *cand)
+int mb_rv_apply_soft(struct solver *s, int level, struct bset *cand,
+		     const struct bset *base)
 {
 	size_t i, j;
 
 	for (j = 0; j < s->L; j++) {
 		if (s->hset[j])
 			bs_one(&cand[j], s->hk[j]);
+		else if (base)
+			cand[j] = base[j];
 		else
 			bs_all(&cand[j]);
 	}

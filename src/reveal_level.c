@@ -52,15 +52,57 @@ static int dfs_again(struct solver *s, struct bset *cand,
 }
 
 static int solve_level(struct solver *s, int level, int use_sd,
+		       struct bset *cand);
+static int solve_sd(struct solver *s, struct bset *cand);
+
+/*
+ * No layout fits under the level's hypotheses: one of them (a Cyrillic
+ * character's high byte, say) contradicts the descriptors. Solve the
+ * descriptors on the structure alone, and take the level's hypotheses
+ * again within what they allow: the characters they contradict are not
+ * ASCII, and every other crib is kept.
+ */
+static int within_descriptors(struct solver *s, int level,
+			      struct bset *cand)
+{
+	struct bset *sd = malloc(s->L * sizeof(*sd) + 1);
+	int r = -1;
+
+	if (sd && solve_level(s, NLEVELS - 1, 1, sd) == 0 &&
+	    !mb_rv_apply_soft(s, level, cand, sd))
+		r = solve_sd(s, cand) > 0 ? 0 : -1;
+	free(sd);
+	return r;
+}
+
+static int solve_level(struct solver *s, int level, int use_sd,
 		       struct bset *cand)
+{
+	int r;
+
+	if (mb_rv_apply_soft(s, level, cand, NULL))
+		return -1;
+	if (!use_sd)
+		return 0;
+	r = solve_sd(s, cand);
+	if (r > 0 || level == NLEVELS - 1)
+		return r < 0 ? -1 : 0;
+	if (within_descriptors(s, level, cand) == 0)
+		return 0;
+	/* as before: a skipped search with no layout leaves the level be */
+	return r == 0 && mb_rv_apply_soft(s, level, cand, NULL) == 0 ? 0 : -1;
+}
+
+/*
+ * The descriptors' layouts under cand, which they narrow: 1 when any fit,
+ * -1 when none does, 0 when the joint search was skipped (it gave up on
+ * this certain keystream before) and no descriptor fits alone.
+ */
+static int solve_sd(struct solver *s, struct bset *cand)
 {
 	struct bset *base = NULL;
 	int r = 1, fit, tried = 0;
 
-	if (mb_rv_apply_soft(s, level, cand))
-		return -1;
-	if (!use_sd)
-		return 0;
 	/* The joint search gave up on this certain keystream: it would again
 	 * (weaker hypotheses prune less), and it is the costly part. */
 	if (s->gave_up_hard != mb_rv_hard_count(s) + 1) {
@@ -81,7 +123,7 @@ static int solve_level(struct solver *s, int level, int use_sd,
 	if (base && fit)
 		r = dfs_again(s, cand, base);
 	free(base);
-	return r > 0 || fit ? 0 : -1;
+	return fit || (r > 0 && tried) ? 1 : r > 0 ? 0 : -1;
 }
 
 size_t mb_rv_hard_count(const struct solver *s)
@@ -234,7 +276,7 @@ void mb_rv_choose_level(struct solver *s)
 	s->used_sd = best >= 0 && best < NLEVELS;
 	/* Solve the chosen level again: its layouts are the ones kept. */
 	if (best < 0 || solve_level(s, s->level, s->used_sd, s->cand))
-		mb_rv_apply_soft(s, NLEVELS, s->cand);
+		mb_rv_apply_soft(s, NLEVELS, s->cand, NULL);
 	if (!s->used_sd)
 		clear_all_layouts(s);
 }

@@ -164,8 +164,10 @@ int mb_rv_setup_items(struct solver *s);
 void mb_rv_find_prefix(struct solver *s);
 /* Derive the certain keystream again from every certain fact. */
 void mb_rv_rebuild_hard(struct solver *s);
-/* cand from the certain keystream and the hypotheses of level. */
-int mb_rv_apply_soft(struct solver *s, int level, struct bset *cand);
+/* cand from the certain keystream and the hypotheses of level, within
+ * base when not NULL (what the descriptors alone allow). */
+int mb_rv_apply_soft(struct solver *s, int level, struct bset *cand,
+		     const struct bset *base);
 
 /* reveal_layout.c */
 int mb_rv_sd_searchable(const struct dv *v);

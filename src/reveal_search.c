@@ -75,6 +75,7 @@ static int field_push(struct plan *p, const struct solver *s,
 {
 	struct sfield *f;
 	size_t i;
+	int pass;
 
 	if (p->nf >= 64)
 		return -1;
@@ -85,10 +86,15 @@ static int field_push(struct plan *p, const struct solver *s,
 	f->cands = malloc(nvals * len + 1);
 	if (!f->cands)
 		return -1;
-	for (i = 0; i < nvals; i++)
-		if (cand_fits(s, d, pos, vals + i * len, len, use_cand))
-			memcpy(f->cands + len * f->ncand++, vals + i * len,
-			       len);
+	/* What the level's hypotheses allow first, in the list's order;
+	 * without use_cand the others follow (a hypothesis may be wrong). */
+	for (pass = 0; pass < 2 - use_cand; pass++)
+		for (i = 0; i < nvals; i++)
+			if (cand_fits(s, d, pos, vals + i * len, len, 1) ==
+				    !pass &&
+			    cand_fits(s, d, pos, vals + i * len, len, 0))
+				memcpy(f->cands + len * f->ncand++,
+				       vals + i * len, len);
 	p->nf++;
 	p->space *= (double)f->ncand;
 	return f->ncand ? 0 : -1;
