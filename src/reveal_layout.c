@@ -430,6 +430,8 @@ static int place_sid(struct dfs *d, struct sdst *sd, uint32_t off,
 		if (!ok)
 			return 0;
 	}
+	if (t->fixed == t->len)
+		add_field(sd, FLD_SIDAT, off, t->len);
 	return 1;
 }
 
@@ -555,6 +557,7 @@ static void ace_try(struct dfs *d, struct sdst *sd, uint32_t sl)
 			if (mb_sd_sids[t].len != sl)
 				continue;
 			if (place(d, sd, a, FM_FIXED, type) &&
+			    (sacl || (add_field(sd, FLD_TYPEAT, a, 1), 1)) &&
 			    place_ace_body(d, sd, a, asize, sacl) &&
 			    place_sid(d, sd, a + 8, &mb_sd_sids[t]))
 				ace_done(d, sd, &saved, mark, asize);
@@ -598,6 +601,121 @@ static int grow_layouts(struct dv *v)
 	return 0;
 }
 
+static int sid_or_type(uint8_t kind)
+{
+	return kind == FLD_SIDAT || kind == FLD_TYPEAT || kind == FLD_SID ||
+	       kind == FLD_TYPE;
+}
+
+/* The SID or type field of a layout that holds byte b, or NULL. */
+static const struct fld *at_field(const struct fld *fl, size_t nfl,
+				  uint32_t b)
+{
+	size_t i;
+
+	for (i = 0; i < nfl; i++)
+		if (sid_or_type(fl[i].kind) && b >= fl[i].start &&
+		    b < fl[i].start + fl[i].len)
+			return &fl[i];
+	return NULL;
+}
+
+/*
+ * FNV-1a over the layout's bytes with its SIDs and types left out: two
+ * layouts that could merge have the same one, so most pairs are told
+ * apart without comparing them byte by byte.
+ */
+static uint64_t skeleton(const struct fent *fm, const struct fld *fl,
+			 size_t nfl, uint32_t S)
+{
+	uint16_t skip[SD_MAX];
+	uint64_t h = 1469598103934665603ull;
+	uint32_t b = 0;
+	size_t i;
+
+	memset(skip, 0, S * sizeof(*skip));
+	for (i = 0; i < nfl; i++)
+		if (sid_or_type(fl[i].kind) && fl[i].start < S)
+			skip[fl[i].start] = (uint16_t)fl[i].len;
+	while (b < S) {
+		if (skip[b]) {
+			b += skip[b];
+			h = (h ^ 0xff) * 1099511628211ull;
+			continue;
+		}
+		h = (h ^ fm[b].kind) * 1099511628211ull;
+		h = (h ^ fm[b].val) * 1099511628211ull;
+		b++;
+	}
+	return h;
+}
+
+/* Does l differ from sd only inside l's placed SIDs and types? */
+static int mergeable(const struct layout *l, const struct sdst *sd)
+{
+	uint32_t b;
+
+	for (b = 0; b < sd->S; b++) {
+		const struct fent *x = &l->fm[b], *y = &sd->fm[b];
+		const struct fld *f;
+
+		if (x->kind == y->kind && x->val == y->val)
+			continue;
+		f = at_field(l->fl, l->nfl, b);
+		if (!f || !at_field(sd->fl, sd->nfl, b) ||
+		    (y->kind != FM_FIXED && y->kind != FM_SIDANY &&
+		     y->kind != FM_TYPEANY))
+			return 0;
+		b = f->start + f->len - 1; /* the rest of it may differ */
+	}
+	return 1;
+}
+
+/* l takes sd in: each placed SID or type where they differ is any. */
+static void merge_layout(struct layout *l, const struct sdst *sd)
+{
+	size_t i;
+	uint32_t b;
+
+	for (i = 0; i < l->nfl; i++) {
+		struct fld *f = &l->fl[i];
+		int same = 1;
+
+		if (f->kind != FLD_SIDAT && f->kind != FLD_TYPEAT)
+			continue;
+		for (b = f->start; b < f->start + f->len; b++)
+			same &= l->fm[b].kind == sd->fm[b].kind &&
+				l->fm[b].val == sd->fm[b].val;
+		if (same)
+			continue;
+		for (b = f->start; b < f->start + f->len; b++) {
+			l->fm[b].kind = f->kind == FLD_SIDAT ? FM_SIDANY
+							     : FM_TYPEANY;
+			l->fm[b].val = 0;
+		}
+		f->kind = f->kind == FLD_SIDAT ? FLD_SID : FLD_TYPE;
+	}
+}
+
+/*
+ * A descriptor keeps MAXLAY layouts. Past that, one that differs from a
+ * kept layout only in which of the table's SIDs or which ACE type it
+ * puts somewhere is merged into it, so the true one stays searchable
+ * (a 4-ACE AdminACL among others has thousands of such combinations).
+ */
+static int merge_into(struct dv *v, const struct sdst *sd)
+{
+	uint64_t h = skeleton(sd->fm, sd->fl, sd->nfl, sd->S);
+	size_t i;
+
+	for (i = 0; i < v->nlay; i++)
+		if (v->lay[i].skel == h && mergeable(&v->lay[i], sd)) {
+			merge_layout(&v->lay[i], sd);
+			return 1;
+		}
+	return 0;
+}
+
 static void save_layout(struct dv *v, const struct sdst *sd)
 {
 	struct layout *l;
@@ -606,6 +724,8 @@ static void save_layout(struct dv *v, const struct sdst *sd)
 	for (i = 0; i < v->nlay; i++)
 		if (same_layout(&v->lay[i], sd))
 			return;
+	if (v->nlay >= MAXLAY && merge_into(v, sd))
+		return;
 	if (v->nlay >= MAXLAY || (v->nlay == v->laycap && grow_layouts(v)))
 		return;
 	l = &v->lay[v->nlay];
@@ -619,6 +739,7 @@ static void save_layout(struct dv *v, const struct sdst *sd)
 	memcpy(l->fm, sd->fm, sd->S * sizeof(*l->fm));
 	memcpy(l->fl, sd->fl, sd->nfl * sizeof(*l->fl));
 	l->nfl = sd->nfl;
+	l->skel = skeleton(sd->fm, sd->fl, sd->nfl, sd->S);
 	v->nlay++;
 }
 

@@ -59,8 +59,13 @@ enum {
 	FM_NONE = 0, FM_FIXED, FM_FREE, FM_FLAGS, FM_FLAGS_S, FM_MASK2,
 	FM_MASK3, FM_TYPEANY, FM_SIDANY, FM_SIDFREE,
 };
-/* Fields whose value a signature search may enumerate. */
-enum { FLD_MASK, FLD_FLAGS, FLD_SID, FLD_TYPE };
+/*
+ * Fields whose value a signature search may enumerate, and (the AT kinds)
+ * where a layout put one of the table's SIDs or an ACE type: when a
+ * descriptor has more layouts than it keeps, layouts that differ only
+ * there are merged into one that enumerates them.
+ */
+enum { FLD_MASK, FLD_FLAGS, FLD_SID, FLD_TYPE, FLD_SIDAT, FLD_TYPEAT };
 
 struct fent {
 	uint8_t kind, val;
@@ -75,6 +80,7 @@ struct layout {
 	struct fent *fm;
 	struct fld *fl;
 	size_t nfl;
+	uint64_t skel;  /* hash of fm outside its SIDs and types */
 };
 
 /*

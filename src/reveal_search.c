@@ -166,7 +166,8 @@ static int sd_field(struct solver *s, const struct dv *d, const struct fld *f,
 
 	for (i = 0; i < f->len && byte_known(s, d, pos + i, &x); i++)
 		;
-	if (i == f->len)
+	/* placed by the layout (plan_base lays it), or already known */
+	if (i == f->len || f->kind == FLD_SIDAT || f->kind == FLD_TYPEAT)
 		return 0;
 	if (f->kind == FLD_MASK)
 		nv = mb_sd_mask_cands(buf, 1024);
