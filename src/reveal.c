@@ -46,6 +46,7 @@ static void solver_free(struct solver *s)
 	free(s->hsrc);
 	free(s->mk);
 	free(s->cand);
+	free(s->sdonly);
 	mb_crypt_md5_free(s->md5);
 	mb_buf_wipe(&s->notes);
 }

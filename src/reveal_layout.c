@@ -262,7 +262,6 @@ static void step_header(struct dfs *d, struct sdst *sd)
 	*sd = saved;
 }
 
-/* Lay the four offsets for the components in the order of perm. */
 /*
  * Which values each offset field (by component kind) can hold under the
  * keystream, one bit per multiple of 4 up to SD_MAX: computed once per
@@ -295,6 +294,7 @@ static void offok_fill(const struct dfs *d, const struct sdst *sd,
 							 << (v / 4 % 64);
 }
 
+/* Lay the four offsets for the components in the order of perm. */
 static void try_order(struct dfs *d, struct sdst *sd, const struct comp *perm,
 		      int n, const struct offok *fit)
 {

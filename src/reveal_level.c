@@ -65,14 +65,19 @@ static int solve_sd(struct solver *s, struct bset *cand);
 static int within_descriptors(struct solver *s, int level,
 			      struct bset *cand)
 {
-	struct bset *sd = malloc(s->L * sizeof(*sd) + 1);
-	int r = -1;
+	size_t hard = mb_rv_hard_count(s) + 1;
 
-	if (sd && solve_level(s, NLEVELS - 1, 1, sd) == 0 &&
-	    !mb_rv_apply_soft(s, level, cand, sd))
-		r = solve_sd(s, cand) > 0 ? 0 : -1;
-	free(sd);
-	return r;
+	/* the same for every level: solved once per certain keystream */
+	if (s->sdonly_hard != hard) {
+		if (!s->sdonly &&
+		    !(s->sdonly = malloc(s->L * sizeof(*s->sdonly) + 1)))
+			return -1;
+		s->sdonly_fit = solve_level(s, NLEVELS - 1, 1, s->sdonly) == 0;
+		s->sdonly_hard = hard;
+	}
+	if (!s->sdonly_fit || mb_rv_apply_soft(s, level, cand, s->sdonly))
+		return -1;
+	return solve_sd(s, cand) > 0 ? 0 : -1;
 }
 
 static int solve_level(struct solver *s, int level, int use_sd,

@@ -136,6 +136,9 @@ struct solver {
 	int sd_gave_up;          /* the layout search ran out of nodes */
 	size_t gave_up_hard;     /* ... with this many certain bytes + 1 */
 	const struct bset *dc_base; /* cand before the layout unions */
+	struct bset *sdonly;     /* what the descriptors alone allow ... */
+	size_t sdonly_hard;      /* ... with this many certain bytes + 1 */
+	int sdonly_fit;          /* ... and whether any layout fit then */
 	unsigned long union_left; /* work the layout unions may still do */
 	int have_mod;
 	struct mb_rsa_pub mod;
