@@ -113,6 +113,12 @@ void mb_rv_modulus_early(struct solver *s)
 
 /* Full-size gcds one run may spend (each takes seconds). */
 #define MAX_GCDS 3
+/*
+ * Values the cribs determine that go into one gcd: one right is enough,
+ * the others stand in for a wrong one (each costs a 33-Mbit power, 0.7 s
+ * here). A handful of one value may use all MB_SIGMOD_MAX_CANDIDATES.
+ */
+#define DETERMINED_MAX 3
 
 enum { PAIR_ANCHOR, PAIR_KNOWN, PAIR_DERIVED };
 
@@ -236,7 +242,7 @@ static void gather_pairs(struct solver *s, struct pairs *ps,
 			const unsigned char *src = NULL;
 
 			if (used[i] || d->excluded || d->kind == VK_CLEAR ||
-			    ps->n >= ps->anchors + MB_SIGMOD_MAX_CANDIDATES)
+			    ps->n >= ps->anchors + DETERMINED_MAX)
 				continue;
 			if (pass == 0 && d->known && !d->known_bad)
 				src = d->known;

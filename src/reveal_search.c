@@ -90,9 +90,11 @@ static int field_push(struct plan *p, const struct solver *s,
 	 * without use_cand the others follow (a hypothesis may be wrong). */
 	for (pass = 0; pass < 2 - use_cand; pass++)
 		for (i = 0; i < nvals; i++)
-			if (cand_fits(s, d, pos, vals + i * len, len, 1) ==
-				    !pass &&
-			    cand_fits(s, d, pos, vals + i * len, len, 0))
+			/* fitting cand implies fitting the known bytes */
+			if (pass ? !cand_fits(s, d, pos, vals + i * len, len,
+					      1) &&
+				   cand_fits(s, d, pos, vals + i * len, len, 0)
+				 : cand_fits(s, d, pos, vals + i * len, len, 1))
 				memcpy(f->cands + len * f->ncand++,
 				       vals + i * len, len);
 	p->nf++;
