@@ -365,6 +365,20 @@ static int plan_prefix(struct solver *s, const struct dv *d,
 	return mb_crypt_md5_prefix(s->md5, pt, *first);
 }
 
+/* The next tuple of the plan's fields, the first moving fastest; 0 after
+ * the last. */
+static int odometer_next(const struct plan *p, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < p->nf; i++) {
+		if (++idx[i] < p->f[i].ncand)
+			return 1;
+		idx[i] = 0;
+	}
+	return 0;
+}
+
 /*
  * Odometer over a string plan's fields, each field's candidates in the
  * order of likelihood; at most *limit trials (decreased). 1 when the
@@ -373,7 +387,7 @@ static int plan_prefix(struct solver *s, const struct dv *d,
 static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 		    unsigned char *pt, double *limit)
 {
-	size_t idx[64] = { 0 }, i, first;
+	size_t idx[64] = { 0 }, first;
 	int r;
 
 	if (plan_prefix(s, d, p, pt, &first))
@@ -382,12 +396,7 @@ static int run_plan(struct solver *s, const struct dv *d, struct plan *p,
 		r = trial(s, d, p, idx, pt, limit);
 		if (r)
 			return r > 0;
-		for (i = 0; i < p->nf; i++) {
-			if (++idx[i] < p->f[i].ncand)
-				break;
-			idx[i] = 0;
-		}
-		if (i == p->nf)
+		if (!odometer_next(p, idx))
 			return 0;
 	}
 }
@@ -531,12 +540,7 @@ static void plan_collect(const struct dv *d, const struct plan *p,
 			;
 		if (k == *n)
 			memcpy(out + (*n)++ * d->n, pt, d->n);
-		for (i = 0; i < p->nf; i++) {
-			if (++idx[i] < p->f[i].ncand)
-				break;
-			idx[i] = 0;
-		}
-		if (i == p->nf)
+		if (!odometer_next(p, idx))
 			return;
 	}
 }
