@@ -556,8 +556,9 @@ static void ace_try(struct dfs *d, struct sdst *sd, uint32_t sl)
 		for (t = 0; t < mb_sd_nsids && !d->aborted; t++) {
 			if (mb_sd_sids[t].len != sl)
 				continue;
+			if (!sacl) /* where a merge may make it any type */
+				add_field(sd, FLD_TYPEAT, a, 1);
 			if (place(d, sd, a, FM_FIXED, type) &&
-			    (sacl || (add_field(sd, FLD_TYPEAT, a, 1), 1)) &&
 			    place_ace_body(d, sd, a, asize, sacl) &&
 			    place_sid(d, sd, a + 8, &mb_sd_sids[t]))
 				ace_done(d, sd, &saved, mark, asize);

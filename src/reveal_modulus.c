@@ -19,20 +19,18 @@ static void oracle_md5s(struct solver *s)
 	struct mb_rsa_pubctx *c = NULL;
 	size_t i;
 
-	/* One Montgomery context for all of them; without it (out of
-	 * memory), each value on its own as before. */
+	/* One Montgomery context for all of them. Without it (out of
+	 * memory, an even modulus) no signature decodes: the one-off
+	 * oracle makes the same context. */
 	(void)mb_crypt_pubctx_new(&s->mod, &c, NULL);
 	for (i = 0; i < s->nv; i++) {
 		struct dv *d = &s->v[i];
 
 		if (d->kind == VK_CLEAR || d->excluded)
 			continue;
-		d->md5_ok = (c ? mb_crypt_pubctx_sig_md5(c, d->blob->sig,
+		d->md5_ok = c && mb_crypt_pubctx_sig_md5(c, d->blob->sig,
 							 d->blob->sig_len,
-							 d->md5, NULL)
-			       : mb_crypt_sig_md5(&s->mod, d->blob->sig,
-						  d->blob->sig_len, d->md5,
-						  NULL)) == MB_OK;
+							 d->md5, NULL) == MB_OK;
 		d->sig_bad = !d->md5_ok;
 	}
 	mb_crypt_pubctx_free(c);
@@ -196,9 +194,10 @@ static void gather_handful(struct solver *s, struct pairs *ps,
 			   unsigned char *used)
 {
 	size_t i, n, best = 0, bi = NOVAL, max = MB_SIGMOD_MAX_CANDIDATES;
-	unsigned char *out = malloc(max * s->L + 1), h[16];
+	size_t size = max * s->L + 1;
+	unsigned char *out = malloc(size), *keep = malloc(size), *t, h[16];
 
-	for (i = 0; out && i < s->nv; i++) {
+	for (i = 0; out && keep && i < s->nv; i++) {
 		struct dv *d = &s->v[i];
 
 		if (used[i] || d->excluded || d->kind == VK_CLEAR)
@@ -210,12 +209,11 @@ static void gather_handful(struct solver *s, struct pairs *ps,
 			   s->v[bi].kind != VK_SD))) {
 			best = n;
 			bi = i;
+			t = keep, keep = out, out = t; /* keep the best's */
 		}
 	}
-	if (bi != NOVAL)
-		n = mb_rv_handful(s, &s->v[bi], out, max);
-	for (i = 0; bi != NOVAL && i < n; i++) {
-		const unsigned char *p = out + i * s->v[bi].n;
+	for (i = 0; bi != NOVAL && i < best; i++) {
+		const unsigned char *p = keep + i * s->v[bi].n;
 
 		if (!mb_rv_is_refuted(s, &s->v[bi], p) &&
 		    !mb_crypt_md5_run(s->md5, p, s->v[bi].n, h)) {
@@ -224,8 +222,11 @@ static void gather_handful(struct solver *s, struct pairs *ps,
 		}
 	}
 	if (out)
-		OPENSSL_cleanse(out, max * s->L + 1);
+		OPENSSL_cleanse(out, size);
+	if (keep)
+		OPENSSL_cleanse(keep, size);
 	free(out);
+	free(keep);
 }
 
 static void gather_pairs(struct solver *s, struct pairs *ps,
